@@ -1,0 +1,1 @@
+"""Consultation points, requests, scheduling, sessions and their reports."""

@@ -1,0 +1,1 @@
+"""Expertise cases, rubrics, reviews and conclusions."""

@@ -1,0 +1,1 @@
+"""Assessments, result imports, analytics and effectiveness reports."""

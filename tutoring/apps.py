@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class TutoringConfig(AppConfig):
+    name = "tutoring"
+    verbose_name = "Справочники, люди и доступ"

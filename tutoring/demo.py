@@ -1,0 +1,377 @@
+"""Demo data: three municipalities of the seeds, the schools and the 21 tutors of the Лабинский
+район order (shared/seeds/002_*, Приложение № 1), one demo user per role.
+
+The tutors, schools and organizations are those of the seed documents; the demo users
+(methodist, director, school, teacher, regional, admin) and the teachers of СОШ № 20 are
+invented people. Loading is idempotent: every record is found by its natural key first.
+"""
+
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.utils import timezone
+
+from .models import (
+    AcademicYear,
+    Municipality,
+    Organization,
+    Role,
+    RoleKind,
+    SchoolStatus,
+    Subject,
+    User,
+)
+from .services import audit_record
+
+DEMO_PASSWORD = "demo"
+
+LABINSK = "Муниципальное образование Лабинский район"
+GELENDZHIK = "Муниципальное образование город-курорт Геленджик"
+KALTAN = "Калтанский городской округ"
+
+MUNICIPALITIES = [
+    # name, short name, region, time zone
+    (LABINSK, "Лабинский район", "Краснодарский край", "Europe/Moscow"),
+    (GELENDZHIK, "Геленджик", "Краснодарский край", "Europe/Moscow"),
+    (KALTAN, "Калтанский ГО", "Кемеровская область — Кузбасс", "Asia/Novokuznetsk"),
+]
+
+IMC = "МКУ ИМЦ г. Лабинска"
+UO = "УО Лабинский район"
+SHNOR_SCHOOL = "МОБУ СОШ № 20"
+
+# short name, full name, kind, ФИС ОКО login
+ORGANIZATIONS = {
+    LABINSK: [
+        (
+            IMC,
+            "Муниципальное казенное учреждение дополнительного педагогического образования "
+            "«Информационно-методический центр» города Лабинска",
+            Organization.Kind.METHODICAL_CENTRE,
+            "",
+        ),
+        (
+            UO,
+            "Управление образованием администрации муниципального образования Лабинский район",
+            Organization.Kind.EDUCATION_DEPARTMENT,
+            "",
+        ),
+        *(
+            (f"МОБУ СОШ № {number}", f"МОБУ СОШ № {number} {rest}", Organization.Kind.SCHOOL, login)
+            for number, rest, login in [
+                (1, "имени Героя России Н.В. Ростовского города Лабинска", "edu230101"),
+                (2, "имени Н.Я. Василенко города Лабинска", "edu230102"),
+                (3, "им. Е.В. Хлудеева г. Лабинска", "edu230103"),
+                (4, "им. В.Г. Вареласа г. Лабинска", "edu230104"),
+                (6, "им. А.Г. Турчанинова г. Лабинска", "edu230106"),
+                (7, "имени А.А. Пономарева города Лабинска", "edu230107"),
+                (9, "им. И.Ф. Константинова г. Лабинска", "edu230109"),
+                (10, "им. П.П. Пидины пос. Прохладного", "edu230123"),
+                (11, "им. Героя России И.В. Марьенкова г. Лабинска", "edu230111"),
+                (13, "им. А. Свашенко станицы Владимирской", "edu230113"),
+                (16, "им. И.Н. Нестерова ст. Каладжинской", "edu230116"),
+                (20, "ст. Чернореченской", "edu230120"),
+                (22, "им. И.В. Колованова ст. Чамлыкской", "edu230122"),
+                (28, "им. Героя России С.Н. Богданченко ст. Вознесенской", "edu230128"),
+            ]
+        ),
+    ],
+    GELENDZHIK: [
+        (
+            "УО г.-к. Геленджик",
+            "Управление образования администрации муниципального образования "
+            "город-курорт Геленджик",
+            Organization.Kind.EDUCATION_DEPARTMENT,
+            "",
+        ),
+    ],
+    KALTAN: [
+        (
+            "МКУ УО Калтанского ГО",
+            "Муниципальное казенное учреждение Управление образования администрации "
+            "Калтанского городского округа",
+            Organization.Kind.EDUCATION_DEPARTMENT,
+            "",
+        ),
+    ],
+}
+
+SUBJECTS = [
+    ("Математика", Subject.Kind.SUBJECT),
+    ("Русский язык", Subject.Kind.SUBJECT),
+    ("Литература", Subject.Kind.SUBJECT),
+    ("Информатика", Subject.Kind.SUBJECT),
+    ("Биология", Subject.Kind.SUBJECT),
+    ("Химия", Subject.Kind.SUBJECT),
+    ("История", Subject.Kind.SUBJECT),
+    ("Обществознание", Subject.Kind.SUBJECT),
+    ("Иностранный язык", Subject.Kind.SUBJECT),
+    ("География", Subject.Kind.SUBJECT),
+    ("Физика", Subject.Kind.SUBJECT),
+    ("Финансовая грамотность", Subject.Kind.OTHER),
+    ("Начальное общее образование", Subject.Kind.PRIMARY),
+    ("Дошкольное образование", Subject.Kind.PRESCHOOL),
+    ("ИКТ и цифровые образовательные платформы", Subject.Kind.OTHER),
+]
+
+# Приложение № 1 к приказу МКУ ИМЦ г. Лабинска № 01-03/24 от 09.01.2023:
+# username, full name, subjects, position, school number.
+TUTORS = [
+    ("tutor", "Логинова Татьяна Артуровна", ["Математика"], "учитель математики", 10),
+    ("tutor02", "Колмакова Ольга Александровна", ["Математика"], "учитель математики", 16),
+    (
+        "tutor03",
+        "Лабызнава Лариса Владимировна",
+        ["Русский язык", "Литература"],
+        "учитель русского языка и литературы",
+        11,
+    ),
+    (
+        "tutor04",
+        "Немых Юлия Владимировна",
+        ["Русский язык", "Литература"],
+        "учитель русского языка и литературы",
+        1,
+    ),
+    (
+        "tutor05",
+        "Никитина Наталья Анатольевна",
+        ["Русский язык", "Литература"],
+        "учитель русского языка и литературы",
+        2,
+    ),
+    (
+        "tutor06",
+        "Аполохова Ольга Викторовна",
+        ["Русский язык", "Литература"],
+        "учитель русского языка и литературы",
+        3,
+    ),
+    (
+        "tutor07",
+        "Левшина Марина Леонидовна",
+        ["Литература"],
+        "учитель русского языка и литературы",
+        9,
+    ),
+    ("tutor08", "Воронова Людмила Александровна", ["Информатика"], "учитель информатики", 9),
+    ("tutor09", "Абрамович Ирина Валерьевна", ["Биология"], "учитель биологии", 3),
+    ("tutor10", "Гырдымова Елена Александровна", ["Биология"], "учитель биологии", 7),
+    ("tutor11", "Звездунова Любовь Федоровна", ["Химия"], "учитель химии", 1),
+    ("tutor12", "Орешкина Галина Петровна", ["Химия"], "учитель химии", 2),
+    ("tutor13", "Токарева Елена Егоровна", ["История"], "учитель истории и обществознания", 4),
+    ("tutor14", "Дзюбенко Анна Викторовна", ["История"], "учитель истории и обществознания", 10),
+    (
+        "tutor15",
+        "Сурова Лиляна Александровна",
+        ["Обществознание"],
+        "учитель истории и обществознания",
+        13,
+    ),
+    (
+        "tutor16",
+        "Черномазова Елена Михайловна",
+        ["Обществознание"],
+        "учитель истории и обществознания",
+        6,
+    ),
+    (
+        "tutor17",
+        "Мосиенко Евгения Валентиновна",
+        ["Иностранный язык"],
+        "учитель английского языка",
+        9,
+    ),
+    ("tutor18", "Неженец Зоя Владимировна", ["География"], "учитель географии", 2),
+    ("tutor19", "Кузнецова Галина Николаевна", ["Физика"], "учитель физики", 4),
+    ("tutor20", "Конаржевский Эдуард Викторович", ["Физика"], "учитель физики", 28),
+    (
+        "tutor21",
+        "Суханова Екатерина Анатольевна",
+        ["Финансовая грамотность"],
+        "учитель начальных классов",
+        22,
+    ),
+]
+
+# Invented teachers of the ШНОР school; the first is the demo `teacher` login.
+SHNOR_TEACHERS = [
+    ("teacher", "Петренко Марина Викторовна", ["Математика"], "учитель математики"),
+    (
+        "teacher02",
+        "Сидоренко Алексей Павлович",
+        ["Русский язык", "Литература"],
+        "учитель русского языка и литературы",
+    ),
+    (
+        "teacher03",
+        "Бондаренко Светлана Игоревна",
+        ["Биология", "Химия"],
+        "учитель биологии и химии",
+    ),
+    (
+        "teacher04",
+        "Ткаченко Дмитрий Олегович",
+        ["История", "Обществознание"],
+        "учитель истории и обществознания",
+    ),
+    (
+        "teacher05",
+        "Мельник Ольга Сергеевна",
+        ["Начальное общее образование"],
+        "учитель начальных классов",
+    ),
+]
+
+# Demo logins for the other roles, all in Лабинский район: (username, full name, role,
+# organization short name, position).
+STAFF = [
+    ("methodist", "Смирнова Анна Петровна", RoleKind.METHODIST, IMC, "методист"),
+    ("director", "Орлов Сергей Иванович", RoleKind.DIRECTOR, IMC, "директор"),
+    (
+        "school",
+        "Кравченко Ольга Николаевна",
+        RoleKind.SCHOOL,
+        SHNOR_SCHOOL,
+        "заместитель директора по УВР",
+    ),
+    ("regional", "Гончаренко Елена Юрьевна", RoleKind.REGIONAL, None, "региональный координатор"),
+]
+
+# Only these sign in; the other people of the demo have no usable password.
+DEMO_LOGINS = {"methodist", "director", "school", "teacher", "tutor", "regional", "admin"}
+
+FIRST_ACADEMIC_YEAR = 2022
+
+
+@dataclass
+class DemoResult:
+    created: int = 0
+
+    def count(self, created: bool) -> None:
+        self.created += int(created)
+
+
+def load_demo() -> DemoResult:
+    result = DemoResult()
+    with transaction.atomic():
+        municipalities = _municipalities(result)
+        organizations = _organizations(result, municipalities)
+        subjects = _subjects(result)
+        years = _academic_years(result)
+        labinsk = municipalities[LABINSK]
+        for year in years:
+            _, created = SchoolStatus.objects.get_or_create(
+                organization=organizations[SHNOR_SCHOOL],
+                academic_year=year,
+                kind=SchoolStatus.Kind.LOW_RESULTS,
+            )
+            result.count(created)
+        for username, name, subject_names, position, school in TUTORS:
+            user = _user(result, username, name)
+            workplace = organizations[f"МОБУ СОШ № {school}"]
+            chosen = [subjects[s] for s in subject_names]
+            _role(result, user, RoleKind.TUTOR, labinsk, workplace, position, chosen)
+            _role(result, user, RoleKind.TEACHER, labinsk, workplace, position, chosen)
+        for username, name, subject_names, position in SHNOR_TEACHERS:
+            user = _user(result, username, name)
+            chosen = [subjects[s] for s in subject_names]
+            _role(
+                result,
+                user,
+                RoleKind.TEACHER,
+                labinsk,
+                organizations[SHNOR_SCHOOL],
+                position,
+                chosen,
+            )
+        for username, name, kind, organization, position in STAFF:
+            user = _user(result, username, name)
+            _role(result, user, kind, labinsk, organizations.get(organization), position, [])
+        admin = _user(result, "admin", "Администратор")
+        if not admin.is_superuser:
+            admin.is_staff = admin.is_superuser = True
+            admin.save(update_fields=["is_staff", "is_superuser"])
+            result.count(True)
+        if result.created:
+            audit_record(
+                actor=None,
+                action="demo.load",
+                obj=labinsk,
+                changes={"created": result.created},
+            )
+    return result
+
+
+def _municipalities(result) -> dict[str, Municipality]:
+    found = {}
+    for name, short_name, region, tz in MUNICIPALITIES:
+        found[name], created = Municipality.objects.get_or_create(
+            name=name, defaults={"short_name": short_name, "region": region, "timezone": tz}
+        )
+        result.count(created)
+    return found
+
+
+def _organizations(result, municipalities) -> dict[str, Organization]:
+    found = {}
+    for municipality_name, rows in ORGANIZATIONS.items():
+        for short_name, name, kind, login in rows:
+            found[short_name], created = Organization.objects.get_or_create(
+                municipality=municipalities[municipality_name],
+                short_name=short_name,
+                defaults={"name": name, "kind": kind, "fis_oko_login": login},
+            )
+            result.count(created)
+    return found
+
+
+def _subjects(result) -> dict[str, Subject]:
+    found = {}
+    for name, kind in SUBJECTS:
+        found[name], created = Subject.objects.get_or_create(name=name, defaults={"kind": kind})
+        result.count(created)
+    return found
+
+
+def _academic_years(result) -> list[AcademicYear]:
+    # 2022/23 onwards, up to the current year, so that the demo has a current year whenever
+    # it is loaded.
+    today = timezone.localdate()
+    current = today.year if today.month >= 9 else today.year - 1
+    years = []
+    for start_year in range(FIRST_ACADEMIC_YEAR, max(current, 2025) + 1):
+        year, created = AcademicYear.objects.get_or_create(start_year=start_year)
+        result.count(created)
+        years.append(year)
+    return years
+
+
+def _user(result, username: str, full_name: str) -> User:
+    last, first, *middle = [*full_name.split(), ""]
+    user, created = User.objects.get_or_create(
+        username=username,
+        defaults={"last_name": last, "first_name": first, "middle_name": " ".join(middle).strip()},
+    )
+    if created:
+        if username in DEMO_LOGINS:
+            user.set_password(DEMO_PASSWORD)
+        else:
+            user.set_unusable_password()
+        user.save(update_fields=["password"])
+    result.count(created)
+    return user
+
+
+def _role(result, user, kind, municipality, organization, position, subjects) -> Role:
+    role, created = Role.objects.get_or_create(
+        user=user,
+        kind=kind,
+        municipality=municipality,
+        organization=organization,
+        defaults={"position": position},
+    )
+    if created:
+        role.subjects.set(subjects)
+    result.count(created)
+    return role

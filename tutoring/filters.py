@@ -1,0 +1,82 @@
+import django_filters
+from django.db.models import Q
+
+from .models import AuditEntry, Organization, RoleKind, SchoolStatus, User
+from .selectors import visible_roles
+
+
+class OrganizationFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(label="Поиск", method="filter_q")
+    municipality = django_filters.ModelChoiceFilter(
+        label="Муниципальное образование", queryset=None, empty_label="Все"
+    )
+    kind = django_filters.ChoiceFilter(
+        label="Тип", choices=Organization.Kind.choices, empty_label="Все"
+    )
+    status = django_filters.ChoiceFilter(
+        label="Статус в текущем учебном году",
+        choices=SchoolStatus.Kind.choices,
+        empty_label="Любой",
+        method="filter_status",
+    )
+
+    class Meta:
+        model = Organization
+        fields = ["q", "municipality", "kind", "status"]
+
+    def __init__(self, *args, access, year, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.year = year
+        self.filters["municipality"].queryset = access.municipalities()
+
+    def filter_q(self, queryset, name, value):
+        return queryset.filter(
+            Q(short_name__icontains=value) | Q(name__icontains=value) | Q(fis_oko_login=value)
+        )
+
+    def filter_status(self, queryset, name, value):
+        return queryset.filter(statuses__academic_year=self.year, statuses__kind=value)
+
+
+class PersonFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(label="ФИО или логин", method="filter_q")
+    role = django_filters.ChoiceFilter(
+        label="Роль", choices=RoleKind.choices, empty_label="Любая", method="filter_role"
+    )
+    organization = django_filters.ModelChoiceFilter(
+        label="Организация", queryset=None, empty_label="Любая", method="filter_organization"
+    )
+
+    class Meta:
+        model = User
+        fields = ["q", "role", "organization"]
+
+    def __init__(self, *args, access, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.access = access
+        self.filters["organization"].queryset = access.organizations().order_by("short_name")
+
+    def filter_q(self, queryset, name, value):
+        q = Q(username__iexact=value)
+        for word in value.split():
+            q |= Q(last_name__icontains=word) | Q(first_name__icontains=word)
+        return queryset.filter(q)
+
+    def filter_role(self, queryset, name, value):
+        return queryset.filter(roles__kind=value, roles__in=visible_roles(self.access))
+
+    def filter_organization(self, queryset, name, value):
+        return queryset.filter(roles__organization=value)
+
+
+class AuditFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(label="Объект или действие", method="filter_q")
+    since = django_filters.DateFilter(label="С даты", field_name="at", lookup_expr="date__gte")
+    until = django_filters.DateFilter(label="По дату", field_name="at", lookup_expr="date__lte")
+
+    class Meta:
+        model = AuditEntry
+        fields = ["q", "since", "until"]
+
+    def filter_q(self, queryset, name, value):
+        return queryset.filter(Q(object_repr__icontains=value) | Q(action__icontains=value))

@@ -1,0 +1,331 @@
+"""Reference data, people and roles, and the audit log: what every app builds on."""
+
+import zoneinfo
+from datetime import date
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+TIMEZONE_CHOICES = sorted(
+    (name, name) for name in zoneinfo.available_timezones() if name.startswith(("Europe/", "Asia/"))
+)
+
+
+class Municipality(models.Model):
+    name = models.CharField("название", max_length=200, unique=True)
+    short_name = models.CharField("краткое название", max_length=100)
+    region = models.CharField("субъект РФ", max_length=200, blank=True)
+    timezone = models.CharField(
+        "часовой пояс", max_length=64, choices=TIMEZONE_CHOICES, default="Europe/Moscow"
+    )
+
+    class Meta:
+        verbose_name = "муниципальное образование"
+        verbose_name_plural = "муниципальные образования"
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.short_name or self.name
+
+    @property
+    def tzinfo(self) -> zoneinfo.ZoneInfo:
+        return zoneinfo.ZoneInfo(self.timezone)
+
+
+class OrganizationQuerySet(models.QuerySet):
+    def schools(self):
+        return self.filter(kind=Organization.Kind.SCHOOL)
+
+
+class Organization(models.Model):
+    class Kind(models.TextChoices):
+        SCHOOL = "school", "общеобразовательная организация"
+        METHODICAL_CENTRE = "methodical_centre", "методический центр"
+        EDUCATION_DEPARTMENT = "education_department", "управление образования"
+
+    municipality = models.ForeignKey(
+        Municipality,
+        verbose_name="муниципальное образование",
+        on_delete=models.PROTECT,
+        related_name="organizations",
+    )
+    kind = models.CharField("тип", max_length=32, choices=Kind.choices, default=Kind.SCHOOL)
+    name = models.CharField("полное наименование", max_length=500)
+    short_name = models.CharField("краткое наименование", max_length=200)
+    inn = models.CharField(
+        "ИНН",
+        max_length=12,
+        blank=True,
+        validators=[RegexValidator(r"^(\d{10}|\d{12})$", "ИНН состоит из 10 или 12 цифр.")],
+    )
+    fis_oko_login = models.CharField(
+        "логин ФИС ОКО",
+        max_length=16,
+        blank=True,
+        validators=[
+            RegexValidator(r"^edu\d{6}$", "Логин ФИС ОКО имеет вид eduNNNNNN (шесть цифр).")
+        ],
+        help_text="Для школ: логин личного кабинета ФИС ОКО, например edu230123.",
+    )
+    address = models.CharField("адрес", max_length=500, blank=True)
+
+    objects = OrganizationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "организация"
+        verbose_name_plural = "организации"
+        ordering = ["municipality__name", "short_name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["municipality", "short_name"], name="organization_unique_short_name"
+            ),
+            models.UniqueConstraint(
+                fields=["fis_oko_login"],
+                condition=~Q(fis_oko_login=""),
+                name="organization_unique_fis_oko_login",
+            ),
+        ]
+        indexes = [models.Index(fields=["municipality", "kind"])]
+
+    def __str__(self):
+        return self.short_name
+
+    def clean(self):
+        if self.fis_oko_login and self.kind != self.Kind.SCHOOL:
+            raise ValidationError({"fis_oko_login": "Логин ФИС ОКО бывает только у школ."})
+
+
+class AcademicYearQuerySet(models.QuerySet):
+    def current(self, today: date | None = None):
+        today = today or timezone.localdate()
+        start_year = today.year if today.month >= 9 else today.year - 1
+        return self.filter(start_year=start_year).first()
+
+
+class AcademicYear(models.Model):
+    """An academic year runs from 1 September to 31 August; it is named by both years."""
+
+    start_year = models.PositiveSmallIntegerField("год начала", unique=True)
+
+    objects = AcademicYearQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "учебный год"
+        verbose_name_plural = "учебные годы"
+        ordering = ["-start_year"]
+
+    def __str__(self):
+        return f"{self.start_year}/{(self.start_year + 1) % 100:02d}"
+
+    @property
+    def starts_on(self) -> date:
+        return date(self.start_year, 9, 1)
+
+    @property
+    def ends_on(self) -> date:
+        return date(self.start_year + 1, 8, 31)
+
+
+class Subject(models.Model):
+    class Kind(models.TextChoices):
+        SUBJECT = "subject", "учебный предмет"
+        PRIMARY = "primary", "начальное общее образование"
+        PRESCHOOL = "preschool", "дошкольное образование"
+        OTHER = "other", "направление"
+
+    name = models.CharField("название", max_length=200, unique=True)
+    kind = models.CharField("вид", max_length=16, choices=Kind.choices, default=Kind.SUBJECT)
+
+    class Meta:
+        verbose_name = "предмет (направление)"
+        verbose_name_plural = "предметы и направления"
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class SchoolStatus(models.Model):
+    """ШНОР / ШССУ: a school's status, assigned by the region for one academic year."""
+
+    class Kind(models.TextChoices):
+        LOW_RESULTS = "low_results", "ШНОР"
+        HARD_CONDITIONS = "hard_conditions", "ШССУ"
+
+    organization = models.ForeignKey(
+        Organization, verbose_name="школа", on_delete=models.CASCADE, related_name="statuses"
+    )
+    academic_year = models.ForeignKey(
+        AcademicYear, verbose_name="учебный год", on_delete=models.PROTECT, related_name="+"
+    )
+    kind = models.CharField("статус", max_length=16, choices=Kind.choices)
+
+    class Meta:
+        verbose_name = "статус школы (ШНОР/ШССУ)"
+        verbose_name_plural = "статусы школ (ШНОР/ШССУ)"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization", "academic_year", "kind"], name="school_status_unique"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.organization} — {self.get_kind_display()} ({self.academic_year})"
+
+
+class User(AbstractUser):
+    middle_name = models.CharField("отчество", max_length=150, blank=True)
+
+    class Meta(AbstractUser.Meta):
+        verbose_name = "пользователь"
+        verbose_name_plural = "пользователи"
+        ordering = ["last_name", "first_name", "middle_name"]
+
+    def __str__(self):
+        return self.full_name or self.username
+
+    @property
+    def full_name(self) -> str:
+        return " ".join(p for p in (self.last_name, self.first_name, self.middle_name) if p)
+
+    @property
+    def short_name(self) -> str:
+        """«Логинова Т. А.»: the form used in orders and signatures."""
+        initials = " ".join(f"{p[0]}." for p in (self.first_name, self.middle_name) if p)
+        return f"{self.last_name} {initials}".strip() or self.username
+
+    def get_full_name(self):
+        return self.full_name
+
+
+class RoleKind(models.TextChoices):
+    METHODIST = "methodist", "методист"
+    DIRECTOR = "director", "руководитель"
+    SCHOOL = "school", "администрация школы"
+    TEACHER = "teacher", "учитель"
+    TUTOR = "tutor", "тьютор"
+    REGIONAL = "regional", "региональный координатор"
+
+
+# Roles that act for one organization, and so must name it.
+ORGANIZATION_ROLES = {RoleKind.SCHOOL, RoleKind.TEACHER}
+
+
+class Role(models.Model):
+    """What a person may do, and where: a role is bound to a municipality and, for school
+    administrations and teachers, to their organization. One person may hold several."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="пользователь",
+        on_delete=models.CASCADE,
+        related_name="roles",
+    )
+    kind = models.CharField("роль", max_length=16, choices=RoleKind.choices)
+    municipality = models.ForeignKey(
+        Municipality,
+        verbose_name="муниципальное образование",
+        on_delete=models.PROTECT,
+        related_name="roles",
+        null=True,
+        blank=True,
+        help_text="Не заполняется только для регионального координатора.",
+    )
+    organization = models.ForeignKey(
+        Organization,
+        verbose_name="организация",
+        on_delete=models.PROTECT,
+        related_name="roles",
+        null=True,
+        blank=True,
+        help_text="Обязательна для администрации школы и учителя; для тьютора — место работы.",
+    )
+    position = models.CharField("должность", max_length=200, blank=True)
+    subjects = models.ManyToManyField(
+        Subject, verbose_name="предметы", blank=True, related_name="roles"
+    )
+
+    class Meta:
+        verbose_name = "роль"
+        verbose_name_plural = "роли"
+        ordering = ["kind"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "kind", "organization"],
+                condition=Q(organization__isnull=False),
+                name="role_unique_in_organization",
+            ),
+            models.UniqueConstraint(
+                fields=["user", "kind", "municipality"],
+                condition=Q(organization__isnull=True),
+                name="role_unique_in_municipality",
+            ),
+            models.CheckConstraint(
+                condition=Q(kind=RoleKind.REGIONAL) | Q(municipality__isnull=False),
+                name="role_municipality_required",
+            ),
+            models.CheckConstraint(
+                condition=~Q(kind__in=list(ORGANIZATION_ROLES)) | Q(organization__isnull=False),
+                name="role_organization_required",
+            ),
+        ]
+        indexes = [models.Index(fields=["municipality", "kind"])]
+
+    def __str__(self):
+        where = self.organization or self.municipality or "все муниципалитеты"
+        return f"{self.get_kind_display()} — {where}"
+
+    def clean(self):
+        if self.kind != RoleKind.REGIONAL and not self.municipality_id:
+            raise ValidationError({"municipality": "Укажите муниципальное образование."})
+        if self.kind in ORGANIZATION_ROLES and not self.organization_id:
+            raise ValidationError({"organization": "Для этой роли укажите организацию."})
+        if (
+            self.organization_id
+            and self.municipality_id
+            and self.organization.municipality_id != self.municipality_id
+        ):
+            raise ValidationError(
+                {"organization": "Организация относится к другому муниципальному образованию."}
+            )
+
+
+class AuditEntry(models.Model):
+    """Who changed what, and when. Written by service functions inside their transaction."""
+
+    at = models.DateTimeField("когда", default=timezone.now, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="кто",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    action = models.CharField("действие", max_length=100)
+    object_type = models.CharField("тип объекта", max_length=100)
+    object_id = models.CharField("объект", max_length=64, blank=True)
+    object_repr = models.CharField("описание объекта", max_length=300, blank=True)
+    municipality = models.ForeignKey(
+        Municipality,
+        verbose_name="муниципальное образование",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    changes = models.JSONField("изменения", default=dict, blank=True)
+
+    class Meta:
+        verbose_name = "запись журнала"
+        verbose_name_plural = "журнал изменений"
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["object_type", "object_id"])]
+
+    def __str__(self):
+        return f"{self.at:%d.%m.%Y %H:%M} {self.action} {self.object_repr}"

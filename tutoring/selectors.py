@@ -1,0 +1,145 @@
+"""Reads of the cross-cutting pieces, always through the user's access."""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Prefetch, QuerySet
+
+from .access import Access
+from .models import (
+    AcademicYear,
+    AuditEntry,
+    Municipality,
+    Organization,
+    Role,
+    RoleKind,
+    SchoolStatus,
+    User,
+)
+
+
+@dataclass
+class MunicipalitySummary:
+    municipality: Municipality
+    schools: int = 0
+    low_results: int = 0
+    hard_conditions: int = 0
+    tutors: int = 0
+    teachers: int = 0
+    status_schools: list[SchoolStatus] = field(default_factory=list)
+
+
+def municipality_summaries(
+    municipalities: QuerySet[Municipality],
+    *,
+    year: AcademicYear | None,
+    with_status_schools: bool = False,
+) -> list[MunicipalitySummary]:
+    """Counts per municipality in a fixed number of queries, however many there are."""
+    summaries = {m.pk: MunicipalitySummary(municipality=m) for m in municipalities}
+    ids = list(summaries)
+    if not ids:
+        return []
+    schools = (
+        Organization.objects.schools()
+        .filter(municipality__in=ids)
+        .values("municipality")
+        .annotate(n=Count("pk"))
+    )
+    for row in schools:
+        summaries[row["municipality"]].schools = row["n"]
+    people = (
+        Role.objects.filter(municipality__in=ids, kind__in=[RoleKind.TUTOR, RoleKind.TEACHER])
+        .values("municipality", "kind")
+        .annotate(n=Count("user", distinct=True))
+    )
+    for row in people:
+        attr = "tutors" if row["kind"] == RoleKind.TUTOR else "teachers"
+        setattr(summaries[row["municipality"]], attr, row["n"])
+    if year is not None:
+        statuses = (
+            SchoolStatus.objects.filter(academic_year=year, organization__municipality__in=ids)
+            .values("organization__municipality", "kind")
+            .annotate(n=Count("pk"))
+        )
+        for row in statuses:
+            summary = summaries[row["organization__municipality"]]
+            if row["kind"] == SchoolStatus.Kind.LOW_RESULTS:
+                summary.low_results = row["n"]
+            else:
+                summary.hard_conditions = row["n"]
+        if with_status_schools:
+            for status in school_statuses(ids, year=year):
+                summaries[status.organization.municipality_id].status_schools.append(status)
+    return list(summaries.values())
+
+
+def school_statuses(municipality_ids, *, year: AcademicYear) -> QuerySet[SchoolStatus]:
+    return (
+        SchoolStatus.objects.filter(
+            academic_year=year, organization__municipality__in=municipality_ids
+        )
+        .select_related("organization")
+        .order_by("organization__short_name", "kind")
+    )
+
+
+def organization_list(access: Access, *, year: AcademicYear | None) -> QuerySet[Organization]:
+    statuses = (
+        SchoolStatus.objects.filter(academic_year=year) if year else SchoolStatus.objects.none()
+    )
+    return (
+        access.organizations()
+        .prefetch_related(Prefetch("statuses", queryset=statuses, to_attr="current_statuses"))
+        .order_by("municipality__name", "kind", "short_name")
+    )
+
+
+def organization_people(organization: Organization) -> QuerySet[Role]:
+    return (
+        Role.objects.filter(organization=organization)
+        .select_related("user")
+        .prefetch_related("subjects")
+        .order_by("kind", "user__last_name", "user__first_name")
+    )
+
+
+def visible_roles(access: Access) -> QuerySet[Role]:
+    return Role.objects.filter(access.municipality_q("municipality"))
+
+
+def people_list(access: Access) -> QuerySet[User]:
+    roles = visible_roles(access).select_related("organization", "municipality")
+    return (
+        User.objects.filter(is_active=True, roles__in=visible_roles(access))
+        .distinct()
+        .prefetch_related(Prefetch("roles", queryset=roles.order_by("kind"), to_attr="shown_roles"))
+        .order_by("last_name", "first_name", "middle_name", "pk")
+    )
+
+
+def audit_list(access: Access) -> QuerySet[AuditEntry]:
+    return (
+        AuditEntry.objects.filter(access.municipality_q("municipality"))
+        .select_related("actor", "municipality")
+        .order_by("-at", "-pk")
+    )
+
+
+def user_roles(user: User) -> QuerySet[Role]:
+    return (
+        Role.objects.filter(user=user)
+        .select_related("municipality", "organization")
+        .prefetch_related("subjects")
+        .order_by("kind", "pk")
+    )
+
+
+def statuses_by_organization(organization_ids, *, year: AcademicYear | None) -> dict:
+    grouped = defaultdict(list)
+    if year is not None and organization_ids:
+        for status in SchoolStatus.objects.filter(
+            organization__in=organization_ids, academic_year=year
+        ):
+            grouped[status.organization_id].append(status)
+    return grouped

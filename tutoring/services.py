@@ -1,0 +1,36 @@
+"""State changes of the cross-cutting pieces. Each is one transaction with one audit entry."""
+
+from django.db import transaction
+
+from .models import AuditEntry, Municipality, User
+
+
+def audit_record(
+    *,
+    actor: User | None,
+    action: str,
+    obj,
+    changes: dict | None = None,
+    municipality: Municipality | None = None,
+) -> AuditEntry:
+    """Record a state change. Call it inside the transaction of the change it records, so
+    that the change and its entry land together or not at all."""
+    if municipality is None:
+        municipality = getattr(obj, "municipality", None)
+    return AuditEntry.objects.create(
+        actor=actor if actor is not None and actor.is_authenticated else None,
+        action=action,
+        object_type=obj._meta.label,
+        object_id=str(obj.pk or ""),
+        object_repr=str(obj)[:300],
+        municipality=municipality if isinstance(municipality, Municipality) else None,
+        changes=changes or {},
+    )
+
+
+@transaction.atomic
+def password_change(*, user: User, new_password: str) -> None:
+    user.set_password(new_password)
+    user.save(update_fields=["password"])
+    # The password itself never goes to the log, only the fact of the change.
+    audit_record(actor=user, action="password.change", obj=user)

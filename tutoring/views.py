@@ -1,0 +1,153 @@
+from django.contrib import messages
+from django.contrib.auth import update_session_auth_hash
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.forms import PasswordChangeForm
+from django.core.paginator import Paginator
+from django.db import connection
+from django.http import JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from . import selectors, services
+from .access import OVERSIGHT_ROLES, access_for, role_required
+from .filters import AuditFilter, OrganizationFilter, PersonFilter
+from .health import broker_status
+from .models import AcademicYear, RoleKind
+
+PAGE_SIZE = 50
+
+
+def paginate(request, queryset, per_page=PAGE_SIZE):
+    return Paginator(queryset, per_page).get_page(request.GET.get("page"))
+
+
+@login_required
+def home(request):
+    access = access_for(request.user)
+    year = AcademicYear.objects.current()
+    municipal_ids = {
+        r.municipality_id
+        for r in access.roles
+        if r.kind in (RoleKind.METHODIST, RoleKind.DIRECTOR, RoleKind.TUTOR)
+    }
+    municipal = selectors.municipality_summaries(
+        access.municipalities().filter(pk__in=municipal_ids),
+        year=year,
+        with_status_schools=True,
+    )
+    regional = []
+    if access.everywhere:
+        regional = selectors.municipality_summaries(access.municipalities(), year=year)
+    summaries = {s.municipality.pk: s for s in municipal}
+    own_statuses = selectors.statuses_by_organization(access.organization_ids, year=year)
+    blocks = [
+        {
+            "role": role,
+            "summary": summaries.get(role.municipality_id),
+            "statuses": own_statuses.get(role.organization_id, []),
+        }
+        for role in selectors.user_roles(request.user)
+    ]
+    return render(
+        request,
+        "tutoring/home.html",
+        {"blocks": blocks, "year": year, "regional": regional},
+    )
+
+
+@role_required(*OVERSIGHT_ROLES, RoleKind.TUTOR)
+def organization_list(request):
+    access = access_for(request.user)
+    year = AcademicYear.objects.current()
+    filterset = OrganizationFilter(
+        request.GET,
+        queryset=selectors.organization_list(access, year=year),
+        access=access,
+        year=year,
+    )
+    return render(
+        request,
+        "tutoring/organization_list.html",
+        {"filter": filterset, "page": paginate(request, filterset.qs), "year": year},
+    )
+
+
+@login_required
+def organization_detail(request, pk):
+    access = access_for(request.user)
+    organization = get_object_or_404(access.organizations(), pk=pk)
+    statuses = organization.statuses.select_related("academic_year").order_by(
+        "-academic_year__start_year", "kind"
+    )
+    return render(
+        request,
+        "tutoring/organization_detail.html",
+        {
+            "organization": organization,
+            "statuses": statuses,
+            "page": paginate(request, selectors.organization_people(organization)),
+        },
+    )
+
+
+@role_required(*OVERSIGHT_ROLES)
+def people_list(request):
+    access = access_for(request.user)
+    filterset = PersonFilter(request.GET, queryset=selectors.people_list(access), access=access)
+    return render(
+        request,
+        "tutoring/people_list.html",
+        {"filter": filterset, "page": paginate(request, filterset.qs)},
+    )
+
+
+@role_required(*OVERSIGHT_ROLES)
+def audit_list(request):
+    access = access_for(request.user)
+    filterset = AuditFilter(request.GET, queryset=selectors.audit_list(access))
+    return render(
+        request,
+        "tutoring/audit_list.html",
+        {"filter": filterset, "page": paginate(request, filterset.qs)},
+    )
+
+
+@login_required
+def profile(request):
+    return render(request, "tutoring/profile.html", {"access": access_for(request.user)})
+
+
+@login_required
+def password_change(request):
+    form = PasswordChangeForm(request.user, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.password_change(user=request.user, new_password=form.cleaned_data["new_password1"])
+        # Keep the user signed in: changing the password rotates the session hash.
+        update_session_auth_hash(request, request.user)
+        messages.success(request, "Пароль изменён.")
+        return redirect("profile")
+    return render(request, "registration/password_change_form.html", {"form": form})
+
+
+@require_GET
+@never_cache
+def healthz(request):
+    checks = {"database": _database_status()}
+    broker = broker_status()
+    if broker is not None:
+        checks["broker"] = broker
+    healthy = all(state == "ok" for state in checks.values())
+    return JsonResponse(
+        {"status": "ok" if healthy else "error", "checks": checks},
+        status=200 if healthy else 503,
+    )
+
+
+def _database_status() -> str:
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+    except Exception:  # any failure to reach the database means "unhealthy", whatever its kind
+        return "error"
+    return "ok"
