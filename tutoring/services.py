@@ -16,7 +16,7 @@ def audit_record(
     """Record a state change. Call it inside the transaction of the change it records, so
     that the change and its entry land together or not at all."""
     if municipality is None:
-        municipality = getattr(obj, "municipality", None)
+        municipality = obj if isinstance(obj, Municipality) else getattr(obj, "municipality", None)
     return AuditEntry.objects.create(
         actor=actor if actor is not None and actor.is_authenticated else None,
         action=action,

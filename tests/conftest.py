@@ -1,0 +1,97 @@
+"""Test harness: real PostgreSQL and Redis, collected static files, Chromium for Playwright.
+
+The servers start when this file is imported, which pytest does before pytest-django reads
+the Django settings, so that DATABASE_URL and REDIS_URL name this run's own servers.
+"""
+
+import atexit
+import os
+import sys
+import tempfile
+
+import django
+import pytest
+
+from tests.services import ServiceError, Services
+
+if "django.conf" in sys.modules:
+    from django.conf import settings as _settings
+
+    if _settings.configured:
+        pytest.exit(
+            "Django settings were loaded before the test services started: unset "
+            "DJANGO_SETTINGS_MODULE (tests/conftest.py sets it itself).",
+            returncode=3,
+        )
+
+_services = Services()
+try:
+    _services.start()
+except ServiceError as error:
+    pytest.exit(f"Cannot start the test services: {error}", returncode=3)
+atexit.register(_services.stop)
+
+os.environ.setdefault("STATIC_ROOT", tempfile.mkdtemp(prefix="tutoring-static-"))
+os.environ.setdefault("MEDIA_ROOT", tempfile.mkdtemp(prefix="tutoring-media-"))
+os.environ["DJANGO_SETTINGS_MODULE"] = "tutoring.settings"
+django.setup()
+
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+# Chromium runs as root in CI (so without its sandbox) on a machine whose network reaches
+# only package registries: everything that would call home is switched off.
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-quic",
+    "--no-first-run",
+]
+
+
+def pytest_sessionstart(session):
+    # Pages are rendered with the same manifest storage as in production, which needs the
+    # collected files and their manifest.
+    from django.core.management import call_command
+
+    call_command("collectstatic", interactive=False, verbosity=0)
+
+
+def pytest_unconfigure(config):
+    _services.stop()
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": CHROMIUM_ARGS}
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    # The production hasher is slow on purpose; the suite signs in hundreds of times.
+    settings.PASSWORD_HASHERS = [
+        "django.contrib.auth.hashers.MD5PasswordHasher",
+        "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    ]
+
+
+@pytest.fixture
+def demo(db):
+    """The demo data set of `manage.py load_demo`."""
+    from tutoring.demo import load_demo
+
+    load_demo()
+
+
+@pytest.fixture
+def sign_in(client):
+    """Sign in through the login form, as a person would (and as django-axes requires)."""
+
+    def sign_in(username, password="demo"):
+        response = client.post("/login/", {"username": username, "password": password})
+        assert response.status_code == 302, f"{username} could not sign in"
+        return client
+
+    return sign_in

@@ -1,0 +1,98 @@
+import factory
+from django.contrib.auth.hashers import make_password
+
+from tutoring.models import (
+    AcademicYear,
+    Municipality,
+    Organization,
+    Role,
+    RoleKind,
+    SchoolStatus,
+    Subject,
+    User,
+)
+
+PASSWORD = "correct-horse-42"
+
+
+class MunicipalityFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Municipality
+
+    name = factory.Sequence(lambda n: f"Муниципальное образование Тестовый район {n}")
+    short_name = factory.Sequence(lambda n: f"Тестовый район {n}")
+    region = "Краснодарский край"
+
+
+class OrganizationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Organization
+
+    municipality = factory.SubFactory(MunicipalityFactory)
+    kind = Organization.Kind.SCHOOL
+    short_name = factory.Sequence(lambda n: f"МБОУ СОШ № {n}")
+    name = factory.LazyAttribute(lambda o: f"{o.short_name} (полное наименование)")
+
+
+class AcademicYearFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = AcademicYear
+        django_get_or_create = ["start_year"]
+
+    start_year = 2025
+
+
+class SubjectFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Subject
+        django_get_or_create = ["name"]
+
+    name = "Математика"
+
+
+class SchoolStatusFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = SchoolStatus
+
+    organization = factory.SubFactory(OrganizationFactory)
+    academic_year = factory.SubFactory(AcademicYearFactory)
+    kind = SchoolStatus.Kind.LOW_RESULTS
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    last_name = "Иванова"
+    first_name = "Мария"
+    middle_name = "Петровна"
+    password = factory.LazyFunction(lambda: make_password(PASSWORD))
+
+
+class RoleFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Role
+
+    user = factory.SubFactory(UserFactory)
+    kind = RoleKind.METHODIST
+    municipality = factory.LazyAttribute(
+        lambda r: r.organization.municipality if r.organization else MunicipalityFactory()
+    )
+    organization = None
+
+
+def user_with_role(kind, *, municipality=None, organization=None, **user_fields) -> User:
+    if municipality is None and organization is not None:
+        municipality = organization.municipality
+    if municipality is None and kind != RoleKind.REGIONAL:
+        municipality = MunicipalityFactory()
+    if organization is None and kind in (RoleKind.SCHOOL, RoleKind.TEACHER):
+        organization = OrganizationFactory(municipality=municipality)
+    role = RoleFactory(
+        kind=kind,
+        municipality=municipality,
+        organization=organization,
+        user=UserFactory(**user_fields),
+    )
+    return role.user

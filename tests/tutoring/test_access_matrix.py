@@ -1,0 +1,61 @@
+"""For each demo role, the pages it may open answer 200 and the others 403 or 404."""
+
+import pytest
+
+from tutoring.demo import KALTAN, SHNOR_SCHOOL
+from tutoring.models import Organization
+
+ROLES = ["methodist", "director", "school", "teacher", "tutor", "regional"]
+
+# page → the status each role gets, in the order of ROLES.
+MATRIX = {
+    "home": [200, 200, 200, 200, 200, 200],
+    "profile": [200, 200, 200, 200, 200, 200],
+    "password": [200, 200, 200, 200, 200, 200],
+    "organizations": [200, 200, 403, 403, 200, 200],
+    "own_school": [200, 200, 200, 200, 200, 200],
+    "other_school": [200, 200, 404, 404, 200, 200],
+    "other_municipality": [404, 404, 404, 404, 404, 200],
+    "people": [200, 200, 403, 403, 403, 200],
+    "audit": [200, 200, 403, 403, 403, 200],
+}
+
+
+def urls():
+    shnor = Organization.objects.get(short_name=SHNOR_SCHOOL)
+    other = Organization.objects.get(short_name="МОБУ СОШ № 10")
+    kaltan = Organization.objects.get(municipality__name=KALTAN)
+    return {
+        "home": "/",
+        "profile": "/profile/",
+        "password": "/profile/password/",
+        "organizations": "/organizations/",
+        "own_school": f"/organizations/{shnor.pk}/",
+        "other_school": f"/organizations/{other.pk}/",
+        "other_municipality": f"/organizations/{kaltan.pk}/",
+        "people": "/people/",
+        "audit": "/audit/",
+    }
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_it_answers_each_role_as_the_matrix_says(client, demo, sign_in, role):
+    sign_in(role)
+    got = {page: client.get(url).status_code for page, url in urls().items()}
+    expected = {page: statuses[ROLES.index(role)] for page, statuses in MATRIX.items()}
+    assert got == expected
+
+
+def test_it_sends_anonymous_visitors_to_the_login_page(client, demo):
+    for url in urls().values():
+        response = client.get(url)
+        assert response.status_code == 302
+        assert response["Location"].startswith("/login/?next=")
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_it_keeps_the_admin_site_closed_to_every_role(client, demo, sign_in, role):
+    sign_in(role)
+    response = client.get("/admin/")
+    assert response.status_code == 302
+    assert response["Location"].startswith("/admin/login/")
