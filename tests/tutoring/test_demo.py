@@ -1,0 +1,61 @@
+from django.core.management import call_command
+
+from tutoring.demo import DEMO_LOGINS, KALTAN, SHNOR_SCHOOL, TUTORS
+from tutoring.models import (
+    AcademicYear,
+    AuditEntry,
+    Municipality,
+    Organization,
+    Role,
+    RoleKind,
+    SchoolStatus,
+    Subject,
+    User,
+)
+
+MODELS = [Municipality, Organization, AcademicYear, Subject, SchoolStatus, User, Role, AuditEntry]
+
+
+def counts():
+    return {model.__name__: model.objects.count() for model in MODELS}
+
+
+def test_it_changes_nothing_when_loaded_twice(db):
+    call_command("load_demo", stdout=open("/dev/null", "w"))
+    first = counts()
+    call_command("load_demo", stdout=open("/dev/null", "w"))
+    assert counts() == first
+
+
+def test_it_loads_the_21_tutors_of_the_labinsk_roster(demo):
+    tutors = Role.objects.filter(kind=RoleKind.TUTOR, municipality__short_name="Лабинский район")
+    assert tutors.count() == len(TUTORS) == 21
+    loginova = tutors.select_related("user", "organization").get(user__last_name="Логинова")
+    assert loginova.user.full_name == "Логинова Татьяна Артуровна"
+    assert loginova.organization.short_name == "МОБУ СОШ № 10"
+    assert [s.name for s in loginova.subjects.all()] == ["Математика"]
+
+
+def test_it_marks_the_chernorechenskaya_school_as_low_results(demo):
+    school = Organization.objects.get(short_name=SHNOR_SCHOOL)
+    assert "Чернореченской" in school.name
+    years = SchoolStatus.objects.filter(organization=school, kind=SchoolStatus.Kind.LOW_RESULTS)
+    assert {str(s.academic_year) for s in years} >= {"2022/23", "2023/24", "2024/25", "2025/26"}
+
+
+def test_it_gives_kaltan_its_own_time_zone(demo):
+    assert Municipality.objects.get(name=KALTAN).timezone == "Asia/Novokuznetsk"
+
+
+def test_it_creates_one_demo_login_per_role_with_the_demo_password(demo):
+    for kind in RoleKind.values:
+        user = User.objects.get(username=kind)
+        assert user.check_password("demo")
+        assert user.roles.filter(kind=kind, municipality__short_name="Лабинский район").exists()
+    school_staff = Role.objects.filter(user__username__in=["school", "teacher"])
+    assert {r.organization.short_name for r in school_staff} == {SHNOR_SCHOOL}
+    assert DEMO_LOGINS == {*RoleKind.values, "admin"}
+
+
+def test_it_gives_the_other_demo_people_no_usable_password(demo):
+    assert not User.objects.get(username="tutor02").has_usable_password()
