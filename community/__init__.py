@@ -1,1 +1,1 @@
-"""Roster, nominations, orders, community and tutor plans, assignments, development routes, the library."""
+"""Roster, nominations, orders, community and tutor plans, assignments, the library."""

@@ -5,6 +5,7 @@ that DATABASE_URL and REDIS_URL point at servers of this run alone; `stop()` rem
 When DATABASE_URL or REDIS_URL is already set, that server is used and none is started.
 """
 
+import contextlib
 import glob
 import os
 import pwd
@@ -108,10 +109,9 @@ class Postgres:
         if not self.root:
             return
         data = os.path.join(self.root, "data")
-        try:
+        # A server that is already gone has nothing left to stop.
+        with contextlib.suppress(ServiceError):
             self._run(postgres_bin("pg_ctl"), "-D", data, "-m", "immediate", "-w", "stop")
-        except ServiceError:
-            pass  # already gone: nothing left to stop
         shutil.rmtree(self.root, ignore_errors=True)
         self.root = ""
 

@@ -16,7 +16,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 
-from .models import Municipality, Organization, Role, RoleKind
+from .models import ORGANIZATION_ROLES, Municipality, Organization, Role, RoleKind
 
 # Roles whose holder sees the whole of their municipality.
 MUNICIPAL_ROLES = frozenset({RoleKind.METHODIST, RoleKind.DIRECTOR, RoleKind.TUTOR})
@@ -48,7 +48,7 @@ class Access:
         return frozenset(
             r.organization_id
             for r in self.roles
-            if r.kind in (RoleKind.SCHOOL, RoleKind.TEACHER) and r.organization_id
+            if r.kind in ORGANIZATION_ROLES and r.organization_id
         )
 
     def has(self, *kinds: str) -> bool:

@@ -1,7 +1,7 @@
 from django.urls import reverse
 
 from .access import OVERSIGHT_ROLES, access_for
-from .models import RoleKind
+from .models import ORGANIZATION_ROLES, RoleKind
 
 
 def navigation(request):
@@ -10,33 +10,18 @@ def navigation(request):
     if user is None or not user.is_authenticated:
         return {}
     access = access_for(user)
-    items = [("home", "Главная", reverse("home"))]
+    items = [("Главная", reverse("home"))]
     if access.has(*OVERSIGHT_ROLES, RoleKind.TUTOR):
-        items.append(("organizations", "Организации", reverse("organization_list")))
-    own = sorted(
-        {
-            r.organization
-            for r in access.roles
-            if r.organization_id and r.kind in (RoleKind.SCHOOL, RoleKind.TEACHER)
-        },
-        key=lambda o: o.short_name,
-    )
-    if not access.has(*OVERSIGHT_ROLES, RoleKind.TUTOR):
-        for organization in own:
-            items.append(
-                (
-                    "organizations",
-                    organization.short_name,
-                    reverse("organization_detail", args=[organization.pk]),
-                )
-            )
+        items.append(("Организации", reverse("organization_list")))
+    else:
+        # A school's staff and teachers see no list of organizations, only their own.
+        own = {r.organization for r in access.roles if r.kind in ORGANIZATION_ROLES}
+        for organization in sorted(own, key=lambda o: o.short_name):
+            items.append((organization.short_name, organization.get_absolute_url()))
     if access.has(*OVERSIGHT_ROLES):
-        items.append(("people", "Люди", reverse("people_list")))
-        items.append(("audit", "Журнал изменений", reverse("audit_list")))
+        items.append(("Люди", reverse("people_list")))
+        items.append(("Журнал изменений", reverse("audit_list")))
     path = request.path
-    matches = [url for _, _, url in items if path == url or (url != "/" and path.startswith(url))]
+    matches = [url for _, url in items if path == url or (url != "/" and path.startswith(url))]
     active = max(matches, key=len, default=None)
-    return {
-        "nav_items": [(label, url, url == active) for _, label, url in items],
-        "nav_roles": access.roles,
-    }
+    return {"nav_items": [(label, url, url == active) for label, url in items]}

@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 
 TIMEZONE_CHOICES = sorted(
@@ -94,6 +95,9 @@ class Organization(models.Model):
 
     def __str__(self):
         return self.short_name
+
+    def get_absolute_url(self):
+        return reverse("organization_detail", args=[self.pk])
 
     def clean(self):
         if self.fis_oko_login and self.kind != self.Kind.SCHOOL:
@@ -213,7 +217,7 @@ class RoleKind(models.TextChoices):
 
 
 # Roles that act for one organization, and so must name it.
-ORGANIZATION_ROLES = {RoleKind.SCHOOL, RoleKind.TEACHER}
+ORGANIZATION_ROLES = (RoleKind.SCHOOL, RoleKind.TEACHER)
 
 
 class Role(models.Model):
@@ -270,7 +274,7 @@ class Role(models.Model):
                 name="role_municipality_required",
             ),
             models.CheckConstraint(
-                condition=~Q(kind__in=list(ORGANIZATION_ROLES)) | Q(organization__isnull=False),
+                condition=~Q(kind__in=ORGANIZATION_ROLES) | Q(organization__isnull=False),
                 name="role_organization_required",
             ),
         ]

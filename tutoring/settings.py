@@ -208,9 +208,7 @@ X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = 60 * 60 * 12
 
-EMAIL_BACKEND = (
-    os.environ.get("EMAIL_BACKEND") or "django.core.mail.backends.console.EmailBackend"
-)
+EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND") or "django.core.mail.backends.console.EmailBackend"
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL") or "portal@localhost"
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 ADMINS = [("Администратор", addr) for addr in env_list("ADMINS", "")]

@@ -9,8 +9,16 @@ pytestmark = pytest.mark.e2e
 
 # login → the role block on the home page, and the sections the navigation must (not) show.
 JOURNEYS = {
-    "methodist": ("Методист — МКУ ИМЦ г. Лабинска", ["Организации", "Люди", "Журнал изменений"], []),
-    "director": ("Руководитель — МКУ ИМЦ г. Лабинска", ["Организации", "Люди", "Журнал изменений"], []),
+    "methodist": (
+        "Методист — МКУ ИМЦ г. Лабинска",
+        ["Организации", "Люди", "Журнал изменений"],
+        [],
+    ),
+    "director": (
+        "Руководитель — МКУ ИМЦ г. Лабинска",
+        ["Организации", "Люди", "Журнал изменений"],
+        [],
+    ),
     "school": ("Администрация школы — МОБУ СОШ № 20", ["МОБУ СОШ № 20"], ["Люди", "Организации"]),
     "teacher": ("Учитель — МОБУ СОШ № 20", ["МОБУ СОШ № 20"], ["Люди", "Организации"]),
     "tutor": ("Тьютор — МОБУ СОШ № 10", ["Организации"], ["Люди", "Журнал изменений"]),
@@ -51,7 +59,9 @@ def test_it_keeps_the_login_and_explains_a_wrong_password(page, demo_site):
 
 def test_it_loads_pages_without_content_security_policy_violations(page, demo_site):
     violations = []
-    page.on("console", lambda m: violations.append(m.text) if "Content Security" in m.text else None)
+    page.on(
+        "console", lambda m: violations.append(m.text) if "Content Security" in m.text else None
+    )
     page.goto(f"{demo_site.url}/login/")
     page.get_by_label("Логин").fill("methodist")
     page.get_by_label("Пароль").fill("demo")

@@ -50,7 +50,11 @@ def test_it_changes_the_password_and_records_it(client, db):
     client.force_login(user)
     response = client.post(
         "/profile/password/",
-        {"old_password": PASSWORD, "new_password1": "Ябл0ко-Груша", "new_password2": "Ябл0ко-Груша"},
+        {
+            "old_password": PASSWORD,
+            "new_password1": "Ябл0ко-Груша",
+            "new_password2": "Ябл0ко-Груша",
+        },
         follow=True,
     )
     assert "Пароль изменён." in response.content.decode()

@@ -47,8 +47,9 @@ def test_it_refuses_a_school_the_page_of_another_school(client, db):
 
 def test_it_lists_a_schools_staff_only_on_its_own_page(client, db):
     municipality = MunicipalityFactory()
-    own, other = OrganizationFactory(municipality=municipality), OrganizationFactory(
-        municipality=municipality
+    own, other = (
+        OrganizationFactory(municipality=municipality),
+        OrganizationFactory(municipality=municipality),
     )
     user_with_role(RoleKind.TEACHER, organization=other, last_name="Чужая")
     client.force_login(user_with_role(RoleKind.TEACHER, organization=own))

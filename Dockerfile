@@ -1,0 +1,63 @@
+# Production image of the portal: gunicorn serves the web app (static files via whitenoise);
+# the same image runs the Celery worker and beat (see docker-compose.yml).
+FROM python:3.11-slim-bookworm
+
+ENV PYTHONDONTWRITEBYTECODE=1 \
+    PYTHONUNBUFFERED=1 \
+    PIP_DISABLE_PIP_VERSION_CHECK=1 \
+    DJANGO_SETTINGS_MODULE=tutoring.settings \
+    MEDIA_ROOT=/app/media \
+    WEB_CONCURRENCY=3
+
+# Runtime libraries of WeasyPrint (Pango, HarfBuzz), a font for the PDFs, MIME data.
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends \
+        libpango-1.0-0 \
+        libpangoft2-1.0-0 \
+        libharfbuzz0b \
+        libharfbuzz-subset0 \
+        fonts-dejavu-core \
+        shared-mime-info \
+    && rm -rf /var/lib/apt/lists/*
+
+RUN groupadd --system --gid 10001 app \
+    && useradd --system --uid 10001 --gid app --home-dir /app --no-create-home \
+        --shell /usr/sbin/nologin app
+
+WORKDIR /app
+
+# Dependencies first, read from pyproject.toml alone, so that this layer is rebuilt only when
+# they change. The project itself runs from /app (BASE_DIR holds templates/ and static/), so
+# it is not installed as a package.
+COPY pyproject.toml ./
+RUN python -c "import tomllib; print('\n'.join(tomllib.load(open('pyproject.toml', 'rb'))['project']['dependencies']))" > /tmp/requirements.txt \
+    && pip install --no-cache-dir -r /tmp/requirements.txt \
+    && rm /tmp/requirements.txt
+
+# The sources; .dockerignore keeps out .venv, .git, the demo database and the tests.
+COPY . .
+
+# Static files are collected into the image (STATIC_ROOT defaults to /app/staticfiles);
+# this needs no database. The key is a throwaway for this one command, not kept in the image.
+# /app/media and /app/beat belong to the app user so that fresh named volumes mounted there
+# are writable.
+RUN env SECRET_KEY=build-only-not-a-secret python manage.py collectstatic --noinput \
+    && mkdir -p /app/media /app/beat \
+    && chown app:app /app/media /app/beat
+
+USER app
+
+EXPOSE 8000
+
+# The request carries a Host from ALLOWED_HOSTS (the first usable entry), or Django answers 400.
+HEALTHCHECK --interval=30s --timeout=10s --start-period=30s --retries=3 \
+    CMD ["python", "-c", "import os, sys, urllib.request; hosts = [h.strip().lstrip('.') for h in os.environ.get('ALLOWED_HOSTS', 'localhost').split(',') if h.strip() not in ('', '*')]; req = urllib.request.Request('http://127.0.0.1:8000/healthz', headers={'Host': hosts[0] if hosts else 'localhost'}); sys.exit(0 if urllib.request.urlopen(req, timeout=8).status == 200 else 1)"]
+
+# Workers: WEB_CONCURRENCY (gunicorn reads it), 3 by default.
+CMD ["gunicorn", "tutoring.wsgi:application", \
+     "--bind", "0.0.0.0:8000", \
+     "--access-logfile", "-", \
+     "--error-logfile", "-", \
+     "--worker-tmp-dir", "/dev/shm", \
+     "--timeout", "60", \
+     "--graceful-timeout", "30"]

@@ -1,0 +1,52 @@
+# The two commands of the README: `make run` (demo) and `make test` (whole suite).
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1:8000
+
+.PHONY: run test lint format migrations-check bench clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+# Re-install whenever pyproject.toml changes.
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e ".[dev]"
+	touch $@ $(VENV)/.installed
+
+## The demo on SQLite with Celery tasks in-process, at http://127.0.0.1:8000
+run: $(VENV)/.installed
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py collectstatic --noinput --verbosity 0
+	$(BIN)/python manage.py load_demo
+	@echo "Портал: http://$(HOST)/  (логины: methodist, director, school, teacher, tutor, regional, admin; пароль demo)"
+	$(BIN)/python manage.py runserver $(HOST)
+
+## Lint, Django checks, migrations check and pytest on throwaway PostgreSQL and Redis.
+test: $(VENV)/.installed-dev lint migrations-check
+	env -u DJANGO_SETTINGS_MODULE $(BIN)/pytest
+
+lint: $(VENV)/.installed-dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	env -u DATABASE_URL -u REDIS_URL $(BIN)/python manage.py check --fail-level WARNING
+
+migrations-check: $(VENV)/.installed-dev
+	env -u DATABASE_URL -u REDIS_URL $(BIN)/python manage.py makemigrations --check --dry-run
+
+format: $(VENV)/.installed-dev
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+## Benchmarks at region scale; they print figures (BENCH_SCALE=small for a quick run).
+bench: $(VENV)/.installed-dev
+	env -u DJANGO_SETTINGS_MODULE $(BIN)/pytest tests/bench -p no:cacheprovider -s -q \
+		-o python_files='bench_*.py'
+
+clean:
+	rm -rf $(VENV) staticfiles db.sqlite3 .pytest_cache .ruff_cache
