@@ -8,7 +8,6 @@ Every app scopes its querysets through `access_for(user)` and checks actions wit
 - `school` and `teacher` see their own organization only.
 """
 
-from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import wraps
 
@@ -140,7 +139,7 @@ def require(allowed: bool) -> None:
         raise PermissionDenied
 
 
-def role_required(*kinds: Iterable[str]):
+def role_required(*kinds: str):
     """Open a view to signed-in users holding one of `kinds`; 403 for everyone else."""
 
     def decorator(view):

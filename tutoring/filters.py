@@ -1,20 +1,29 @@
 import django_filters
+from django import forms
 from django.db.models import Q
 
 from .models import AuditEntry, Organization, RoleKind, SchoolStatus, User
 from .selectors import visible_roles
 
 
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        # The browser's date picker sends ISO dates, which Django always accepts.
+        super().__init__(attrs, format="%Y-%m-%d")
+
+
 class OrganizationFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label="Поиск", method="filter_q")
     municipality = django_filters.ModelChoiceFilter(
-        label="Муниципальное образование", queryset=None, empty_label="Все"
+        label="Муниципалитет", queryset=None, empty_label="Все"
     )
     kind = django_filters.ChoiceFilter(
         label="Тип", choices=Organization.Kind.choices, empty_label="Все"
     )
     status = django_filters.ChoiceFilter(
-        label="Статус в текущем учебном году",
+        label="Статус (текущий год)",
         choices=SchoolStatus.Kind.choices,
         empty_label="Любой",
         method="filter_status",
@@ -71,8 +80,12 @@ class PersonFilter(django_filters.FilterSet):
 
 class AuditFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label="Объект или действие", method="filter_q")
-    since = django_filters.DateFilter(label="С даты", field_name="at", lookup_expr="date__gte")
-    until = django_filters.DateFilter(label="По дату", field_name="at", lookup_expr="date__lte")
+    since = django_filters.DateFilter(
+        label="С даты", field_name="at", lookup_expr="date__gte", widget=DateInput
+    )
+    until = django_filters.DateFilter(
+        label="По дату", field_name="at", lookup_expr="date__lte", widget=DateInput
+    )
 
     class Meta:
         model = AuditEntry

@@ -136,3 +136,18 @@ def test_it_answers_an_unknown_address_with_the_russian_404_page(client, db):
     response = client.get("/no-such-page/")
     assert response.status_code == 404
     assert "Страница не найдена" in response.content.decode()
+
+
+def test_it_filters_the_audit_log_by_date(client, db):
+    municipality = MunicipalityFactory()
+    for day, action in [(10, "test.early"), (20, "test.late")]:
+        AuditEntry.objects.create(
+            action=action,
+            object_type="x",
+            municipality=municipality,
+            at=datetime.datetime(2026, 3, day, 12, 0, tzinfo=datetime.UTC),
+        )
+    client.force_login(user_with_role(RoleKind.DIRECTOR, municipality=municipality))
+    page = client.get("/audit/", {"since": "2026-03-15"}).content.decode()
+    assert "test.late" in page
+    assert "test.early" not in page
