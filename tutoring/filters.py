@@ -1,6 +1,6 @@
 import django_filters
 from django import forms
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 
 from .models import AuditEntry, Organization, RoleKind, SchoolStatus, User
 from .selectors import visible_roles
@@ -52,9 +52,8 @@ class PersonFilter(django_filters.FilterSet):
     role = django_filters.ChoiceFilter(
         label="Роль", choices=RoleKind.choices, empty_label="Любая", method="filter_role"
     )
-    organization = django_filters.ModelChoiceFilter(
-        label="Организация", queryset=None, empty_label="Любая", method="filter_organization"
-    )
+    # A text search rather than a list: a region has some 1,500 organizations.
+    organization = django_filters.CharFilter(label="Организация", method="filter_organization")
 
     class Meta:
         model = User
@@ -63,7 +62,6 @@ class PersonFilter(django_filters.FilterSet):
     def __init__(self, *args, access, **kwargs):
         super().__init__(*args, **kwargs)
         self.access = access
-        self.filters["organization"].queryset = access.organizations().order_by("short_name")
 
     def filter_q(self, queryset, name, value):
         q = Q(username__iexact=value)
@@ -72,10 +70,19 @@ class PersonFilter(django_filters.FilterSet):
         return queryset.filter(q)
 
     def filter_role(self, queryset, name, value):
-        return queryset.filter(roles__kind=value, roles__in=visible_roles(self.access))
+        return queryset.filter(self._has_role(kind=value))
 
     def filter_organization(self, queryset, name, value):
-        return queryset.filter(roles__organization=value)
+        return queryset.filter(
+            self._has_role(
+                Q(organization__short_name__icontains=value)
+                | Q(organization__name__icontains=value)
+            )
+        )
+
+    def _has_role(self, *conditions, **fields):
+        roles = visible_roles(self.access).filter(*conditions, user=OuterRef("pk"), **fields)
+        return Exists(roles)
 
 
 class AuditFilter(django_filters.FilterSet):

@@ -189,6 +189,8 @@ class User(AbstractUser):
         verbose_name = "пользователь"
         verbose_name_plural = "пользователи"
         ordering = ["last_name", "first_name", "middle_name"]
+        # Lists of people are sorted by name; with this index a page stops after its rows.
+        indexes = [models.Index(fields=["last_name", "first_name", "middle_name", "id"])]
 
     def __str__(self):
         return self.full_name or self.username

@@ -29,8 +29,9 @@ def test_it_never_grants_an_action_to_a_regional_coordinator(db):
 
 def test_it_scopes_records_of_organizations_for_a_school(db):
     municipality = MunicipalityFactory()
-    own, other = OrganizationFactory(municipality=municipality), OrganizationFactory(
-        municipality=municipality
+    own, other = (
+        OrganizationFactory(municipality=municipality),
+        OrganizationFactory(municipality=municipality),
     )
     SchoolStatusFactory(organization=own)
     SchoolStatusFactory(organization=other)

@@ -151,3 +151,17 @@ def test_it_filters_the_audit_log_by_date(client, db):
     page = client.get("/audit/", {"since": "2026-03-15"}).content.decode()
     assert "test.late" in page
     assert "test.early" not in page
+
+
+def test_it_filters_people_by_organization_name(client, db):
+    municipality = MunicipalityFactory()
+    user_with_role(
+        RoleKind.TEACHER,
+        organization=OrganizationFactory(municipality=municipality, short_name="Гимназия № 5"),
+        last_name="Гимназистова",
+    )
+    user_with_role(RoleKind.TEACHER, municipality=municipality, last_name="Другая")
+    client.force_login(user_with_role(RoleKind.METHODIST, municipality=municipality))
+    page = client.get("/people/", {"organization": "гимназия"}).content.decode()
+    assert "Гимназистова" in page
+    assert "Другая" not in page
