@@ -1,4 +1,14 @@
 from django.conf import settings
+from django.db import connection
+
+
+def database_status() -> str:
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+    except Exception:  # whatever keeps the database from answering, it is "down"
+        return "error"
+    return "ok"
 
 
 def broker_status() -> str | None:

@@ -165,3 +165,16 @@ def test_it_filters_people_by_organization_name(client, db):
     page = client.get("/people/", {"organization": "гимназия"}).content.decode()
     assert "Гимназистова" in page
     assert "Другая" not in page
+
+
+def test_it_answers_a_forbidden_page_with_the_russian_403_page(client, db):
+    client.force_login(user_with_role(RoleKind.TEACHER))
+    response = client.get("/people/")
+    assert response.status_code == 403
+    assert "Доступ запрещён" in response.content.decode()
+
+
+def test_it_has_a_russian_500_page():
+    from django.template.loader import render_to_string
+
+    assert "Ошибка на сервере" in render_to_string("500.html")
