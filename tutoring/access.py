@@ -25,6 +25,7 @@ OVERSIGHT_ROLES = frozenset({RoleKind.METHODIST, RoleKind.DIRECTOR, RoleKind.REG
 
 @dataclass(frozen=True)
 class Access:
+    user_id: int | None
     roles: tuple[Role, ...]
 
     @property
@@ -122,7 +123,7 @@ _NOTHING = Q(pk__in=[])
 def access_for(user) -> Access:
     """The user's access, computed once per user object (so once per request)."""
     if not user.is_authenticated or not user.is_active:
-        return Access(roles=())
+        return Access(user_id=None, roles=())
     cached = getattr(user, "_access", None)
     if cached is None:
         roles = tuple(
@@ -130,7 +131,7 @@ def access_for(user) -> Access:
             .select_related("municipality", "organization")
             .order_by("kind", "pk")
         )
-        cached = user._access = Access(roles=roles)
+        cached = user._access = Access(user_id=user.pk, roles=roles)
     return cached
 
 

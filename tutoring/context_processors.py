@@ -1,5 +1,6 @@
 from django.urls import reverse
 
+from . import extensions
 from .access import OVERSIGHT_ROLES, access_for
 from .models import ORGANIZATION_ROLES, RoleKind
 
@@ -18,6 +19,7 @@ def navigation(request):
         own = {r.organization for r in access.roles if r.kind in ORGANIZATION_ROLES}
         for organization in sorted(own, key=lambda o: o.short_name):
             items.append((organization.short_name, organization.get_absolute_url()))
+    items += extensions.navigation(access)
     if access.has(*OVERSIGHT_ROLES):
         items.append(("Люди", reverse("people_list")))
         items.append(("Журнал изменений", reverse("audit_list")))

@@ -1,6 +1,6 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.urls import path
+from django.urls import include, path
 
 from . import views
 from .forms import LoginForm
@@ -25,5 +25,6 @@ urlpatterns = [
     path("organizations/<int:pk>/", views.organization_detail, name="organization_detail"),
     path("people/", views.people_list, name="people_list"),
     path("audit/", views.audit_list, name="audit_list"),
+    path("community/", include("community.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -8,7 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from . import selectors, services
+from . import extensions, selectors, services
 from .access import OVERSIGHT_ROLES, access_for, role_required
 from .filters import AuditFilter, OrganizationFilter, PersonFilter
 from .health import broker_status, database_status
@@ -46,7 +46,12 @@ def home(request):
     return render(
         request,
         "tutoring/home.html",
-        {"blocks": blocks, "year": year, "regional": regional},
+        {
+            "blocks": blocks,
+            "year": year,
+            "regional": regional,
+            "panels": extensions.home_panels(request.user, access),
+        },
     )
 
 
@@ -109,7 +114,9 @@ def audit_list(request):
 
 @login_required
 def profile(request):
-    return render(request, "tutoring/profile.html", {"access": access_for(request.user)})
+    access = access_for(request.user)
+    panels = extensions.profile_panels(request.user, access)
+    return render(request, "tutoring/profile.html", {"access": access, "panels": panels})
 
 
 @login_required

@@ -1,0 +1,587 @@
+"""The tutor community: nominations, the roster, orders with appendices, the community plan,
+tutors' personal plans and assignments (seed 002: the order № 01-03/24 and its appendices)."""
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+
+from tutoring.models import AcademicYear, Municipality, Organization, Subject
+
+
+class DomainError(Exception):
+    """An action that the state of a record does not allow; the message is for the user."""
+
+
+class TutorLevel(models.TextChoices):
+    # Seed 002, 3.4: tutors of four levels.
+    FEDERAL = "federal", "федеральный"
+    REGIONAL = "regional", "региональный"
+    MUNICIPAL = "municipal", "муниципальный"
+    SCHOOL = "school", "школьный"
+
+
+class Education(models.TextChoices):
+    HIGHER_PEDAGOGICAL = "higher_pedagogical", "высшее педагогическое"
+    HIGHER_OTHER = "higher_other", "высшее непедагогическое"
+    SECONDARY_PROFESSIONAL = "secondary_professional", "среднее профессиональное"
+
+
+class QualificationCategory(models.TextChoices):
+    HIGHEST = "highest", "высшая"
+    FIRST = "first", "первая"
+    POSITION = "position", "соответствие занимаемой должности"
+    NONE = "none", "без категории"
+
+
+# Seeds 003 (3.2) and 004 (3.3): a tutor has higher pedagogical education and at least three
+# years of teaching experience. The portal warns about a nomination that falls short; it does
+# not refuse it, as the methodist decides.
+MIN_EXPERIENCE_YEARS = 3
+
+
+class Nomination(models.Model):
+    """A school's proposal to include one of its teachers in the community (seed 002, 4.2)."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "на рассмотрении"
+        ACCEPTED = "accepted", "принято"
+        REJECTED = "rejected", "отклонено"
+
+    municipality = models.ForeignKey(
+        Municipality, verbose_name="муниципальное образование", on_delete=models.PROTECT
+    )
+    academic_year = models.ForeignKey(
+        AcademicYear, verbose_name="учебный год", on_delete=models.PROTECT, related_name="+"
+    )
+    organization = models.ForeignKey(
+        Organization, verbose_name="школа", on_delete=models.PROTECT, related_name="nominations"
+    )
+    teacher = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="учитель",
+        on_delete=models.PROTECT,
+        related_name="nominations",
+    )
+    position = models.CharField("должность", max_length=200)
+    subjects = models.ManyToManyField(Subject, verbose_name="предметы", related_name="+")
+    level = models.CharField(
+        "уровень тьютора", max_length=16, choices=TutorLevel.choices, default=TutorLevel.MUNICIPAL
+    )
+    education = models.CharField("образование", max_length=32, choices=Education.choices)
+    experience_years = models.PositiveSmallIntegerField(
+        "педагогический стаж, лет", validators=[MaxValueValidator(70)]
+    )
+    qualification_category = models.CharField(
+        "квалификационная категория", max_length=16, choices=QualificationCategory.choices
+    )
+    achievements = models.TextField("профессиональные достижения")
+    justification = models.TextField("обоснование школы")
+    status = models.CharField(
+        "статус", max_length=16, choices=Status.choices, default=Status.PENDING
+    )
+    rejection_reason = models.TextField("причина отклонения", blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="кто подал",
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField("подано", default=timezone.now)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="кто рассмотрел",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField("рассмотрено", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "предложение о включении в состав"
+        verbose_name_plural = "предложения о включении в состав"
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            # One open proposal per teacher and year: a second would double the roster entry.
+            models.UniqueConstraint(
+                fields=["teacher", "academic_year"],
+                condition=Q(status="pending"),
+                name="nomination_one_pending_per_teacher_year",
+            )
+        ]
+        indexes = [models.Index(fields=["municipality", "academic_year", "status"])]
+
+    def __str__(self):
+        return f"{self.teacher} — {self.organization} ({self.academic_year})"
+
+    def get_absolute_url(self):
+        return reverse("community:nomination_detail", args=[self.pk])
+
+    @property
+    def eligibility_warnings(self) -> list[str]:
+        return eligibility_warnings(
+            education=self.education, experience_years=self.experience_years
+        )
+
+
+def eligibility_warnings(*, education: str | None, experience_years: int | None) -> list[str]:
+    warnings = []
+    if education and education != Education.HIGHER_PEDAGOGICAL:
+        warnings.append("Нет высшего педагогического образования.")
+    if experience_years is not None and experience_years < MIN_EXPERIENCE_YEARS:
+        warnings.append(f"Педагогический стаж меньше {MIN_EXPERIENCE_YEARS} лет.")
+    return warnings
+
+
+class Roster(models.Model):
+    """The community's membership for one academic year. A draft is edited; an approved
+    roster is locked, and a change after that is a new revision under an amending order."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "черновик"
+        APPROVED = "approved", "утверждён"
+
+    municipality = models.ForeignKey(
+        Municipality,
+        verbose_name="муниципальное образование",
+        on_delete=models.PROTECT,
+        related_name="rosters",
+    )
+    academic_year = models.ForeignKey(
+        AcademicYear, verbose_name="учебный год", on_delete=models.PROTECT, related_name="+"
+    )
+    revision = models.PositiveSmallIntegerField("редакция", default=1)
+    status = models.CharField("статус", max_length=16, choices=Status.choices, default="draft")
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="кто утвердил",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    approved_at = models.DateTimeField("утверждён", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "состав сообщества"
+        verbose_name_plural = "составы сообщества"
+        ordering = ["-academic_year__start_year", "-revision"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["municipality", "academic_year", "revision"], name="roster_unique_revision"
+            ),
+            # At most one draft at a time, so that nominations have one place to go.
+            models.UniqueConstraint(
+                fields=["municipality", "academic_year"],
+                condition=Q(status="draft"),
+                name="roster_one_draft",
+            ),
+        ]
+
+    def __str__(self):
+        suffix = f", редакция {self.revision}" if self.revision > 1 else ""
+        return f"Состав сообщества тьюторов на {self.academic_year} учебный год{suffix}"
+
+    def get_absolute_url(self):
+        return reverse("community:roster_detail", args=[self.pk])
+
+    @property
+    def is_draft(self) -> bool:
+        return self.status == self.Status.DRAFT
+
+
+class RosterEntry(models.Model):
+    roster = models.ForeignKey(
+        Roster, verbose_name="состав", on_delete=models.CASCADE, related_name="entries"
+    )
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="тьютор",
+        on_delete=models.PROTECT,
+        related_name="roster_entries",
+    )
+    subjects = models.ManyToManyField(Subject, verbose_name="предметы", related_name="+")
+    position = models.CharField("должность", max_length=200)
+    organization = models.ForeignKey(
+        Organization, verbose_name="место работы", on_delete=models.PROTECT, related_name="+"
+    )
+    level = models.CharField(
+        "уровень тьютора", max_length=16, choices=TutorLevel.choices, default=TutorLevel.MUNICIPAL
+    )
+    nomination = models.OneToOneField(
+        Nomination,
+        verbose_name="по предложению",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="roster_entry",
+    )
+
+    class Meta:
+        verbose_name = "тьютор в составе"
+        verbose_name_plural = "тьюторы в составе"
+        ordering = ["pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["roster", "person"], name="roster_entry_unique_person")
+        ]
+
+    def __str__(self):
+        return f"{self.person} ({self.roster.academic_year})"
+
+
+class CommunityPlan(models.Model):
+    """План-график работы сообщества for an academic year (seed 002, Приложение 3)."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "черновик"
+        APPROVED = "approved", "утверждён"
+
+    municipality = models.ForeignKey(
+        Municipality,
+        verbose_name="муниципальное образование",
+        on_delete=models.PROTECT,
+        related_name="community_plans",
+    )
+    academic_year = models.ForeignKey(
+        AcademicYear, verbose_name="учебный год", on_delete=models.PROTECT, related_name="+"
+    )
+    title = models.CharField("заголовок", max_length=300)
+    status = models.CharField("статус", max_length=16, choices=Status.choices, default="draft")
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="кто утвердил",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    approved_at = models.DateTimeField("утверждён", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "план работы сообщества"
+        verbose_name_plural = "планы работы сообщества"
+        ordering = ["-academic_year__start_year"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["municipality", "academic_year"], name="community_plan_unique_year"
+            )
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("community:plan_detail", args=[self.pk])
+
+    @property
+    def is_draft(self) -> bool:
+        return self.status == self.Status.DRAFT
+
+
+class Activity(models.TextChoices):
+    # Seed 002, 5.1: the five kinds of the community's activity.
+    INFORMATIONAL = "informational", "информационная"
+    EDUCATIONAL = "educational", "обучающая"
+    EXPERT = "expert", "экспертная"
+    CONSULTING = "consulting", "консультационная"
+    MONITORING = "monitoring", "мониторинговая"
+
+
+# Usual wordings of «Сроки реализации» in the seeds' plans; any other text is allowed too.
+TIMING_SUGGESTIONS = [
+    "в течение года",
+    "ежемесячно",
+    "регулярно",
+    "по запросу ОО",
+    "август-сентябрь",
+    "сентябрь-октябрь",
+    "октябрь-ноябрь",
+    "декабрь-январь",
+    "февраль-март",
+    "апрель-май",
+    "май",
+    "октябрь",
+]
+
+
+class PlanItem(models.Model):
+    plan = models.ForeignKey(
+        CommunityPlan, verbose_name="план", on_delete=models.CASCADE, related_name="items"
+    )
+    activity = models.CharField("вид деятельности", max_length=16, choices=Activity.choices)
+    position = models.PositiveSmallIntegerField("порядок", default=0)
+    content = models.TextField("содержание мероприятия")
+    timing = models.CharField("сроки реализации", max_length=100)
+    responsible = models.CharField("ответственные, привлечённые специалисты", max_length=500)
+
+    class Meta:
+        verbose_name = "мероприятие плана"
+        verbose_name_plural = "мероприятия плана"
+        ordering = ["position", "pk"]
+
+    def __str__(self):
+        return self.content[:80]
+
+
+class TutorPlan(models.Model):
+    """A tutor's personal plan for the year, approved by the methodist (seed 002, 4.4)."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "черновик"
+        SUBMITTED = "submitted", "на согласовании"
+        RETURNED = "returned", "возвращён на доработку"
+        APPROVED = "approved", "утверждён"
+
+    municipality = models.ForeignKey(
+        Municipality, verbose_name="муниципальное образование", on_delete=models.PROTECT
+    )
+    academic_year = models.ForeignKey(
+        AcademicYear, verbose_name="учебный год", on_delete=models.PROTECT, related_name="+"
+    )
+    tutor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="тьютор",
+        on_delete=models.PROTECT,
+        related_name="tutor_plans",
+    )
+    status = models.CharField("статус", max_length=16, choices=Status.choices, default="draft")
+    reviewer_comment = models.TextField("замечания методиста", blank=True)
+    submitted_at = models.DateTimeField("отправлен на согласование", null=True, blank=True)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="кто утвердил",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    approved_at = models.DateTimeField("утверждён", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "план работы тьютора"
+        verbose_name_plural = "планы работы тьюторов"
+        ordering = ["-academic_year__start_year", "tutor__last_name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["tutor", "municipality", "academic_year"], name="tutor_plan_unique_year"
+            )
+        ]
+
+    def __str__(self):
+        return f"План работы тьютора {self.tutor.short_name} на {self.academic_year} учебный год"
+
+    def get_absolute_url(self):
+        return reverse("community:tutor_plan_detail", args=[self.pk])
+
+
+class TutorPlanItem(models.Model):
+    plan = models.ForeignKey(
+        TutorPlan, verbose_name="план", on_delete=models.CASCADE, related_name="items"
+    )
+    activity = models.CharField("вид деятельности", max_length=16, choices=Activity.choices)
+    position = models.PositiveSmallIntegerField("порядок", default=0)
+    content = models.TextField("содержание работы")
+    timing = models.CharField("сроки", max_length=100)
+    expected_result = models.CharField("ожидаемый результат", max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = "пункт плана тьютора"
+        verbose_name_plural = "пункты плана тьютора"
+        ordering = ["position", "pk"]
+
+    def __str__(self):
+        return self.content[:80]
+
+
+class Assignment(models.Model):
+    """Закрепление: a tutor supports a teacher (тьютор → тьюторант) for an academic year."""
+
+    municipality = models.ForeignKey(
+        Municipality, verbose_name="муниципальное образование", on_delete=models.PROTECT
+    )
+    academic_year = models.ForeignKey(
+        AcademicYear, verbose_name="учебный год", on_delete=models.PROTECT, related_name="+"
+    )
+    tutor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="тьютор",
+        on_delete=models.PROTECT,
+        related_name="tutees",
+    )
+    teacher = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="тьюторант (учитель)",
+        on_delete=models.PROTECT,
+        related_name="assigned_tutors",
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="кто закрепил",
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField("закреплён", default=timezone.now)
+
+    class Meta:
+        verbose_name = "закрепление тьютора"
+        verbose_name_plural = "закрепления тьюторов"
+        ordering = ["-academic_year__start_year", "tutor__last_name", "teacher__last_name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["academic_year", "tutor", "teacher"], name="assignment_unique"
+            ),
+            models.CheckConstraint(
+                condition=~Q(tutor=models.F("teacher")), name="assignment_not_self"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.tutor.short_name} → {self.teacher.short_name} ({self.academic_year})"
+
+
+class Order(models.Model):
+    """Приказ: drafted by the methodist, approved (signed) by the director. At approval its
+    number and date are fixed and every appendix is frozen into a snapshot, which is what
+    the PDF shows from then on."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "проект"
+        APPROVED = "approved", "подписан"
+
+    municipality = models.ForeignKey(
+        Municipality,
+        verbose_name="муниципальное образование",
+        on_delete=models.PROTECT,
+        related_name="orders",
+    )
+    organization = models.ForeignKey(
+        Organization,
+        verbose_name="издающая организация",
+        on_delete=models.PROTECT,
+        related_name="orders",
+    )
+    number = models.CharField("номер", max_length=50, blank=True)
+    date = models.DateField("дата", null=True, blank=True)
+    place = models.CharField("место издания", max_length=100)
+    heading = models.CharField("заголовок", max_length=500)
+    preamble = models.TextField("преамбула", blank=True)
+    points = models.TextField(
+        "пункты приказа", help_text="Каждый пункт — с новой строки; нумерация добавится сама."
+    )
+    signatory_position = models.CharField("должность подписывающего", max_length=300)
+    signatory_name = models.CharField("подписывающий (И.О. Фамилия)", max_length=100)
+    amends = models.ForeignKey(
+        "self",
+        verbose_name="изменяет приказ",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="amendments",
+    )
+    status = models.CharField("статус", max_length=16, choices=Status.choices, default="draft")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="кто подготовил",
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField("создан", default=timezone.now)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="кто подписал",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    approved_at = models.DateTimeField("подписан", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "приказ"
+        verbose_name_plural = "приказы"
+        ordering = ["-date", "-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization", "number", "date"],
+                condition=Q(status="approved"),
+                name="order_unique_number",
+            ),
+            models.CheckConstraint(
+                condition=Q(status="draft") | (~Q(number="") & Q(date__isnull=False)),
+                name="order_approved_has_number_and_date",
+            ),
+        ]
+
+    def __str__(self):
+        if self.status == self.Status.APPROVED:
+            return f"Приказ от {self.date:%d.%m.%Y} № {self.number} «{self.heading}»"
+        return f"Проект приказа «{self.heading}»"
+
+    def get_absolute_url(self):
+        return reverse("community:order_detail", args=[self.pk])
+
+    @property
+    def is_draft(self) -> bool:
+        return self.status == self.Status.DRAFT
+
+    @property
+    def point_list(self) -> list[str]:
+        return [line.strip() for line in self.points.splitlines() if line.strip()]
+
+
+class Appendix(models.Model):
+    class Kind(models.TextChoices):
+        ROSTER = "roster", "состав сообщества"
+        PLAN = "plan", "план работы сообщества"
+        TEXT = "text", "текст (положение и др.)"
+
+    order = models.ForeignKey(
+        Order, verbose_name="приказ", on_delete=models.CASCADE, related_name="appendices"
+    )
+    number = models.PositiveSmallIntegerField("номер приложения")
+    kind = models.CharField("вид", max_length=16, choices=Kind.choices)
+    title = models.CharField("заголовок", max_length=500)
+    roster = models.ForeignKey(
+        Roster,
+        verbose_name="состав",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="appendices",
+    )
+    plan = models.ForeignKey(
+        CommunityPlan,
+        verbose_name="план",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="appendices",
+    )
+    text = models.TextField("текст", blank=True)
+    # What the appendix shows, frozen when the order is approved; empty while a draft.
+    snapshot = models.JSONField("содержание на дату подписания", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "приложение к приказу"
+        verbose_name_plural = "приложения к приказу"
+        ordering = ["number"]
+        constraints = [
+            models.UniqueConstraint(fields=["order", "number"], name="appendix_unique_number"),
+            models.CheckConstraint(
+                condition=(
+                    Q(kind="roster", roster__isnull=False, plan__isnull=True)
+                    | Q(kind="plan", plan__isnull=False, roster__isnull=True)
+                    | Q(kind="text", roster__isnull=True, plan__isnull=True)
+                ),
+                name="appendix_kind_matches_source",
+            ),
+        ]
+
+    def __str__(self):
+        return f"Приложение № {self.number}. {self.title}"

@@ -1,0 +1,136 @@
+"""What each user may see of the community: every community page reads through these."""
+
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+
+from tutoring.access import Access
+from tutoring.models import AcademicYear, Role, RoleKind
+
+from .models import (
+    Appendix,
+    Assignment,
+    CommunityPlan,
+    Nomination,
+    Order,
+    Roster,
+    RosterEntry,
+    TutorPlan,
+)
+
+# Who reads the community's documents (rosters, orders) of a municipality.
+DOCUMENT_READERS = (RoleKind.METHODIST, RoleKind.DIRECTOR)
+
+
+def _municipalities_where(access: Access, *kinds: str) -> set[int]:
+    return {r.municipality_id for r in access.roles if r.kind in kinds}
+
+
+def nominations_for(access: Access) -> QuerySet[Nomination]:
+    """A nomination is seen by the school that filed it and by the municipality's methodists
+    (and by nobody else: it carries a teacher's personal details)."""
+    methodist_of = _municipalities_where(access, RoleKind.METHODIST)
+    schools = {r.organization_id for r in access.roles if r.kind == RoleKind.SCHOOL}
+    if not methodist_of and not schools:
+        return Nomination.objects.none()
+    return (
+        Nomination.objects.filter(Q(municipality__in=methodist_of) | Q(organization__in=schools))
+        .select_related("teacher", "organization", "academic_year", "municipality")
+        .prefetch_related("subjects")
+    )
+
+
+def rosters_for(access: Access) -> QuerySet[Roster]:
+    qs = Roster.objects.select_related("municipality", "academic_year", "approved_by")
+    if access.everywhere:
+        return qs
+    return qs.filter(municipality__in=_municipalities_where(access, *DOCUMENT_READERS))
+
+
+def roster_entries(roster: Roster) -> QuerySet[RosterEntry]:
+    return (
+        roster.entries.select_related("person", "organization", "nomination")
+        .prefetch_related("subjects")
+        .order_by("pk")
+    )
+
+
+def directory_entries(access: Access, *, year: AcademicYear | None) -> QuerySet[RosterEntry]:
+    """The tutor directory: the entries of each municipality's latest approved roster of the
+    year. Everyone in a municipality may look up its tutors."""
+    if year is None:
+        return RosterEntry.objects.none()
+    newer = Roster.objects.filter(
+        municipality=OuterRef("roster__municipality"),
+        academic_year=year,
+        status=Roster.Status.APPROVED,
+        revision__gt=OuterRef("roster__revision"),
+    )
+    visible = Q()
+    if not access.everywhere:
+        members = {r.municipality_id for r in access.roles if r.municipality_id}
+        visible = Q(roster__municipality__in=members)
+    return (
+        RosterEntry.objects.filter(
+            visible,
+            roster__academic_year=year,
+            roster__status=Roster.Status.APPROVED,
+        )
+        .filter(~Exists(newer))
+        .select_related("person", "organization", "roster__municipality")
+        .prefetch_related("subjects")
+        .order_by("person__last_name", "person__first_name", "pk")
+    )
+
+
+def orders_for(access: Access) -> QuerySet[Order]:
+    qs = Order.objects.select_related("municipality", "organization", "amends", "approved_by")
+    if access.everywhere:
+        return qs
+    return qs.filter(municipality__in=_municipalities_where(access, *DOCUMENT_READERS))
+
+
+def order_appendices(order: Order) -> QuerySet[Appendix]:
+    return order.appendices.select_related("roster__academic_year", "plan").annotate(
+        roster_size=Count("roster__entries", distinct=True),
+        plan_size=Count("plan__items", distinct=True),
+    )
+
+
+def plans_for(access: Access) -> QuerySet[CommunityPlan]:
+    """Approved plans are public within the municipality; drafts only for its methodists and
+    directors."""
+    qs = CommunityPlan.objects.select_related("municipality", "academic_year")
+    if access.everywhere:
+        return qs
+    editors = _municipalities_where(access, *DOCUMENT_READERS)
+    members = {r.municipality_id for r in access.roles if r.municipality_id}
+    return qs.filter(
+        Q(municipality__in=editors)
+        | Q(municipality__in=members, status=CommunityPlan.Status.APPROVED)
+    )
+
+
+def tutor_plans_for(access: Access) -> QuerySet[TutorPlan]:
+    """A tutor sees their own plans; methodists and directors those of their municipality."""
+    qs = TutorPlan.objects.select_related("tutor", "municipality", "academic_year")
+    if access.everywhere:
+        return qs
+    overseen = _municipalities_where(access, *DOCUMENT_READERS)
+    return qs.filter(Q(municipality__in=overseen) | Q(tutor=access.user_id))
+
+
+def assignments_for(access: Access) -> QuerySet[Assignment]:
+    """Methodists and directors see their municipality's; a tutor and a teacher their own;
+    a school those of its teachers."""
+    qs = Assignment.objects.select_related("tutor", "teacher", "academic_year", "municipality")
+    if access.everywhere:
+        return qs
+    q = Q(municipality__in=_municipalities_where(access, *DOCUMENT_READERS))
+    q |= Q(tutor=access.user_id) | Q(teacher=access.user_id)
+    schools = {r.organization_id for r in access.roles if r.kind == RoleKind.SCHOOL}
+    if schools:
+        teachers = Role.objects.filter(
+            kind=RoleKind.TEACHER, organization__in=schools, user=OuterRef("teacher")
+        )
+        q |= Q(Exists(teachers))
+    return qs.filter(q)
+

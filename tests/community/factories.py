@@ -1,0 +1,127 @@
+import factory
+
+from community.models import (
+    Activity,
+    Assignment,
+    CommunityPlan,
+    Education,
+    Nomination,
+    Order,
+    PlanItem,
+    QualificationCategory,
+    Roster,
+    RosterEntry,
+    TutorPlan,
+    TutorPlanItem,
+)
+from tests.tutoring.factories import (
+    AcademicYearFactory,
+    MunicipalityFactory,
+    OrganizationFactory,
+    UserFactory,
+)
+from tutoring.models import Organization
+
+
+class NominationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Nomination
+
+    organization = factory.SubFactory(OrganizationFactory)
+    municipality = factory.SelfAttribute("organization.municipality")
+    academic_year = factory.SubFactory(AcademicYearFactory)
+    teacher = factory.SubFactory(UserFactory)
+    position = "учитель математики"
+    education = Education.HIGHER_PEDAGOGICAL
+    experience_years = 12
+    qualification_category = QualificationCategory.HIGHEST
+    achievements = "Победитель муниципального конкурса «Учитель года»."
+    justification = "Высокие результаты учеников на ЕГЭ три года подряд."
+
+
+class RosterFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Roster
+
+    municipality = factory.SubFactory(MunicipalityFactory)
+    academic_year = factory.SubFactory(AcademicYearFactory)
+
+
+class RosterEntryFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = RosterEntry
+
+    roster = factory.SubFactory(RosterFactory)
+    person = factory.SubFactory(UserFactory)
+    position = "учитель математики"
+    organization = factory.SubFactory(
+        OrganizationFactory, municipality=factory.SelfAttribute("..roster.municipality")
+    )
+
+
+class CommunityPlanFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = CommunityPlan
+
+    municipality = factory.SubFactory(MunicipalityFactory)
+    academic_year = factory.SubFactory(AcademicYearFactory)
+    title = factory.LazyAttribute(
+        lambda p: f"План-график работы тьюторского сообщества на {p.academic_year} учебный год"
+    )
+
+
+class PlanItemFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = PlanItem
+
+    plan = factory.SubFactory(CommunityPlanFactory)
+    activity = Activity.CONSULTING
+    content = "Индивидуальные консультации для учителей ШНОР"
+    timing = "ежемесячно"
+    responsible = "методисты ИМЦ, тьюторы"
+
+
+class TutorPlanFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = TutorPlan
+
+    municipality = factory.SubFactory(MunicipalityFactory)
+    academic_year = factory.SubFactory(AcademicYearFactory)
+    tutor = factory.SubFactory(UserFactory)
+
+
+class TutorPlanItemFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = TutorPlanItem
+
+    plan = factory.SubFactory(TutorPlanFactory)
+    activity = Activity.EDUCATIONAL
+    content = "Тьюториал «Формирующее оценивание на уроке математики»"
+    timing = "октябрь"
+
+
+class AssignmentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Assignment
+
+    municipality = factory.SubFactory(MunicipalityFactory)
+    academic_year = factory.SubFactory(AcademicYearFactory)
+    tutor = factory.SubFactory(UserFactory)
+    teacher = factory.SubFactory(UserFactory)
+
+
+class OrderFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Order
+
+    municipality = factory.SubFactory(MunicipalityFactory)
+    organization = factory.SubFactory(
+        OrganizationFactory,
+        municipality=factory.SelfAttribute("..municipality"),
+        kind=Organization.Kind.METHODICAL_CENTRE,
+    )
+    place = "г. Лабинск"
+    heading = "Об утверждении состава муниципального сообщества тьюторов"
+    points = "Утвердить состав сообщества (Приложение 1).\nКонтроль оставляю за собой."
+    signatory_position = "Директор МКУ ИМЦ"
+    signatory_name = "С.И. Клименко"

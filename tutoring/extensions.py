@@ -1,0 +1,46 @@
+"""Places where the apps above `tutoring` add to its pages without `tutoring` importing them
+(apps import downwards only): sections of the navigation bar, and panels of the home and
+profile pages. Apps register in their AppConfig.ready()."""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Panel:
+    """A block of a page: a template rendered with its own context."""
+
+    template: str
+    context: dict = field(default_factory=dict)
+
+
+_navigation: list[Callable] = []
+_home_panels: list[Callable] = []
+_profile_panels: list[Callable] = []
+
+
+def register_navigation(builder: Callable) -> None:
+    """`builder(access) -> list[(label, url)]`: the sections the user's roles open."""
+    _navigation.append(builder)
+
+
+def register_home_panel(builder: Callable) -> None:
+    """`builder(user, access) -> Panel | None`: what the user should do next."""
+    _home_panels.append(builder)
+
+
+def register_profile_panel(builder: Callable) -> None:
+    """`builder(user, access) -> Panel | None`: what the profile shows of the user's work."""
+    _profile_panels.append(builder)
+
+
+def navigation(access) -> list[tuple[str, str]]:
+    return [item for builder in _navigation for item in builder(access)]
+
+
+def home_panels(user, access) -> list[Panel]:
+    return [panel for builder in _home_panels if (panel := builder(user, access))]
+
+
+def profile_panels(user, access) -> list[Panel]:
+    return [panel for builder in _profile_panels if (panel := builder(user, access))]
