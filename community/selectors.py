@@ -134,3 +134,19 @@ def assignments_for(access: Access) -> QuerySet[Assignment]:
         q |= Q(Exists(teachers))
     return qs.filter(q)
 
+
+def roster_is_latest_approved(roster: Roster) -> bool:
+    """Whether a new revision may be opened from this roster."""
+    if roster.is_draft:
+        return False
+    siblings = Roster.objects.filter(
+        municipality=roster.municipality_id, academic_year=roster.academic_year_id
+    )
+    return not siblings.filter(
+        Q(revision__gt=roster.revision) | Q(status=Roster.Status.DRAFT)
+    ).exists()
+
+
+def roster_orders(roster: Roster) -> QuerySet[Order]:
+    """The orders whose appendices show this roster."""
+    return Order.objects.filter(appendices__roster=roster).distinct().order_by("-date", "-pk")

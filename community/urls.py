@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import hub, nominations, orders, rosters
+from .views import hub, nominations, rosters
 
 app_name = "community"
 
@@ -23,15 +23,5 @@ urlpatterns = [
     path("entries/<int:pk>/delete/", rosters.entry_delete, name="entry_delete"),
     path("tutors/", rosters.directory, name="directory"),
     path("tutors/export.xlsx", rosters.directory_export, name="directory_export"),
-    # Orders and their appendices.
-    path("orders/", orders.order_list, name="order_list"),
-    path("orders/new/", orders.order_create, name="order_create"),
-    path("orders/<int:pk>/", orders.order_detail, name="order_detail"),
-    path("orders/<int:pk>/edit/", orders.order_update, name="order_update"),
-    path("orders/<int:pk>/appendices/new/", orders.appendix_create, name="appendix_create"),
-    path("orders/<int:pk>/approve/", orders.order_approve, name="order_approve"),
-    path("orders/<int:pk>/amend/", orders.order_amend, name="order_amend"),
-    path("orders/<int:pk>/print/", orders.order_print, name="order_print"),
-    path("appendices/<int:pk>/delete/", orders.appendix_delete, name="appendix_delete"),
     # Community plans, tutor plans and assignments.
 ]

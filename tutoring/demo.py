@@ -9,7 +9,6 @@ invented people. Loading is idempotent: every record is found by its natural key
 from dataclasses import dataclass
 
 from django.db import transaction
-from django.utils import timezone
 
 from .models import (
     AcademicYear,
@@ -20,6 +19,7 @@ from .models import (
     SchoolStatus,
     Subject,
     User,
+    current_start_year,
 )
 from .services import audit_record
 
@@ -337,10 +337,8 @@ def _subjects(result) -> dict[str, Subject]:
 def _academic_years(result) -> list[AcademicYear]:
     # 2022/23 onwards, up to the current year, so that the demo has a current year whenever
     # it is loaded.
-    today = timezone.localdate()
-    current = today.year if today.month >= 9 else today.year - 1
     years = []
-    for start_year in range(FIRST_ACADEMIC_YEAR, max(current, 2025) + 1):
+    for start_year in range(FIRST_ACADEMIC_YEAR, max(current_start_year(), 2025) + 1):
         year, created = AcademicYear.objects.get_or_create(start_year=start_year)
         result.count(created)
         years.append(year)

@@ -1,5 +1,6 @@
 """Reference data, people and roles, and the audit log: what every app builds on."""
 
+import re
 import zoneinfo
 from datetime import date
 
@@ -104,11 +105,15 @@ class Organization(models.Model):
             raise ValidationError({"fis_oko_login": "Логин ФИС ОКО бывает только у школ."})
 
 
+def current_start_year(today: date | None = None) -> int:
+    """The year in which the current academic year began (it runs 1 September – 31 August)."""
+    today = today or timezone.localdate()
+    return today.year if today.month >= 9 else today.year - 1
+
+
 class AcademicYearQuerySet(models.QuerySet):
     def current(self, today: date | None = None):
-        today = today or timezone.localdate()
-        start_year = today.year if today.month >= 9 else today.year - 1
-        return self.filter(start_year=start_year).first()
+        return self.filter(start_year=current_start_year(today)).first()
 
 
 class AcademicYear(models.Model):
@@ -335,3 +340,77 @@ class AuditEntry(models.Model):
 
     def __str__(self):
         return f"{self.at:%d.%m.%Y %H:%M} {self.action} {self.object_repr}"
+
+
+class Document(models.Model):
+    """A printable document (order, plan, schedule, conclusion, report) of one object, rendered
+    to PDF by a background task. An approved document is frozen: its PDF is rendered once and
+    never changes, hence one document per object; a change is a new object (an amending order)."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "ожидает формирования"
+        READY = "ready", "готов"
+        FAILED = "failed", "ошибка"
+
+    kind = models.CharField(
+        "вид документа",
+        max_length=100,
+        help_text="Ключ в реестре документов, например community.order.",
+    )
+    object_id = models.CharField("объект", max_length=64)
+    municipality = models.ForeignKey(
+        Municipality,
+        verbose_name="муниципальное образование",
+        on_delete=models.PROTECT,
+        related_name="documents",
+        null=True,
+        blank=True,
+    )
+    title = models.CharField("название", max_length=300)
+    status = models.CharField(
+        "состояние", max_length=16, choices=Status.choices, default=Status.PENDING
+    )
+    file = models.FileField("файл PDF", upload_to="documents/%Y/%m/", blank=True)
+    sha256 = models.CharField("контрольная сумма SHA-256", max_length=64, blank=True)
+    error = models.TextField("ошибка", blank=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="кто запросил",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    requested_at = models.DateTimeField("когда запрошен", default=timezone.now)
+    rendered_at = models.DateTimeField("когда сформирован", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "документ"
+        verbose_name_plural = "документы"
+        ordering = ["-requested_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "object_id"], name="document_unique_object")
+        ]
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def is_pending(self) -> bool:
+        return self.status == self.Status.PENDING
+
+    @property
+    def is_ready(self) -> bool:
+        return self.status == self.Status.READY and bool(self.file)
+
+    @property
+    def is_failed(self) -> bool:
+        return self.status == self.Status.FAILED
+
+    @property
+    def download_name(self) -> str:
+        """The title as a file name: characters that Windows refuses in names become «_»
+        (an order number such as 01-03/24 stays readable as 01-03_24)."""
+        name = re.sub(r'[\\/:*?"<>|\x00-\x1f]', "_", self.title)
+        name = " ".join(name.split())[:150].rstrip()
+        return f"{name or 'документ'}.pdf"

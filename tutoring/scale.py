@@ -19,7 +19,6 @@ from django.contrib.admin.models import LogEntry
 from django.contrib.auth.hashers import make_password
 from django.db import IntegrityError, transaction
 from django.db.models import Q
-from django.utils import timezone
 
 from .demo import SUBJECTS
 from .models import (
@@ -32,6 +31,7 @@ from .models import (
     SchoolStatus,
     Subject,
     User,
+    current_start_year,
 )
 from .services import audit_record
 
@@ -247,8 +247,7 @@ def _check_sizes(*, municipalities, schools, teachers, tutors) -> None:
 
 
 def _academic_years() -> AcademicYear:
-    today = timezone.localdate()
-    current = today.year if today.month >= 9 else today.year - 1
+    current = current_start_year()
     years = [
         AcademicYear.objects.get_or_create(start_year=start_year)[0]
         for start_year in range(current - ACADEMIC_YEARS + 1, current + 1)

@@ -8,255 +8,869 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('tutoring', '0001_initial'),
+        ("tutoring", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='CommunityPlan',
+            name="CommunityPlan",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(max_length=300, verbose_name='заголовок')),
-                ('status', models.CharField(choices=[('draft', 'черновик'), ('approved', 'утверждён')], default='draft', max_length=16, verbose_name='статус')),
-                ('approved_at', models.DateTimeField(blank=True, null=True, verbose_name='утверждён')),
-                ('academic_year', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='tutoring.academicyear', verbose_name='учебный год')),
-                ('approved_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='кто утвердил')),
-                ('municipality', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='community_plans', to='tutoring.municipality', verbose_name='муниципальное образование')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("title", models.CharField(max_length=300, verbose_name="заголовок")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("draft", "черновик"), ("approved", "утверждён")],
+                        default="draft",
+                        max_length=16,
+                        verbose_name="статус",
+                    ),
+                ),
+                (
+                    "approved_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="утверждён"),
+                ),
+                (
+                    "academic_year",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="tutoring.academicyear",
+                        verbose_name="учебный год",
+                    ),
+                ),
+                (
+                    "approved_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="кто утвердил",
+                    ),
+                ),
+                (
+                    "municipality",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="community_plans",
+                        to="tutoring.municipality",
+                        verbose_name="муниципальное образование",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'план работы сообщества',
-                'verbose_name_plural': 'планы работы сообщества',
-                'ordering': ['-academic_year__start_year'],
+                "verbose_name": "план работы сообщества",
+                "verbose_name_plural": "планы работы сообщества",
+                "ordering": ["-academic_year__start_year"],
             },
         ),
         migrations.CreateModel(
-            name='Nomination',
+            name="Nomination",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('position', models.CharField(max_length=200, verbose_name='должность')),
-                ('level', models.CharField(choices=[('federal', 'федеральный'), ('regional', 'региональный'), ('municipal', 'муниципальный'), ('school', 'школьный')], default='municipal', max_length=16, verbose_name='уровень тьютора')),
-                ('education', models.CharField(choices=[('higher_pedagogical', 'высшее педагогическое'), ('higher_other', 'высшее непедагогическое'), ('secondary_professional', 'среднее профессиональное')], max_length=32, verbose_name='образование')),
-                ('experience_years', models.PositiveSmallIntegerField(validators=[django.core.validators.MaxValueValidator(70)], verbose_name='педагогический стаж, лет')),
-                ('qualification_category', models.CharField(choices=[('highest', 'высшая'), ('first', 'первая'), ('position', 'соответствие занимаемой должности'), ('none', 'без категории')], max_length=16, verbose_name='квалификационная категория')),
-                ('achievements', models.TextField(verbose_name='профессиональные достижения')),
-                ('justification', models.TextField(verbose_name='обоснование школы')),
-                ('status', models.CharField(choices=[('pending', 'на рассмотрении'), ('accepted', 'принято'), ('rejected', 'отклонено')], default='pending', max_length=16, verbose_name='статус')),
-                ('rejection_reason', models.TextField(blank=True, verbose_name='причина отклонения')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='подано')),
-                ('decided_at', models.DateTimeField(blank=True, null=True, verbose_name='рассмотрено')),
-                ('academic_year', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='tutoring.academicyear', verbose_name='учебный год')),
-                ('created_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='кто подал')),
-                ('decided_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='кто рассмотрел')),
-                ('municipality', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, to='tutoring.municipality', verbose_name='муниципальное образование')),
-                ('organization', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='nominations', to='tutoring.organization', verbose_name='школа')),
-                ('subjects', models.ManyToManyField(related_name='+', to='tutoring.subject', verbose_name='предметы')),
-                ('teacher', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='nominations', to=settings.AUTH_USER_MODEL, verbose_name='учитель')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("position", models.CharField(max_length=200, verbose_name="должность")),
+                (
+                    "level",
+                    models.CharField(
+                        choices=[
+                            ("federal", "федеральный"),
+                            ("regional", "региональный"),
+                            ("municipal", "муниципальный"),
+                            ("school", "школьный"),
+                        ],
+                        default="municipal",
+                        max_length=16,
+                        verbose_name="уровень тьютора",
+                    ),
+                ),
+                (
+                    "education",
+                    models.CharField(
+                        choices=[
+                            ("higher_pedagogical", "высшее педагогическое"),
+                            ("higher_other", "высшее непедагогическое"),
+                            ("secondary_professional", "среднее профессиональное"),
+                        ],
+                        max_length=32,
+                        verbose_name="образование",
+                    ),
+                ),
+                (
+                    "experience_years",
+                    models.PositiveSmallIntegerField(
+                        validators=[django.core.validators.MaxValueValidator(70)],
+                        verbose_name="педагогический стаж, лет",
+                    ),
+                ),
+                (
+                    "qualification_category",
+                    models.CharField(
+                        choices=[
+                            ("highest", "высшая"),
+                            ("first", "первая"),
+                            ("position", "соответствие занимаемой должности"),
+                            ("none", "без категории"),
+                        ],
+                        max_length=16,
+                        verbose_name="квалификационная категория",
+                    ),
+                ),
+                ("achievements", models.TextField(verbose_name="профессиональные достижения")),
+                ("justification", models.TextField(verbose_name="обоснование школы")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("pending", "на рассмотрении"),
+                            ("accepted", "принято"),
+                            ("rejected", "отклонено"),
+                        ],
+                        default="pending",
+                        max_length=16,
+                        verbose_name="статус",
+                    ),
+                ),
+                (
+                    "rejection_reason",
+                    models.TextField(blank=True, verbose_name="причина отклонения"),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(default=django.utils.timezone.now, verbose_name="подано"),
+                ),
+                (
+                    "decided_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="рассмотрено"),
+                ),
+                (
+                    "academic_year",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="tutoring.academicyear",
+                        verbose_name="учебный год",
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="кто подал",
+                    ),
+                ),
+                (
+                    "decided_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="кто рассмотрел",
+                    ),
+                ),
+                (
+                    "municipality",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        to="tutoring.municipality",
+                        verbose_name="муниципальное образование",
+                    ),
+                ),
+                (
+                    "organization",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="nominations",
+                        to="tutoring.organization",
+                        verbose_name="школа",
+                    ),
+                ),
+                (
+                    "subjects",
+                    models.ManyToManyField(
+                        related_name="+", to="tutoring.subject", verbose_name="предметы"
+                    ),
+                ),
+                (
+                    "teacher",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="nominations",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="учитель",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'предложение о включении в состав',
-                'verbose_name_plural': 'предложения о включении в состав',
-                'ordering': ['-created_at', '-pk'],
+                "verbose_name": "предложение о включении в состав",
+                "verbose_name_plural": "предложения о включении в состав",
+                "ordering": ["-created_at", "-pk"],
             },
         ),
         migrations.CreateModel(
-            name='Order',
+            name="Order",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('number', models.CharField(blank=True, max_length=50, verbose_name='номер')),
-                ('date', models.DateField(blank=True, null=True, verbose_name='дата')),
-                ('place', models.CharField(max_length=100, verbose_name='место издания')),
-                ('heading', models.CharField(max_length=500, verbose_name='заголовок')),
-                ('preamble', models.TextField(blank=True, verbose_name='преамбула')),
-                ('points', models.TextField(help_text='Каждый пункт — с новой строки; нумерация добавится сама.', verbose_name='пункты приказа')),
-                ('signatory_position', models.CharField(max_length=300, verbose_name='должность подписывающего')),
-                ('signatory_name', models.CharField(max_length=100, verbose_name='подписывающий (И.О. Фамилия)')),
-                ('status', models.CharField(choices=[('draft', 'проект'), ('approved', 'подписан')], default='draft', max_length=16, verbose_name='статус')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='создан')),
-                ('approved_at', models.DateTimeField(blank=True, null=True, verbose_name='подписан')),
-                ('amends', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='amendments', to='community.order', verbose_name='изменяет приказ')),
-                ('approved_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='кто подписал')),
-                ('created_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='кто подготовил')),
-                ('municipality', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='orders', to='tutoring.municipality', verbose_name='муниципальное образование')),
-                ('organization', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='orders', to='tutoring.organization', verbose_name='издающая организация')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("number", models.CharField(blank=True, max_length=50, verbose_name="номер")),
+                ("date", models.DateField(blank=True, null=True, verbose_name="дата")),
+                ("place", models.CharField(max_length=100, verbose_name="место издания")),
+                ("heading", models.CharField(max_length=500, verbose_name="заголовок")),
+                ("preamble", models.TextField(blank=True, verbose_name="преамбула")),
+                (
+                    "points",
+                    models.TextField(
+                        help_text="Каждый пункт — с новой строки; нумерация добавится сама.",
+                        verbose_name="пункты приказа",
+                    ),
+                ),
+                (
+                    "signatory_position",
+                    models.CharField(max_length=300, verbose_name="должность подписывающего"),
+                ),
+                (
+                    "signatory_name",
+                    models.CharField(max_length=100, verbose_name="подписывающий (И.О. Фамилия)"),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("draft", "проект"), ("approved", "подписан")],
+                        default="draft",
+                        max_length=16,
+                        verbose_name="статус",
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(default=django.utils.timezone.now, verbose_name="создан"),
+                ),
+                (
+                    "approved_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="подписан"),
+                ),
+                (
+                    "amends",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="amendments",
+                        to="community.order",
+                        verbose_name="изменяет приказ",
+                    ),
+                ),
+                (
+                    "approved_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="кто подписал",
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="кто подготовил",
+                    ),
+                ),
+                (
+                    "municipality",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="orders",
+                        to="tutoring.municipality",
+                        verbose_name="муниципальное образование",
+                    ),
+                ),
+                (
+                    "organization",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="orders",
+                        to="tutoring.organization",
+                        verbose_name="издающая организация",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'приказ',
-                'verbose_name_plural': 'приказы',
-                'ordering': ['-date', '-created_at', '-pk'],
+                "verbose_name": "приказ",
+                "verbose_name_plural": "приказы",
+                "ordering": ["-date", "-created_at", "-pk"],
             },
         ),
         migrations.CreateModel(
-            name='PlanItem',
+            name="PlanItem",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('activity', models.CharField(choices=[('informational', 'информационная'), ('educational', 'обучающая'), ('expert', 'экспертная'), ('consulting', 'консультационная'), ('monitoring', 'мониторинговая')], max_length=16, verbose_name='вид деятельности')),
-                ('position', models.PositiveSmallIntegerField(default=0, verbose_name='порядок')),
-                ('content', models.TextField(verbose_name='содержание мероприятия')),
-                ('timing', models.CharField(max_length=100, verbose_name='сроки реализации')),
-                ('responsible', models.CharField(max_length=500, verbose_name='ответственные, привлечённые специалисты')),
-                ('plan', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='items', to='community.communityplan', verbose_name='план')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "activity",
+                    models.CharField(
+                        choices=[
+                            ("informational", "информационная"),
+                            ("educational", "обучающая"),
+                            ("expert", "экспертная"),
+                            ("consulting", "консультационная"),
+                            ("monitoring", "мониторинговая"),
+                        ],
+                        max_length=16,
+                        verbose_name="вид деятельности",
+                    ),
+                ),
+                ("position", models.PositiveSmallIntegerField(default=0, verbose_name="порядок")),
+                ("content", models.TextField(verbose_name="содержание мероприятия")),
+                ("timing", models.CharField(max_length=100, verbose_name="сроки реализации")),
+                (
+                    "responsible",
+                    models.CharField(
+                        max_length=500, verbose_name="ответственные, привлечённые специалисты"
+                    ),
+                ),
+                (
+                    "plan",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="items",
+                        to="community.communityplan",
+                        verbose_name="план",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'мероприятие плана',
-                'verbose_name_plural': 'мероприятия плана',
-                'ordering': ['position', 'pk'],
+                "verbose_name": "мероприятие плана",
+                "verbose_name_plural": "мероприятия плана",
+                "ordering": ["position", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='Roster',
+            name="Roster",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('revision', models.PositiveSmallIntegerField(default=1, verbose_name='редакция')),
-                ('status', models.CharField(choices=[('draft', 'черновик'), ('approved', 'утверждён')], default='draft', max_length=16, verbose_name='статус')),
-                ('approved_at', models.DateTimeField(blank=True, null=True, verbose_name='утверждён')),
-                ('academic_year', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='tutoring.academicyear', verbose_name='учебный год')),
-                ('approved_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='кто утвердил')),
-                ('municipality', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='rosters', to='tutoring.municipality', verbose_name='муниципальное образование')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("revision", models.PositiveSmallIntegerField(default=1, verbose_name="редакция")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("draft", "черновик"), ("approved", "утверждён")],
+                        default="draft",
+                        max_length=16,
+                        verbose_name="статус",
+                    ),
+                ),
+                (
+                    "approved_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="утверждён"),
+                ),
+                (
+                    "academic_year",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="tutoring.academicyear",
+                        verbose_name="учебный год",
+                    ),
+                ),
+                (
+                    "approved_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="кто утвердил",
+                    ),
+                ),
+                (
+                    "municipality",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="rosters",
+                        to="tutoring.municipality",
+                        verbose_name="муниципальное образование",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'состав сообщества',
-                'verbose_name_plural': 'составы сообщества',
-                'ordering': ['-academic_year__start_year', '-revision'],
+                "verbose_name": "состав сообщества",
+                "verbose_name_plural": "составы сообщества",
+                "ordering": ["-academic_year__start_year", "-revision"],
             },
         ),
         migrations.CreateModel(
-            name='Appendix',
+            name="Appendix",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('number', models.PositiveSmallIntegerField(verbose_name='номер приложения')),
-                ('kind', models.CharField(choices=[('roster', 'состав сообщества'), ('plan', 'план работы сообщества'), ('text', 'текст (положение и др.)')], max_length=16, verbose_name='вид')),
-                ('title', models.CharField(max_length=500, verbose_name='заголовок')),
-                ('text', models.TextField(blank=True, verbose_name='текст')),
-                ('snapshot', models.JSONField(blank=True, null=True, verbose_name='содержание на дату подписания')),
-                ('plan', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='appendices', to='community.communityplan', verbose_name='план')),
-                ('order', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='appendices', to='community.order', verbose_name='приказ')),
-                ('roster', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='appendices', to='community.roster', verbose_name='состав')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("number", models.PositiveSmallIntegerField(verbose_name="номер приложения")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("roster", "состав сообщества"),
+                            ("plan", "план работы сообщества"),
+                            ("text", "текст (положение и др.)"),
+                        ],
+                        max_length=16,
+                        verbose_name="вид",
+                    ),
+                ),
+                ("title", models.CharField(max_length=500, verbose_name="заголовок")),
+                ("text", models.TextField(blank=True, verbose_name="текст")),
+                (
+                    "snapshot",
+                    models.JSONField(
+                        blank=True, null=True, verbose_name="содержание на дату подписания"
+                    ),
+                ),
+                (
+                    "plan",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="appendices",
+                        to="community.communityplan",
+                        verbose_name="план",
+                    ),
+                ),
+                (
+                    "order",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="appendices",
+                        to="community.order",
+                        verbose_name="приказ",
+                    ),
+                ),
+                (
+                    "roster",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="appendices",
+                        to="community.roster",
+                        verbose_name="состав",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'приложение к приказу',
-                'verbose_name_plural': 'приложения к приказу',
-                'ordering': ['number'],
+                "verbose_name": "приложение к приказу",
+                "verbose_name_plural": "приложения к приказу",
+                "ordering": ["number"],
             },
         ),
         migrations.CreateModel(
-            name='RosterEntry',
+            name="RosterEntry",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('position', models.CharField(max_length=200, verbose_name='должность')),
-                ('level', models.CharField(choices=[('federal', 'федеральный'), ('regional', 'региональный'), ('municipal', 'муниципальный'), ('school', 'школьный')], default='municipal', max_length=16, verbose_name='уровень тьютора')),
-                ('nomination', models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='roster_entry', to='community.nomination', verbose_name='по предложению')),
-                ('organization', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='tutoring.organization', verbose_name='место работы')),
-                ('person', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='roster_entries', to=settings.AUTH_USER_MODEL, verbose_name='тьютор')),
-                ('roster', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='entries', to='community.roster', verbose_name='состав')),
-                ('subjects', models.ManyToManyField(related_name='+', to='tutoring.subject', verbose_name='предметы')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("position", models.CharField(max_length=200, verbose_name="должность")),
+                (
+                    "level",
+                    models.CharField(
+                        choices=[
+                            ("federal", "федеральный"),
+                            ("regional", "региональный"),
+                            ("municipal", "муниципальный"),
+                            ("school", "школьный"),
+                        ],
+                        default="municipal",
+                        max_length=16,
+                        verbose_name="уровень тьютора",
+                    ),
+                ),
+                (
+                    "nomination",
+                    models.OneToOneField(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="roster_entry",
+                        to="community.nomination",
+                        verbose_name="по предложению",
+                    ),
+                ),
+                (
+                    "organization",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="tutoring.organization",
+                        verbose_name="место работы",
+                    ),
+                ),
+                (
+                    "person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="roster_entries",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="тьютор",
+                    ),
+                ),
+                (
+                    "roster",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="entries",
+                        to="community.roster",
+                        verbose_name="состав",
+                    ),
+                ),
+                (
+                    "subjects",
+                    models.ManyToManyField(
+                        related_name="+", to="tutoring.subject", verbose_name="предметы"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'тьютор в составе',
-                'verbose_name_plural': 'тьюторы в составе',
-                'ordering': ['pk'],
+                "verbose_name": "тьютор в составе",
+                "verbose_name_plural": "тьюторы в составе",
+                "ordering": ["pk"],
             },
         ),
         migrations.CreateModel(
-            name='TutorPlan',
+            name="TutorPlan",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('status', models.CharField(choices=[('draft', 'черновик'), ('submitted', 'на согласовании'), ('returned', 'возвращён на доработку'), ('approved', 'утверждён')], default='draft', max_length=16, verbose_name='статус')),
-                ('reviewer_comment', models.TextField(blank=True, verbose_name='замечания методиста')),
-                ('submitted_at', models.DateTimeField(blank=True, null=True, verbose_name='отправлен на согласование')),
-                ('approved_at', models.DateTimeField(blank=True, null=True, verbose_name='утверждён')),
-                ('academic_year', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='tutoring.academicyear', verbose_name='учебный год')),
-                ('approved_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='кто утвердил')),
-                ('municipality', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, to='tutoring.municipality', verbose_name='муниципальное образование')),
-                ('tutor', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='tutor_plans', to=settings.AUTH_USER_MODEL, verbose_name='тьютор')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("draft", "черновик"),
+                            ("submitted", "на согласовании"),
+                            ("returned", "возвращён на доработку"),
+                            ("approved", "утверждён"),
+                        ],
+                        default="draft",
+                        max_length=16,
+                        verbose_name="статус",
+                    ),
+                ),
+                (
+                    "reviewer_comment",
+                    models.TextField(blank=True, verbose_name="замечания методиста"),
+                ),
+                (
+                    "submitted_at",
+                    models.DateTimeField(
+                        blank=True, null=True, verbose_name="отправлен на согласование"
+                    ),
+                ),
+                (
+                    "approved_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="утверждён"),
+                ),
+                (
+                    "academic_year",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="tutoring.academicyear",
+                        verbose_name="учебный год",
+                    ),
+                ),
+                (
+                    "approved_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="кто утвердил",
+                    ),
+                ),
+                (
+                    "municipality",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        to="tutoring.municipality",
+                        verbose_name="муниципальное образование",
+                    ),
+                ),
+                (
+                    "tutor",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="tutor_plans",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="тьютор",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'план работы тьютора',
-                'verbose_name_plural': 'планы работы тьюторов',
-                'ordering': ['-academic_year__start_year', 'tutor__last_name'],
+                "verbose_name": "план работы тьютора",
+                "verbose_name_plural": "планы работы тьюторов",
+                "ordering": ["-academic_year__start_year", "tutor__last_name"],
             },
         ),
         migrations.CreateModel(
-            name='TutorPlanItem',
+            name="TutorPlanItem",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('activity', models.CharField(choices=[('informational', 'информационная'), ('educational', 'обучающая'), ('expert', 'экспертная'), ('consulting', 'консультационная'), ('monitoring', 'мониторинговая')], max_length=16, verbose_name='вид деятельности')),
-                ('position', models.PositiveSmallIntegerField(default=0, verbose_name='порядок')),
-                ('content', models.TextField(verbose_name='содержание работы')),
-                ('timing', models.CharField(max_length=100, verbose_name='сроки')),
-                ('expected_result', models.CharField(blank=True, max_length=500, verbose_name='ожидаемый результат')),
-                ('plan', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='items', to='community.tutorplan', verbose_name='план')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "activity",
+                    models.CharField(
+                        choices=[
+                            ("informational", "информационная"),
+                            ("educational", "обучающая"),
+                            ("expert", "экспертная"),
+                            ("consulting", "консультационная"),
+                            ("monitoring", "мониторинговая"),
+                        ],
+                        max_length=16,
+                        verbose_name="вид деятельности",
+                    ),
+                ),
+                ("position", models.PositiveSmallIntegerField(default=0, verbose_name="порядок")),
+                ("content", models.TextField(verbose_name="содержание работы")),
+                ("timing", models.CharField(max_length=100, verbose_name="сроки")),
+                (
+                    "expected_result",
+                    models.CharField(
+                        blank=True, max_length=500, verbose_name="ожидаемый результат"
+                    ),
+                ),
+                (
+                    "plan",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="items",
+                        to="community.tutorplan",
+                        verbose_name="план",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'пункт плана тьютора',
-                'verbose_name_plural': 'пункты плана тьютора',
-                'ordering': ['position', 'pk'],
+                "verbose_name": "пункт плана тьютора",
+                "verbose_name_plural": "пункты плана тьютора",
+                "ordering": ["position", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='Assignment',
+            name="Assignment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='закреплён')),
-                ('academic_year', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='tutoring.academicyear', verbose_name='учебный год')),
-                ('created_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='кто закрепил')),
-                ('municipality', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, to='tutoring.municipality', verbose_name='муниципальное образование')),
-                ('teacher', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='assigned_tutors', to=settings.AUTH_USER_MODEL, verbose_name='тьюторант (учитель)')),
-                ('tutor', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='tutees', to=settings.AUTH_USER_MODEL, verbose_name='тьютор')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="закреплён"
+                    ),
+                ),
+                (
+                    "academic_year",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="tutoring.academicyear",
+                        verbose_name="учебный год",
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="кто закрепил",
+                    ),
+                ),
+                (
+                    "municipality",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        to="tutoring.municipality",
+                        verbose_name="муниципальное образование",
+                    ),
+                ),
+                (
+                    "teacher",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="assigned_tutors",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="тьюторант (учитель)",
+                    ),
+                ),
+                (
+                    "tutor",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="tutees",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="тьютор",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'закрепление тьютора',
-                'verbose_name_plural': 'закрепления тьюторов',
-                'ordering': ['-academic_year__start_year', 'tutor__last_name', 'teacher__last_name'],
-                'constraints': [models.UniqueConstraint(fields=('academic_year', 'tutor', 'teacher'), name='assignment_unique'), models.CheckConstraint(condition=models.Q(('tutor', models.F('teacher')), _negated=True), name='assignment_not_self')],
+                "verbose_name": "закрепление тьютора",
+                "verbose_name_plural": "закрепления тьюторов",
+                "ordering": [
+                    "-academic_year__start_year",
+                    "tutor__last_name",
+                    "teacher__last_name",
+                ],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("academic_year", "tutor", "teacher"), name="assignment_unique"
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("tutor", models.F("teacher")), _negated=True),
+                        name="assignment_not_self",
+                    ),
+                ],
             },
         ),
         migrations.AddConstraint(
-            model_name='communityplan',
-            constraint=models.UniqueConstraint(fields=('municipality', 'academic_year'), name='community_plan_unique_year'),
+            model_name="communityplan",
+            constraint=models.UniqueConstraint(
+                fields=("municipality", "academic_year"), name="community_plan_unique_year"
+            ),
         ),
         migrations.AddIndex(
-            model_name='nomination',
-            index=models.Index(fields=['municipality', 'academic_year', 'status'], name='community_n_municip_2ceb71_idx'),
+            model_name="nomination",
+            index=models.Index(
+                fields=["municipality", "academic_year", "status"],
+                name="community_n_municip_2ceb71_idx",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='nomination',
-            constraint=models.UniqueConstraint(condition=models.Q(('status', 'pending')), fields=('teacher', 'academic_year'), name='nomination_one_pending_per_teacher_year'),
+            model_name="nomination",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("status", "pending")),
+                fields=("teacher", "academic_year"),
+                name="nomination_one_pending_per_teacher_year",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='order',
-            constraint=models.UniqueConstraint(condition=models.Q(('status', 'approved')), fields=('organization', 'number', 'date'), name='order_unique_number'),
+            model_name="order",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("status", "approved")),
+                fields=("organization", "number", "date"),
+                name="order_unique_number",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='order',
-            constraint=models.CheckConstraint(condition=models.Q(('status', 'draft'), models.Q(models.Q(('number', ''), _negated=True), ('date__isnull', False)), _connector='OR'), name='order_approved_has_number_and_date'),
+            model_name="order",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("status", "draft"),
+                    models.Q(models.Q(("number", ""), _negated=True), ("date__isnull", False)),
+                    _connector="OR",
+                ),
+                name="order_approved_has_number_and_date",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='roster',
-            constraint=models.UniqueConstraint(fields=('municipality', 'academic_year', 'revision'), name='roster_unique_revision'),
+            model_name="roster",
+            constraint=models.UniqueConstraint(
+                fields=("municipality", "academic_year", "revision"), name="roster_unique_revision"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='roster',
-            constraint=models.UniqueConstraint(condition=models.Q(('status', 'draft')), fields=('municipality', 'academic_year'), name='roster_one_draft'),
+            model_name="roster",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("status", "draft")),
+                fields=("municipality", "academic_year"),
+                name="roster_one_draft",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='appendix',
-            constraint=models.UniqueConstraint(fields=('order', 'number'), name='appendix_unique_number'),
+            model_name="appendix",
+            constraint=models.UniqueConstraint(
+                fields=("order", "number"), name="appendix_unique_number"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='appendix',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('kind', 'roster'), ('plan__isnull', True), ('roster__isnull', False)), models.Q(('kind', 'plan'), ('plan__isnull', False), ('roster__isnull', True)), models.Q(('kind', 'text'), ('plan__isnull', True), ('roster__isnull', True)), _connector='OR'), name='appendix_kind_matches_source'),
+            model_name="appendix",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("kind", "roster"), ("plan__isnull", True), ("roster__isnull", False)),
+                    models.Q(("kind", "plan"), ("plan__isnull", False), ("roster__isnull", True)),
+                    models.Q(("kind", "text"), ("plan__isnull", True), ("roster__isnull", True)),
+                    _connector="OR",
+                ),
+                name="appendix_kind_matches_source",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='rosterentry',
-            constraint=models.UniqueConstraint(fields=('roster', 'person'), name='roster_entry_unique_person'),
+            model_name="rosterentry",
+            constraint=models.UniqueConstraint(
+                fields=("roster", "person"), name="roster_entry_unique_person"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='tutorplan',
-            constraint=models.UniqueConstraint(fields=('tutor', 'municipality', 'academic_year'), name='tutor_plan_unique_year'),
+            model_name="tutorplan",
+            constraint=models.UniqueConstraint(
+                fields=("tutor", "municipality", "academic_year"), name="tutor_plan_unique_year"
+            ),
         ),
     ]

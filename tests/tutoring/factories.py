@@ -10,6 +10,7 @@ from tutoring.models import (
     SchoolStatus,
     Subject,
     User,
+    current_start_year,
 )
 
 PASSWORD = "correct-horse-42"
@@ -39,7 +40,7 @@ class AcademicYearFactory(factory.django.DjangoModelFactory):
         model = AcademicYear
         django_get_or_create = ["start_year"]
 
-    start_year = 2025
+    start_year = factory.LazyFunction(current_start_year)
 
 
 class SubjectFactory(factory.django.DjangoModelFactory):

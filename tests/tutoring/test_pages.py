@@ -3,7 +3,7 @@ import datetime
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from tutoring.models import AuditEntry, Organization, RoleKind, SchoolStatus
+from tutoring.models import AuditEntry, Organization, RoleKind, SchoolStatus, current_start_year
 
 from .factories import (
     AcademicYearFactory,
@@ -16,8 +16,7 @@ from .factories import (
 
 
 def current_year():
-    today = datetime.date.today()
-    return AcademicYearFactory(start_year=today.year if today.month >= 9 else today.year - 1)
+    return AcademicYearFactory(start_year=current_start_year())
 
 
 def queries(client, url):

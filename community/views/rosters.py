@@ -1,0 +1,205 @@
+from django.contrib import messages
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from tutoring.access import access_for, require, role_required
+from tutoring.models import AcademicYear, RoleKind
+from tutoring.views import paginate
+
+from .. import exports, selectors
+from ..filters import DirectoryFilter
+from ..forms.rosters import RosterCreateForm, RosterEntryForm
+from ..models import DomainError, RosterEntry
+from ..services import rosters as services
+
+READERS = (RoleKind.METHODIST, RoleKind.DIRECTOR, RoleKind.REGIONAL)
+
+
+@role_required(*READERS)
+def roster_list(request):
+    access = access_for(request.user)
+    rosters = selectors.rosters_for(access).order_by(
+        "municipality__name", "-academic_year__start_year", "-revision"
+    )
+    return render(
+        request,
+        "community/rosters/list.html",
+        {"page": paginate(request, rosters), "can_create": access.has(RoleKind.METHODIST)},
+    )
+
+
+@role_required(RoleKind.METHODIST)
+def roster_create(request):
+    access = access_for(request.user)
+    municipality = access.roles_of(RoleKind.METHODIST)[0].municipality
+    form = RosterCreateForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            roster = services.roster_create(
+                actor=request.user,
+                municipality=municipality,
+                academic_year=form.cleaned_data["academic_year"],
+            )
+        except DomainError as error:
+            form.add_error("academic_year", str(error))
+        else:
+            messages.success(request, f"{roster} заведён как черновик.")
+            return redirect(roster)
+    return render(request, "community/rosters/create.html", {"form": form})
+
+
+@role_required(*READERS)
+def roster_detail(request, pk):
+    access = access_for(request.user)
+    roster = get_object_or_404(selectors.rosters_for(access), pk=pk)
+    is_methodist = access.holds(RoleKind.METHODIST, municipality=roster.municipality_id)
+    return render(
+        request,
+        "community/rosters/detail.html",
+        {
+            "roster": roster,
+            "page": paginate(request, selectors.roster_entries(roster), per_page=100),
+            "can_edit": is_methodist and roster.is_draft,
+            "can_revise": is_methodist and selectors.roster_is_latest_approved(roster),
+            "orders": selectors.roster_orders(roster),
+        },
+    )
+
+
+def _editable_roster(request, pk):
+    access = access_for(request.user)
+    roster = get_object_or_404(selectors.rosters_for(access), pk=pk)
+    require(access.holds(RoleKind.METHODIST, municipality=roster.municipality_id))
+    return roster
+
+
+@role_required(RoleKind.METHODIST)
+def entry_create(request, pk):
+    roster = _editable_roster(request, pk)
+    form = RosterEntryForm(request.POST or None, municipality=roster.municipality)
+    if request.method == "POST" and form.is_valid():
+        try:
+            entry = services.entry_add(actor=request.user, roster=roster, **form.cleaned_data)
+        except DomainError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, f"{entry.person.short_name} добавлен(а) в состав.")
+            return redirect(roster)
+    return render(request, "community/rosters/entry_form.html", {"form": form, "roster": roster})
+
+
+def _editable_entry(request, pk):
+    access = access_for(request.user)
+    rosters = selectors.rosters_for(access)
+    entry = get_object_or_404(
+        RosterEntry.objects.select_related("roster", "person"), pk=pk, roster__in=rosters
+    )
+    require(access.holds(RoleKind.METHODIST, municipality=entry.roster.municipality_id))
+    return entry
+
+
+@role_required(RoleKind.METHODIST)
+def entry_update(request, pk):
+    entry = _editable_entry(request, pk)
+    form = RosterEntryForm(
+        request.POST or None, instance=entry, municipality=entry.roster.municipality
+    )
+    if request.method == "POST" and form.is_valid():
+        data = {name: form.cleaned_data[name] for name in services.ENTRY_FIELDS}
+        try:
+            services.entry_update(
+                actor=request.user, entry=entry, subjects=form.cleaned_data["subjects"], **data
+            )
+        except DomainError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, "Запись состава изменена.")
+            return redirect(entry.roster)
+    return render(
+        request,
+        "community/rosters/entry_form.html",
+        {"form": form, "roster": entry.roster, "entry": entry},
+    )
+
+
+@require_POST
+@role_required(RoleKind.METHODIST)
+def entry_delete(request, pk):
+    entry = _editable_entry(request, pk)
+    try:
+        services.entry_remove(actor=request.user, entry=entry)
+    except DomainError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, f"{entry.person.short_name} исключён(а) из состава.")
+    return redirect(entry.roster)
+
+
+@require_POST
+@role_required(RoleKind.METHODIST)
+def roster_approve(request, pk):
+    roster = _editable_roster(request, pk)
+    try:
+        services.roster_approve(actor=request.user, roster=roster)
+    except DomainError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(
+            request,
+            "Состав утверждён и закрыт для изменений. Подготовьте приказ о его утверждении.",
+        )
+    return redirect(roster)
+
+
+@require_POST
+@role_required(RoleKind.METHODIST)
+def roster_revise(request, pk):
+    roster = _editable_roster(request, pk)
+    try:
+        revision = services.roster_revise(actor=request.user, roster=roster)
+    except DomainError as error:
+        messages.error(request, str(error))
+        return redirect(roster)
+    messages.success(
+        request,
+        f"Открыта редакция {revision.revision}. После утверждения её введёт в действие "
+        "изменяющий приказ.",
+    )
+    return redirect(revision)
+
+
+def _directory(request):
+    access = access_for(request.user)
+    require(bool(access.roles))
+    years = AcademicYear.objects.all()
+    year = years.filter(pk=request.GET.get("year") or 0).first() or years.current()
+    entries = selectors.directory_entries(access, year=year)
+    return DirectoryFilter(request.GET, queryset=entries), year, years
+
+
+@role_required(*RoleKind.values)
+def directory(request):
+    filterset, year, years = _directory(request)
+    return render(
+        request,
+        "community/rosters/directory.html",
+        {
+            "filter": filterset,
+            "page": paginate(request, filterset.qs),
+            "year": year,
+            "years": years,
+        },
+    )
+
+
+@role_required(*RoleKind.values)
+def directory_export(request):
+    filterset, year, _ = _directory(request)
+    content = exports.directory_xlsx(filterset.qs, year=year)
+    response = HttpResponse(
+        content,
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = f'attachment; filename="tutors-{year}.xlsx"'.replace("/", "-")
+    return response
