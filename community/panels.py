@@ -4,10 +4,10 @@ from django.db.models import Count, Q
 from django.urls import reverse
 
 from tutoring.extensions import Panel
-from tutoring.models import RoleKind
+from tutoring.models import AcademicYear, RoleKind
 
 from . import selectors
-from .models import Nomination
+from .models import Assignment, Nomination, Order, TutorPlan
 
 
 def navigation(access):
@@ -37,10 +37,37 @@ def home_panel(user, access):
                     url,
                 )
             )
+    if access.has(RoleKind.DIRECTOR):
+        unsigned = selectors.orders_for(access).filter(status=Order.Status.DRAFT).count()
+        if unsigned:
+            items.append((f"Приказов ждут подписи: {unsigned}", reverse("community:order_list")))
+    if access.has(RoleKind.METHODIST):
+        submitted = (
+            selectors.tutor_plans_for(access).filter(status=TutorPlan.Status.SUBMITTED).count()
+        )
+        if submitted:
+            items.append(
+                (
+                    f"Планов тьюторов на согласовании: {submitted}",
+                    reverse("community:tutor_plan_list") + "?status=submitted",
+                )
+            )
     if not items:
         return None
     return Panel("community/panels/home.html", {"items": items})
 
 
 def profile_panel(user, access):
-    return None
+    """Закрепление: the profile shows a tutor their tutees and a teacher their tutors."""
+    year = AcademicYear.objects.current()
+    assignments = Assignment.objects.filter(
+        Q(tutor=user) | Q(teacher=user), academic_year=year
+    ).select_related("tutor", "teacher")
+    as_tutor = [a for a in assignments if a.tutor_id == user.pk]
+    as_teacher = [a for a in assignments if a.teacher_id == user.pk]
+    if not as_tutor and not as_teacher:
+        return None
+    return Panel(
+        "community/assignments/_profile_panel.html",
+        {"as_tutor": as_tutor, "as_teacher": as_teacher, "year": year},
+    )

@@ -90,6 +90,7 @@ def sign_in(client):
     """Sign in through the login form, as a person would (and as django-axes requires)."""
 
     def sign_in(username, password="demo"):
+        client.logout()  # the login page sends a signed-in user away without signing in
         response = client.post("/login/", {"username": username, "password": password})
         assert response.status_code == 302, f"{username} could not sign in"
         return client

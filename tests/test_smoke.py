@@ -2,80 +2,29 @@
 Redis, as docker-compose runs them."""
 
 import json
-import os
-import subprocess
-import sys
 import urllib.request
 from datetime import timedelta
 
 import pytest
-from django.conf import settings
 from django.contrib.sessions.models import Session
-from django.db import connection
 from django.utils import timezone
 
-from tests.services import free_port, wait_for_port
+from tests import processes
 from tutoring.tasks import clear_expired_sessions, ping
 
 pytestmark = [pytest.mark.smoke, pytest.mark.django_db(transaction=True)]
 
 
-def database_url():
-    """The URL of the test database that pytest-django created (test_<name>)."""
-    db = connection.settings_dict
-    return f"postgresql://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
+@pytest.fixture
+def gunicorn():
+    with processes.gunicorn() as url:
+        yield url
 
 
 @pytest.fixture
-def production_env():
-    env = {k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"}
-    env.update(
-        DATABASE_URL=database_url(),
-        REDIS_URL=os.environ["REDIS_URL"],
-        DEBUG="0",
-        SECRET_KEY="smoke-test-secret-key-that-is-long-enough-0123456789abcdef",
-        ALLOWED_HOSTS="127.0.0.1",
-    )
-    return env
-
-
-def spawn(*command, env):
-    return subprocess.Popen(
-        [sys.executable, "-m", *command],
-        cwd=settings.BASE_DIR,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
-
-
-@pytest.fixture
-def gunicorn(production_env):
-    port = free_port()
-    process = spawn(
-        "gunicorn", "tutoring.wsgi:application", "--bind", f"127.0.0.1:{port}",
-        "--workers", "2", env=production_env,
-    )  # fmt: skip
-    try:
-        wait_for_port(port)
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        process.terminate()
-        process.wait(timeout=20)
-
-
-@pytest.fixture
-def worker(production_env):
-    process = spawn(
-        "celery", "-A", "tutoring", "worker", "--pool=solo", "--concurrency=1",
-        "--without-heartbeat", "--without-gossip", "--without-mingle", "--loglevel=WARNING",
-        env=production_env,
-    )  # fmt: skip
-    try:
+def worker():
+    with processes.celery_worker() as process:
         yield process
-    finally:
-        process.terminate()
-        process.wait(timeout=30)
 
 
 def test_it_reports_database_and_broker_healthy_under_gunicorn(gunicorn):

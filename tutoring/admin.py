@@ -4,6 +4,7 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from .models import (
     AcademicYear,
     AuditEntry,
+    Document,
     Municipality,
     Organization,
     Role,
@@ -91,6 +92,24 @@ class AuditEntryAdmin(admin.ModelAdmin):
     list_filter = ["action", "municipality"]
     search_fields = ["object_repr", "action"]
     list_select_related = ["actor", "municipality"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Document)
+class DocumentAdmin(admin.ModelAdmin):
+    """Documents are made by the pipeline, and an approved one never changes: read only."""
+
+    list_display = ["kind", "title", "status", "rendered_at"]
+    list_filter = ["status", "kind", "municipality"]
+    search_fields = ["title", "object_id"]
 
     def has_add_permission(self, request):
         return False

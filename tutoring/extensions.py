@@ -17,6 +17,7 @@ class Panel:
 _navigation: list[Callable] = []
 _home_panels: list[Callable] = []
 _profile_panels: list[Callable] = []
+_demo_loaders: list[Callable] = []
 
 
 def register_navigation(builder: Callable) -> None:
@@ -32,6 +33,16 @@ def register_home_panel(builder: Callable) -> None:
 def register_profile_panel(builder: Callable) -> None:
     """`builder(user, access) -> Panel | None`: what the profile shows of the user's work."""
     _profile_panels.append(builder)
+
+
+def register_demo_loader(loader: Callable) -> None:
+    """`loader(result)`: adds an app's demo records inside `load_demo`'s transaction; it must
+    be idempotent and count what it creates with `result.count(created)`."""
+    _demo_loaders.append(loader)
+
+
+def demo_loaders() -> list[Callable]:
+    return list(_demo_loaders)
 
 
 def navigation(access) -> list[tuple[str, str]]:

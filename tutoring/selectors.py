@@ -145,3 +145,12 @@ def statuses_by_organization(organization_ids, *, year: AcademicYear | None) -> 
         ):
             grouped[status.organization_id].append(status)
     return grouped
+
+
+def object_history(obj) -> QuerySet[AuditEntry]:
+    """The audit entries of one object, oldest first: what an approved document shows."""
+    return (
+        AuditEntry.objects.filter(object_type=obj._meta.label, object_id=str(obj.pk))
+        .select_related("actor")
+        .order_by("at", "pk")
+    )

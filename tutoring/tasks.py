@@ -1,6 +1,13 @@
+import logging
+
 from celery import shared_task
 from django.contrib.sessions.models import Session
 from django.utils import timezone
+
+from . import documents
+from .models import Document
+
+logger = logging.getLogger(__name__)
 
 
 @shared_task
@@ -14,3 +21,34 @@ def ping() -> str:
 def clear_expired_sessions() -> int:
     deleted, _ = Session.objects.filter(expire_date__lt=timezone.now()).delete()
     return deleted
+
+
+@shared_task(bind=True, autoretry_for=(OSError,), max_retries=3, retry_backoff=True)
+def render_document(self, document_id: int) -> None:
+    """Render a requested document to PDF and store it with its SHA-256. Safe to run twice:
+    a document that is already rendered is left as it is (an approved document is frozen)."""
+    document = Document.objects.filter(pk=document_id).first()
+    if document is None or document.is_ready:
+        return
+    try:
+        kind = documents.get_kind(document.kind)
+        _obj, context = kind.build_context(document.object_id)
+        pdf = documents.render_pdf(kind.template, context)
+        documents.document_store(document_id=document_id, pdf=pdf)
+    except OSError:
+        # A full disk or an unreachable file share may pass: Celery tries again with a growing
+        # pause. After the last try the methodist is told instead of waiting for ever.
+        if self.request.retries >= self.max_retries:
+            logger.exception("Document %s: storage failed, giving up", document_id)
+            documents.document_fail(
+                document_id=document_id,
+                reason="хранилище файлов недоступно. Попробуйте позже или сообщите "
+                "администратору портала.",
+            )
+        raise
+    except Exception as error:
+        # Anything else (bad data, a template error) fails the same way every time: no retry.
+        logger.exception(
+            "Document %s (%s %s) failed", document_id, document.kind, document.object_id
+        )
+        documents.document_fail(document_id=document_id, reason=documents.failure_reason(error))

@@ -3,16 +3,16 @@ from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import PasswordChangeForm
 from django.core.paginator import Paginator
-from django.http import JsonResponse
+from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from . import extensions, selectors, services
+from . import documents, extensions, selectors, services
 from .access import OVERSIGHT_ROLES, access_for, role_required
 from .filters import AuditFilter, OrganizationFilter, PersonFilter
 from .health import broker_status, database_status
-from .models import AcademicYear, Municipality, RoleKind
+from .models import AcademicYear, Document, Municipality, RoleKind
 
 PAGE_SIZE = 50
 
@@ -142,4 +142,36 @@ def healthz(request):
     return JsonResponse(
         {"status": "ok" if healthy else "error", "checks": checks},
         status=200 if healthy else 503,
+    )
+
+
+def visible_document(request, pk) -> Document:
+    """The document, if its kind's rule lets the user see it; 404 otherwise, so that nobody
+    learns which documents exist elsewhere."""
+    document = get_object_or_404(Document, pk=pk)
+    if not documents.document_visible(access_for(request.user), document):
+        raise Http404
+    return document
+
+
+@login_required
+@require_GET
+@never_cache
+def document_status(request, pk):
+    """The progress of a render, polled by htmx until the file is ready."""
+    document = visible_document(request, pk)
+    return render(request, "includes/document_status.html", {"document": document})
+
+
+@login_required
+@require_GET
+def document_download(request, pk):
+    document = visible_document(request, pk)
+    if not document.is_ready:
+        raise Http404
+    return FileResponse(
+        document.file.open("rb"),
+        as_attachment=True,
+        filename=document.download_name,
+        content_type="application/pdf",
     )

@@ -8,7 +8,7 @@ from tutoring.access import access_for, require
 from tutoring.models import AcademicYear, RoleKind
 
 from .. import selectors
-from ..models import Nomination, Roster
+from ..models import Nomination, Order, Roster, TutorPlan
 
 
 @dataclass(frozen=True)
@@ -55,6 +55,46 @@ def _sections(access) -> list[Section]:
                 f"черновиков: {drafts}" if drafts else "",
             )
         )
+    if access.has(RoleKind.METHODIST, RoleKind.DIRECTOR, RoleKind.REGIONAL):
+        unsigned = selectors.orders_for(access).filter(status=Order.Status.DRAFT).count()
+        sections.append(
+            Section(
+                "Приказы",
+                "Приказы об утверждении состава и плана с приложениями; руководитель "
+                "подписывает их на портале, PDF формируется сам.",
+                reverse("community:order_list"),
+                f"ждут подписи: {unsigned}" if unsigned else "",
+            )
+        )
+    sections.append(
+        Section(
+            "План работы сообщества",
+            "План-график по пяти видам деятельности на учебный год.",
+            reverse("community:plan_list"),
+        )
+    )
+    if access.has(RoleKind.METHODIST, RoleKind.DIRECTOR, RoleKind.REGIONAL, RoleKind.TUTOR):
+        submitted = (
+            selectors.tutor_plans_for(access).filter(status=TutorPlan.Status.SUBMITTED).count()
+        )
+        sections.append(
+            Section(
+                "Планы тьюторов",
+                "Личные планы работы тьюторов на год: тьютор составляет, методист утверждает "
+                "или возвращает с замечаниями.",
+                reverse("community:tutor_plan_list"),
+                f"на согласовании: {submitted}"
+                if submitted and access.has(RoleKind.METHODIST)
+                else "",
+            )
+        )
+    sections.append(
+        Section(
+            "Закрепления",
+            "Какой тьютор сопровождает какого учителя (тьюторанта) в учебном году.",
+            reverse("community:assignment_list"),
+        )
+    )
     sections.append(
         Section(
             "Тьюторы",

@@ -125,3 +125,28 @@ class OrderFactory(factory.django.DjangoModelFactory):
     points = "Утвердить состав сообщества (Приложение 1).\nКонтроль оставляю за собой."
     signatory_position = "Директор МКУ ИМЦ"
     signatory_name = "С.И. Клименко"
+
+
+def municipality_cast(municipality=None):
+    """One person per role in a municipality with a school, plus a regional coordinator and
+    a methodist of another municipality: who sees and does what in the community pages."""
+    from types import SimpleNamespace
+
+    from tests.tutoring.factories import user_with_role
+    from tutoring.models import RoleKind
+
+    municipality = municipality or MunicipalityFactory()
+    school = OrganizationFactory(municipality=municipality)
+    return SimpleNamespace(
+        municipality=municipality,
+        school_org=school,
+        methodist=user_with_role(RoleKind.METHODIST, municipality=municipality),
+        director=user_with_role(RoleKind.DIRECTOR, municipality=municipality),
+        school=user_with_role(RoleKind.SCHOOL, organization=school),
+        teacher=user_with_role(RoleKind.TEACHER, organization=school, last_name="Учителева"),
+        tutor=user_with_role(
+            RoleKind.TUTOR, municipality=municipality, organization=school, last_name="Тьюторова"
+        ),
+        regional=user_with_role(RoleKind.REGIONAL),
+        other_methodist=user_with_role(RoleKind.METHODIST),
+    )

@@ -125,7 +125,9 @@ def approved_roster_with(n, municipality=None, revision=1):
         municipality=municipality or MunicipalityFactory(),
         revision=revision,
     )
-    school = OrganizationFactory(municipality=roster.municipality, short_name=f"Гимназия «Эрудит» {revision}")
+    school = OrganizationFactory(
+        municipality=roster.municipality, short_name=f"Гимназия «Эрудит» {revision}"
+    )
     for i in range(n):
         entry = RosterEntryFactory(roster=roster, organization=school)
         entry.person.last_name = f"Тьюторова-{i:03d}"

@@ -1,0 +1,374 @@
+"""The community plan (план-график) and tutors' personal plans. Each function is one
+transaction with one audit entry."""
+
+from django.db import IntegrityError, transaction
+from django.db.models import Max
+from django.utils import timezone
+
+from tutoring.models import AcademicYear, Municipality, User
+from tutoring.services import audit_record
+
+from ..models import CommunityPlan, DomainError, PlanItem, TutorPlan, TutorPlanItem
+
+PLAN_ITEM_FIELDS = ("activity", "content", "timing", "responsible")
+TUTOR_PLAN_ITEM_FIELDS = ("activity", "content", "timing", "expected_result")
+
+
+def _locked(obj):
+    """The row again, locked until the transaction ends: an edit and an approval of the same
+    plan at once must not both succeed."""
+    return type(obj).objects.select_for_update().get(pk=obj.pk)
+
+
+def _create_once(model, message: str, *, unique: dict, **fields):
+    """Create a row that a unique constraint allows once; a second one (also when two people
+    press the button at the same moment) is a domain error, not a server error."""
+    if model.objects.filter(**unique).exists():
+        raise DomainError(message)
+    try:
+        with transaction.atomic():
+            return model.objects.create(**unique, **fields)
+    except IntegrityError:
+        raise DomainError(message) from None
+
+
+def _next_position(items, activity: str) -> int:
+    last = items.filter(activity=activity).aggregate(last=Max("position"))["last"]
+    return 0 if last is None else last + 1
+
+
+def _excerpt(text: str) -> str:
+    return text if len(text) <= 100 else text[:99] + "…"
+
+
+def _values(item, names) -> dict:
+    return {name: getattr(item, name) for name in names}
+
+
+def _apply(item, fields: dict, names) -> dict:
+    """Set the changed fields; the changes as the audit log shows them."""
+    changes = {}
+    for name in names:
+        old, new = getattr(item, name), fields[name]
+        if old != new:
+            changes[name] = [old, new]
+            setattr(item, name, new)
+    return changes
+
+
+def _move_within_activity(items, item, direction: str) -> None:
+    """Swap the item with its neighbour of the same activity; positions are renumbered, since
+    items added by other means may share one."""
+    if direction not in ("up", "down"):
+        raise DomainError("Непонятно, куда переместить пункт: выше или ниже.")
+    current = items.filter(pk=item.pk).first()
+    if current is None:
+        raise DomainError("Этого пункта в плане уже нет: возможно, его только что удалили.")
+    group = list(items.filter(activity=current.activity).order_by("position", "pk"))
+    index = next(i for i, other in enumerate(group) if other.pk == item.pk)
+    target = index - 1 if direction == "up" else index + 1
+    if not 0 <= target < len(group):
+        where = "первый" if direction == "up" else "последний"
+        raise DomainError(f"Пункт и так {where} в своём виде деятельности.")
+    group[index], group[target] = group[target], group[index]
+    for position, other in enumerate(group):
+        other.position = position
+    type(item).objects.bulk_update(group, ["position"])
+
+
+# Community plan -------------------------------------------------------------------------------
+
+
+def plan_default_title(municipality: Municipality, academic_year: AcademicYear) -> str:
+    # The wording of the seed's Приложение: «План-график работы тьюторского сообщества …».
+    return (
+        f"План-график работы тьюторского сообщества {municipality.short_name} "
+        f"на {academic_year} учебный год"
+    )
+
+
+@transaction.atomic
+def plan_create(
+    *, actor: User, municipality: Municipality, academic_year: AcademicYear, title: str = ""
+) -> CommunityPlan:
+    plan = _create_once(
+        CommunityPlan,
+        f"План-график на {academic_year} учебный год уже есть: откройте его из списка планов.",
+        unique={"municipality": municipality, "academic_year": academic_year},
+        title=title.strip() or plan_default_title(municipality, academic_year),
+    )
+    audit_record(actor=actor, action="plan.create", obj=plan, changes={"title": plan.title})
+    return plan
+
+
+@transaction.atomic
+def plan_copy_from_previous(
+    *, actor: User, municipality: Municipality, academic_year: AcademicYear
+) -> CommunityPlan:
+    """This year's draft with the items of last year's plan: most of the work recurs."""
+    exists = (
+        f"План-график на {academic_year} учебный год уже есть, копировать в него прошлогодний "
+        "не нужно: откройте его из списка планов."
+    )
+    unique = {"municipality": municipality, "academic_year": academic_year}
+    if CommunityPlan.objects.filter(**unique).exists():
+        raise DomainError(exists)
+    previous = CommunityPlan.objects.filter(
+        municipality=municipality, academic_year__start_year=academic_year.start_year - 1
+    ).first()
+    if previous is None:
+        last = academic_year.start_year - 1
+        raise DomainError(
+            f"Плана на {last}/{(last + 1) % 100:02d} учебный год нет, копировать нечего. "
+            "Создайте пустой план и заполните его."
+        )
+    plan = _create_once(
+        CommunityPlan, exists, unique=unique, title=plan_default_title(municipality, academic_year)
+    )
+    copied = PlanItem.objects.bulk_create(
+        PlanItem(plan=plan, position=item.position, **_values(item, PLAN_ITEM_FIELDS))
+        for item in previous.items.all()
+    )
+    audit_record(
+        actor=actor,
+        action="plan.copy",
+        obj=plan,
+        changes={"from_plan": previous.pk, "items": len(copied)},
+    )
+    return plan
+
+
+PLAN_LOCKED = (
+    "План утверждён и больше не меняется: он вводится в действие приказом, и изменения "
+    "в утверждённый план вносятся только приказом о внесении изменений."
+)
+
+
+def _editable_plan(plan: CommunityPlan) -> CommunityPlan:
+    plan = _locked(plan)
+    if not plan.is_draft:
+        raise DomainError(PLAN_LOCKED)
+    return plan
+
+
+@transaction.atomic
+def plan_item_add(*, actor: User, plan: CommunityPlan, **fields) -> PlanItem:
+    plan = _editable_plan(plan)
+    item = PlanItem.objects.create(
+        plan=plan,
+        position=_next_position(plan.items, fields["activity"]),
+        **{name: fields[name] for name in PLAN_ITEM_FIELDS},
+    )
+    audit_record(
+        actor=actor,
+        action="plan.item_add",
+        obj=plan,
+        changes={"activity": item.activity, "content": _excerpt(item.content)},
+    )
+    return item
+
+
+@transaction.atomic
+def plan_item_update(*, actor: User, item: PlanItem, **fields) -> PlanItem:
+    plan = _editable_plan(item.plan)
+    moved = fields["activity"] != item.activity
+    changes = _apply(item, fields, PLAN_ITEM_FIELDS)
+    if moved:
+        item.position = _next_position(plan.items, item.activity)
+    item.save()
+    audit_record(
+        actor=actor,
+        action="plan.item_update",
+        obj=plan,
+        changes={"item": item.pk, **changes},
+    )
+    return item
+
+
+@transaction.atomic
+def plan_item_remove(*, actor: User, item: PlanItem) -> None:
+    plan = _editable_plan(item.plan)
+    content = _excerpt(item.content)
+    item.delete()
+    audit_record(actor=actor, action="plan.item_remove", obj=plan, changes={"content": content})
+
+
+@transaction.atomic
+def plan_item_move(*, actor: User, item: PlanItem, direction: str) -> PlanItem:
+    plan = _editable_plan(item.plan)
+    _move_within_activity(plan.items, item, direction)
+    audit_record(
+        actor=actor,
+        action="plan.item_move",
+        obj=plan,
+        changes={"item": item.pk, "direction": direction},
+    )
+    return item
+
+
+@transaction.atomic
+def plan_approve(*, actor: User, plan: CommunityPlan) -> CommunityPlan:
+    plan = _editable_plan(plan)
+    count = plan.items.count()
+    if not count:
+        raise DomainError("В плане нет ни одного мероприятия: утверждать нечего.")
+    plan.status = CommunityPlan.Status.APPROVED
+    plan.approved_by, plan.approved_at = actor, timezone.now()
+    plan.save(update_fields=["status", "approved_by", "approved_at"])
+    audit_record(actor=actor, action="plan.approve", obj=plan, changes={"items": count})
+    return plan
+
+
+# Tutor plans --------------------------------------------------------------------------------
+
+Status = TutorPlan.Status
+
+# The moves of a tutor's plan: action → (statuses it starts from, status it leads to).
+TUTOR_PLAN_TRANSITIONS = {
+    "submit": ({Status.DRAFT, Status.RETURNED}, Status.SUBMITTED),
+    "approve": ({Status.SUBMITTED}, Status.APPROVED),
+    "return": ({Status.SUBMITTED}, Status.RETURNED),
+}
+# What the user reads when a move is not allowed from the plan's status.
+TUTOR_PLAN_REFUSALS = {
+    "submit": "Отправить на согласование можно черновик или план, возвращённый на доработку.",
+    "approve": "Утвердить можно только план, отправленный на согласование.",
+    "return": "Вернуть на доработку можно только план, отправленный на согласование.",
+}
+TUTOR_PLAN_EDITABLE = frozenset({Status.DRAFT, Status.RETURNED})
+
+
+def tutor_plan_can_edit(plan: TutorPlan) -> bool:
+    return plan.status in TUTOR_PLAN_EDITABLE
+
+
+def tutor_plan_can(plan: TutorPlan, action: str) -> bool:
+    return plan.status in TUTOR_PLAN_TRANSITIONS[action][0]
+
+
+def _check_move(plan: TutorPlan, action: str) -> str:
+    """The status that `action` leads to; a domain error if the plan's status forbids it."""
+    sources, target = TUTOR_PLAN_TRANSITIONS[action]
+    if plan.status not in sources:
+        raise DomainError(
+            f"{TUTOR_PLAN_REFUSALS[action]} Сейчас план: «{plan.get_status_display()}»."
+        )
+    return target
+
+
+def tutor_plan_locked_message(plan: TutorPlan) -> str:
+    if plan.status == Status.SUBMITTED:
+        return (
+            "План на согласовании у методиста и не меняется, пока методист его не утвердит "
+            "или не вернёт на доработку."
+        )
+    return "План утверждён методистом и больше не меняется."
+
+
+def _editable_tutor_plan(plan: TutorPlan) -> TutorPlan:
+    plan = _locked(plan)
+    if plan.status not in TUTOR_PLAN_EDITABLE:
+        raise DomainError(tutor_plan_locked_message(plan))
+    return plan
+
+
+@transaction.atomic
+def tutor_plan_create(
+    *, actor: User, municipality: Municipality, academic_year: AcademicYear
+) -> TutorPlan:
+    """A tutor drafts their own plan: one per municipality and academic year."""
+    plan = _create_once(
+        TutorPlan,
+        f"Ваш план работы на {academic_year} учебный год уже есть: откройте его из списка.",
+        unique={"tutor": actor, "municipality": municipality, "academic_year": academic_year},
+    )
+    audit_record(actor=actor, action="tutor_plan.create", obj=plan)
+    return plan
+
+
+@transaction.atomic
+def tutor_plan_item_add(*, actor: User, plan: TutorPlan, **fields) -> TutorPlanItem:
+    plan = _editable_tutor_plan(plan)
+    item = TutorPlanItem.objects.create(
+        plan=plan,
+        position=_next_position(plan.items, fields["activity"]),
+        **{name: fields[name] for name in TUTOR_PLAN_ITEM_FIELDS},
+    )
+    audit_record(
+        actor=actor,
+        action="tutor_plan.item_add",
+        obj=plan,
+        changes={"activity": item.activity, "content": _excerpt(item.content)},
+    )
+    return item
+
+
+@transaction.atomic
+def tutor_plan_item_update(*, actor: User, item: TutorPlanItem, **fields) -> TutorPlanItem:
+    plan = _editable_tutor_plan(item.plan)
+    moved = fields["activity"] != item.activity
+    changes = _apply(item, fields, TUTOR_PLAN_ITEM_FIELDS)
+    if moved:
+        item.position = _next_position(plan.items, item.activity)
+    item.save()
+    audit_record(
+        actor=actor, action="tutor_plan.item_update", obj=plan, changes={"item": item.pk, **changes}
+    )
+    return item
+
+
+@transaction.atomic
+def tutor_plan_item_remove(*, actor: User, item: TutorPlanItem) -> None:
+    plan = _editable_tutor_plan(item.plan)
+    content = _excerpt(item.content)
+    item.delete()
+    audit_record(
+        actor=actor, action="tutor_plan.item_remove", obj=plan, changes={"content": content}
+    )
+
+
+@transaction.atomic
+def tutor_plan_submit(*, actor: User, plan: TutorPlan) -> TutorPlan:
+    plan = _locked(plan)
+    old, plan.status = plan.status, _check_move(plan, "submit")
+    count = plan.items.count()
+    if not count:
+        raise DomainError("В плане нет ни одного пункта: отправлять на согласование нечего.")
+    plan.submitted_at = timezone.now()
+    plan.save(update_fields=["status", "submitted_at"])
+    audit_record(
+        actor=actor,
+        action="tutor_plan.submit",
+        obj=plan,
+        changes={"status": [old, plan.status], "items": count},
+    )
+    return plan
+
+
+@transaction.atomic
+def tutor_plan_approve(*, actor: User, plan: TutorPlan) -> TutorPlan:
+    plan = _locked(plan)
+    old, plan.status = plan.status, _check_move(plan, "approve")
+    plan.approved_by, plan.approved_at = actor, timezone.now()
+    plan.save(update_fields=["status", "approved_by", "approved_at"])
+    audit_record(
+        actor=actor, action="tutor_plan.approve", obj=plan, changes={"status": [old, plan.status]}
+    )
+    return plan
+
+
+@transaction.atomic
+def tutor_plan_return(*, actor: User, plan: TutorPlan, comment: str) -> TutorPlan:
+    plan = _locked(plan)
+    old, plan.status = plan.status, _check_move(plan, "return")
+    if not comment.strip():
+        raise DomainError("Напишите, что нужно доработать: тьютор увидит этот комментарий.")
+    plan.reviewer_comment = comment.strip()
+    plan.save(update_fields=["status", "reviewer_comment"])
+    audit_record(
+        actor=actor,
+        action="tutor_plan.return",
+        obj=plan,
+        changes={"status": [old, plan.status], "comment": plan.reviewer_comment},
+    )
+    return plan

@@ -1,0 +1,127 @@
+"""Pages of закрепление: which tutor supports which teacher (тьюторант) in a year."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db.models import OuterRef, Q, Subquery
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from tutoring.access import Access, access_for, require
+from tutoring.extensions import Panel
+from tutoring.models import AcademicYear, Role, RoleKind
+from tutoring.views import paginate
+
+from .. import selectors
+from ..forms.assignments import AssignmentFilter, AssignmentForm
+from ..models import DomainError
+from ..services import assignments as services
+from .plans import act, municipalities_where
+
+OVERSEERS = (RoleKind.METHODIST, RoleKind.DIRECTOR, RoleKind.REGIONAL)
+
+
+def _list_texts(access: Access) -> tuple[str, str]:
+    """The page's heading and what it says when the list is empty, by whose list it is."""
+    if access.has(*OVERSEERS):
+        return "Закрепление тьюторов за учителями", "Закреплений по этим условиям нет."
+    if access.has(RoleKind.SCHOOL):
+        return "Тьюторы учителей школы", "За учителями школы тьюторы пока не закреплены."
+    if access.has(RoleKind.TUTOR) and access.has(RoleKind.TEACHER):
+        return "Мои тьюторанты и тьюторы", "Закреплений с вашим участием пока нет."
+    if access.has(RoleKind.TUTOR):
+        return "Мои тьюторанты", "За вами пока не закреплён ни один учитель."
+    return "Мои тьюторы", "За вами пока не закреплён тьютор."
+
+
+@login_required
+def assignment_list(request):
+    access = access_for(request.user)
+    require(bool(access.roles))
+    # The teacher's school in the assignment's municipality, for telling namesakes apart.
+    school = Role.objects.filter(
+        user=OuterRef("teacher"), kind=RoleKind.TEACHER, municipality=OuterRef("municipality")
+    ).order_by("pk")
+    assignments = (
+        selectors.assignments_for(access)
+        .annotate(teacher_school=Subquery(school.values("organization__short_name")[:1]))
+        .order_by("-academic_year__start_year", "tutor__last_name", "teacher__last_name", "pk")
+    )
+    filterset = AssignmentFilter(request.GET, queryset=assignments, access=access)
+    page = paginate(request, filterset.qs)
+    managed = {m.pk for m in municipalities_where(access, RoleKind.METHODIST)}
+    for assignment in page:
+        assignment.can_delete = assignment.municipality_id in managed
+    title, empty_text = _list_texts(access)
+    return render(
+        request,
+        "community/assignments/assignment_list.html",
+        {
+            "filter": filterset,
+            "page": page,
+            "title": title,
+            "empty_text": empty_text,
+            "can_create": bool(managed),
+            "can_delete": bool(managed),
+            "show_filter": access.has(*OVERSEERS, RoleKind.SCHOOL),
+        },
+    )
+
+
+@login_required
+def assignment_create(request):
+    municipalities = municipalities_where(access_for(request.user), RoleKind.METHODIST)
+    require(bool(municipalities))
+    form = AssignmentForm(request.POST or None, municipalities=municipalities)
+    if request.method == "POST" and form.is_valid():
+        try:
+            assignment = services.assignment_create(actor=request.user, **form.cleaned_data)
+        except DomainError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(
+                request,
+                f"Тьютор {assignment.tutor.short_name} закреплён(а) за учителем "
+                f"{assignment.teacher.short_name} на {assignment.academic_year} учебный год.",
+            )
+            if "another" in request.POST:
+                return redirect("community:assignment_create")
+            return redirect("community:assignment_list")
+    return render(request, "community/assignments/assignment_form.html", {"form": form})
+
+
+@login_required
+@require_POST
+def assignment_delete(request, pk):
+    access = access_for(request.user)
+    assignment = get_object_or_404(selectors.assignments_for(access), pk=pk)
+    require(access.holds(RoleKind.METHODIST, municipality=assignment.municipality_id))
+    act(
+        request,
+        services.assignment_delete,
+        f"Закрепление снято: {assignment.tutor.short_name} больше не тьютор учителя "
+        f"{assignment.teacher.short_name} в {assignment.academic_year} учебном году.",
+        assignment=assignment,
+    )
+    return redirect("community:assignment_list")
+
+
+def profile_panel(user, access: Access) -> Panel | None:
+    """«Мои тьюторанты» and «Мой тьютор» on the profile page: this year's assignments of the
+    user; nothing for someone who has none."""
+    year = AcademicYear.objects.current()
+    if year is None or not access.has(RoleKind.TUTOR, RoleKind.TEACHER):
+        return None
+    own = selectors.assignments_for(access).filter(
+        Q(tutor=user) | Q(teacher=user), academic_year=year
+    )
+    rows = list(own.order_by("tutor__last_name", "teacher__last_name", "pk"))
+    if not rows:
+        return None
+    return Panel(
+        "community/assignments/_profile_panel.html",
+        {
+            "as_tutor": [a for a in rows if a.tutor_id == user.pk],
+            "as_teacher": [a for a in rows if a.teacher_id == user.pk],
+            "year": year,
+        },
+    )

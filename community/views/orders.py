@@ -1,0 +1,197 @@
+from django.contrib import messages
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from tutoring import documents
+from tutoring.access import access_for, require, role_required
+from tutoring.models import Document, RoleKind
+from tutoring.selectors import object_history
+from tutoring.views import paginate
+
+from .. import selectors
+from ..forms.orders import AppendixForm, ApproveForm, OrderForm
+from ..models import Appendix, DomainError, Order
+from ..services import orders as services
+
+READERS = (RoleKind.METHODIST, RoleKind.DIRECTOR, RoleKind.REGIONAL)
+
+
+@role_required(*READERS)
+def order_list(request):
+    access = access_for(request.user)
+    orders = selectors.orders_for(access).order_by("-date", "-created_at", "-pk")
+    return render(
+        request,
+        "community/orders/list.html",
+        {"page": paginate(request, orders), "can_create": access.has(RoleKind.METHODIST)},
+    )
+
+
+def _defaults(municipality):
+    """A new order starts from the last signed one: issuer, place and signatory rarely change."""
+    last = Order.objects.filter(municipality=municipality, status=Order.Status.APPROVED).first()
+    initial = {"heading": "Об утверждении состава муниципального сообщества тьюторов"}
+    if last is not None:
+        initial |= {
+            "organization": last.organization_id,
+            "place": last.place,
+            "signatory_position": last.signatory_position,
+            "signatory_name": last.signatory_name,
+        }
+    return initial
+
+
+@role_required(RoleKind.METHODIST)
+def order_create(request):
+    municipality = access_for(request.user).roles_of(RoleKind.METHODIST)[0].municipality
+    form = OrderForm(
+        request.POST or None, municipality=municipality, initial=_defaults(municipality)
+    )
+    if request.method == "POST" and form.is_valid():
+        order = services.order_create(
+            actor=request.user, municipality=municipality, **form.cleaned_data
+        )
+        messages.success(
+            request, "Проект приказа создан. Добавьте приложения и передайте на подпись."
+        )
+        return redirect(order)
+    return render(request, "community/orders/form.html", {"form": form})
+
+
+def _order(request, pk):
+    return get_object_or_404(selectors.orders_for(access_for(request.user)), pk=pk)
+
+
+def _methodist_order(request, pk):
+    order = _order(request, pk)
+    require(access_for(request.user).holds(RoleKind.METHODIST, municipality=order.municipality_id))
+    return order
+
+
+@role_required(*READERS)
+def order_detail(request, pk, approve_form=None):
+    access = access_for(request.user)
+    order = _order(request, pk)
+    is_methodist = access.holds(RoleKind.METHODIST, municipality=order.municipality_id)
+    is_director = access.holds(RoleKind.DIRECTOR, municipality=order.municipality_id)
+    document = Document.objects.filter(
+        kind=services.ORDER_DOCUMENT, object_id=str(order.pk)
+    ).first()
+    return render(
+        request,
+        "community/orders/detail.html",
+        {
+            "order": order,
+            "appendices": selectors.order_appendices(order),
+            "can_edit": is_methodist and order.is_draft,
+            "can_approve": is_director and order.is_draft,
+            "can_amend": is_methodist and not order.is_draft,
+            "approve_form": approve_form or ApproveForm(),
+            "document": document
+            if document and documents.document_visible(access, document)
+            else None,
+            "history": object_history(order),
+            "amendments": order.amendments.all(),
+        },
+        status=400 if approve_form is not None else 200,
+    )
+
+
+@role_required(RoleKind.METHODIST)
+def order_update(request, pk):
+    order = _methodist_order(request, pk)
+    if not order.is_draft:
+        messages.error(request, "Подписанный приказ не меняется: подготовьте изменяющий приказ.")
+        return redirect(order)
+    form = OrderForm(request.POST or None, instance=order, municipality=order.municipality)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.order_update(actor=request.user, order=order, **form.cleaned_data)
+        except DomainError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, "Проект приказа сохранён.")
+            return redirect(order)
+    return render(request, "community/orders/form.html", {"form": form, "order": order})
+
+
+@role_required(RoleKind.METHODIST)
+def appendix_create(request, pk):
+    order = _methodist_order(request, pk)
+    form = AppendixForm(request.POST or None, municipality=order.municipality)
+    if request.method == "POST" and form.is_valid():
+        try:
+            appendix = services.appendix_add(actor=request.user, order=order, **form.cleaned_data)
+        except DomainError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, f"Приложение № {appendix.number} добавлено.")
+            return redirect(order)
+    return render(request, "community/orders/appendix_form.html", {"form": form, "order": order})
+
+
+@require_POST
+@role_required(RoleKind.METHODIST)
+def appendix_delete(request, pk):
+    access = access_for(request.user)
+    appendix = get_object_or_404(
+        Appendix.objects.select_related("order"), pk=pk, order__in=selectors.orders_for(access)
+    )
+    require(access.holds(RoleKind.METHODIST, municipality=appendix.order.municipality_id))
+    try:
+        services.appendix_remove(actor=request.user, appendix=appendix)
+    except DomainError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, f"Приложение № {appendix.number} удалено.")
+    return redirect(appendix.order)
+
+
+@require_POST
+@role_required(RoleKind.DIRECTOR)
+def order_approve(request, pk):
+    order = _order(request, pk)
+    require(access_for(request.user).holds(RoleKind.DIRECTOR, municipality=order.municipality_id))
+    form = ApproveForm(request.POST)
+    if not form.is_valid():
+        return order_detail(request, pk, approve_form=form)
+    try:
+        services.order_approve(actor=request.user, order=order, **form.cleaned_data)
+    except DomainError as error:
+        form.add_error(None, str(error))
+        return order_detail(request, pk, approve_form=form)
+    messages.success(request, "Приказ подписан. PDF формируется и появится на этой странице.")
+    return redirect(order)
+
+
+@require_POST
+@role_required(RoleKind.METHODIST)
+def order_amend(request, pk):
+    order = _methodist_order(request, pk)
+    try:
+        draft = services.order_amend(actor=request.user, order=order)
+    except DomainError as error:
+        messages.error(request, str(error))
+        return redirect(order)
+    messages.success(
+        request, "Создан проект изменяющего приказа. Добавьте новую редакцию приложения."
+    )
+    return redirect(draft)
+
+
+@require_POST
+@role_required(RoleKind.METHODIST, RoleKind.DIRECTOR)
+def order_print(request, pk):
+    """Ask for the PDF again, e.g. after a failed rendering; a ready PDF is never redone."""
+    order = _order(request, pk)
+    access = access_for(request.user)
+    require(
+        access.holds(RoleKind.METHODIST, municipality=order.municipality_id)
+        or access.holds(RoleKind.DIRECTOR, municipality=order.municipality_id)
+    )
+    if order.is_draft:
+        messages.error(request, "Печатается только подписанный приказ.")
+    else:
+        documents.document_request(kind=services.ORDER_DOCUMENT, obj=order, actor=request.user)
+        messages.success(request, "PDF формируется.")
+    return redirect(order)

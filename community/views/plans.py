@@ -1,0 +1,451 @@
+"""Pages of the community plan (план-график) and of tutors' personal plans."""
+
+from dataclasses import dataclass, field
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db.models import Count
+from django.forms import model_to_dict
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from tutoring.access import Access, access_for, require
+from tutoring.models import Municipality, RoleKind
+from tutoring.views import paginate
+
+from .. import selectors
+from ..forms.plans import (
+    TIMING_LIST_ID,
+    MunicipalityYearForm,
+    PlanCreateForm,
+    PlanFilter,
+    PlanItemForm,
+    TutorPlanFilter,
+    TutorPlanItemForm,
+    TutorPlanReturnForm,
+)
+from ..models import TIMING_SUGGESTIONS, Activity, DomainError, PlanItem, TutorPlanItem
+from ..services import plans as services
+
+# The roles that open the list of tutors' plans (a tutor sees only their own there).
+TUTOR_PLAN_READERS = (RoleKind.METHODIST, RoleKind.DIRECTOR, RoleKind.REGIONAL, RoleKind.TUTOR)
+
+
+def municipalities_where(access: Access, kind: str) -> list[Municipality]:
+    """Where the user holds `kind`: the municipalities they may act for with that role."""
+    found = {role.municipality for role in access.roles_of(kind) if role.municipality_id}
+    return sorted(found, key=lambda m: m.name)
+
+
+def act(request, service, success: str, **kwargs) -> bool:
+    """Run a service on behalf of the user; its domain error becomes the page's message."""
+    try:
+        service(actor=request.user, **kwargs)
+    except DomainError as error:
+        messages.error(request, str(error))
+        return False
+    messages.success(request, success)
+    return True
+
+
+@dataclass
+class ActivityGroup:
+    activity: str
+    label: str
+    items: list = field(default_factory=list)
+
+
+def by_activity(items, *, keep_empty: bool) -> list[ActivityGroup]:
+    """Items grouped by the five activities in the order of seed 002, 5.1, numbered through
+    the whole plan as in the printed план-график."""
+    groups = {value: ActivityGroup(value, label) for value, label in Activity.choices}
+    for item in items:
+        groups[item.activity].items.append(item)
+    number = 0
+    for group in groups.values():
+        for item in group.items:
+            number += 1
+            item.number = number
+    return [group for group in groups.values() if keep_empty or group.items]
+
+
+def _item_form_context(form, plan, **extra):
+    return {
+        "form": form,
+        "plan": plan,
+        "timing_suggestions": TIMING_SUGGESTIONS,
+        "timing_list_id": TIMING_LIST_ID,
+        **extra,
+    }
+
+
+# Community plan -------------------------------------------------------------------------------
+
+
+@login_required
+def plan_list(request):
+    access = access_for(request.user)
+    require(bool(access.roles))
+    plans = (
+        selectors.plans_for(access)
+        .annotate(item_count=Count("items"))
+        .order_by("-academic_year__start_year", "municipality__name", "pk")
+    )
+    filterset = PlanFilter(request.GET, queryset=plans, access=access)
+    return render(
+        request,
+        "community/plans/plan_list.html",
+        {
+            "filter": filterset,
+            "page": paginate(request, filterset.qs),
+            "can_create": access.has(RoleKind.METHODIST),
+        },
+    )
+
+
+@login_required
+def plan_create(request):
+    municipalities = municipalities_where(access_for(request.user), RoleKind.METHODIST)
+    require(bool(municipalities))
+    form = PlanCreateForm(request.POST or None, municipalities=municipalities)
+    if request.method == "POST" and form.is_valid():
+        try:
+            plan = services.plan_create(actor=request.user, **form.cleaned_data)
+        except DomainError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, "План создан. Добавьте мероприятия по видам деятельности.")
+            return redirect(plan)
+    return render(request, "community/plans/plan_create.html", {"form": form})
+
+
+@login_required
+@require_POST
+def plan_copy(request):
+    municipalities = municipalities_where(access_for(request.user), RoleKind.METHODIST)
+    require(bool(municipalities))
+    form = PlanCreateForm(request.POST, municipalities=municipalities)
+    if form.is_valid():
+        try:
+            plan = services.plan_copy_from_previous(
+                actor=request.user,
+                municipality=form.cleaned_data["municipality"],
+                academic_year=form.cleaned_data["academic_year"],
+            )
+        except DomainError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(
+                request,
+                "План создан по плану прошлого года. Проверьте сроки и ответственных, "
+                "затем утвердите его.",
+            )
+            return redirect(plan)
+    return render(request, "community/plans/plan_create.html", {"form": form})
+
+
+@login_required
+def plan_detail(request, pk):
+    access = access_for(request.user)
+    plan = get_object_or_404(selectors.plans_for(access).select_related("approved_by"), pk=pk)
+    can_edit = plan.is_draft and access.holds(RoleKind.METHODIST, municipality=plan.municipality_id)
+    return render(
+        request,
+        "community/plans/plan_detail.html",
+        {
+            "plan": plan,
+            "groups": by_activity(plan.items.all(), keep_empty=can_edit),
+            "can_edit": can_edit,
+        },
+    )
+
+
+def _plan_for_methodist(request, pk):
+    access = access_for(request.user)
+    plan = get_object_or_404(selectors.plans_for(access), pk=pk)
+    require(access.holds(RoleKind.METHODIST, municipality=plan.municipality_id))
+    return plan
+
+
+def _item_for_methodist(request, pk):
+    access = access_for(request.user)
+    items = PlanItem.objects.filter(plan__in=selectors.plans_for(access))
+    item = get_object_or_404(
+        items.select_related("plan__municipality", "plan__academic_year"), pk=pk
+    )
+    require(access.holds(RoleKind.METHODIST, municipality=item.plan.municipality_id))
+    return item
+
+
+@login_required
+def plan_item_create(request, pk):
+    plan = _plan_for_methodist(request, pk)
+    if not plan.is_draft:
+        messages.error(request, services.PLAN_LOCKED)
+        return redirect(plan)
+    form = PlanItemForm(request.POST or None, initial={"activity": request.GET.get("activity")})
+    if request.method == "POST" and form.is_valid():
+        added = act(
+            request,
+            services.plan_item_add,
+            "Мероприятие добавлено в план.",
+            plan=plan,
+            **form.cleaned_data,
+        )
+        if added and "another" in request.POST:
+            url = reverse("community:plan_item_create", args=[plan.pk])
+            return redirect(f"{url}?activity={form.cleaned_data['activity']}")
+        return redirect(plan)
+    return render(
+        request, "community/plans/plan_item_form.html", _item_form_context(form, plan, new=True)
+    )
+
+
+@login_required
+def plan_item_update(request, pk):
+    item = _item_for_methodist(request, pk)
+    if not item.plan.is_draft:
+        messages.error(request, services.PLAN_LOCKED)
+        return redirect(item.plan)
+    # The form starts from the item's values but leaves the item alone: the service compares
+    # the old values with the new ones for the audit log.
+    form = PlanItemForm(request.POST or None, initial=model_to_dict(item))
+    if request.method == "POST" and form.is_valid():
+        act(
+            request,
+            services.plan_item_update,
+            "Мероприятие изменено.",
+            item=item,
+            **form.cleaned_data,
+        )
+        return redirect(item.plan)
+    return render(
+        request, "community/plans/plan_item_form.html", _item_form_context(form, item.plan)
+    )
+
+
+@login_required
+@require_POST
+def plan_item_delete(request, pk):
+    item = _item_for_methodist(request, pk)
+    act(request, services.plan_item_remove, "Мероприятие удалено из плана.", item=item)
+    return redirect(item.plan)
+
+
+@login_required
+@require_POST
+def plan_item_move(request, pk):
+    item = _item_for_methodist(request, pk)
+    direction = request.POST.get("direction", "")
+    act(
+        request,
+        services.plan_item_move,
+        "Порядок мероприятий изменён.",
+        item=item,
+        direction=direction,
+    )
+    return redirect(item.plan)
+
+
+@login_required
+@require_POST
+def plan_approve(request, pk):
+    plan = _plan_for_methodist(request, pk)
+    act(
+        request,
+        services.plan_approve,
+        "План утверждён. Теперь его видят все участники сообщества муниципалитета.",
+        plan=plan,
+    )
+    return redirect(plan)
+
+
+# Tutor plans --------------------------------------------------------------------------------
+
+
+def _owns(access: Access, plan) -> bool:
+    """The plan's own tutor, still a tutor of that municipality, is the one who edits it."""
+    return plan.tutor_id == access.user_id and access.holds(
+        RoleKind.TUTOR, municipality=plan.municipality_id
+    )
+
+
+@login_required
+def tutor_plan_list(request):
+    access = access_for(request.user)
+    require(access.has(*TUTOR_PLAN_READERS))
+    plans = (
+        selectors.tutor_plans_for(access)
+        .annotate(item_count=Count("items"))
+        .order_by("-academic_year__start_year", "tutor__last_name", "tutor__first_name", "pk")
+    )
+    filterset = TutorPlanFilter(request.GET, queryset=plans, access=access)
+    oversees = access.has(RoleKind.METHODIST, RoleKind.DIRECTOR, RoleKind.REGIONAL)
+    return render(
+        request,
+        "community/tutor_plans/tutor_plan_list.html",
+        {
+            "filter": filterset,
+            "page": paginate(request, filterset.qs),
+            "oversees": oversees,
+            "can_create": access.has(RoleKind.TUTOR),
+        },
+    )
+
+
+@login_required
+def tutor_plan_create(request):
+    municipalities = municipalities_where(access_for(request.user), RoleKind.TUTOR)
+    require(bool(municipalities))
+    form = MunicipalityYearForm(request.POST or None, municipalities=municipalities)
+    if request.method == "POST" and form.is_valid():
+        try:
+            plan = services.tutor_plan_create(actor=request.user, **form.cleaned_data)
+        except DomainError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, "План создан. Добавьте в него пункты работы на год.")
+            return redirect(plan)
+    return render(request, "community/tutor_plans/tutor_plan_create.html", {"form": form})
+
+
+@login_required
+def tutor_plan_detail(request, pk):
+    access = access_for(request.user)
+    plans = selectors.tutor_plans_for(access).select_related("approved_by")
+    plan = get_object_or_404(plans, pk=pk)
+    owner = _owns(access, plan)
+    reviewer = access.holds(RoleKind.METHODIST, municipality=plan.municipality_id)
+    can_edit = owner and services.tutor_plan_can_edit(plan)
+    return render(
+        request,
+        "community/tutor_plans/tutor_plan_detail.html",
+        {
+            "plan": plan,
+            "groups": by_activity(plan.items.all(), keep_empty=can_edit),
+            "can_edit": can_edit,
+            "can_submit": owner and services.tutor_plan_can(plan, "submit"),
+            "can_review": reviewer and services.tutor_plan_can(plan, "approve"),
+            "return_form": TutorPlanReturnForm(),
+        },
+    )
+
+
+def _own_plan(request, pk):
+    access = access_for(request.user)
+    plan = get_object_or_404(selectors.tutor_plans_for(access), pk=pk)
+    require(_owns(access, plan))
+    return plan
+
+
+def _own_item(request, pk):
+    access = access_for(request.user)
+    items = TutorPlanItem.objects.filter(plan__in=selectors.tutor_plans_for(access))
+    item = get_object_or_404(items.select_related("plan__tutor", "plan__academic_year"), pk=pk)
+    require(_owns(access, item.plan))
+    return item
+
+
+def _plan_for_reviewer(request, pk):
+    access = access_for(request.user)
+    plan = get_object_or_404(selectors.tutor_plans_for(access), pk=pk)
+    require(access.holds(RoleKind.METHODIST, municipality=plan.municipality_id))
+    return plan
+
+
+@login_required
+def tutor_plan_item_create(request, pk):
+    plan = _own_plan(request, pk)
+    if not services.tutor_plan_can_edit(plan):
+        messages.error(request, services.tutor_plan_locked_message(plan))
+        return redirect(plan)
+    form = TutorPlanItemForm(
+        request.POST or None, initial={"activity": request.GET.get("activity")}
+    )
+    if request.method == "POST" and form.is_valid():
+        added = act(
+            request,
+            services.tutor_plan_item_add,
+            "Пункт добавлен в план.",
+            plan=plan,
+            **form.cleaned_data,
+        )
+        if added and "another" in request.POST:
+            url = reverse("community:tutor_plan_item_create", args=[plan.pk])
+            return redirect(f"{url}?activity={form.cleaned_data['activity']}")
+        return redirect(plan)
+    return render(
+        request,
+        "community/tutor_plans/tutor_plan_item_form.html",
+        _item_form_context(form, plan, new=True),
+    )
+
+
+@login_required
+def tutor_plan_item_update(request, pk):
+    item = _own_item(request, pk)
+    if not services.tutor_plan_can_edit(item.plan):
+        messages.error(request, services.tutor_plan_locked_message(item.plan))
+        return redirect(item.plan)
+    form = TutorPlanItemForm(request.POST or None, initial=model_to_dict(item))
+    if request.method == "POST" and form.is_valid():
+        act(
+            request,
+            services.tutor_plan_item_update,
+            "Пункт плана изменён.",
+            item=item,
+            **form.cleaned_data,
+        )
+        return redirect(item.plan)
+    return render(
+        request,
+        "community/tutor_plans/tutor_plan_item_form.html",
+        _item_form_context(form, item.plan),
+    )
+
+
+@login_required
+@require_POST
+def tutor_plan_item_delete(request, pk):
+    item = _own_item(request, pk)
+    act(request, services.tutor_plan_item_remove, "Пункт удалён из плана.", item=item)
+    return redirect(item.plan)
+
+
+@login_required
+@require_POST
+def tutor_plan_submit(request, pk):
+    plan = _own_plan(request, pk)
+    act(
+        request,
+        services.tutor_plan_submit,
+        "План отправлен методисту на согласование.",
+        plan=plan,
+    )
+    return redirect(plan)
+
+
+@login_required
+@require_POST
+def tutor_plan_approve(request, pk):
+    plan = _plan_for_reviewer(request, pk)
+    act(request, services.tutor_plan_approve, "План тьютора утверждён.", plan=plan)
+    return redirect(plan)
+
+
+@login_required
+@require_POST
+def tutor_plan_return(request, pk):
+    plan = _plan_for_reviewer(request, pk)
+    form = TutorPlanReturnForm(request.POST)
+    # An empty comment goes to the service too, which refuses it with the same message.
+    comment = form.cleaned_data["comment"] if form.is_valid() else ""
+    act(
+        request,
+        services.tutor_plan_return,
+        "План возвращён тьютору на доработку с вашими замечаниями.",
+        plan=plan,
+        comment=comment,
+    )
+    return redirect(plan)

@@ -1,0 +1,69 @@
+"""Real server processes for the tests: gunicorn and a Celery worker, run as docker-compose
+runs them, against this run's test database (pytest-django's test_<name>) and Redis."""
+
+import os
+import subprocess
+import sys
+from contextlib import contextmanager
+
+from django.conf import settings
+from django.db import connection
+
+from tests.services import free_port, wait_for_port
+
+
+def production_env() -> dict:
+    db = connection.settings_dict
+    # A production process: no test-only switches (the browser tests set one) leak into it.
+    env = {k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    env.update(
+        DATABASE_URL=f"postgresql://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}",
+        DEBUG="0",
+        SECRET_KEY="test-processes-secret-key-that-is-long-enough-0123456789abcdef",
+        ALLOWED_HOSTS="127.0.0.1",
+    )
+    return env
+
+
+def _spawn(*command):
+    return subprocess.Popen(
+        [sys.executable, "-m", *command],
+        cwd=settings.BASE_DIR,
+        env=production_env(),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+
+
+def _stop(process, timeout):
+    process.terminate()
+    try:
+        process.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+
+
+@contextmanager
+def gunicorn():
+    port = free_port()
+    process = _spawn(
+        "gunicorn", "tutoring.wsgi:application", "--bind", f"127.0.0.1:{port}", "--workers", "2"
+    )
+    try:
+        wait_for_port(port)
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        _stop(process, 20)
+
+
+@contextmanager
+def celery_worker():
+    process = _spawn(
+        "celery", "-A", "tutoring", "worker", "--pool=solo", "--concurrency=1",
+        "--without-heartbeat", "--without-gossip", "--without-mingle", "--loglevel=WARNING",
+    )  # fmt: skip
+    try:
+        yield process
+    finally:
+        _stop(process, 30)
