@@ -47,7 +47,7 @@ def test_it_keeps_query_counts_flat_as_the_data_grows(client, db):
     populate(municipality, 12)
     large = {url: queries(client, url) for url in pages}
     assert large == small
-    assert max(small.values()) <= 12
+    assert max(small.values()) <= 15  # the home page carries the community's panel too
 
 
 def test_it_keeps_the_regional_home_page_flat_across_municipalities(client, db):
