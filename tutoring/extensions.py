@@ -18,6 +18,12 @@ _navigation: list[Callable] = []
 _home_panels: list[Callable] = []
 _profile_panels: list[Callable] = []
 _demo_loaders: list[Callable] = []
+_action_labels: dict[str, str] = {
+    "demo.load": "загружены демонстрационные данные",
+    "document.request": "запрошен PDF документа",
+    "password.change": "изменён пароль",
+    "region.generate": "создан тестовый регион",
+}
 
 
 def register_navigation(builder: Callable) -> None:
@@ -43,6 +49,15 @@ def register_demo_loader(loader: Callable) -> None:
 
 def demo_loaders() -> list[Callable]:
     return list(_demo_loaders)
+
+
+def register_action_labels(labels: dict[str, str]) -> None:
+    """Russian names of an app's audit actions, for the journal and the history blocks."""
+    _action_labels.update(labels)
+
+
+def action_label(action: str) -> str:
+    return _action_labels.get(action, action)
 
 
 def navigation(access) -> list[tuple[str, str]]:

@@ -341,6 +341,17 @@ class AuditEntry(models.Model):
     def __str__(self):
         return f"{self.at:%d.%m.%Y %H:%M} {self.action} {self.object_repr}"
 
+    @property
+    def action_label(self) -> str:
+        from .extensions import action_label
+
+        return action_label(self.action)
+
+    @property
+    def change_items(self) -> list[tuple[str, object]]:
+        # For templates: `changes.items` would look up a change named "items" first.
+        return list(self.changes.items())
+
 
 class Document(models.Model):
     """A printable document (order, plan, schedule, conclusion, report) of one object, rendered

@@ -3,7 +3,7 @@
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 
 from .access import Access
 from .models import (
@@ -147,10 +147,11 @@ def statuses_by_organization(organization_ids, *, year: AcademicYear | None) -> 
     return grouped
 
 
-def object_history(obj) -> QuerySet[AuditEntry]:
-    """The audit entries of one object, oldest first: what an approved document shows."""
-    return (
-        AuditEntry.objects.filter(object_type=obj._meta.label, object_id=str(obj.pk))
-        .select_related("actor")
-        .order_by("at", "pk")
-    )
+def object_history(*objects) -> QuerySet[AuditEntry]:
+    """The audit entries of some objects (an order and its printed document, say), oldest
+    first: the history an approved record shows."""
+    q = Q(pk__in=[])
+    for obj in objects:
+        if obj is not None:
+            q |= Q(object_type=obj._meta.label, object_id=str(obj.pk))
+    return AuditEntry.objects.filter(q).select_related("actor").order_by("at", "pk")

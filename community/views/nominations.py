@@ -4,6 +4,7 @@ from django.views.decorators.http import require_POST
 
 from tutoring.access import access_for, require, role_required
 from tutoring.models import RoleKind
+from tutoring.selectors import object_history
 from tutoring.views import paginate
 
 from .. import selectors
@@ -66,7 +67,12 @@ def nomination_detail(request, pk):
     return render(
         request,
         "community/nominations/detail.html",
-        {"nomination": nomination, "can_decide": can_decide, "reject_form": RejectForm()},
+        {
+            "nomination": nomination,
+            "can_decide": can_decide,
+            "reject_form": RejectForm(),
+            "history": object_history(nomination),
+        },
     )
 
 
@@ -108,6 +114,11 @@ def nomination_reject(request, pk):
     return render(
         request,
         "community/nominations/detail.html",
-        {"nomination": nomination, "can_decide": True, "reject_form": form},
+        {
+            "nomination": nomination,
+            "can_decide": True,
+            "reject_form": form,
+            "history": object_history(nomination),
+        },
         status=400,
     )

@@ -90,7 +90,7 @@ def order_detail(request, pk, approve_form=None):
             "document": document
             if document and documents.document_visible(access, document)
             else None,
-            "history": object_history(order),
+            "history": object_history(order, document),
             "amendments": order.amendments.all(),
         },
         status=400 if approve_form is not None else 200,

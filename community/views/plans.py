@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from tutoring.access import Access, access_for, require
 from tutoring.models import Municipality, RoleKind
+from tutoring.selectors import object_history
 from tutoring.views import paginate
 
 from .. import selectors
@@ -157,6 +158,7 @@ def plan_detail(request, pk):
             "plan": plan,
             "groups": by_activity(plan.items.all(), keep_empty=can_edit),
             "can_edit": can_edit,
+            "history": object_history(plan),
         },
     )
 
@@ -328,6 +330,7 @@ def tutor_plan_detail(request, pk):
             "can_submit": owner and services.tutor_plan_can(plan, "submit"),
             "can_review": reviewer and services.tutor_plan_can(plan, "approve"),
             "return_form": TutorPlanReturnForm(),
+            "history": object_history(plan),
         },
     )
 

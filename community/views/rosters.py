@@ -5,6 +5,7 @@ from django.views.decorators.http import require_POST
 
 from tutoring.access import access_for, require, role_required
 from tutoring.models import AcademicYear, RoleKind
+from tutoring.selectors import object_history
 from tutoring.views import paginate
 
 from .. import exports, selectors
@@ -63,6 +64,7 @@ def roster_detail(request, pk):
             "can_edit": is_methodist and roster.is_draft,
             "can_revise": is_methodist and selectors.roster_is_latest_approved(roster),
             "orders": selectors.roster_orders(roster),
+            "history": object_history(roster),
         },
     )
 

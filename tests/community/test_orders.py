@@ -152,3 +152,12 @@ def test_it_names_two_subjects_as_an_order_does(db):
     literature = SubjectFactory(name="Литература")
     assert subjects_title([literature, russian]) == "Русский язык и литература"
     assert subjects_title([russian]) == "Русский язык"
+
+
+def test_it_shows_the_history_of_a_signed_order_including_its_printing(client, db):
+    order, _ = order_with_roster()
+    client.force_login(director_of(order))
+    approve(client, order)
+    page = client.get(f"/community/orders/{order.pk}/").content.decode()
+    assert "История" in page
+    assert "приказ подписан" in page and "запрошен PDF документа" in page

@@ -173,3 +173,12 @@ def test_it_keeps_roster_and_directory_queries_flat(client, db):
     before = queries(client, "/community/tutors/")
     approved_roster_with(20, municipality=municipality, revision=2)
     assert queries(client, "/community/tutors/") == before
+
+
+def test_it_shows_who_changed_the_roster_and_when(client, db):
+    entry = RosterEntryFactory()
+    methodist = methodist_of(entry.roster)
+    client.force_login(methodist)
+    client.post(f"/community/rosters/{entry.roster.pk}/approve/")
+    page = client.get(f"/community/rosters/{entry.roster.pk}/").content.decode()
+    assert "состав утверждён" in page and methodist.short_name in page
