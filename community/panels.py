@@ -7,7 +7,7 @@ from tutoring.extensions import Panel
 from tutoring.models import AcademicYear, RoleKind
 
 from . import selectors
-from .models import Assignment, Nomination, Order, TutorPlan
+from .models import Nomination, Order, TutorPlan
 
 
 def navigation(access):
@@ -58,16 +58,22 @@ def home_panel(user, access):
 
 
 def profile_panel(user, access):
-    """Закрепление: the profile shows a tutor their tutees and a teacher their tutors."""
+    """«Мои тьюторанты» and «Мой тьютор» on the profile page: this year's assignments of the
+    user; nothing for someone who has none."""
     year = AcademicYear.objects.current()
-    assignments = Assignment.objects.filter(
+    if year is None or not access.has(RoleKind.TUTOR, RoleKind.TEACHER):
+        return None
+    own = selectors.assignments_for(access).filter(
         Q(tutor=user) | Q(teacher=user), academic_year=year
-    ).select_related("tutor", "teacher")
-    as_tutor = [a for a in assignments if a.tutor_id == user.pk]
-    as_teacher = [a for a in assignments if a.teacher_id == user.pk]
-    if not as_tutor and not as_teacher:
+    )
+    rows = list(own.order_by("tutor__last_name", "teacher__last_name", "pk"))
+    if not rows:
         return None
     return Panel(
         "community/assignments/_profile_panel.html",
-        {"as_tutor": as_tutor, "as_teacher": as_teacher, "year": year},
+        {
+            "as_tutor": [a for a in rows if a.tutor_id == user.pk],
+            "as_teacher": [a for a in rows if a.teacher_id == user.pk],
+            "year": year,
+        },
     )

@@ -2,13 +2,12 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import OuterRef, Q, Subquery
+from django.db.models import OuterRef, Subquery
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from tutoring.access import Access, access_for, require
-from tutoring.extensions import Panel
-from tutoring.models import AcademicYear, Role, RoleKind
+from tutoring.models import Role, RoleKind
 from tutoring.views import paginate
 
 from .. import selectors
@@ -104,24 +103,3 @@ def assignment_delete(request, pk):
     )
     return redirect("community:assignment_list")
 
-
-def profile_panel(user, access: Access) -> Panel | None:
-    """«Мои тьюторанты» and «Мой тьютор» on the profile page: this year's assignments of the
-    user; nothing for someone who has none."""
-    year = AcademicYear.objects.current()
-    if year is None or not access.has(RoleKind.TUTOR, RoleKind.TEACHER):
-        return None
-    own = selectors.assignments_for(access).filter(
-        Q(tutor=user) | Q(teacher=user), academic_year=year
-    )
-    rows = list(own.order_by("tutor__last_name", "teacher__last_name", "pk"))
-    if not rows:
-        return None
-    return Panel(
-        "community/assignments/_profile_panel.html",
-        {
-            "as_tutor": [a for a in rows if a.tutor_id == user.pk],
-            "as_teacher": [a for a in rows if a.teacher_id == user.pk],
-            "year": year,
-        },
-    )

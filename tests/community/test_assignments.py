@@ -7,7 +7,7 @@ from django.test.utils import CaptureQueriesContext
 
 from community.models import Assignment, DomainError
 from community.services.assignments import assignment_create
-from community.views.assignments import profile_panel
+from community.panels import profile_panel
 from tests.tutoring.factories import (
     AcademicYearFactory,
     OrganizationFactory,

@@ -2,6 +2,7 @@
 
 import pytest
 
+from community.models import Nomination, Order
 from tutoring.demo import KALTAN, SHNOR_SCHOOL
 from tutoring.models import Organization
 
@@ -18,6 +19,16 @@ MATRIX = {
     "other_municipality": [404, 404, 404, 404, 404, 200],
     "people": [200, 200, 403, 403, 403, 200],
     "audit": [200, 200, 403, 403, 403, 200],
+    "community": [200, 200, 200, 200, 200, 200],
+    "nominations": [200, 403, 200, 403, 403, 403],
+    "pending_nomination": [200, 403, 200, 403, 403, 403],
+    "rosters": [200, 200, 403, 403, 403, 200],
+    "orders": [200, 200, 403, 403, 403, 200],
+    "demo_order": [200, 200, 403, 403, 403, 200],
+    "directory": [200, 200, 200, 200, 200, 200],
+    "plans": [200, 200, 200, 200, 200, 200],
+    "tutor_plans": [200, 200, 403, 403, 200, 200],
+    "assignments": [200, 200, 200, 200, 200, 200],
 }
 
 
@@ -35,6 +46,16 @@ def urls():
         "other_municipality": f"/organizations/{kaltan.pk}/",
         "people": "/people/",
         "audit": "/audit/",
+        "community": "/community/",
+        "nominations": "/community/nominations/",
+        "pending_nomination": f"/community/nominations/{Nomination.objects.first().pk}/",
+        "rosters": "/community/rosters/",
+        "orders": "/community/orders/",
+        "demo_order": f"/community/orders/{Order.objects.get(number='01-03/24').pk}/",
+        "directory": "/community/tutors/",
+        "plans": "/community/plans/",
+        "tutor_plans": "/community/tutor-plans/",
+        "assignments": "/community/assignments/",
     }
 
 
