@@ -13,7 +13,7 @@ from .models import Nomination, Order, TutorPlan
 def navigation(access):
     if not access.roles:
         return []
-    return [("Сообщество тьюторов", reverse("community:index"))]
+    return [("Сообщество", reverse("community:index"))]
 
 
 def home_panel(user, access):
