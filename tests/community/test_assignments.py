@@ -6,8 +6,8 @@ from django.template.loader import render_to_string
 from django.test.utils import CaptureQueriesContext
 
 from community.models import Assignment, DomainError
-from community.services.assignments import assignment_create
 from community.panels import profile_panel
+from community.services.assignments import assignment_create
 from tests.tutoring.factories import (
     AcademicYearFactory,
     OrganizationFactory,
