@@ -102,4 +102,3 @@ def assignment_delete(request, pk):
         assignment=assignment,
     )
     return redirect("community:assignment_list")
-
