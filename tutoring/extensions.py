@@ -14,6 +14,16 @@ class Panel:
     context: dict = field(default_factory=dict)
 
 
+@dataclass(frozen=True)
+class Section:
+    """A card of an app's hub page: a section the user's roles open, with what awaits."""
+
+    title: str
+    description: str
+    url: str
+    badge: str = ""
+
+
 _navigation: list[Callable] = []
 _home_panels: list[Callable] = []
 _profile_panels: list[Callable] = []

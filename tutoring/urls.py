@@ -28,5 +28,6 @@ urlpatterns = [
     path("documents/<int:pk>/status/", views.document_status, name="document_status"),
     path("documents/<int:pk>/download/", views.document_download, name="document_download"),
     path("community/", include("community.urls")),
+    path("consultations/", include("consultations.urls")),
     path("admin/", admin.site.urls),
 ]

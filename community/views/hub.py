@@ -1,22 +1,13 @@
-from dataclasses import dataclass
-
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 from django.urls import reverse
 
 from tutoring.access import access_for, require
+from tutoring.extensions import Section
 from tutoring.models import AcademicYear, RoleKind
 
 from .. import selectors
 from ..models import Nomination, Order, Roster, TutorPlan
-
-
-@dataclass(frozen=True)
-class Section:
-    title: str
-    description: str
-    url: str
-    badge: str = ""
 
 
 @login_required

@@ -1,0 +1,363 @@
+"""The consultation point (seed 002, section VI): where and when tutors consult, the requests
+of schools and teachers, and the sessions built from them without clashes."""
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+
+from tutoring.models import Municipality, Organization, Subject
+
+
+class DomainError(Exception):
+    """An action that the state of a record does not allow; the message is for the user."""
+
+
+class Format(models.TextChoices):
+    IN_PERSON = "in_person", "очно"
+    REMOTE = "remote", "дистанционно"
+
+
+class ConsultationPoint(models.Model):
+    """Тьюторский консультационный пункт: at the УО, the ИМЦ or a school (seed 002, 6.2)."""
+
+    municipality = models.ForeignKey(
+        Municipality,
+        verbose_name="муниципальное образование",
+        on_delete=models.PROTECT,
+        related_name="consultation_points",
+    )
+    organization = models.ForeignKey(
+        Organization,
+        verbose_name="на базе организации",
+        on_delete=models.PROTECT,
+        related_name="consultation_points",
+    )
+    name = models.CharField("название", max_length=300)
+    address = models.CharField("адрес", max_length=500)
+    remote_link = models.URLField(
+        "ссылка для дистанционных занятий",
+        blank=True,
+        help_text="Постоянная комната видеосвязи пункта, если она есть.",
+    )
+    working_hours = models.CharField(
+        "часы работы", max_length=300, help_text="Например, «пн–пт 14:00–18:00»."
+    )
+    is_active = models.BooleanField("работает", default=True)
+
+    class Meta:
+        verbose_name = "консультационный пункт"
+        verbose_name_plural = "консультационные пункты"
+        ordering = ["municipality__name", "name"]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("consultations:point_detail", args=[self.pk])
+
+
+class Room(models.Model):
+    point = models.ForeignKey(
+        ConsultationPoint, verbose_name="пункт", on_delete=models.CASCADE, related_name="rooms"
+    )
+    name = models.CharField("помещение", max_length=100)
+    capacity = models.PositiveSmallIntegerField(
+        "вместимость, человек", validators=[MinValueValidator(1), MaxValueValidator(500)]
+    )
+    is_active = models.BooleanField("используется", default=True)
+
+    class Meta:
+        verbose_name = "помещение"
+        verbose_name_plural = "помещения"
+        ordering = ["name"]
+        constraints = [models.UniqueConstraint(fields=["point", "name"], name="room_unique_name")]
+
+    def __str__(self):
+        return f"{self.name} ({self.capacity} чел.)"
+
+
+class Weekday(models.IntegerChoices):
+    MONDAY = 0, "понедельник"
+    TUESDAY = 1, "вторник"
+    WEDNESDAY = 2, "среда"
+    THURSDAY = 3, "четверг"
+    FRIDAY = 4, "пятница"
+    SATURDAY = 5, "суббота"
+    SUNDAY = 6, "воскресенье"
+
+
+class AvailabilitySlot(models.Model):
+    """A tutor's weekly free time, in the municipality's local time."""
+
+    tutor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="тьютор",
+        on_delete=models.CASCADE,
+        related_name="availability_slots",
+    )
+    municipality = models.ForeignKey(
+        Municipality, verbose_name="муниципальное образование", on_delete=models.CASCADE
+    )
+    weekday = models.PositiveSmallIntegerField("день недели", choices=Weekday.choices)
+    starts_at = models.TimeField("с")
+    ends_at = models.TimeField("до")
+
+    class Meta:
+        verbose_name = "время приёма тьютора"
+        verbose_name_plural = "время приёма тьюторов"
+        ordering = ["weekday", "starts_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(starts_at__lt=models.F("ends_at")), name="slot_starts_before_end"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.get_weekday_display()} {self.starts_at:%H:%M}–{self.ends_at:%H:%M}"
+
+
+class AvailabilityException(models.Model):
+    """Dates when a tutor does not consult: holidays, sick leave, courses."""
+
+    tutor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="тьютор",
+        on_delete=models.CASCADE,
+        related_name="availability_exceptions",
+    )
+    municipality = models.ForeignKey(
+        Municipality, verbose_name="муниципальное образование", on_delete=models.CASCADE
+    )
+    starts_on = models.DateField("с")
+    ends_on = models.DateField("по")
+    reason = models.CharField("причина", max_length=200)
+
+    class Meta:
+        verbose_name = "период без приёма"
+        verbose_name_plural = "периоды без приёма"
+        ordering = ["starts_on"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(starts_on__lte=models.F("ends_on")), name="exception_dates_ordered"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.starts_on:%d.%m.%Y}–{self.ends_on:%d.%m.%Y}: {self.reason}"
+
+
+class RequestKind(models.TextChoices):
+    # Seed 002, 5.7 and 6.4: the forms of work of the consultation point.
+    INDIVIDUAL = "individual", "индивидуальная консультация"
+    THEMATIC = "thematic", "тематическая консультация"
+    SUPERVISION = "supervision", "супервизия"
+    TUTORIAL = "tutorial", "тьюториал"
+    GROUP_TEACHERS = "group_teachers", "групповое занятие для учителей"
+    GROUP_PUPILS = "group_pupils", "групповое занятие для обучающихся"
+    GROUP_BOTH = "group_both", "групповое занятие для учителей и обучающихся"
+    MASTER_CLASS = "master_class", "мастер-класс"
+    OPEN_LESSON = "open_lesson", "открытый урок"
+    DEMONSTRATION_LESSON = "demonstration_lesson", "показательный урок"
+
+
+class ConsultationRequest(models.Model):
+    """Заявка: the schedule «формируется по заявкам общеобразовательных организаций и
+    учителей-предметников» (seed 002, 6.6)."""
+
+    class Status(models.TextChoices):
+        SUBMITTED = "submitted", "подана"
+        ACCEPTED = "accepted", "принята"
+        SCHEDULED = "scheduled", "назначено занятие"
+        HELD = "held", "занятие проведено"
+        CLOSED = "closed", "закрыта"
+        REJECTED = "rejected", "отклонена"
+        WITHDRAWN = "withdrawn", "отозвана"
+        CANCELLED = "cancelled", "отменена"
+
+    municipality = models.ForeignKey(
+        Municipality,
+        verbose_name="муниципальное образование",
+        on_delete=models.PROTECT,
+        related_name="consultation_requests",
+    )
+    organization = models.ForeignKey(
+        Organization,
+        verbose_name="школа",
+        on_delete=models.PROTECT,
+        related_name="consultation_requests",
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="кто подал",
+        on_delete=models.PROTECT,
+        related_name="consultation_requests",
+    )
+    teacher = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="для учителя",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="Для заявки учителя — он сам; для заявки школы — по желанию.",
+    )
+    kind = models.CharField("форма работы", max_length=32, choices=RequestKind.choices)
+    subject = models.ForeignKey(
+        Subject, verbose_name="предмет", on_delete=models.PROTECT, related_name="+"
+    )
+    topic = models.CharField("тема", max_length=300)
+    difficulty = models.TextField("затруднение", help_text="Своими словами: что не получается.")
+    participants = models.CharField(
+        "участники", max_length=300, help_text="Например, «учителя математики 5–9 классов»."
+    )
+    participants_count = models.PositiveSmallIntegerField(
+        "число участников", validators=[MinValueValidator(1), MaxValueValidator(500)]
+    )
+    format = models.CharField("формат", max_length=16, choices=Format.choices)
+    priority = models.BooleanField(
+        "приоритетная",
+        default=False,
+        help_text="Заявка школы со статусом ШНОР или ШССУ в текущем учебном году.",
+    )
+    status = models.CharField(
+        "статус", max_length=16, choices=Status.choices, default=Status.SUBMITTED
+    )
+    status_reason = models.TextField("причина", blank=True)
+    created_at = models.DateTimeField("подана", default=timezone.now)
+    updated_at = models.DateTimeField("изменена", auto_now=True)
+    rating = models.PositiveSmallIntegerField(
+        "оценка помощи",
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(5)],
+    )
+    rating_comment = models.TextField("отзыв", blank=True)
+
+    class Meta:
+        verbose_name = "заявка на консультацию"
+        verbose_name_plural = "заявки на консультацию"
+        ordering = ["-priority", "-created_at", "-pk"]
+        indexes = [
+            models.Index(fields=["municipality", "status", "created_at"]),
+            models.Index(fields=["organization", "created_at"]),
+        ]
+
+    def __str__(self):
+        return f"Заявка № {self.pk}: {self.topic}"
+
+    def get_absolute_url(self):
+        return reverse("consultations:request_detail", args=[self.pk])
+
+
+class RequestWindow(models.Model):
+    """A period in which the requester can come: the matching looks for free time inside."""
+
+    request = models.ForeignKey(
+        ConsultationRequest,
+        verbose_name="заявка",
+        on_delete=models.CASCADE,
+        related_name="windows",
+    )
+    starts_on = models.DateField("с")
+    ends_on = models.DateField("по")
+
+    class Meta:
+        verbose_name = "желаемые даты"
+        verbose_name_plural = "желаемые даты"
+        ordering = ["starts_on"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(starts_on__lte=models.F("ends_on")), name="window_dates_ordered"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.starts_on:%d.%m.%Y}–{self.ends_on:%d.%m.%Y}"
+
+
+class Session(models.Model):
+    """Занятие. A tutor, and a room, is never in two sessions at once: PostgreSQL refuses an
+    overlapping booking (exclusion constraints over the time range, migration 0002), so two
+    methodists booking at the same moment get one success and one refusal."""
+
+    class Status(models.TextChoices):
+        PLANNED = "planned", "запланировано"
+        HELD = "held", "проведено"
+        NOT_HELD = "not_held", "не состоялось"
+        CANCELLED = "cancelled", "отменено"
+
+    municipality = models.ForeignKey(
+        Municipality,
+        verbose_name="муниципальное образование",
+        on_delete=models.PROTECT,
+        related_name="sessions",
+    )
+    request = models.ForeignKey(
+        ConsultationRequest,
+        verbose_name="заявка",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="sessions",
+    )
+    point = models.ForeignKey(
+        ConsultationPoint, verbose_name="пункт", on_delete=models.PROTECT, related_name="sessions"
+    )
+    room = models.ForeignKey(
+        Room,
+        verbose_name="помещение",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="sessions",
+        help_text="Не нужно для дистанционного занятия.",
+    )
+    tutor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="тьютор",
+        on_delete=models.PROTECT,
+        related_name="tutor_sessions",
+    )
+    kind = models.CharField("форма работы", max_length=32, choices=RequestKind.choices)
+    format = models.CharField("формат", max_length=16, choices=Format.choices)
+    starts_at = models.DateTimeField("начало")
+    ends_at = models.DateTimeField("окончание")
+    status = models.CharField(
+        "статус", max_length=16, choices=Status.choices, default=Status.PLANNED
+    )
+    cancel_reason = models.TextField("причина отмены", blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="кто назначил",
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField("назначено", default=timezone.now)
+
+    class Meta:
+        verbose_name = "занятие"
+        verbose_name_plural = "занятия"
+        ordering = ["starts_at", "pk"]
+        indexes = [
+            models.Index(fields=["municipality", "starts_at"]),
+            models.Index(fields=["tutor", "starts_at"]),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(starts_at__lt=models.F("ends_at")), name="session_starts_before_end"
+            ),
+        ]
+        # The exclusion constraints session_no_tutor_clash and session_no_room_clash live in
+        # migration 0002, which creates them on PostgreSQL only: the one-command demo runs on
+        # SQLite, which has no such constraints (there the booking service's check stands
+        # alone, and SQLite's single writer keeps the check and the write together).
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.starts_at:%d.%m.%Y %H:%M}"
+
+    def get_absolute_url(self):
+        return reverse("consultations:session_detail", args=[self.pk])

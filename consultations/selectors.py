@@ -1,0 +1,75 @@
+"""What each user may see of the consultation point; every page reads through these."""
+
+from django.db.models import Q, QuerySet
+
+from tutoring.access import Access
+from tutoring.models import RoleKind
+
+from .models import (
+    AvailabilityException,
+    AvailabilitySlot,
+    ConsultationPoint,
+    ConsultationRequest,
+    Session,
+)
+
+# Who runs the consultation point of a municipality: they see all its requests and sessions.
+COORDINATORS = (RoleKind.METHODIST, RoleKind.DIRECTOR)
+
+
+def _municipalities_where(access: Access, *kinds: str) -> set[int]:
+    return {r.municipality_id for r in access.roles if r.kind in kinds}
+
+
+def points_for(access: Access) -> QuerySet[ConsultationPoint]:
+    """Everyone in a municipality may find its consultation points."""
+    qs = ConsultationPoint.objects.select_related("municipality", "organization")
+    if access.everywhere:
+        return qs
+    members = {r.municipality_id for r in access.roles if r.municipality_id}
+    return qs.filter(municipality__in=members)
+
+
+def requests_for(access: Access) -> QuerySet[ConsultationRequest]:
+    """Coordinators see their municipality's requests; a school those of its organization; a
+    teacher their own (filed by them or for them); a tutor those their sessions serve."""
+    qs = ConsultationRequest.objects.select_related(
+        "municipality", "organization", "subject", "requested_by", "teacher"
+    )
+    if access.everywhere:
+        return qs
+    schools = {r.organization_id for r in access.roles if r.kind == RoleKind.SCHOOL}
+    q = Q(municipality__in=_municipalities_where(access, *COORDINATORS))
+    q |= Q(organization__in=schools)
+    if access.has(RoleKind.TEACHER):
+        q |= Q(requested_by=access.user_id) | Q(teacher=access.user_id)
+    if access.has(RoleKind.TUTOR):
+        q |= Q(sessions__tutor=access.user_id)
+    return qs.filter(q).distinct() if access.has(RoleKind.TUTOR) else qs.filter(q)
+
+
+def sessions_for(access: Access) -> QuerySet[Session]:
+    """Coordinators see their municipality's sessions; a tutor the sessions assigned to them;
+    a school those of its requests; a teacher those of their own requests."""
+    qs = Session.objects.select_related("municipality", "point", "room", "tutor", "request")
+    if access.everywhere:
+        return qs
+    schools = {r.organization_id for r in access.roles if r.kind == RoleKind.SCHOOL}
+    q = Q(municipality__in=_municipalities_where(access, *COORDINATORS))
+    q |= Q(tutor=access.user_id) | Q(request__organization__in=schools)
+    if access.has(RoleKind.TEACHER):
+        q |= Q(request__requested_by=access.user_id) | Q(request__teacher=access.user_id)
+    return qs.filter(q)
+
+
+def availability_for(access: Access) -> tuple[QuerySet, QuerySet]:
+    """A tutor's own slots and exceptions; coordinators see all of their municipality's."""
+    q = Q(tutor=access.user_id)
+    if access.everywhere:
+        q = Q()
+    else:
+        q |= Q(municipality__in=_municipalities_where(access, *COORDINATORS))
+    return (
+        AvailabilitySlot.objects.filter(q).select_related("tutor", "municipality"),
+        AvailabilityException.objects.filter(q).select_related("tutor", "municipality"),
+    )

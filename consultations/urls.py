@@ -1,0 +1,20 @@
+from django.urls import path
+
+from .views import hub, requests
+
+app_name = "consultations"
+
+urlpatterns: list = [
+    path("", hub.index, name="index"),
+    # Requests.
+    path("requests/", requests.request_list, name="request_list"),
+    path("requests/new/", requests.request_create, name="request_create"),
+    path("requests/<int:pk>/", requests.request_detail, name="request_detail"),
+    path("requests/<int:pk>/edit/", requests.request_update, name="request_update"),
+    path("requests/<int:pk>/withdraw/", requests.request_withdraw, name="request_withdraw"),
+    path("requests/<int:pk>/accept/", requests.request_accept, name="request_accept"),
+    path("requests/<int:pk>/reject/", requests.request_reject, name="request_reject"),
+    path("requests/<int:pk>/cancel/", requests.request_cancel, name="request_cancel"),
+    # Consultation points, rooms and availability.
+    # Matching and booking.
+]

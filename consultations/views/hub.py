@@ -1,0 +1,31 @@
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import render
+from django.urls import reverse
+
+from tutoring.access import access_for, require
+from tutoring.extensions import Section
+from tutoring.models import RoleKind
+
+from .. import selectors
+from ..models import ConsultationRequest
+
+
+@login_required
+def index(request):
+    """The consultation point's sections that the user's roles open."""
+    access = access_for(request.user)
+    require(bool(access.roles))
+    return render(request, "consultations/index.html", {"sections": _sections(access)})
+
+
+def _sections(access) -> list[Section]:
+    requests = selectors.requests_for(access)
+    waiting = ""
+    if access.has(RoleKind.METHODIST):
+        count = requests.filter(status=ConsultationRequest.Status.SUBMITTED).count()
+        waiting = f"ждут решения: {count}" if count else ""
+    description = (
+        "Заявки школ и учителей на консультации, супервизии, тьюториалы и другие занятия: "
+        "подача, статус, решение методиста."
+    )
+    return [Section("Заявки", description, reverse("consultations:request_list"), waiting)]

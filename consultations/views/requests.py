@@ -1,0 +1,220 @@
+from django.contrib import messages
+from django.db.models import Prefetch
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from tutoring.access import access_for, require, role_required
+from tutoring.models import RoleKind
+from tutoring.selectors import object_history
+from tutoring.views import paginate
+
+from .. import selectors
+from ..filters import RequestFilter
+from ..forms.requests import ReasonForm, RequestForm, WindowFormSet, WithdrawForm, windows_of
+from ..models import ConsultationRequest, DomainError, Session
+from ..services import requests as services
+
+Status = ConsultationRequest.Status
+
+
+@role_required(*RoleKind.values)
+def request_list(request):
+    access = access_for(request.user)
+    filterset = RequestFilter(request.GET, queryset=selectors.requests_for(access))
+    return render(
+        request,
+        "consultations/requests/list.html",
+        {
+            "filter": filterset,
+            "page": paginate(request, filterset.qs),
+            "can_file": access.has(RoleKind.SCHOOL, RoleKind.TEACHER),
+        },
+    )
+
+
+def _filer(access):
+    """Who files and for which school: a school's staff for the school, a teacher for
+    themself (at their school)."""
+    for kind, for_teacher in ((RoleKind.SCHOOL, False), (RoleKind.TEACHER, True)):
+        roles = access.roles_of(kind)
+        if roles:
+            return roles[0].organization, for_teacher
+    return None, False
+
+
+@role_required(RoleKind.SCHOOL, RoleKind.TEACHER)
+def request_create(request):
+    access = access_for(request.user)
+    organization, for_teacher = _filer(access)
+    teacher = request.user if for_teacher else None
+    form = RequestForm(request.POST or None, organization=organization, for_teacher=teacher)
+    windows = WindowFormSet(request.POST or None, prefix="windows")
+    if request.method == "POST" and form.is_valid() and windows.is_valid():
+        try:
+            filed = services.request_create(
+                actor=request.user,
+                organization=organization,
+                windows=windows_of(windows),
+                **form.cleaned_data,
+            )
+        except DomainError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, f"{filed} подана. Методист рассмотрит её.")
+            return redirect(filed)
+    return render(
+        request,
+        "consultations/requests/form.html",
+        {"form": form, "windows": windows, "organization": organization},
+    )
+
+
+def _request(request, pk):
+    sessions = Session.objects.select_related("tutor", "point", "room").order_by("starts_at")
+    return get_object_or_404(
+        selectors.requests_for(access_for(request.user)).prefetch_related(
+            "windows", Prefetch("sessions", queryset=sessions)
+        ),
+        pk=pk,
+    )
+
+
+def _is_requester(user, consultation_request) -> bool:
+    return consultation_request.requested_by_id == user.pk or (
+        consultation_request.organization_id
+        in {r.organization_id for r in access_for(user).roles_of(RoleKind.SCHOOL)}
+    )
+
+
+@role_required(*RoleKind.values)
+def request_detail(request, pk):
+    access = access_for(request.user)
+    consultation_request = _request(request, pk)
+    coordinator = access.holds(
+        RoleKind.METHODIST, municipality=consultation_request.municipality_id
+    )
+    requester = _is_requester(request.user, consultation_request)
+    can = lambda to: services.can_move(consultation_request, to)  # noqa: E731
+    return render(
+        request,
+        "consultations/requests/detail.html",
+        {
+            "req": consultation_request,
+            "can_edit": requester and consultation_request.status == Status.SUBMITTED,
+            "can_withdraw": requester and can(Status.WITHDRAWN),
+            "can_accept": coordinator and consultation_request.status == Status.SUBMITTED,
+            "can_reject": coordinator and can(Status.REJECTED),
+            "can_cancel": coordinator and can(Status.CANCELLED),
+            "can_schedule": coordinator and consultation_request.status == Status.ACCEPTED,
+            "reason_form": ReasonForm(),
+            "withdraw_form": WithdrawForm(),
+            "history": object_history(consultation_request),
+        },
+    )
+
+
+@role_required(RoleKind.SCHOOL, RoleKind.TEACHER)
+def request_update(request, pk):
+    consultation_request = _request(request, pk)
+    require(_is_requester(request.user, consultation_request))
+    if consultation_request.status != Status.SUBMITTED:
+        messages.error(request, "Заявку можно изменить, пока её не приняли.")
+        return redirect(consultation_request)
+    for_teacher = (
+        consultation_request.teacher if not access_for(request.user).has(RoleKind.SCHOOL) else None
+    )
+    form = RequestForm(
+        request.POST or None,
+        instance=consultation_request,
+        organization=consultation_request.organization,
+        for_teacher=for_teacher,
+    )
+    initial = [
+        {"starts_on": w.starts_on, "ends_on": w.ends_on} for w in consultation_request.windows.all()
+    ]
+    windows = WindowFormSet(request.POST or None, prefix="windows", initial=initial)
+    if request.method == "POST" and form.is_valid() and windows.is_valid():
+        try:
+            services.request_update(
+                actor=request.user,
+                request=consultation_request,
+                windows=windows_of(windows),
+                **{name: form.cleaned_data.get(name) for name in services.REQUEST_FIELDS},
+            )
+        except DomainError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, "Заявка изменена.")
+            return redirect(consultation_request)
+    return render(
+        request,
+        "consultations/requests/form.html",
+        {"form": form, "windows": windows, "req": consultation_request},
+    )
+
+
+def _act(request, consultation_request, service, success, **kwargs):
+    try:
+        service(actor=request.user, request=consultation_request, **kwargs)
+    except DomainError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, success)
+    return redirect(consultation_request)
+
+
+@require_POST
+@role_required(RoleKind.SCHOOL, RoleKind.TEACHER)
+def request_withdraw(request, pk):
+    consultation_request = _request(request, pk)
+    require(_is_requester(request.user, consultation_request))
+    form = WithdrawForm(request.POST)
+    reason = form.cleaned_data["reason"] if form.is_valid() else ""
+    return _act(
+        request, consultation_request, services.request_withdraw, "Заявка отозвана.", reason=reason
+    )
+
+
+def _coordinated(request, pk):
+    consultation_request = _request(request, pk)
+    require(
+        access_for(request.user).holds(
+            RoleKind.METHODIST, municipality=consultation_request.municipality_id
+        )
+    )
+    return consultation_request
+
+
+@require_POST
+@role_required(RoleKind.METHODIST)
+def request_accept(request, pk):
+    consultation_request = _coordinated(request, pk)
+    return _act(
+        request,
+        consultation_request,
+        services.request_accept,
+        "Заявка принята. Назначьте занятие: подберите тьютора и время.",
+    )
+
+
+@require_POST
+@role_required(RoleKind.METHODIST)
+def request_reject(request, pk):
+    return _decide_with_reason(request, pk, services.request_reject, "Заявка отклонена.")
+
+
+@require_POST
+@role_required(RoleKind.METHODIST)
+def request_cancel(request, pk):
+    return _decide_with_reason(
+        request, pk, services.request_cancel, "Заявка отменена; её занятия сняты с графика."
+    )
+
+
+def _decide_with_reason(request, pk, service, success):
+    consultation_request = _coordinated(request, pk)
+    form = ReasonForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Укажите причину: заявитель увидит её.")
+        return redirect(consultation_request)
+    return _act(request, consultation_request, service, success, reason=form.cleaned_data["reason"])
