@@ -7,6 +7,7 @@ ACTION_LABELS = {
     "request.accept": "заявка принята",
     "request.reject": "заявка отклонена",
     "request.cancel": "заявка отменена",
+    "calendar.reset": "заменён адрес календаря",
 }
 
 

@@ -337,6 +337,7 @@ class Session(models.Model):
         related_name="+",
     )
     created_at = models.DateTimeField("назначено", default=timezone.now)
+    reminder_sent_at = models.DateTimeField("напоминание отправлено", null=True, blank=True)
 
     class Meta:
         verbose_name = "занятие"
@@ -361,3 +362,24 @@ class Session(models.Model):
 
     def get_absolute_url(self):
         return reverse("consultations:session_detail", args=[self.pk])
+
+
+class CalendarFeed(models.Model):
+    """A secret address of the user's calendar (.ics): whoever knows it sees the sessions, so
+    the user can replace it at any time."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name="пользователь",
+        on_delete=models.CASCADE,
+        related_name="calendar_feed",
+    )
+    token = models.CharField("ключ", max_length=64, unique=True)
+    created_at = models.DateTimeField("создан", default=timezone.now)
+
+    class Meta:
+        verbose_name = "календарь (.ics)"
+        verbose_name_plural = "календари (.ics)"
+
+    def __str__(self):
+        return f"Календарь {self.user}"

@@ -1,11 +1,14 @@
 from django.urls import path
 
-from .views import hub, requests
+from .views import calendar, hub, requests
 
 app_name = "consultations"
 
 urlpatterns: list = [
     path("", hub.index, name="index"),
+    path("calendar/", calendar.calendar_page, name="calendar"),
+    path("calendar/reset/", calendar.calendar_reset, name="calendar_reset"),
+    path("calendar/<str:token>.ics", calendar.calendar_feed, name="calendar_feed"),
     # Requests.
     path("requests/", requests.request_list, name="request_list"),
     path("requests/new/", requests.request_create, name="request_create"),

@@ -165,6 +165,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "tutoring.tasks.clear_expired_sessions",
         "schedule": timedelta(hours=24),
     },
+    "consultation-reminders": {
+        "task": "consultations.tasks.send_reminders",
+        "schedule": timedelta(minutes=30),
+    },
 }
 
 if REDIS_URL:

@@ -8,6 +8,7 @@ from tutoring.models import AcademicYear, Organization, SchoolStatus, User
 from tutoring.services import audit_record
 
 from ..models import ConsultationRequest, DomainError, RequestWindow, Session
+from ..notifications import notify
 
 Status = ConsultationRequest.Status
 
@@ -136,6 +137,7 @@ def request_accept(*, actor: User, request: ConsultationRequest) -> Consultation
     request = _locked(request)
     move(request, Status.ACCEPTED)
     audit_record(actor=actor, action="request.accept", obj=request)
+    notify(request, "accepted")
     return request
 
 
@@ -169,4 +171,5 @@ def request_cancel(*, actor: User, request: ConsultationRequest, reason: str):
         obj=request,
         changes={"reason": reason, "sessions_cancelled": cancelled},
     )
+    notify(request, "cancelled")
     return request

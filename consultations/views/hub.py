@@ -28,4 +28,11 @@ def _sections(access) -> list[Section]:
         "Заявки школ и учителей на консультации, супервизии, тьюториалы и другие занятия: "
         "подача, статус, решение методиста."
     )
-    return [Section("Заявки", description, reverse("consultations:request_list"), waiting)]
+    return [
+        Section("Заявки", description, reverse("consultations:request_list"), waiting),
+        Section(
+            "Календарь в телефоне",
+            "Секретный адрес .ics: ваши занятия появятся в календаре телефона или почты.",
+            reverse("consultations:calendar"),
+        ),
+    ]

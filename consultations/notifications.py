@@ -1,0 +1,24 @@
+"""E-mail to the requester when their request moves, with the sessions as an .ics attachment.
+Sent by a Celery task after the change commits; a reminder goes out the day before."""
+
+from django.db import transaction
+
+from .models import ConsultationRequest
+
+EVENTS = {
+    "accepted": "Заявка принята",
+    "scheduled": "Назначено занятие",
+    "changed": "Занятие перенесено",
+    "cancelled": "Заявка отменена",
+    "reminder": "Напоминание: занятие завтра",
+}
+
+
+def notify(request: ConsultationRequest, event: str) -> None:
+    """Queue the e-mail once the current transaction commits (a rolled-back change sends
+    nothing)."""
+    from .tasks import send_request_email
+
+    if event not in EVENTS:
+        raise ValueError(f"Unknown notification {event!r}")
+    transaction.on_commit(lambda: send_request_email.delay(request.pk, event))

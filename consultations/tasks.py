@@ -1,0 +1,85 @@
+import logging
+from datetime import timedelta
+
+from celery import shared_task
+from django.core.mail import EmailMessage
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from .calendar import calendar_bytes
+from .models import ConsultationRequest, Session
+from .notifications import EVENTS
+
+logger = logging.getLogger(__name__)
+
+
+@shared_task(
+    autoretry_for=(ConnectionError, TimeoutError),
+    max_retries=3,
+    retry_backoff=True,
+)
+def send_request_email(request_id: int, event: str) -> bool:
+    """Tell the requester what happened to their request. Returns whether a letter went out:
+    a requester with no e-mail address gets none (the portal shows the status anyway)."""
+    request = (
+        ConsultationRequest.objects.select_related(
+            "requested_by", "organization", "subject", "municipality"
+        )
+        .filter(pk=request_id)
+        .first()
+    )
+    if request is None or not request.requested_by.email:
+        return False
+    sessions = list(
+        request.sessions.select_related("point", "room", "tutor", "municipality", "request")
+        .select_related("request__organization")
+        .order_by("starts_at")
+    )
+    subject = f"{EVENTS[event]}: заявка № {request.pk}"
+    # Times in the letter are the municipality's, wherever the worker runs.
+    with timezone.override(request.municipality.tzinfo):
+        body = render_to_string(
+            "consultations/email/request.txt",
+            {"request": request, "event": EVENTS[event], "sessions": sessions},
+        )
+    message = EmailMessage(subject, body, to=[request.requested_by.email])
+    shown = [s for s in sessions if s.status != Session.Status.CANCELLED or event == "cancelled"]
+    if shown:
+        method = "CANCEL" if event == "cancelled" else "PUBLISH"
+        message.attach(
+            f"zayavka-{request.pk}.ics",
+            calendar_bytes(shown, name=f"Заявка № {request.pk}", method=method),
+            "text/calendar",
+        )
+    message.send()
+    return True
+
+
+@shared_task
+def send_reminders() -> int:
+    """The day before a session, remind its requester; each session is reminded once."""
+    now = timezone.now()
+    due = Session.objects.filter(
+        status=Session.Status.PLANNED,
+        reminder_sent_at__isnull=True,
+        request__isnull=False,
+        starts_at__gt=now,
+        starts_at__lte=now + timedelta(days=1),
+    )
+    sent = 0
+    for session_id in due.values_list("pk", flat=True):
+        with transaction.atomic():
+            session = (
+                Session.objects.select_for_update()
+                .filter(pk=session_id, reminder_sent_at__isnull=True)
+                .first()
+            )
+            if session is None:
+                continue
+            session.reminder_sent_at = now
+            session.save(update_fields=["reminder_sent_at"])
+            request_id = session.request_id
+            transaction.on_commit(lambda r=request_id: send_request_email.delay(r, "reminder"))
+            sent += 1
+    return sent
