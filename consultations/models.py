@@ -383,3 +383,47 @@ class CalendarFeed(models.Model):
 
     def __str__(self):
         return f"Календарь {self.user}"
+
+
+class SessionReport(models.Model):
+    """Отчёт о занятии: what the tutor records after the session (seed 002, 6.7)."""
+
+    session = models.OneToOneField(
+        Session, verbose_name="занятие", on_delete=models.CASCADE, related_name="report"
+    )
+    held = models.BooleanField("занятие состоялось")
+    not_held_reason = models.TextField("почему не состоялось", blank=True)
+    teachers_present = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        verbose_name="присутствовали учителя",
+        blank=True,
+        related_name="+",
+    )
+    pupils_count = models.PositiveSmallIntegerField(
+        "обучающихся", default=0, validators=[MaxValueValidator(500)]
+    )
+    duration_minutes = models.PositiveSmallIntegerField(
+        "продолжительность, минут",
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(5), MaxValueValidator(600)],
+    )
+    summary = models.TextField("что сделано", blank=True)
+    recommendations = models.TextField("рекомендации", blank=True)
+    next_step = models.TextField("следующий шаг", blank=True)
+    materials = models.FileField("материалы", upload_to="session-materials/%Y/%m/", blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="автор отчёта",
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField("отчёт составлен", default=timezone.now)
+
+    class Meta:
+        verbose_name = "отчёт о занятии"
+        verbose_name_plural = "отчёты о занятиях"
+
+    def __str__(self):
+        return f"Отчёт: {self.session}"

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import calendar, hub, requests
+from .views import calendar, hub, requests, sessions
 
 app_name = "consultations"
 
@@ -18,6 +18,12 @@ urlpatterns: list = [
     path("requests/<int:pk>/accept/", requests.request_accept, name="request_accept"),
     path("requests/<int:pk>/reject/", requests.request_reject, name="request_reject"),
     path("requests/<int:pk>/cancel/", requests.request_cancel, name="request_cancel"),
+    path("requests/<int:pk>/rate/", sessions.request_rate, name="request_rate"),
+    # Sessions: the agenda, the session and its report.
+    path("sessions/", sessions.session_list, name="session_list"),
+    path("sessions/<int:pk>/", sessions.session_detail, name="session_detail"),
+    path("sessions/<int:pk>/report/", sessions.report_create, name="report_create"),
+    path("sessions/<int:pk>/materials/", sessions.report_materials, name="report_materials"),
     # Consultation points, rooms and availability.
     # Matching and booking.
 ]

@@ -10,6 +10,7 @@ from tutoring.views import paginate
 
 from .. import selectors
 from ..filters import RequestFilter
+from ..forms.reports import RatingForm
 from ..forms.requests import ReasonForm, RequestForm, WindowFormSet, WithdrawForm, windows_of
 from ..models import ConsultationRequest, DomainError, Session
 from ..services import requests as services
@@ -69,7 +70,7 @@ def request_create(request):
     )
 
 
-def _request(request, pk):
+def visible_request(request, pk):
     sessions = Session.objects.select_related("tutor", "point", "room").order_by("starts_at")
     return get_object_or_404(
         selectors.requests_for(access_for(request.user)).prefetch_related(
@@ -79,7 +80,7 @@ def _request(request, pk):
     )
 
 
-def _is_requester(user, consultation_request) -> bool:
+def is_requester(user, consultation_request) -> bool:
     return consultation_request.requested_by_id == user.pk or (
         consultation_request.organization_id
         in {r.organization_id for r in access_for(user).roles_of(RoleKind.SCHOOL)}
@@ -89,11 +90,11 @@ def _is_requester(user, consultation_request) -> bool:
 @role_required(*RoleKind.values)
 def request_detail(request, pk):
     access = access_for(request.user)
-    consultation_request = _request(request, pk)
+    consultation_request = visible_request(request, pk)
     coordinator = access.holds(
         RoleKind.METHODIST, municipality=consultation_request.municipality_id
     )
-    requester = _is_requester(request.user, consultation_request)
+    requester = is_requester(request.user, consultation_request)
     can = lambda to: services.can_move(consultation_request, to)  # noqa: E731
     return render(
         request,
@@ -106,6 +107,10 @@ def request_detail(request, pk):
             "can_reject": coordinator and can(Status.REJECTED),
             "can_cancel": coordinator and can(Status.CANCELLED),
             "can_schedule": coordinator and consultation_request.status == Status.ACCEPTED,
+            "can_rate": requester
+            and consultation_request.status == Status.CLOSED
+            and consultation_request.rating is None,
+            "rating_form": RatingForm(),
             "reason_form": ReasonForm(),
             "withdraw_form": WithdrawForm(),
             "history": object_history(consultation_request),
@@ -115,8 +120,8 @@ def request_detail(request, pk):
 
 @role_required(RoleKind.SCHOOL, RoleKind.TEACHER)
 def request_update(request, pk):
-    consultation_request = _request(request, pk)
-    require(_is_requester(request.user, consultation_request))
+    consultation_request = visible_request(request, pk)
+    require(is_requester(request.user, consultation_request))
     if consultation_request.status != Status.SUBMITTED:
         messages.error(request, "Заявку можно изменить, пока её не приняли.")
         return redirect(consultation_request)
@@ -166,8 +171,8 @@ def _act(request, consultation_request, service, success, **kwargs):
 @require_POST
 @role_required(RoleKind.SCHOOL, RoleKind.TEACHER)
 def request_withdraw(request, pk):
-    consultation_request = _request(request, pk)
-    require(_is_requester(request.user, consultation_request))
+    consultation_request = visible_request(request, pk)
+    require(is_requester(request.user, consultation_request))
     form = WithdrawForm(request.POST)
     reason = form.cleaned_data["reason"] if form.is_valid() else ""
     return _act(
@@ -176,7 +181,7 @@ def request_withdraw(request, pk):
 
 
 def _coordinated(request, pk):
-    consultation_request = _request(request, pk)
+    consultation_request = visible_request(request, pk)
     require(
         access_for(request.user).holds(
             RoleKind.METHODIST, municipality=consultation_request.municipality_id

@@ -1,0 +1,64 @@
+"""After the session: the tutor's report, then the requester's rating. One transaction and
+one audit entry each."""
+
+from django.db import transaction
+from django.utils import timezone
+
+from tutoring.models import User
+from tutoring.services import audit_record
+
+from ..models import ConsultationRequest, DomainError, Session, SessionReport
+from .requests import move
+
+Status = ConsultationRequest.Status
+
+
+@transaction.atomic
+def report_file(
+    *, actor: User, session: Session, held: bool, teachers_present=(), **fields
+) -> SessionReport:
+    session = Session.objects.select_for_update().get(pk=session.pk)
+    if session.status != Session.Status.PLANNED:
+        raise DomainError("Отчёт об этом занятии уже составлен или занятие отменено.")
+    if session.starts_at > timezone.now():
+        raise DomainError("Отчёт составляется после занятия: это занятие ещё не началось.")
+    if held and not fields.get("summary", "").strip():
+        raise DomainError("Опишите, что сделано на занятии.")
+    if not held and not fields.get("not_held_reason", "").strip():
+        raise DomainError("Укажите, почему занятие не состоялось.")
+    report = SessionReport.objects.create(session=session, held=held, created_by=actor, **fields)
+    report.teachers_present.set(teachers_present)
+    session.status = Session.Status.HELD if held else Session.Status.NOT_HELD
+    session.save(update_fields=["status"])
+    request = session.request
+    if request is not None:
+        request = ConsultationRequest.objects.select_for_update().get(pk=request.pk)
+        if held:
+            # Held, and with the report filed there is nothing left to do: the request closes
+            # and waits for the requester's rating.
+            move(request, Status.HELD)
+            move(request, Status.CLOSED)
+        else:
+            move(request, Status.ACCEPTED, reason=fields.get("not_held_reason", ""))
+    audit_record(
+        actor=actor,
+        action="session.report",
+        obj=session,
+        changes={"held": held, "pupils": report.pupils_count},
+    )
+    return report
+
+
+@transaction.atomic
+def request_rate(
+    *, actor: User, request: ConsultationRequest, rating: int, comment: str = ""
+) -> ConsultationRequest:
+    request = ConsultationRequest.objects.select_for_update().get(pk=request.pk)
+    if request.status != Status.CLOSED:
+        raise DomainError("Оценить помощь можно после того, как занятие проведено.")
+    if request.rating is not None:
+        raise DomainError("Помощь по этой заявке уже оценена.")
+    request.rating, request.rating_comment = rating, comment.strip()
+    request.save(update_fields=["rating", "rating_comment", "updated_at"])
+    audit_record(actor=actor, action="request.rate", obj=request, changes={"rating": rating})
+    return request

@@ -1,0 +1,112 @@
+from django.contrib import messages
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from tutoring.access import access_for, require, role_required
+from tutoring.models import RoleKind
+from tutoring.selectors import object_history
+from tutoring.views import paginate
+
+from .. import selectors
+from ..filters import SessionFilter
+from ..forms.reports import RatingForm, ReportForm
+from ..models import DomainError, Session
+from ..services import reports as services
+from .requests import is_requester, visible_request
+
+
+@role_required(*RoleKind.values)
+def session_list(request):
+    """The agenda: a tutor's own sessions, a school's and a teacher's, or the municipality's
+    for its coordinators; from today on unless a period is chosen."""
+    access = access_for(request.user)
+    data = request.GET.copy()
+    data.setdefault("since", timezone.localdate().isoformat())
+    filterset = SessionFilter(
+        data,
+        queryset=selectors.sessions_for(access).select_related("request__organization"),
+        access=access,
+    )
+    return render(
+        request,
+        "consultations/sessions/list.html",
+        {"filter": filterset, "page": paginate(request, filterset.qs)},
+    )
+
+
+def _session(request, pk):
+    access = access_for(request.user)
+    return get_object_or_404(
+        selectors.sessions_for(access).select_related("request__organization", "report"), pk=pk
+    )
+
+
+@role_required(*RoleKind.values)
+def session_detail(request, pk):
+    session = _session(request, pk)
+    is_tutor = session.tutor_id == request.user.pk
+    return render(
+        request,
+        "consultations/sessions/detail.html",
+        {
+            "session": session,
+            "report": getattr(session, "report", None),
+            "can_report": is_tutor
+            and session.status == Session.Status.PLANNED
+            and session.starts_at <= timezone.now(),
+            "history": object_history(session),
+        },
+    )
+
+
+@role_required(RoleKind.TUTOR)
+def report_create(request, pk):
+    session = _session(request, pk)
+    require(session.tutor_id == request.user.pk)
+    form = ReportForm(request.POST or None, request.FILES or None, session=session)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.report_file(actor=request.user, session=session, **form.cleaned_data)
+        except DomainError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, "Отчёт о занятии сохранён.")
+            return redirect(session)
+    return render(
+        request, "consultations/sessions/report_form.html", {"form": form, "session": session}
+    )
+
+
+@require_POST
+@role_required(RoleKind.SCHOOL, RoleKind.TEACHER)
+def request_rate(request, pk):
+    consultation_request = visible_request(request, pk)
+    require(is_requester(request.user, consultation_request))
+    form = RatingForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Выберите оценку от 1 до 5.")
+        return redirect(consultation_request)
+    try:
+        services.request_rate(
+            actor=request.user,
+            request=consultation_request,
+            rating=form.cleaned_data["rating"],
+            comment=form.cleaned_data["comment"],
+        )
+    except DomainError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, "Спасибо за оценку: она поможет сообществу тьюторов.")
+    return redirect(consultation_request)
+
+
+@role_required(*RoleKind.values)
+def report_materials(request, pk):
+    """The report's file, to whoever may see the session (media is never served directly)."""
+    session = _session(request, pk)
+    report = getattr(session, "report", None)
+    if report is None or not report.materials:
+        raise Http404
+    return FileResponse(report.materials.open("rb"), as_attachment=True)
