@@ -8,6 +8,8 @@ ACTION_LABELS = {
     "request.reject": "заявка отклонена",
     "request.cancel": "заявка отменена",
     "calendar.reset": "заменён адрес календаря",
+    "request.rate": "заявитель оценил помощь",
+    "session.report": "составлен отчёт о занятии",
 }
 
 

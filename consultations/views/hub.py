@@ -31,6 +31,12 @@ def _sections(access) -> list[Section]:
     return [
         Section("Заявки", description, reverse("consultations:request_list"), waiting),
         Section(
+            "Занятия",
+            "Расписание занятий: у тьютора — свои, у школы и учителя — по их заявкам; "
+            "отчёты о проведённых занятиях.",
+            reverse("consultations:session_list"),
+        ),
+        Section(
             "Календарь в телефоне",
             "Секретный адрес .ics: ваши занятия появятся в календаре телефона или почты.",
             reverse("consultations:calendar"),
