@@ -10,6 +10,20 @@ ACTION_LABELS = {
     "calendar.reset": "заменён адрес календаря",
     "request.rate": "заявитель оценил помощь",
     "session.report": "составлен отчёт о занятии",
+    "session.book": "назначено занятие",
+    "session.cancel": "занятие отменено",
+    "session.reschedule": "занятие перенесено",
+    "schedule.create": "составлен график работы пункта",
+    "schedule.approve": "график утверждён",
+    "point.create": "создан консультационный пункт",
+    "point.update": "изменены сведения о пункте",
+    "room.create": "добавлено помещение пункта",
+    "room.update": "изменено помещение пункта",
+    "room.delete": "удалено помещение пункта",
+    "availability.slot_add": "добавлено время приёма тьютора",
+    "availability.slot_remove": "удалено время приёма тьютора",
+    "availability.exception_add": "отмечен период без приёма",
+    "availability.exception_remove": "удалён период без приёма",
 }
 
 
@@ -20,9 +34,20 @@ class ConsultationsConfig(AppConfig):
     def ready(self):
         from django.urls import reverse
 
-        from tutoring import extensions
+        from tutoring import documents, extensions
 
+        from . import demo
+        from .documents import schedule_context, schedule_title
+        from .services.schedules import SCHEDULE_DOCUMENT
+
+        documents.register(
+            SCHEDULE_DOCUMENT,
+            template="documents/schedule.html",
+            build_context=schedule_context,
+            title=schedule_title,
+        )
         extensions.register_action_labels(ACTION_LABELS)
+        extensions.register_demo_loader(demo.load)
         extensions.register_navigation(
             lambda access: (
                 [("Консультации", reverse("consultations:index"))] if access.roles else []

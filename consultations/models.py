@@ -427,3 +427,68 @@ class SessionReport(models.Model):
 
     def __str__(self):
         return f"Отчёт: {self.session}"
+
+
+class Schedule(models.Model):
+    """График работы пункта for a period, approved by the director (seed 002, 6.5). At
+    approval the sessions it lists are frozen into its snapshot, which the PDF shows."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "проект"
+        APPROVED = "approved", "утверждён"
+
+    municipality = models.ForeignKey(
+        Municipality,
+        verbose_name="муниципальное образование",
+        on_delete=models.PROTECT,
+        related_name="consultation_schedules",
+    )
+    point = models.ForeignKey(
+        ConsultationPoint,
+        verbose_name="пункт",
+        on_delete=models.PROTECT,
+        related_name="schedules",
+    )
+    starts_on = models.DateField("с")
+    ends_on = models.DateField("по")
+    status = models.CharField("статус", max_length=16, choices=Status.choices, default="draft")
+    snapshot = models.JSONField("занятия на дату утверждения", null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="кто подготовил",
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+    )
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="кто утвердил",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    approved_at = models.DateTimeField("утверждён", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "график работы пункта"
+        verbose_name_plural = "графики работы пункта"
+        ordering = ["-starts_on", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(starts_on__lte=models.F("ends_on")), name="schedule_dates_ordered"
+            )
+        ]
+
+    def __str__(self):
+        return (
+            f"График работы пункта «{self.point}» с {self.starts_on:%d.%m.%Y} "
+            f"по {self.ends_on:%d.%m.%Y}"
+        )
+
+    def get_absolute_url(self):
+        return reverse("consultations:schedule_detail", args=[self.pk])
+
+    @property
+    def is_draft(self) -> bool:
+        return self.status == self.Status.DRAFT

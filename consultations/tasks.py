@@ -44,9 +44,10 @@ def send_request_email(request_id: int, event: str) -> bool:
             {"request": request, "event": EVENTS[event], "sessions": sessions},
         )
     message = EmailMessage(subject, body, to=[request.requested_by.email])
-    shown = [s for s in sessions if s.status != Session.Status.CANCELLED or event == "cancelled"]
+    cancelling = event in ("cancelled", "session_cancelled")
+    shown = [s for s in sessions if (s.status == Session.Status.CANCELLED) == cancelling]
     if shown:
-        method = "CANCEL" if event == "cancelled" else "PUBLISH"
+        method = "CANCEL" if cancelling else "PUBLISH"
         message.attach(
             f"zayavka-{request.pk}.ics",
             calendar_bytes(shown, name=f"Заявка № {request.pk}", method=method),

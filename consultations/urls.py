@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import calendar, hub, requests, sessions
+from .views import availability, booking, calendar, hub, points, requests, schedules, sessions
 
 app_name = "consultations"
 
@@ -19,11 +19,41 @@ urlpatterns: list = [
     path("requests/<int:pk>/reject/", requests.request_reject, name="request_reject"),
     path("requests/<int:pk>/cancel/", requests.request_cancel, name="request_cancel"),
     path("requests/<int:pk>/rate/", sessions.request_rate, name="request_rate"),
+    # The point's schedule for a period, approved and printed.
+    path("schedules/", schedules.schedule_list, name="schedule_list"),
+    path("schedules/new/", schedules.schedule_create, name="schedule_create"),
+    path("schedules/<int:pk>/", schedules.schedule_detail, name="schedule_detail"),
+    path("schedules/<int:pk>/approve/", schedules.schedule_approve, name="schedule_approve"),
     # Sessions: the agenda, the session and its report.
     path("sessions/", sessions.session_list, name="session_list"),
     path("sessions/<int:pk>/", sessions.session_detail, name="session_detail"),
     path("sessions/<int:pk>/report/", sessions.report_create, name="report_create"),
     path("sessions/<int:pk>/materials/", sessions.report_materials, name="report_materials"),
     # Consultation points, rooms and availability.
+    path("points/", points.point_list, name="point_list"),
+    path("points/new/", points.point_create, name="point_create"),
+    path("points/<int:pk>/", points.point_detail, name="point_detail"),
+    path("points/<int:pk>/edit/", points.point_update, name="point_update"),
+    path("points/<int:pk>/rooms/new/", points.room_create, name="room_create"),
+    path("rooms/<int:pk>/edit/", points.room_update, name="room_update"),
+    path("rooms/<int:pk>/delete/", points.room_delete, name="room_delete"),
+    path("availability/", availability.availability, name="availability"),
+    path("availability/slots/new/", availability.slot_create, name="slot_create"),
+    path("availability/slots/<int:pk>/delete/", availability.slot_delete, name="slot_delete"),
+    path("availability/exceptions/new/", availability.exception_create, name="exception_create"),
+    path(
+        "availability/exceptions/<int:pk>/delete/",
+        availability.exception_delete,
+        name="exception_delete",
+    ),
+    path(
+        "availability/tutors/",
+        availability.availability_overview,
+        name="availability_overview",
+    ),
     # Matching and booking.
+    path("requests/<int:pk>/schedule/", booking.request_schedule, name="request_schedule"),
+    path("sessions/<int:pk>/cancel/", booking.session_cancel, name="session_cancel"),
+    path("sessions/<int:pk>/reschedule/", booking.session_reschedule, name="session_reschedule"),
+    path("schedules/build/", booking.schedule_build, name="schedule_build"),
 ]

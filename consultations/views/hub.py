@@ -28,7 +28,7 @@ def _sections(access) -> list[Section]:
         "Заявки школ и учителей на консультации, супервизии, тьюториалы и другие занятия: "
         "подача, статус, решение методиста."
     )
-    return [
+    sections = [
         Section("Заявки", description, reverse("consultations:request_list"), waiting),
         Section(
             "Занятия",
@@ -42,3 +42,46 @@ def _sections(access) -> list[Section]:
             reverse("consultations:calendar"),
         ),
     ]
+    sections.append(
+        Section(
+            "Консультационные пункты",
+            "Где проходят занятия: адреса, часы работы, помещения, ссылка для дистанционных "
+            "занятий.",
+            reverse("consultations:point_list"),
+        )
+    )
+    if access.has(RoleKind.TUTOR):
+        sections.append(
+            Section(
+                "Моё время приёма",
+                "Дни и часы, когда вы консультируете, и периоды без приёма: по ним подбирают "
+                "время занятий.",
+                reverse("consultations:availability"),
+            )
+        )
+    if access.has(RoleKind.METHODIST):
+        sections.append(
+            Section(
+                "Построить график",
+                "Разместить все принятые заявки периода у подходящих тьюторов и в свободных "
+                "помещениях; что не удалось разместить — с причиной.",
+                reverse("consultations:schedule_build"),
+            )
+        )
+    if access.has(RoleKind.METHODIST, RoleKind.DIRECTOR, RoleKind.REGIONAL):
+        sections.append(
+            Section(
+                "Время приёма тьюторов",
+                "Когда каждый тьютор муниципалитета свободен для занятий.",
+                reverse("consultations:availability_overview"),
+            )
+        )
+        sections.append(
+            Section(
+                "Графики работы пункта",
+                "График занятий пункта на неделю или месяц: методист составляет, руководитель "
+                "утверждает и печатает.",
+                reverse("consultations:schedule_list"),
+            )
+        )
+    return sections

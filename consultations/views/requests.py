@@ -113,7 +113,7 @@ def request_detail(request, pk):
             "rating_form": RatingForm(),
             "reason_form": ReasonForm(),
             "withdraw_form": WithdrawForm(),
-            "history": object_history(consultation_request),
+            "history": object_history(consultation_request, *consultation_request.sessions.all()),
         },
     )
 

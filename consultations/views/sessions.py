@@ -56,6 +56,10 @@ def session_detail(request, pk):
             "can_report": is_tutor
             and session.status == Session.Status.PLANNED
             and session.starts_at <= timezone.now(),
+            "can_manage": session.status == Session.Status.PLANNED
+            and access_for(request.user).holds(
+                RoleKind.METHODIST, municipality=session.municipality_id
+            ),
             "history": object_history(session),
         },
     )

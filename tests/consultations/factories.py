@@ -49,6 +49,7 @@ class ConsultationPointFactory(factory.django.DjangoModelFactory):
         OrganizationFactory,
         municipality=factory.SelfAttribute("..municipality"),
         kind=Organization.Kind.METHODICAL_CENTRE,
+        short_name=factory.Sequence(lambda n: f"МКУ ИМЦ № {n}"),
     )
     name = factory.Sequence(lambda n: f"Консультационный пункт № {n}")
     address = "ул. Красная, 1"

@@ -1,0 +1,202 @@
+"""The consultation point's demo: Лабинск's point with two rooms, three tutors' weekly hours,
+a term of requests from СОШ № 20 in every state, held sessions with reports and a rating, and
+the current week's schedule approved and printed. Idempotent, like the rest of `load_demo`.
+
+The requests and sessions are invented; the dates are set relative to the day the demo is
+loaded, so that there is always a current week, a past and a future."""
+
+from datetime import datetime, time, timedelta
+
+from django.utils import timezone
+
+from tutoring.demo import IMC, LABINSK, SHNOR_SCHOOL
+from tutoring.models import Document, Municipality, Organization, Subject, User
+
+from .models import (
+    AvailabilitySlot,
+    ConsultationPoint,
+    ConsultationRequest,
+    Format,
+    RequestKind,
+    RequestWindow,
+    Room,
+    Schedule,
+    Session,
+    SessionReport,
+)
+from .services import schedules as schedule_services
+
+POINT = "Муниципальный тьюторский консультационный пункт"
+Status = ConsultationRequest.Status
+
+# tutor → (weekday, from, to): the hours each consults.
+HOURS = {
+    "tutor": [(0, 14, 18), (1, 14, 18), (3, 14, 18)],
+    "tutor09": [(2, 14, 17), (4, 14, 17)],
+    "tutor03": [(1, 15, 18), (3, 15, 18)],
+}
+
+# (requester, kind, subject, topic, difficulty, participants, count, format, state, tutor,
+#  day of the current week (0 = Monday) or +7 for next week, hour)
+REQUESTS = [
+    ("school", RequestKind.SUPERVISION, "Математика", "Подготовка к ОГЭ: задачи второй части",
+     "Учащиеся 9 классов не приступают к заданиям второй части.",
+     "учителя математики", 3, Format.IN_PERSON, "held", "tutor", 0, 15),
+    ("teacher", RequestKind.INDIVIDUAL, "Математика", "Формирующее оценивание на уроке",
+     "Не получается быстро понять, кто из учеников не усвоил тему.",
+     "учитель математики", 1, Format.IN_PERSON, "held", "tutor", 1, 15),
+    ("school", RequestKind.TUTORIAL, "Биология", "Практические работы по биологии в ВПР",
+     "Низкие результаты заданий с рисунками и схемами.",
+     "учителя биологии и химии", 2, Format.IN_PERSON, "scheduled", "tutor09", 9, 15),
+    ("school", RequestKind.GROUP_TEACHERS, "Русский язык", "Итоговое сочинение: критерии",
+     "Учителя по-разному применяют критерии оценивания сочинения.",
+     "учителя русского языка и литературы", 4, Format.IN_PERSON, "scheduled", "tutor03", 8,
+     16),
+    ("teacher", RequestKind.THEMATIC, "Математика", "Задачи с параметром",
+     "Нужна методика объяснения задач с параметром в 11 классе.",
+     "учитель математики", 1, Format.REMOTE, "submitted", None, None, None),
+    ("school", RequestKind.OPEN_LESSON, "История", "Открытый урок по работе с источниками",
+     "Хотим увидеть, как организовать работу с историческим источником.",
+     "учителя истории и обществознания", 3, Format.IN_PERSON, "accepted", None, None, None),
+    ("school", RequestKind.MASTER_CLASS, "Химия", "Мастер-класс по решению расчётных задач",
+     "Ученики путаются в расчётных задачах.",
+     "учителя химии", 2, Format.IN_PERSON, "rejected", None, None, None),
+    ("teacher", RequestKind.INDIVIDUAL, "Математика", "Работа со слабоуспевающими",
+     "Как выстроить индивидуальные задания.",
+     "учитель математики", 1, Format.IN_PERSON, "withdrawn", None, None, None),
+    ("school", RequestKind.GROUP_PUPILS, "Физика", "Консультация для 11 класса перед ЕГЭ",
+     "Ученики не решают задачи по электродинамике.",
+     "обучающиеся 11 класса", 12, Format.IN_PERSON, "cancelled", None, None, None),
+]  # fmt: skip
+
+REASONS = {
+    "rejected": "Тьюторы по химии в этом месяце заняты; подайте заявку на следующий месяц.",
+    "withdrawn": "Вопрос решили с коллегами в школе.",
+    "cancelled": "Занятия в школе приостановлены на карантин.",
+}
+
+
+def load(result) -> None:
+    labinsk = Municipality.objects.get(name=LABINSK)
+    if ConsultationPoint.objects.filter(municipality=labinsk, name=POINT).exists():
+        _render_schedule(labinsk)
+        return
+    users = {u.username: u for u in User.objects.filter(roles__municipality=labinsk).distinct()}
+    imc = Organization.objects.get(municipality=labinsk, short_name=IMC)
+    school = Organization.objects.get(municipality=labinsk, short_name=SHNOR_SCHOOL)
+    point = ConsultationPoint.objects.create(
+        municipality=labinsk,
+        organization=imc,
+        name=POINT,
+        address="г. Лабинск, здание МКУ ИМЦ",
+        working_hours="пн–пт 14:00–18:00",
+    )
+    rooms = [
+        Room.objects.create(point=point, name="Методический кабинет", capacity=12),
+        Room.objects.create(point=point, name="Актовый зал", capacity=40),
+    ]
+    for username, hours in HOURS.items():
+        AvailabilitySlot.objects.bulk_create(
+            AvailabilitySlot(
+                tutor=users[username],
+                municipality=labinsk,
+                weekday=weekday,
+                starts_at=time(start),
+                ends_at=time(end),
+            )
+            for weekday, start, end in hours
+        )
+    zone = labinsk.tzinfo
+    today = timezone.localdate(timezone=zone)
+    monday = today - timedelta(days=today.weekday())
+    subjects = {s.name: s for s in Subject.objects.all()}
+    for row in REQUESTS:
+        _request(labinsk, school, point, rooms, users, subjects, monday, zone, *row)
+    schedule = Schedule.objects.create(
+        municipality=labinsk,
+        point=point,
+        starts_on=monday,
+        ends_on=monday + timedelta(days=6),
+        created_by=users["methodist"],
+    )
+    schedule_services.schedule_approve(actor=users["director"], schedule=schedule)
+    result.count(True)
+    _render_schedule(labinsk)
+
+
+def _request(labinsk, school, point, rooms, users, subjects, monday, zone, *row):
+    requester, kind, subject, topic, difficulty, participants, count, fmt, state = row[:9]
+    tutor, day, hour = row[9:]
+    now = timezone.now()
+    request = ConsultationRequest.objects.create(
+        municipality=labinsk,
+        organization=school,
+        requested_by=users[requester],
+        teacher=users["teacher"] if requester == "teacher" else None,
+        kind=kind,
+        subject=subjects[subject],
+        topic=topic,
+        difficulty=difficulty,
+        participants=participants,
+        participants_count=count,
+        format=fmt,
+        priority=True,
+        status=state,
+        status_reason=REASONS.get(state, ""),
+        created_at=now - timedelta(days=14),
+    )
+    window_from = max(monday, timezone.localdate(timezone=zone)) if state == "submitted" else monday
+    RequestWindow.objects.create(
+        request=request, starts_on=window_from, ends_on=window_from + timedelta(days=20)
+    )
+    if tutor is None:
+        return
+    starts = datetime.combine(monday + timedelta(days=day), time(hour), tzinfo=zone)
+    held = state == "held" and starts < now
+    session = Session.objects.create(
+        municipality=labinsk,
+        request=request,
+        point=point,
+        room=rooms[0] if count <= rooms[0].capacity else rooms[1],
+        tutor=users[tutor],
+        kind=kind,
+        format=fmt,
+        starts_at=starts,
+        ends_at=starts + timedelta(minutes=90),
+        status=Session.Status.HELD if held else Session.Status.PLANNED,
+        created_by=users["methodist"],
+    )
+    if held:
+        SessionReport.objects.create(
+            session=session,
+            held=True,
+            pupils_count=0,
+            duration_minutes=90,
+            summary="Разобрали типичные ошибки и приёмы работы с ними на примерах из "
+            "работ учащихся.",
+            recommendations="Включать такие задания в каждый урок на этапе закрепления.",
+            next_step="Посещение урока через две недели.",
+            created_by=users[tutor],
+        )
+        request.status = Status.CLOSED
+        if requester == "school":
+            request.rating, request.rating_comment = 5, "Очень полезно, спасибо!"
+        request.save(update_fields=["status", "rating", "rating_comment"])
+    elif state == "held":
+        # The week's first days are still ahead: the session waits, the request is scheduled.
+        request.status = Status.SCHEDULED
+        request.save(update_fields=["status"])
+
+
+def _render_schedule(labinsk) -> None:
+    """The week's schedule comes with its PDF, rendered here: the demo may have no worker."""
+    from tutoring.tasks import render_document
+
+    schedule = Schedule.objects.filter(municipality=labinsk, status="approved").first()
+    if schedule is None:
+        return
+    document = Document.objects.filter(
+        kind=schedule_services.SCHEDULE_DOCUMENT, object_id=str(schedule.pk)
+    ).first()
+    if document is not None and document.status != Document.Status.READY:
+        render_document(document.pk)

@@ -1,0 +1,149 @@
+import datetime
+
+from django import forms
+
+from community.forms.rosters import PersonChoiceField
+from tutoring.models import Municipality, RoleKind, User
+
+from ..matching import session_length
+from ..models import ConsultationPoint, ConsultationRequest, Format, Room
+
+DURATIONS = [(minutes, f"{minutes} мин") for minutes in (30, 45, 60, 90, 120, 180)]
+# The longest period one run of «build the schedule» covers: a month and a bit.
+LONGEST_PERIOD = datetime.timedelta(days=62)
+
+
+def _date_input():
+    return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class RoomChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return f"{obj.point.name}: {obj.name}, {obj.capacity} мест"
+
+
+def tutors_of(municipality: Municipality):
+    return (
+        User.objects.filter(
+            is_active=True, roles__kind=RoleKind.TUTOR, roles__municipality=municipality
+        )
+        .distinct()
+        .order_by("last_name", "first_name", "middle_name", "pk")
+    )
+
+
+def rooms_of(municipality: Municipality):
+    return Room.objects.filter(
+        is_active=True, point__municipality=municipality, point__is_active=True
+    ).select_related("point")
+
+
+class _TimeFields(forms.Form):
+    """Date, start and length of a session, read as the municipality's wall-clock time."""
+
+    date = forms.DateField(label="Дата", widget=_date_input())
+    time = forms.TimeField(
+        label="Начало",
+        widget=forms.TimeInput(attrs={"type": "time", "step": 900}, format="%H:%M"),
+        help_text="Время муниципалитета.",
+    )
+    duration = forms.TypedChoiceField(label="Продолжительность", choices=DURATIONS, coerce=int)
+
+    def __init__(self, *args, zone, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.zone = zone
+
+    def interval(self) -> tuple[datetime.datetime, datetime.datetime]:
+        data = self.cleaned_data
+        starts_at = datetime.datetime.combine(data["date"], data["time"], tzinfo=self.zone)
+        return starts_at, starts_at + datetime.timedelta(minutes=data["duration"])
+
+
+class BookingForm(_TimeFields):
+    tutor = PersonChoiceField(label="Тьютор", queryset=User.objects.none())
+    point = forms.ModelChoiceField(
+        label="Консультационный пункт", queryset=ConsultationPoint.objects.none()
+    )
+    room = RoomChoiceField(
+        label="Помещение",
+        queryset=Room.objects.none(),
+        required=False,
+        help_text="Обязательно для очного занятия.",
+    )
+    format = forms.ChoiceField(label="Формат", choices=Format.choices)
+
+    field_order = ["tutor", "date", "time", "duration", "format", "point", "room"]
+
+    def __init__(self, *args, request: ConsultationRequest, **kwargs):
+        municipality = request.municipality
+        super().__init__(*args, zone=municipality.tzinfo, **kwargs)
+        # The requesting school's own staff are never offered (conflict of interest).
+        self.fields["tutor"].queryset = tutors_of(municipality).exclude(
+            roles__organization=request.organization_id
+        )
+        points = ConsultationPoint.objects.filter(municipality=municipality, is_active=True)
+        self.fields["point"].queryset = points
+        self.fields["point"].empty_label = None
+        self.fields["room"].queryset = rooms_of(municipality)
+        self.fields["duration"].initial = int(session_length(request).total_seconds() // 60)
+        self.fields["format"].initial = request.format
+
+    def booking(self) -> dict:
+        starts_at, ends_at = self.interval()
+        data = self.cleaned_data
+        return {
+            "tutor": data["tutor"],
+            "point": data["point"],
+            "room": data["room"],
+            "format": data["format"],
+            "starts_at": starts_at,
+            "ends_at": ends_at,
+        }
+
+
+class RescheduleForm(_TimeFields):
+    room = RoomChoiceField(
+        label="Помещение",
+        queryset=Room.objects.none(),
+        required=False,
+        help_text="Оставьте пустым, чтобы не менять помещение.",
+    )
+
+    def __init__(self, *args, session, **kwargs):
+        super().__init__(*args, zone=session.municipality.tzinfo, **kwargs)
+        self.fields["room"].queryset = rooms_of(session.municipality).filter(point=session.point)
+
+
+class CancelForm(forms.Form):
+    reason = forms.CharField(
+        label="Причина отмены",
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Заявитель и тьютор увидят её.",
+    )
+
+
+class BuildForm(forms.Form):
+    point = forms.ModelChoiceField(
+        label="Консультационный пункт", queryset=ConsultationPoint.objects.none()
+    )
+    starts_on = forms.DateField(label="С", widget=_date_input())
+    ends_on = forms.DateField(label="По", widget=_date_input())
+
+    def __init__(self, *args, municipalities, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["point"].queryset = ConsultationPoint.objects.filter(
+            municipality__in=municipalities, is_active=True
+        ).select_related("municipality")
+        self.fields["point"].empty_label = None
+
+    def clean(self):
+        data = super().clean()
+        starts_on, ends_on = data.get("starts_on"), data.get("ends_on")
+        if starts_on and ends_on:
+            if ends_on < starts_on:
+                self.add_error("ends_on", "Дата «по» раньше даты «с».")
+            elif ends_on - starts_on > LONGEST_PERIOD:
+                self.add_error(
+                    "ends_on", "За один раз составляется график не больше чем на два месяца."
+                )
+        return data

@@ -1,0 +1,328 @@
+"""Booking, cancelling and moving sessions: the only writes that take a tutor's or a room's
+time. Each function is one transaction with one audit entry.
+
+Two methodists may book the same tutor or room at the same moment. The checks below give a
+clear message in the ordinary case, but only the database can settle a race: on PostgreSQL
+the exclusion constraints of migration 0002 refuse the second overlapping session, and the
+refusal becomes the same message as the check's. SQLite (the demo) has no such constraints;
+its single writer keeps the check and the insert together.
+"""
+
+import datetime
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from tutoring.models import Role, RoleKind, User
+from tutoring.services import audit_record
+
+from ..models import (
+    ConsultationPoint,
+    ConsultationRequest,
+    DomainError,
+    Format,
+    Room,
+    Session,
+)
+from ..notifications import notify
+from .availability import is_available
+from .requests import move
+
+RequestStatus = ConsultationRequest.Status
+
+TUTOR_BUSY = "Тьютор в это время уже занят: выберите другое время или другого тьютора."
+ROOM_BUSY = "Помещение в это время уже занято: выберите другое время или другое помещение."
+# The names of the exclusion constraints of migration 0002, and what each refusal means.
+CLASH_MESSAGES = {
+    "session_no_tutor_clash": TUTOR_BUSY,
+    "session_no_room_clash": ROOM_BUSY,
+}
+
+
+def _local(moment: datetime.datetime, zone) -> str:
+    return f"{moment.astimezone(zone):%d.%m.%Y %H:%M}"
+
+
+def _period(starts_at: datetime.datetime, ends_at: datetime.datetime, zone) -> str:
+    return f"{_local(starts_at, zone)}–{ends_at.astimezone(zone):%H:%M}"
+
+
+def _aware(moment: datetime.datetime, zone) -> datetime.datetime:
+    """A naive time typed by a methodist is the municipality's wall-clock time."""
+    return moment.replace(tzinfo=zone) if timezone.is_naive(moment) else moment
+
+
+def _constraint_name(error: IntegrityError) -> str | None:
+    # psycopg's ExclusionViolation, which Django wraps in IntegrityError, names the
+    # constraint that refused the row.
+    return getattr(getattr(error.__cause__, "diag", None), "constraint_name", None)
+
+
+def _from_requesting_school(tutor: User, request: ConsultationRequest) -> bool:
+    """Conflict of interest: a tutor never consults their own school. Any role held at the
+    school (teacher, tutor, administration) makes them its staff."""
+    return Role.objects.filter(user=tutor, organization=request.organization_id).exists()
+
+
+def _check(
+    *,
+    request: ConsultationRequest,
+    tutor: User,
+    point: ConsultationPoint,
+    room: Room | None,
+    starts_at: datetime.datetime,
+    ends_at: datetime.datetime,
+    format: str,
+    session: Session | None = None,
+) -> None:
+    """Every rule of a booking, in the order a methodist would fix them; `session` is the
+    one being moved, whose own time does not count as taken."""
+    municipality = request.municipality
+    zone = municipality.tzinfo
+    if point.municipality_id != request.municipality_id:
+        raise DomainError(
+            f"Пункт «{point}» относится к другому муниципальному образованию, "
+            f"а заявка — к «{municipality}»."
+        )
+    if not point.is_active:
+        raise DomainError(f"Пункт «{point}» сейчас не работает: выберите другой пункт.")
+    if starts_at >= ends_at:
+        raise DomainError("Окончание занятия должно быть позже его начала.")
+    if starts_at <= timezone.now():
+        raise DomainError("Занятие нельзя назначить на прошедшее время: выберите время впереди.")
+    if not Role.objects.filter(user=tutor, kind=RoleKind.TUTOR, municipality=municipality).exists():
+        raise DomainError(
+            f"{tutor.short_name} не входит в сообщество тьюторов ({municipality}): "
+            "назначить можно только тьютора этого муниципалитета."
+        )
+    if _from_requesting_school(tutor, request):
+        raise DomainError(
+            f"{tutor.short_name} работает в школе-заявителе ({request.organization}): "
+            "это конфликт интересов. Назначьте тьютора из другой организации."
+        )
+    if format == Format.IN_PERSON and room is None:
+        raise DomainError("Для очного занятия выберите помещение.")
+    if room is not None:
+        if room.point_id != point.pk:
+            raise DomainError(f"Помещение «{room.name}» находится не в пункте «{point}».")
+        if not room.is_active:
+            raise DomainError(f"Помещение «{room.name}» сейчас не используется.")
+        if format == Format.IN_PERSON and room.capacity < request.participants_count:
+            raise DomainError(
+                f"В помещении «{room.name}» {room.capacity} мест, а участников "
+                f"{request.participants_count}: выберите помещение побольше."
+            )
+
+    # Free time is read before the clashes: a session committed by another methodist in
+    # between then shows as a clash, not as time outside the tutor's hours.
+    available = is_available(
+        tutor=tutor,
+        municipality=municipality,
+        starts_at=starts_at,
+        ends_at=ends_at,
+        ignore_session=session,
+    )
+    taken = Session.objects.exclude(status=Session.Status.CANCELLED).filter(
+        starts_at__lt=ends_at, ends_at__gt=starts_at
+    )
+    if session is not None:
+        taken = taken.exclude(pk=session.pk)
+    clash = taken.filter(tutor=tutor).order_by("starts_at").first()
+    if clash is not None:
+        raise DomainError(
+            f"{TUTOR_BUSY} У {tutor.short_name} занятие "
+            f"{_period(clash.starts_at, clash.ends_at, zone)}."
+        )
+    if room is not None:
+        clash = taken.filter(room=room).order_by("starts_at").first()
+        if clash is not None:
+            raise DomainError(
+                f"{ROOM_BUSY} В помещении «{room.name}» занятие "
+                f"{_period(clash.starts_at, clash.ends_at, zone)}."
+            )
+    if not available:
+        raise DomainError(
+            f"Время {_period(starts_at, ends_at, zone)} вне часов приёма тьютора "
+            f"{tutor.short_name}: выберите время из его свободных интервалов."
+        )
+
+
+def _locked_request(pk: int) -> ConsultationRequest:
+    # Locked so that two methodists cannot schedule the same request twice.
+    return (
+        ConsultationRequest.objects.select_for_update(of=("self",))
+        .select_related("municipality", "organization")
+        .get(pk=pk)
+    )
+
+
+def _saved(session: Session, *, fields: list[str] | None = None) -> Session:
+    """Insert or update the session in a savepoint, turning the database's refusal of an
+    overlap into the user's message; the caller's transaction stays usable."""
+    try:
+        with transaction.atomic():
+            if fields is None:
+                session.save(force_insert=True)
+            else:
+                session.save(update_fields=fields)
+    except IntegrityError as error:
+        message = CLASH_MESSAGES.get(_constraint_name(error))
+        if message is None:
+            raise
+        raise DomainError(message) from error
+    return session
+
+
+@transaction.atomic
+def session_book(
+    *,
+    actor: User | None,
+    request: ConsultationRequest,
+    tutor: User,
+    point: ConsultationPoint,
+    room: Room | None,
+    starts_at: datetime.datetime,
+    ends_at: datetime.datetime,
+    format: str,
+) -> Session:
+    """Schedule an accepted request: a session with the tutor at the point (in the room, if
+    in person); the request becomes «назначено занятие»."""
+    request = _locked_request(request.pk)
+    if request.status != RequestStatus.ACCEPTED:
+        raise DomainError(
+            "Назначить занятие можно только по принятой заявке; эта заявка в статусе "
+            f"«{request.get_status_display()}»."
+        )
+    zone = request.municipality.tzinfo
+    starts_at, ends_at = _aware(starts_at, zone), _aware(ends_at, zone)
+    _check(
+        request=request,
+        tutor=tutor,
+        point=point,
+        room=room,
+        starts_at=starts_at,
+        ends_at=ends_at,
+        format=format,
+    )
+    session = _saved(
+        Session(
+            municipality=request.municipality,
+            request=request,
+            point=point,
+            room=room,
+            tutor=tutor,
+            kind=request.kind,
+            format=format,
+            starts_at=starts_at,
+            ends_at=ends_at,
+            created_by=actor,
+        )
+    )
+    move(request, RequestStatus.SCHEDULED)
+    notify(request, "scheduled")
+    audit_record(
+        actor=actor,
+        action="session.book",
+        obj=session,
+        changes={
+            "request": request.pk,
+            "tutor": tutor.full_name,
+            "time": _period(starts_at, ends_at, zone),
+            "room": room.name if room else "",
+            "format": Format(format).label,
+        },
+    )
+    return session
+
+
+def _locked_session(session: Session) -> Session:
+    return (
+        Session.objects.select_for_update(of=("self",))
+        .select_related("municipality", "point", "room", "tutor")
+        .get(pk=session.pk)
+    )
+
+
+@transaction.atomic
+def session_cancel(*, actor: User | None, session: Session, reason: str) -> Session:
+    """Cancel a planned session: its time is free again (a cancelled session is outside the
+    exclusion constraints), and its request returns to «принята» to be booked anew."""
+    reason = reason.strip()
+    if not reason:
+        raise DomainError("Укажите причину отмены: заявитель и тьютор увидят её.")
+    session = _locked_session(session)
+    if session.status != Session.Status.PLANNED:
+        raise DomainError(
+            f"Отменить можно только запланированное занятие; это занятие "
+            f"{session.get_status_display()}."
+        )
+    if session.starts_at <= timezone.now():
+        raise DomainError(
+            "Занятие уже началось или прошло: отметьте в отчёте о занятии, что оно не состоялось."
+        )
+    session.status = Session.Status.CANCELLED
+    session.cancel_reason = reason
+    session.save(update_fields=["status", "cancel_reason"])
+    if session.request_id is not None:
+        request = _locked_request(session.request_id)
+        still_planned = request.sessions.filter(status=Session.Status.PLANNED).exists()
+        if request.status == RequestStatus.SCHEDULED and not still_planned:
+            move(request, RequestStatus.ACCEPTED, reason=reason)
+        notify(request, "session_cancelled")
+    audit_record(
+        actor=actor,
+        action="session.cancel",
+        obj=session,
+        changes={"reason": reason, "request": session.request_id},
+    )
+    return session
+
+
+@transaction.atomic
+def session_reschedule(
+    *,
+    actor: User | None,
+    session: Session,
+    starts_at: datetime.datetime,
+    ends_at: datetime.datetime,
+    room: Room | None = None,
+) -> Session:
+    """Move a planned session to another time (and room; None keeps the room), under every
+    rule of a booking. The session keeps its identity, so calendars update the event."""
+    session = _locked_session(session)
+    if session.status != Session.Status.PLANNED:
+        raise DomainError(
+            f"Перенести можно только запланированное занятие; это занятие "
+            f"{session.get_status_display()}."
+        )
+    if session.request_id is None:
+        raise DomainError("У занятия нет заявки: перенесите его через отмену и новую запись.")
+    request = _locked_request(session.request_id)
+    zone = request.municipality.tzinfo
+    starts_at, ends_at = _aware(starts_at, zone), _aware(ends_at, zone)
+    room = room or session.room
+    _check(
+        request=request,
+        tutor=session.tutor,
+        point=session.point,
+        room=room,
+        starts_at=starts_at,
+        ends_at=ends_at,
+        format=session.format,
+        session=session,
+    )
+    before = _period(session.starts_at, session.ends_at, zone)
+    before_room = session.room.name if session.room else ""
+    session.starts_at, session.ends_at, session.room = starts_at, ends_at, room
+    _saved(session, fields=["starts_at", "ends_at", "room"])
+    notify(request, "changed")
+    audit_record(
+        actor=actor,
+        action="session.reschedule",
+        obj=session,
+        changes={
+            "time": [before, _period(starts_at, ends_at, zone)],
+            "room": [before_room, room.name if room else ""],
+        },
+    )
+    return session

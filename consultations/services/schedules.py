@@ -1,0 +1,106 @@
+"""The consultation point's schedule for a period: drafted by the methodist, approved by the
+director, then frozen and printed."""
+
+from datetime import datetime, time, timedelta
+
+from django.db import transaction
+from django.utils import timezone
+
+from tutoring import documents
+from tutoring.models import Role, RoleKind, User
+from tutoring.services import audit_record
+
+from ..models import ConsultationPoint, DomainError, Schedule, Session
+
+SCHEDULE_DOCUMENT = "consultations.schedule"
+LONGEST_PERIOD = timedelta(days=62)
+COLUMNS = ["Дата", "Время", "Форма работы, тема", "Тьютор", "Участники", "Место проведения"]
+
+
+def schedule_sessions(schedule: Schedule):
+    """The point's sessions within the period, by the municipality's calendar days."""
+    zone = schedule.municipality.tzinfo
+    since = datetime.combine(schedule.starts_on, time.min, tzinfo=zone)
+    until = datetime.combine(schedule.ends_on + timedelta(days=1), time.min, tzinfo=zone)
+    return (
+        Session.objects.filter(point=schedule.point, starts_at__gte=since, starts_at__lt=until)
+        .exclude(status=Session.Status.CANCELLED)
+        .select_related("tutor", "room", "request__organization", "municipality")
+        .order_by("starts_at", "pk")
+    )
+
+
+@transaction.atomic
+def schedule_create(*, actor: User, point: ConsultationPoint, starts_on, ends_on) -> Schedule:
+    if ends_on < starts_on:
+        raise DomainError("Дата «по» раньше даты «с».")
+    if ends_on - starts_on > LONGEST_PERIOD:
+        raise DomainError("График составляется не больше чем на два месяца.")
+    schedule = Schedule.objects.create(
+        municipality=point.municipality,
+        point=point,
+        starts_on=starts_on,
+        ends_on=ends_on,
+        created_by=actor,
+    )
+    audit_record(actor=actor, action="schedule.create", obj=schedule)
+    return schedule
+
+
+def snapshot_rows(schedule: Schedule) -> list[list[str]]:
+    zone = schedule.municipality.tzinfo
+    rows = []
+    for session in schedule_sessions(schedule):
+        starts, ends = session.starts_at.astimezone(zone), session.ends_at.astimezone(zone)
+        topic = f"{session.get_kind_display().capitalize()}"
+        if session.request_id:
+            topic += f": {session.request.topic}"
+        participants = ""
+        if session.request_id:
+            participants = f"{session.request.participants} ({session.request.organization})"
+        place = (
+            "дистанционно"
+            if session.format == "remote"
+            else (session.room.name if session.room_id else schedule.point.name)
+        )
+        rows.append(
+            [
+                f"{starts:%d.%m.%Y}",
+                f"{starts:%H:%M}–{ends:%H:%M}",
+                topic,
+                session.tutor.full_name,
+                participants,
+                place,
+            ]
+        )
+    return rows
+
+
+@transaction.atomic
+def schedule_approve(*, actor: User, schedule: Schedule) -> Schedule:
+    schedule = Schedule.objects.select_for_update().get(pk=schedule.pk)
+    if not schedule.is_draft:
+        raise DomainError("График утверждён и больше не меняется.")
+    rows = snapshot_rows(schedule)
+    if not rows:
+        raise DomainError("В графике на этот период нет ни одного занятия.")
+    role = (
+        Role.objects.filter(user=actor, kind=RoleKind.DIRECTOR, municipality=schedule.municipality)
+        .select_related("organization")
+        .first()
+    )
+    position = f"{role.position} {role.organization or ''}".strip() if role else ""
+    schedule.snapshot = {
+        "columns": COLUMNS,
+        "rows": rows,
+        "signatory_position": (position or "Руководитель").capitalize(),
+        "signatory_name": actor.short_name,
+    }
+    schedule.status = Schedule.Status.APPROVED
+    schedule.approved_by, schedule.approved_at = actor, timezone.now()
+    schedule.save(update_fields=["snapshot", "status", "approved_by", "approved_at"])
+    audit_record(
+        actor=actor, action="schedule.approve", obj=schedule, changes={"sessions": len(rows)}
+    )
+    documents.document_request(kind=SCHEDULE_DOCUMENT, obj=schedule, actor=actor)
+    return schedule

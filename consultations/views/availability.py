@@ -1,0 +1,186 @@
+import datetime
+from collections import defaultdict
+
+from django.contrib import messages
+from django.db.models import Min
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from tutoring.access import access_for, require, role_required
+from tutoring.models import Role, RoleKind
+from tutoring.views import paginate
+
+from .. import selectors
+from ..forms.availability import AvailabilityFilter, ExceptionForm, SlotForm
+from ..models import DomainError
+from ..services import availability as services
+
+# How far ahead the tutor's own page shows the free time that remains after sessions.
+PREVIEW_DAYS = 14
+COORDINATORS = (RoleKind.METHODIST, RoleKind.DIRECTOR)
+
+
+def _tutor_municipalities(access) -> list:
+    municipalities = {role.municipality_id: role.municipality for role in access.roles}
+    ids = {role.municipality_id for role in access.roles_of(RoleKind.TUTOR)}
+    return sorted((municipalities[pk] for pk in ids), key=lambda m: m.name)
+
+
+def _zone_label(municipality) -> str:
+    offset = timezone.now().astimezone(municipality.tzinfo).utcoffset()
+    hours = int(offset.total_seconds() // 3600)
+    return f"{municipality.timezone}, UTC{hours:+d}"
+
+
+def _own_page(request, slot_form=None, exception_form=None):
+    access = access_for(request.user)
+    municipalities = _tutor_municipalities(access)
+    slots, exceptions = selectors.availability_for(access)
+    free = []
+    for municipality in municipalities:
+        local_now = timezone.now().astimezone(municipality.tzinfo)
+        intervals = services.free_intervals(
+            tutor=request.user,
+            municipality=municipality,
+            starts_on=local_now.date(),
+            ends_on=local_now.date() + datetime.timedelta(days=PREVIEW_DAYS - 1),
+        )
+        ahead = [(max(start, local_now), end) for start, end in intervals if end > local_now]
+        free.append(
+            {"municipality": municipality, "zone": _zone_label(municipality), "free": ahead}
+        )
+    exceptions = exceptions.filter(tutor=request.user, ends_on__gte=timezone.localdate())
+    return render(
+        request,
+        "consultations/availability/own.html",
+        {
+            "slots": slots.filter(tutor=request.user).order_by(
+                "municipality__name", "weekday", "starts_at"
+            ),
+            "page": paginate(request, exceptions.order_by("starts_on", "pk")),
+            "zones": free,
+            "several": len(municipalities) > 1,
+            "preview_days": PREVIEW_DAYS,
+            "slot_form": slot_form or SlotForm(municipalities=municipalities),
+            "exception_form": exception_form or ExceptionForm(municipalities=municipalities),
+        },
+    )
+
+
+@role_required(RoleKind.TUTOR)
+def availability(request):
+    return _own_page(request)
+
+
+@require_POST
+@role_required(RoleKind.TUTOR)
+def slot_create(request):
+    access = access_for(request.user)
+    form = SlotForm(request.POST, municipalities=_tutor_municipalities(access))
+    if form.is_valid():
+        try:
+            slot = services.slot_create(actor=request.user, tutor=request.user, **form.cleaned_data)
+        except DomainError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, f"Время приёма добавлено: {slot}.")
+            return redirect("consultations:availability")
+    return _own_page(request, slot_form=form)
+
+
+@require_POST
+@role_required(RoleKind.TUTOR)
+def exception_create(request):
+    access = access_for(request.user)
+    form = ExceptionForm(request.POST, municipalities=_tutor_municipalities(access))
+    if form.is_valid():
+        try:
+            exception = services.exception_create(
+                actor=request.user, tutor=request.user, **form.cleaned_data
+            )
+        except DomainError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, f"Период без приёма добавлен: {exception}.")
+            return redirect("consultations:availability")
+    return _own_page(request, exception_form=form)
+
+
+def _own(request, queryset, pk):
+    """A coordinator sees a tutor's availability but only the tutor changes it."""
+    obj = get_object_or_404(queryset, pk=pk)
+    require(obj.tutor_id == request.user.pk)
+    return obj
+
+
+@require_POST
+@role_required(RoleKind.TUTOR)
+def slot_delete(request, pk):
+    slots, _ = selectors.availability_for(access_for(request.user))
+    slot = _own(request, slots, pk)
+    services.slot_delete(actor=request.user, slot=slot)
+    messages.success(request, f"Время приёма удалено: {slot}.")
+    return redirect("consultations:availability")
+
+
+@require_POST
+@role_required(RoleKind.TUTOR)
+def exception_delete(request, pk):
+    _, exceptions = selectors.availability_for(access_for(request.user))
+    exception = _own(request, exceptions, pk)
+    services.exception_delete(actor=request.user, exception=exception)
+    messages.success(request, f"Период без приёма удалён: {exception}.")
+    return redirect("consultations:availability")
+
+
+@role_required(*COORDINATORS, RoleKind.REGIONAL)
+def availability_overview(request):
+    access = access_for(request.user)
+    tutors = Role.objects.filter(kind=RoleKind.TUTOR)
+    # One table per tutor and municipality, even for a tutor who works at two of its schools.
+    firsts = tutors.values("user", "municipality").annotate(first=Min("pk")).values("first")
+    roles = tutors.filter(pk__in=firsts).select_related("user", "municipality")
+    coordinated = {r.municipality_id for r in access.roles if r.kind in COORDINATORS}
+    if not access.everywhere:
+        roles = roles.filter(municipality__in=coordinated)
+    several = access.everywhere or len(coordinated) > 1
+    filterset = AvailabilityFilter(
+        request.GET,
+        queryset=roles.order_by(
+            "municipality__name", "user__last_name", "user__first_name", "user__middle_name", "pk"
+        ),
+        municipalities=access.municipalities() if several else None,
+    )
+    page = paginate(request, filterset.qs, per_page=20)
+    return render(
+        request,
+        "consultations/availability/overview.html",
+        {"filter": filterset, "page": page, "tutors": _tables(access, page.object_list)},
+    )
+
+
+def _tables(access, roles) -> list[dict]:
+    """One table per tutor of the page, in two queries however many slots they have."""
+    roles = list(roles)
+    slots, exceptions = selectors.availability_for(access)
+    people = {role.user_id for role in roles}
+    places = {role.municipality_id for role in roles}
+    by_key = defaultdict(lambda: {"slots": [], "exceptions": []})
+    for slot in slots.filter(tutor__in=people, municipality__in=places).order_by(
+        "weekday", "starts_at"
+    ):
+        by_key[slot.tutor_id, slot.municipality_id]["slots"].append(slot)
+    upcoming = exceptions.filter(
+        tutor__in=people, municipality__in=places, ends_on__gte=timezone.localdate()
+    )
+    for exception in upcoming.order_by("starts_on"):
+        by_key[exception.tutor_id, exception.municipality_id]["exceptions"].append(exception)
+    return [
+        {
+            "role": role,
+            "zone": _zone_label(role.municipality),
+            **by_key[role.user_id, role.municipality_id],
+        }
+        for role in roles
+    ]

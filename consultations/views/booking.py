@@ -1,0 +1,202 @@
+"""The methodist's pages of matching and booking: schedule a request from the ranked tutors,
+move or cancel a session, build the schedule of a period at once."""
+
+import datetime
+
+from django.contrib import messages
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from tutoring.access import access_for, require, role_required
+from tutoring.models import Municipality, RoleKind
+
+from .. import selectors
+from ..forms.booking import BookingForm, BuildForm, CancelForm, RescheduleForm
+from ..matching import build_schedule, rank_tutors
+from ..models import ConsultationRequest, DomainError, Session
+from ..services import booking as services
+from ..services.availability import free_intervals
+
+# How far ahead the reschedule page shows the tutor's free time.
+FREE_TIME_AHEAD = datetime.timedelta(days=21)
+
+
+def _when(session: Session) -> str:
+    zone = session.municipality.tzinfo
+    start, end = session.starts_at.astimezone(zone), session.ends_at.astimezone(zone)
+    return f"{start:%d.%m.%Y %H:%M}–{end:%H:%M}"
+
+
+def _coordinated_request(request, pk) -> ConsultationRequest:
+    access = access_for(request.user)
+    consultation_request = get_object_or_404(
+        selectors.requests_for(access).prefetch_related("windows"), pk=pk
+    )
+    require(access.holds(RoleKind.METHODIST, municipality=consultation_request.municipality_id))
+    return consultation_request
+
+
+def _coordinated_session(request, pk) -> Session:
+    access = access_for(request.user)
+    session = get_object_or_404(
+        selectors.sessions_for(access).select_related("request__municipality"), pk=pk
+    )
+    require(access.holds(RoleKind.METHODIST, municipality=session.municipality_id))
+    return session
+
+
+def _prefill(params, zone) -> dict:
+    """A free interval chosen from the ranking arrives as ?tutor=…&start=YYYY-MM-DDTHH:MM."""
+    initial = {}
+    if params.get("tutor", "").isdigit():
+        initial["tutor"] = int(params["tutor"])
+    try:
+        start = datetime.datetime.fromisoformat(params.get("start", ""))
+    except ValueError:
+        return initial
+    start = start.astimezone(zone) if timezone.is_aware(start) else start
+    initial.update(date=start.date(), time=start.time().replace(second=0, microsecond=0))
+    return initial
+
+
+@role_required(RoleKind.METHODIST)
+def request_schedule(request, pk):
+    consultation_request = _coordinated_request(request, pk)
+    zone = consultation_request.municipality.tzinfo
+    form = BookingForm(
+        request.POST or None,
+        request=consultation_request,
+        initial=_prefill(request.GET, zone),
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            session = services.session_book(
+                actor=request.user, request=consultation_request, **form.booking()
+            )
+        except DomainError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(
+                request,
+                f"Занятие назначено: {_when(session)}, тьютор {session.tutor.short_name}.",
+            )
+            return redirect(consultation_request)
+    candidates = rank_tutors(consultation_request, include_blocked=True)
+    sessions = consultation_request.sessions.select_related("tutor", "point", "room").exclude(
+        status=Session.Status.CANCELLED
+    )
+    return render(
+        request,
+        "consultations/booking/request_schedule.html",
+        {
+            "req": consultation_request,
+            "form": form,
+            "can_book": consultation_request.status == ConsultationRequest.Status.ACCEPTED,
+            "candidates": [c for c in candidates if not c.blocked],
+            "blocked": [c for c in candidates if c.blocked],
+            "sessions": sessions,
+            "zone": zone,
+        },
+    )
+
+
+@role_required(RoleKind.METHODIST)
+def session_reschedule(request, pk):
+    session = _coordinated_session(request, pk)
+    zone = session.municipality.tzinfo
+    start = session.starts_at.astimezone(zone)
+    initial = {
+        "date": start.date(),
+        "time": start.time(),
+        "duration": int((session.ends_at - session.starts_at).total_seconds() // 60),
+    } | _prefill(request.GET, zone)
+    form = RescheduleForm(request.POST or None, session=session, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        starts_at, ends_at = form.interval()
+        try:
+            moved = services.session_reschedule(
+                actor=request.user,
+                session=session,
+                starts_at=starts_at,
+                ends_at=ends_at,
+                room=form.cleaned_data["room"],
+            )
+        except DomainError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, f"Занятие перенесено на {_when(moved)}.")
+            return redirect(session.request or "consultations:session_list")
+    today = timezone.localdate(timezone=zone)
+    free = free_intervals(
+        tutor=session.tutor,
+        municipality=session.municipality,
+        starts_on=today,
+        ends_on=today + FREE_TIME_AHEAD,
+        ignore_session=session,
+    )
+    now = timezone.now()
+    return render(
+        request,
+        "consultations/booking/session_reschedule.html",
+        {
+            "session": session,
+            "form": form,
+            "cancel_form": CancelForm(),
+            "free": [(s, e) for s, e in free if e > now],
+            "is_planned": session.status == Session.Status.PLANNED,
+            "zone": zone,
+        },
+    )
+
+
+@require_POST
+@role_required(RoleKind.METHODIST)
+def session_cancel(request, pk):
+    session = _coordinated_session(request, pk)
+    form = CancelForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise DomainError("Укажите причину отмены: заявитель и тьютор увидят её.")
+        services.session_cancel(
+            actor=request.user, session=session, reason=form.cleaned_data["reason"]
+        )
+    except DomainError as error:
+        messages.error(request, str(error))
+        return redirect("consultations:session_reschedule", pk=session.pk)
+    messages.success(request, "Занятие отменено, время тьютора и помещения освободилось.")
+    if session.request_id is not None:
+        return redirect("consultations:request_schedule", pk=session.request_id)
+    return redirect("consultations:session_list")
+
+
+@role_required(RoleKind.METHODIST)
+def schedule_build(request):
+    access = access_for(request.user)
+    municipalities = Municipality.objects.filter(
+        pk__in=[role.municipality_id for role in access.roles_of(RoleKind.METHODIST)]
+    )
+    today = timezone.localdate()
+    form = BuildForm(
+        request.POST or None,
+        municipalities=municipalities,
+        initial={"starts_on": today, "ends_on": today + datetime.timedelta(days=30)},
+    )
+    result = None
+    if request.method == "POST" and form.is_valid():
+        point = form.cleaned_data["point"]
+        try:
+            booked, unplaced = build_schedule(
+                actor=request.user,
+                municipality=point.municipality,
+                point=point,
+                starts_on=form.cleaned_data["starts_on"],
+                ends_on=form.cleaned_data["ends_on"],
+            )
+        except DomainError as error:
+            form.add_error(None, str(error))
+        else:
+            result = {"booked": booked, "unplaced": unplaced, "zone": point.municipality.timezone}
+    return render(
+        request, "consultations/booking/schedule_build.html", {"form": form, "result": result}
+    )

@@ -1,0 +1,115 @@
+from itertools import groupby
+
+from django import forms
+from django.contrib import messages
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from tutoring.access import access_for, require, role_required
+from tutoring.documents import document_visible
+from tutoring.models import Document, RoleKind
+from tutoring.selectors import object_history
+from tutoring.views import paginate
+
+from .. import selectors
+from ..models import DomainError, Schedule
+from ..services import schedules as services
+
+READERS = (RoleKind.METHODIST, RoleKind.DIRECTOR, RoleKind.REGIONAL)
+
+
+class ScheduleForm(forms.Form):
+    point = forms.ModelChoiceField(label="Консультационный пункт", queryset=None)
+    starts_on = forms.DateField(
+        label="С", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+    ends_on = forms.DateField(
+        label="По", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+
+    def __init__(self, *args, access, **kwargs):
+        super().__init__(*args, **kwargs)
+        methodist_of = [r.municipality_id for r in access.roles_of(RoleKind.METHODIST)]
+        self.fields["point"].queryset = selectors.points_for(access).filter(
+            municipality__in=methodist_of, is_active=True
+        )
+
+
+def schedules_for(access):
+    qs = Schedule.objects.select_related("point", "municipality", "approved_by")
+    if access.everywhere:
+        return qs
+    coordinators = {r.municipality_id for r in access.roles if r.kind in selectors.COORDINATORS}
+    return qs.filter(municipality__in=coordinators)
+
+
+@role_required(*READERS)
+def schedule_list(request):
+    access = access_for(request.user)
+    return render(
+        request,
+        "consultations/schedules/list.html",
+        {
+            "page": paginate(request, schedules_for(access)),
+            "can_create": access.has(RoleKind.METHODIST),
+        },
+    )
+
+
+@role_required(RoleKind.METHODIST)
+def schedule_create(request):
+    access = access_for(request.user)
+    form = ScheduleForm(request.POST or None, access=access)
+    if request.method == "POST" and form.is_valid():
+        try:
+            schedule = services.schedule_create(actor=request.user, **form.cleaned_data)
+        except DomainError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(
+                request, "График составлен. Проверьте занятия и передайте на утверждение."
+            )
+            return redirect(schedule)
+    return render(request, "consultations/schedules/form.html", {"form": form})
+
+
+@role_required(*READERS)
+def schedule_detail(request, pk):
+    access = access_for(request.user)
+    schedule = get_object_or_404(schedules_for(access), pk=pk)
+    sessions = services.schedule_sessions(schedule)
+    zone = schedule.municipality.tzinfo
+    days = [
+        (day, list(items))
+        for day, items in groupby(sessions, key=lambda s: s.starts_at.astimezone(zone).date())
+    ]
+    document = Document.objects.filter(
+        kind=services.SCHEDULE_DOCUMENT, object_id=str(schedule.pk)
+    ).first()
+    return render(
+        request,
+        "consultations/schedules/detail.html",
+        {
+            "schedule": schedule,
+            "days": days,
+            "can_approve": schedule.is_draft
+            and access.holds(RoleKind.DIRECTOR, municipality=schedule.municipality_id),
+            "document": document if document and document_visible(access, document) else None,
+            "history": object_history(schedule, document),
+        },
+    )
+
+
+@require_POST
+@role_required(RoleKind.DIRECTOR)
+def schedule_approve(request, pk):
+    access = access_for(request.user)
+    schedule = get_object_or_404(schedules_for(access), pk=pk)
+    require(access.holds(RoleKind.DIRECTOR, municipality=schedule.municipality_id))
+    try:
+        services.schedule_approve(actor=request.user, schedule=schedule)
+    except DomainError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, "График утверждён. PDF формируется и появится на этой странице.")
+    return redirect(schedule)
