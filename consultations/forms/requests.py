@@ -98,5 +98,5 @@ class ReasonForm(forms.Form):
 
 class WithdrawForm(forms.Form):
     reason = forms.CharField(
-        label="Причина (необязательно)", required=False, widget=forms.Textarea(attrs={"rows": 2})
+        label="Почему заявка больше не нужна", widget=forms.Textarea(attrs={"rows": 2})
     )

@@ -125,9 +125,9 @@ def request_update(
 
 
 @transaction.atomic
-def request_withdraw(*, actor: User, request: ConsultationRequest, reason: str = ""):
+def request_withdraw(*, actor: User, request: ConsultationRequest, reason: str):
     request = _locked(request)
-    move(request, Status.WITHDRAWN, reason=reason.strip())
+    move(request, Status.WITHDRAWN, reason=_reason_required(reason, "методист"))
     audit_record(actor=actor, action="request.withdraw", obj=request, changes={"reason": reason})
     return request
 

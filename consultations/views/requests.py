@@ -174,9 +174,15 @@ def request_withdraw(request, pk):
     consultation_request = visible_request(request, pk)
     require(is_requester(request.user, consultation_request))
     form = WithdrawForm(request.POST)
-    reason = form.cleaned_data["reason"] if form.is_valid() else ""
+    if not form.is_valid():
+        messages.error(request, "Напишите, почему заявка больше не нужна: методист увидит это.")
+        return redirect(consultation_request)
     return _act(
-        request, consultation_request, services.request_withdraw, "Заявка отозвана.", reason=reason
+        request,
+        consultation_request,
+        services.request_withdraw,
+        "Заявка отозвана.",
+        reason=form.cleaned_data["reason"],
     )
 
 

@@ -30,9 +30,7 @@ class ScheduleForm(forms.Form):
     def __init__(self, *args, access, **kwargs):
         super().__init__(*args, **kwargs)
         methodist_of = [r.municipality_id for r in access.roles_of(RoleKind.METHODIST)]
-        points = selectors.points_for(access).filter(
-            municipality__in=methodist_of, is_active=True
-        )
+        points = selectors.points_for(access).filter(municipality__in=methodist_of, is_active=True)
         self.fields["point"].queryset = points
         if len(points) == 1:
             # Most municipalities run one point: nothing to choose.

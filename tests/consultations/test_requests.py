@@ -185,3 +185,12 @@ def test_it_keeps_the_request_list_query_count_flat(client, db):
     before = count()
     ConsultationRequestFactory.create_batch(30, municipality=municipality)
     assert count() == before
+
+
+def test_it_asks_why_a_request_is_withdrawn(client, db):
+    filed = ConsultationRequestFactory()
+    client.force_login(filed.requested_by)
+    response = client.post(f"/consultations/requests/{filed.pk}/withdraw/", {}, follow=True)
+    assert "почему заявка больше не нужна" in response.content.decode()
+    filed.refresh_from_db()
+    assert filed.status == Status.SUBMITTED

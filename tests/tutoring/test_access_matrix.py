@@ -29,6 +29,14 @@ MATRIX = {
     "plans": [200, 200, 200, 200, 200, 200],
     "tutor_plans": [200, 200, 403, 403, 200, 200],
     "assignments": [200, 200, 200, 200, 200, 200],
+    "consultations": [200, 200, 200, 200, 200, 200],
+    "requests": [200, 200, 200, 200, 200, 200],
+    "request_new": [403, 403, 200, 200, 200, 403],  # the demo tutor also teaches
+    "sessions": [200, 200, 200, 200, 200, 200],
+    "points": [200, 200, 200, 200, 200, 200],
+    "availability_overview": [200, 200, 403, 403, 403, 200],
+    "schedules": [200, 200, 403, 403, 403, 200],
+    "schedule_build": [200, 403, 403, 403, 403, 403],
 }
 
 
@@ -56,6 +64,14 @@ def urls():
         "plans": "/community/plans/",
         "tutor_plans": "/community/tutor-plans/",
         "assignments": "/community/assignments/",
+        "consultations": "/consultations/",
+        "requests": "/consultations/requests/",
+        "request_new": "/consultations/requests/new/",
+        "sessions": "/consultations/sessions/",
+        "points": "/consultations/points/",
+        "availability_overview": "/consultations/availability/tutors/",
+        "schedules": "/consultations/schedules/",
+        "schedule_build": "/consultations/schedules/build/",
     }
 
 
