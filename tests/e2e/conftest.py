@@ -1,5 +1,7 @@
 import pytest
 
+from tests import processes
+
 
 @pytest.fixture(scope="session", autouse=True)
 def _allow_orm_beside_playwright():
@@ -36,3 +38,10 @@ def live_server():
 
 def _unchanged(application):
     return application
+
+
+@pytest.fixture
+def worker(demo_site):
+    """A real Celery worker on the test database and Redis: it renders the PDFs."""
+    with processes.celery_worker() as process:
+        yield process

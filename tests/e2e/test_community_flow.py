@@ -5,25 +5,10 @@ real Celery worker renders; after that nothing signed can be edited."""
 import pytest
 from playwright.sync_api import expect
 
-from tests import processes
+from tests.e2e.helpers import sign_in
 from tutoring.models import AcademicYear
 
 pytestmark = pytest.mark.e2e
-
-
-@pytest.fixture
-def worker(demo_site):
-    with processes.celery_worker() as process:
-        yield process
-
-
-def sign_in(page, site, username):
-    page.context.clear_cookies()
-    page.goto(f"{site.url}/login/")
-    page.get_by_label("Логин").fill(username)
-    page.get_by_label("Пароль").fill("demo")
-    page.get_by_role("button", name="Войти").click()
-    expect(page.get_by_role("heading", level=1)).to_contain_text("Здравствуйте")
 
 
 def test_it_takes_a_nomination_to_a_signed_printed_order(page, demo_site, worker):
