@@ -95,17 +95,16 @@ def request_detail(request, pk):
         RoleKind.METHODIST, municipality=consultation_request.municipality_id
     )
     requester = is_requester(request.user, consultation_request)
-    can = lambda to: services.can_move(consultation_request, to)  # noqa: E731
     return render(
         request,
         "consultations/requests/detail.html",
         {
             "req": consultation_request,
             "can_edit": requester and consultation_request.status == Status.SUBMITTED,
-            "can_withdraw": requester and can(Status.WITHDRAWN),
+            "can_withdraw": requester and services.can_move(consultation_request, Status.WITHDRAWN),
             "can_accept": coordinator and consultation_request.status == Status.SUBMITTED,
-            "can_reject": coordinator and can(Status.REJECTED),
-            "can_cancel": coordinator and can(Status.CANCELLED),
+            "can_reject": coordinator and services.can_move(consultation_request, Status.REJECTED),
+            "can_cancel": coordinator and services.can_move(consultation_request, Status.CANCELLED),
             "can_schedule": coordinator and consultation_request.status == Status.ACCEPTED,
             "can_rate": requester
             and consultation_request.status == Status.CLOSED
