@@ -1,6 +1,56 @@
+"""Expertise cases, rubrics, reviews and conclusions."""
+
 from django.apps import AppConfig
+
+ACTION_LABELS = {
+    "case.submit": "подана заявка на экспертизу",
+    "case.withdraw": "заявка на экспертизу отозвана",
+    "case.assign": "назначены эксперты",
+    "case.resubmit": "загружена доработанная версия",
+    "case.reconcile": "методист принял итоговый вывод",
+    "review.save": "эксперт сохранил оценки",
+    "review.submit": "эксперт отправил оценку",
+    "conclusion.issue": "выдано экспертное заключение",
+    "rubric.install": "установлены наборы критериев по умолчанию",
+    "rubric.new_edition": "создана новая редакция критериев",
+    "rubric.update": "изменён набор критериев",
+    "rubric.activate": "набор критериев введён в действие",
+    "rubric.discard": "удалён черновик набора критериев",
+    "criterion.add": "добавлен критерий",
+    "criterion.update": "изменён критерий",
+    "criterion.remove": "удалён критерий",
+}
+
+
+def conclusion_visible(access, document) -> bool:
+    from .selectors import conclusions_for
+
+    return conclusions_for(access).filter(pk=document.object_id).exists()
 
 
 class ExpertiseConfig(AppConfig):
     name = "expertise"
     verbose_name = "Экспертиза"
+
+    def ready(self):
+        from django.urls import reverse
+
+        from tutoring import documents, extensions
+
+        from . import demo, panels
+        from .services.cases import CONCLUSION_DOCUMENT
+        from .services.conclusions import conclusion_context, conclusion_title
+
+        documents.register(
+            CONCLUSION_DOCUMENT,
+            template="documents/conclusion.html",
+            build_context=conclusion_context,
+            title=conclusion_title,
+            can_view=conclusion_visible,
+        )
+        extensions.register_action_labels(ACTION_LABELS)
+        extensions.register_demo_loader(demo.load)
+        extensions.register_home_panel(panels.home_panel)
+        extensions.register_navigation(
+            lambda access: [("Экспертиза", reverse("expertise:index"))] if access.roles else []
+        )

@@ -29,5 +29,6 @@ urlpatterns = [
     path("documents/<int:pk>/download/", views.document_download, name="document_download"),
     path("community/", include("community.urls")),
     path("consultations/", include("consultations.urls")),
+    path("expertise/", include("expertise.urls")),
     path("admin/", admin.site.urls),
 ]

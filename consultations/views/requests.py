@@ -48,7 +48,12 @@ def request_create(request):
     access = access_for(request.user)
     organization, for_teacher = _filer(access)
     teacher = request.user if for_teacher else None
-    form = RequestForm(request.POST or None, organization=organization, for_teacher=teacher)
+    form = RequestForm(
+        request.POST or None,
+        organization=organization,
+        for_teacher=teacher,
+        initial=_prefill(request.GET),
+    )
     windows = WindowFormSet(request.POST or None, prefix="windows")
     if request.method == "POST" and form.is_valid() and windows.is_valid():
         try:
@@ -68,6 +73,16 @@ def request_create(request):
         "consultations/requests/form.html",
         {"form": form, "windows": windows, "organization": organization},
     )
+
+
+PREFILLED = ("kind", "subject", "topic", "difficulty", "teacher")
+
+
+def _prefill(query) -> dict:
+    """A request can come pre-filled from elsewhere in the portal (an expert conclusion's
+    remarks, a row of the risk list): the link carries the values, the person checks them,
+    adds the dates and files it. Only a form's initial values: nothing is trusted unchecked."""
+    return {name: query[name] for name in PREFILLED if query.get(name)}
 
 
 def visible_request(request, pk):

@@ -1,0 +1,130 @@
+"""What an expert conclusion shows, frozen at issue, and how it prints."""
+
+from datetime import date
+
+from django.utils import timezone
+
+from tutoring.documents import DocumentError
+from tutoring.models import Organization, Role, RoleKind
+
+from ..models import CaseKind, Conclusion, Verdict
+
+
+def _issuer(municipality_id: int) -> str:
+    """The methodical centre issues conclusions; without one, the education department."""
+    for kind in (Organization.Kind.METHODICAL_CENTRE, Organization.Kind.EDUCATION_DEPARTMENT):
+        organization = Organization.objects.filter(municipality=municipality_id, kind=kind).first()
+        if organization is not None:
+            return organization.name
+    return ""
+
+
+def _signatory(conclusion: Conclusion) -> dict:
+    """The methodist who reconciled the verdict, or who assigned the experts."""
+    methodist = conclusion.issued_by if conclusion.reconciled else conclusion.case.assigned_by
+    if methodist is None:
+        return {"name": "", "position": "Методист"}
+    role = Role.objects.filter(
+        user=methodist, kind=RoleKind.METHODIST, municipality=conclusion.municipality_id
+    ).first()
+    position = (role.position if role else "") or "Методист"
+    return {"name": methodist.short_name, "position": position}
+
+
+def conclusion_snapshot(conclusion: Conclusion) -> dict:
+    case = conclusion.case
+    round_ = conclusion.round
+    reviews = list(
+        round_.reviews.select_related("expert").prefetch_related("scores").order_by("pk")
+    )
+    by_criterion = {
+        review.pk: {score.criterion_id: score for score in review.scores.all()}
+        for review in reviews
+    }
+    criteria = []
+    for criterion in case.rubric.criteria.order_by("number"):
+        scores = []
+        for review in reviews:
+            score = by_criterion[review.pk].get(criterion.pk)
+            scores.append(
+                {
+                    "expert": review.expert.short_name,
+                    "score": score.score if score else 0,
+                    "comment": score.comment if score else "",
+                }
+            )
+        criteria.append(
+            {
+                "number": criterion.number,
+                "title": criterion.title,
+                "max_score": criterion.max_score,
+                "required": criterion.required,
+                "scores": scores,
+            }
+        )
+    max_total = sum(c["max_score"] for c in criteria)
+    experts = [
+        {
+            "name": review.expert.full_name,
+            "short_name": review.expert.short_name,
+            "total": review.total,
+            "max_total": max_total,
+            "verdict": review.verdict,
+            "verdict_label": Verdict(review.verdict).label if review.verdict else "",
+            "conclusion": review.conclusion,
+        }
+        for review in reviews
+    ]
+    issued = timezone.localtime(conclusion.issued_at)
+    return {
+        "round": round_.number,
+        "date": issued.date().isoformat(),
+        "municipality": case.municipality.name,
+        "issuer": _issuer(case.municipality_id),
+        "kind": case.kind,
+        "kind_label": CaseKind(case.kind).label,
+        "title": case.title,
+        "subject": case.subject.name,
+        "grades": case.grades,
+        "academic_year": str(case.academic_year),
+        "blind": case.blind,
+        "author": "" if case.blind else case.author.full_name,
+        "school": "" if case.blind else case.organization.name,
+        "files": [] if case.blind else [f.original_name for f in round_.files.all()],
+        "files_count": round_.files.count(),
+        "rubric": {
+            "title": case.rubric.title,
+            "edition": case.rubric.edition,
+            "upper": case.rubric.upper,
+            "lower": case.rubric.lower,
+        },
+        "criteria": criteria,
+        "experts": experts,
+        "verdict": conclusion.verdict,
+        "verdict_label": Verdict(conclusion.verdict).label,
+        "reconciled": conclusion.reconciled,
+        "reason": conclusion.reason,
+        "methodist": _signatory(conclusion),
+    }
+
+
+def conclusion_context(object_id: str):
+    conclusion = Conclusion.objects.select_related("case", "municipality").get(pk=object_id)
+    snapshot = conclusion.snapshot
+    if not snapshot:
+        raise DocumentError("Заключение ещё не выдано.")
+    return conclusion, {
+        "conclusion": snapshot,
+        "organization": snapshot["issuer"] or snapshot["municipality"],
+        "organization_note": snapshot["municipality"] if snapshot["issuer"] else "",
+        "document_type": "Экспертное заключение",
+        "date": date.fromisoformat(snapshot["date"]),
+        "number": conclusion.number,
+        "heading": f"{snapshot['kind_label'].capitalize()} «{snapshot['title']}»",
+        "signatory_position": snapshot["methodist"]["position"],
+        "signatory_name": snapshot["methodist"]["name"],
+    }
+
+
+def conclusion_title(conclusion: Conclusion) -> str:
+    return f"Экспертное заключение № {conclusion.number}"

@@ -1,0 +1,212 @@
+from django.contrib import messages
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from tutoring.access import access_for, require, role_required
+from tutoring.models import RoleKind
+from tutoring.selectors import object_history
+
+from .. import selectors
+from ..forms import CriterionForm, RubricForm
+from ..models import Criterion, DomainError, Rubric
+from ..services import rubrics as services
+
+READERS = (RoleKind.METHODIST, RoleKind.DIRECTOR, RoleKind.REGIONAL)
+
+
+@role_required(*READERS)
+def rubric_list(request):
+    access = access_for(request.user)
+    return render(
+        request,
+        "expertise/rubrics/list.html",
+        {
+            "rubrics": selectors.rubrics_for(access).order_by(
+                "municipality__name", "kind", "-edition"
+            ),
+            "can_install": [
+                m
+                for m in access.municipalities()
+                if access.holds(RoleKind.METHODIST, municipality=m)
+            ],
+        },
+    )
+
+
+@require_POST
+@role_required(RoleKind.METHODIST)
+def rubric_install(request):
+    access = access_for(request.user)
+    for municipality in access.municipalities():
+        if access.holds(RoleKind.METHODIST, municipality=municipality):
+            created = services.rubrics_install_defaults(
+                actor=request.user, municipality=municipality
+            )
+            if created:
+                messages.success(
+                    request, f"{municipality}: установлено наборов критериев — {len(created)}."
+                )
+            else:
+                messages.info(request, f"{municipality}: наборы критериев всех видов уже есть.")
+    return redirect("expertise:rubric_list")
+
+
+@role_required(*READERS)
+def rubric_detail(request, pk):
+    access = access_for(request.user)
+    rubric = get_object_or_404(selectors.rubrics_for(access), pk=pk)
+    can_edit = rubric.is_draft and access.holds(
+        RoleKind.METHODIST, municipality=rubric.municipality_id
+    )
+    return render(
+        request,
+        "expertise/rubrics/detail.html",
+        {
+            "rubric": rubric,
+            "criteria": rubric.criteria.all(),
+            "can_edit": can_edit,
+            "can_new_edition": not rubric.is_draft
+            and access.holds(RoleKind.METHODIST, municipality=rubric.municipality_id),
+            "history": object_history(rubric),
+        },
+    )
+
+
+def _managed(request, pk) -> Rubric:
+    rubric = get_object_or_404(selectors.rubrics_for(access_for(request.user)), pk=pk)
+    require(access_for(request.user).holds(RoleKind.METHODIST, municipality=rubric.municipality_id))
+    return rubric
+
+
+def _act(request, rubric, action, success, redirect_to=None):
+    try:
+        result = action()
+    except DomainError as error:
+        messages.error(request, str(error))
+        return redirect(rubric)
+    messages.success(request, success)
+    return redirect(redirect_to(result) if redirect_to else rubric)
+
+
+@require_POST
+@role_required(RoleKind.METHODIST)
+def rubric_new_edition(request, pk):
+    rubric = _managed(request, pk)
+    return _act(
+        request,
+        rubric,
+        lambda: services.rubric_new_edition(actor=request.user, rubric=rubric),
+        "Создан черновик новой редакции. Измените его и введите в действие.",
+        redirect_to=lambda copy: copy,
+    )
+
+
+@require_POST
+@role_required(RoleKind.METHODIST)
+def rubric_activate(request, pk):
+    rubric = _managed(request, pk)
+    return _act(
+        request,
+        rubric,
+        lambda: services.rubric_activate(actor=request.user, rubric=rubric),
+        "Редакция введена в действие: новые экспертизы оцениваются по ней.",
+    )
+
+
+@require_POST
+@role_required(RoleKind.METHODIST)
+def rubric_discard(request, pk):
+    rubric = _managed(request, pk)
+    return _act(
+        request,
+        rubric,
+        lambda: services.rubric_discard(actor=request.user, rubric=rubric),
+        "Черновик удалён.",
+        redirect_to=lambda _: "expertise:rubric_list",
+    )
+
+
+def _editable_or_back(request, rubric):
+    if not rubric.is_draft:
+        messages.error(request, "Действующий набор не меняется. Создайте новую редакцию.")
+        return redirect(rubric)
+    return None
+
+
+@role_required(RoleKind.METHODIST)
+def rubric_update(request, pk):
+    rubric = _managed(request, pk)
+    if back := _editable_or_back(request, rubric):
+        return back
+    form = RubricForm(request.POST or None, instance=Rubric.objects.get(pk=rubric.pk))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.rubric_update(actor=request.user, rubric=rubric, **form.cleaned_data)
+        except DomainError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, "Набор критериев изменён.")
+            return redirect(rubric)
+    return render(request, "expertise/rubrics/form.html", {"rubric": rubric, "form": form})
+
+
+@role_required(RoleKind.METHODIST)
+def criterion_add(request, pk):
+    rubric = _managed(request, pk)
+    if back := _editable_or_back(request, rubric):
+        return back
+    form = CriterionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.criterion_add(actor=request.user, rubric=rubric, **form.cleaned_data)
+        except DomainError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, "Критерий добавлен.")
+            return redirect(rubric)
+    return render(
+        request, "expertise/rubrics/criterion_form.html", {"rubric": rubric, "form": form}
+    )
+
+
+def _criterion(request, pk) -> Criterion:
+    criterion = get_object_or_404(
+        Criterion.objects.filter(rubric__in=selectors.rubrics_for(access_for(request.user))),
+        pk=pk,
+    )
+    _managed(request, criterion.rubric_id)
+    return criterion
+
+
+@role_required(RoleKind.METHODIST)
+def criterion_update(request, pk):
+    criterion = _criterion(request, pk)
+    rubric = criterion.rubric
+    if back := _editable_or_back(request, rubric):
+        return back
+    form = CriterionForm(request.POST or None, instance=Criterion.objects.get(pk=criterion.pk))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.criterion_update(actor=request.user, criterion=criterion, **form.cleaned_data)
+        except DomainError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, "Критерий изменён.")
+            return redirect(rubric)
+    return render(
+        request,
+        "expertise/rubrics/criterion_form.html",
+        {"rubric": rubric, "form": form, "criterion": criterion},
+    )
+
+
+@require_POST
+@role_required(RoleKind.METHODIST)
+def criterion_remove(request, pk):
+    criterion = _criterion(request, pk)
+    return _act(
+        request,
+        criterion.rubric,
+        lambda: services.criterion_remove(actor=request.user, criterion=criterion),
+        "Критерий удалён.",
+    )
