@@ -3,6 +3,7 @@ small real-looking files; the issued conclusions come with their PDFs."""
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from tutoring.demo import LABINSK, SHNOR_SCHOOL
 from tutoring.models import AcademicYear, Document, Municipality, Organization, Subject, User
 
 from . import demo_files
@@ -12,9 +13,6 @@ from .services import cases as case_services
 from .services import reviews as review_services
 from .services.rubrics import rubrics_install_defaults
 from .uploads import PORTFOLIO_TYPES, inspect_upload
-
-LABINSK = "Муниципальное образование Лабинский район"
-SHNOR_SCHOOL = "МОБУ СОШ № 20"
 
 # (author, kind, title, subject, grades, experts, verdicts of round 1[, of round 2], blind)
 CASES = [

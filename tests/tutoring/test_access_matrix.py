@@ -3,6 +3,7 @@
 import pytest
 
 from community.models import Nomination, Order
+from expertise.models import ExpertiseCase, Review
 from tutoring.demo import KALTAN, SHNOR_SCHOOL
 from tutoring.models import Organization
 
@@ -37,6 +38,16 @@ MATRIX = {
     "availability_overview": [200, 200, 403, 403, 403, 200],
     "schedules": [200, 200, 403, 403, 403, 200],
     "schedule_build": [200, 403, 403, 403, 403, 403],
+    "expertise": [200, 200, 200, 200, 200, 200],
+    "expertise_cases": [200, 200, 200, 200, 200, 200],
+    "expertise_new": [403, 403, 200, 200, 200, 403],
+    "expertise_deficits": [200, 200, 200, 403, 403, 200],
+    "rubrics": [200, 200, 403, 403, 403, 200],
+    "reviewed_case": [200, 200, 200, 200, 200, 200],  # the teacher's, reviewed by the tutor
+    "blind_case": [200, 200, 200, 404, 404, 200],  # another teacher's, other experts
+    "new_case": [200, 200, 200, 404, 404, 200],
+    "case_assign": [200, 403, 403, 403, 403, 403],
+    "tutor_review": [403, 403, 403, 403, 200, 403],
 }
 
 
@@ -44,6 +55,11 @@ def urls():
     shnor = Organization.objects.get(short_name=SHNOR_SCHOOL)
     other = Organization.objects.get(short_name="МОБУ СОШ № 10")
     kaltan = Organization.objects.get(municipality__name=KALTAN)
+    cases = ExpertiseCase.objects
+    reviewed = cases.get(status="concluded", author__username="teacher")
+    blind = cases.get(status="concluded", blind=True)
+    new = cases.get(status="new")
+    review = Review.objects.get(expert__username="tutor", status="pending")
     return {
         "home": "/",
         "profile": "/profile/",
@@ -72,6 +88,16 @@ def urls():
         "availability_overview": "/consultations/availability/tutors/",
         "schedules": "/consultations/schedules/",
         "schedule_build": "/consultations/schedules/build/",
+        "expertise": "/expertise/",
+        "expertise_cases": "/expertise/cases/",
+        "expertise_new": "/expertise/cases/new/",
+        "expertise_deficits": "/expertise/deficits/",
+        "rubrics": "/expertise/rubrics/",
+        "reviewed_case": f"/expertise/cases/{reviewed.pk}/",
+        "blind_case": f"/expertise/cases/{blind.pk}/",
+        "new_case": f"/expertise/cases/{new.pk}/",
+        "case_assign": f"/expertise/cases/{new.pk}/assign/",
+        "tutor_review": f"/expertise/reviews/{review.pk}/",
     }
 
 
