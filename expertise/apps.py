@@ -21,6 +21,26 @@ ACTION_LABELS = {
     "criterion.remove": "удалён критерий",
 }
 
+CHANGE_LABELS = {
+    "blind": "скрыть автора",
+    "deadline": "срок",
+    "description": "описание",
+    "edition": "редакция",
+    "experts": "эксперты",
+    "from": "из редакции",
+    "guidance": "подсказка эксперту",
+    "kinds": "виды",
+    "lower": "нижний порог, %",
+    "max_score": "максимальный балл",
+    "reconciled": "решение методиста",
+    "required": "обязательный",
+    "retired": "выведена редакция",
+    "round": "раунд",
+    "total": "сумма баллов",
+    "upper": "верхний порог, %",
+    "verdict": "вывод",
+}
+
 
 def conclusion_visible(access, document) -> bool:
     from .selectors import conclusions_for
@@ -49,6 +69,7 @@ class ExpertiseConfig(AppConfig):
             can_view=conclusion_visible,
         )
         extensions.register_action_labels(ACTION_LABELS)
+        extensions.register_change_labels(CHANGE_LABELS)
         extensions.register_demo_loader(demo.load)
         extensions.register_home_panel(panels.home_panel)
         extensions.register_navigation(

@@ -36,6 +36,19 @@ _action_labels: dict[str, str] = {
 }
 
 
+# Russian names of the keys of audit changes that several apps share.
+_change_labels: dict[str, str] = {
+    "comment": "комментарий",
+    "date": "дата",
+    "files": "файлы",
+    "kind": "вид",
+    "number": "номер",
+    "reason": "причина",
+    "status": "состояние",
+    "title": "название",
+}
+
+
 def register_navigation(builder: Callable) -> None:
     """`builder(access) -> list[(label, url)]`: the sections the user's roles open."""
     _navigation.append(builder)
@@ -68,6 +81,15 @@ def register_action_labels(labels: dict[str, str]) -> None:
 
 def action_label(action: str) -> str:
     return _action_labels.get(action, action)
+
+
+def register_change_labels(labels: dict[str, str]) -> None:
+    """Russian names of the keys an app's audit entries record in `changes`."""
+    _change_labels.update(labels)
+
+
+def change_label(key: str) -> str:
+    return _change_labels.get(key, key)
 
 
 def navigation(access) -> list[tuple[str, str]]:

@@ -137,7 +137,7 @@ def _case_submit(*, actor, organization, author, files, written, **fields) -> Ex
         actor=actor,
         action="case.submit",
         obj=case,
-        changes={"kind": case.kind, "files": [f.name for f in files]},
+        changes={"kind": case.get_kind_display(), "files": [f.name for f in files]},
     )
     return case
 
@@ -257,7 +257,7 @@ def case_reconcile(*, actor: User, case: ExpertiseCase, verdict: str, reason: st
         actor=actor,
         action="case.reconcile",
         obj=case,
-        changes={"verdict": verdict, "reason": reason.strip()},
+        changes={"verdict": Verdict(verdict).label, "reason": reason.strip()},
     )
     return conclusion
 
@@ -286,7 +286,11 @@ def _issue(case, round_, *, verdict, actor, reconciled, reason) -> Conclusion:
         actor=actor,
         action="conclusion.issue",
         obj=case,
-        changes={"round": round_.number, "verdict": verdict, "reconciled": reconciled},
+        changes={
+            "round": round_.number,
+            "verdict": Verdict(verdict).label,
+            "reconciled": reconciled,
+        },
     )
     documents.document_request(kind=CONCLUSION_DOCUMENT, obj=conclusion, actor=actor)
     return conclusion

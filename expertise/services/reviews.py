@@ -7,7 +7,7 @@ from django.utils import timezone
 from tutoring.models import User
 from tutoring.services import audit_record
 
-from ..models import DomainError, ExpertiseCase, Review, Score
+from ..models import DomainError, ExpertiseCase, Review, Score, Verdict
 from ..scoring import Marked, outcome
 from .cases import _locked, _settle
 
@@ -71,7 +71,7 @@ def review_save(
         obj=case,
         changes={
             "round": review.round.number,
-            "verdict": review.verdict,
+            "verdict": Verdict(review.verdict).label if review.verdict else "",
             "total": review.total,
         },
     )

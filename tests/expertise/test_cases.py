@@ -39,7 +39,7 @@ def test_it_stores_the_files_of_a_submission_under_generated_names(world):
     assert stored.file.storage.exists(stored.file.name)
     assert stored.content_type == "application/pdf" and len(stored.sha256) == 64
     entry = AuditEntry.objects.get(action="case.submit")
-    assert entry.actor == world.teacher and entry.changes["kind"] == "work_programme"
+    assert entry.actor == world.teacher and entry.changes["kind"] == "рабочая программа"
 
 
 def test_it_refuses_an_author_who_is_not_a_teacher_of_the_school(world):
@@ -146,7 +146,10 @@ def test_differing_verdicts_wait_for_the_methodist_who_records_the_final_one(wor
     assert conclusion.snapshot["verdict_label"] == "соответствует при условии доработки"
     assert conclusion.snapshot["reason"] == conclusion.reason
     entry = AuditEntry.objects.get(action="case.reconcile")
-    assert entry.actor == world.methodist and entry.changes["verdict"] == "revision"
+    assert (
+        entry.actor == world.methodist
+        and entry.changes["verdict"] == "соответствует при условии доработки"
+    )
 
 
 def test_a_revision_opens_a_second_round_that_keeps_the_first(world):

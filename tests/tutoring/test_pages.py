@@ -177,3 +177,20 @@ def test_it_has_a_russian_500_page():
     from django.template.loader import render_to_string
 
     assert "Ошибка на сервере" in render_to_string("500.html")
+
+
+def test_the_audit_log_shows_changes_in_russian_and_updates_as_old_to_new(client, db):
+    methodist = user_with_role(RoleKind.METHODIST)
+    municipality = methodist.roles.get().municipality
+    for action, changes in (
+        ("order.update", {"title": ["Проект", "О составе"]}),
+        ("case.assign", {"experts": ["Логинова Т. А.", "Колмакова Е. В."], "blind": False}),
+    ):
+        AuditEntry.objects.create(
+            action=action, object_type="x", municipality=municipality, changes=changes
+        )
+    client.force_login(methodist)
+    page = client.get("/audit/").content.decode()
+    assert "название: Проект → О составе" in page
+    assert "эксперты: Логинова Т. А., Колмакова Е. В." in page
+    assert "скрыть автора: нет" in page
