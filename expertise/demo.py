@@ -28,8 +28,8 @@ CASES = [
     ("teacher", CaseKind.WORK_PROGRAMME, "Рабочая программа по математике для 5–6 классов",
      "Математика", "5–6", ["tutor", "tutor02"],
      [Verdict.REVISION, Verdict.REVISION, Verdict.COMPLIES, Verdict.COMPLIES], False),
-    ("teacher02", CaseKind.PORTFOLIO, "Портфолио учителя русского языка и литературы",
-     "Русский язык", "5–11", ["tutor05", "tutor06"], [Verdict.HIGH, Verdict.HIGH], True),
+    ("teacher", CaseKind.PORTFOLIO, "Портфолио учителя математики",
+     "Математика", "5–9", ["tutor", "tutor02"], [Verdict.HIGH, Verdict.HIGH], True),
 ]  # fmt: skip
 
 CONCLUSIONS = {

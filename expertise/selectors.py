@@ -48,8 +48,16 @@ def cases_for(access: Access) -> QuerySet[ExpertiseCase]:
     if access.everywhere:
         return qs.annotate(author_hidden=ExpressionWrapper(Q(pk=None), BooleanField()))
     sees_author = _sees_author_q(access)
-    reviews = Exists(Review.objects.filter(round__case=OuterRef("pk"), expert=access.user_id))
-    return qs.filter(sees_author | Q(reviews)).annotate(
+    # One UNION of the cases seen by right and those reviewed, rather than an OR with a
+    # subquery: PostgreSQL then joins the two lists once instead of testing every case of
+    # the municipality against the expert's reviews (minutes, at 20,000 of each).
+    visible = (
+        ExpertiseCase.objects.filter(sees_author)
+        .order_by()
+        .values("pk")
+        .union(Review.objects.filter(expert=access.user_id).order_by().values("round__case"))
+    )
+    return qs.filter(pk__in=visible).annotate(
         author_hidden=ExpressionWrapper(Q(blind=True) & ~sees_author, BooleanField())
     )
 

@@ -1,7 +1,7 @@
 from urllib.parse import urlencode
 
 from django.contrib import messages
-from django.db.models import Exists, OuterRef, Prefetch
+from django.db.models import Prefetch
 from django.http import FileResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -29,13 +29,9 @@ def case_list(request):
     mine = request.GET.get("mine") == "review"
     if mine:
         cases = cases.filter(
-            Exists(
-                Review.objects.filter(
-                    round__case=OuterRef("pk"),
-                    expert=request.user,
-                    status=Review.Status.PENDING,
-                )
-            )
+            pk__in=Review.objects.filter(
+                expert=request.user, status=Review.Status.PENDING
+            ).values("round__case")
         )
     filterset = CaseFilter(request.GET, queryset=cases)
     return render(

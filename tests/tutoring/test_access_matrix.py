@@ -44,7 +44,8 @@ MATRIX = {
     "expertise_deficits": [200, 200, 200, 403, 403, 200],
     "rubrics": [200, 200, 403, 403, 403, 200],
     "reviewed_case": [200, 200, 200, 200, 200, 200],  # the teacher's, reviewed by the tutor
-    "blind_case": [200, 200, 200, 404, 404, 200],  # another teacher's, other experts
+    "blind_case": [200, 200, 200, 200, 200, 200],  # the teacher's, reviewed blind by the tutor
+    "other_teachers_case": [200, 200, 200, 404, 404, 200],
     "new_case": [200, 200, 200, 404, 404, 200],
     "case_assign": [200, 403, 403, 403, 403, 403],
     "tutor_review": [403, 403, 403, 403, 200, 403],
@@ -56,8 +57,9 @@ def urls():
     other = Organization.objects.get(short_name="МОБУ СОШ № 10")
     kaltan = Organization.objects.get(municipality__name=KALTAN)
     cases = ExpertiseCase.objects
-    reviewed = cases.get(status="concluded", author__username="teacher")
+    reviewed = cases.get(status="concluded", blind=False, author__username="teacher")
     blind = cases.get(status="concluded", blind=True)
+    other_teachers = cases.get(status="disagreement")
     new = cases.get(status="new")
     review = Review.objects.get(expert__username="tutor", status="pending")
     return {
@@ -95,6 +97,7 @@ def urls():
         "rubrics": "/expertise/rubrics/",
         "reviewed_case": f"/expertise/cases/{reviewed.pk}/",
         "blind_case": f"/expertise/cases/{blind.pk}/",
+        "other_teachers_case": f"/expertise/cases/{other_teachers.pk}/",
         "new_case": f"/expertise/cases/{new.pk}/",
         "case_assign": f"/expertise/cases/{new.pk}/assign/",
         "tutor_review": f"/expertise/reviews/{review.pk}/",
