@@ -29,9 +29,9 @@ def case_list(request):
     mine = request.GET.get("mine") == "review"
     if mine:
         cases = cases.filter(
-            pk__in=Review.objects.filter(
-                expert=request.user, status=Review.Status.PENDING
-            ).values("round__case")
+            pk__in=Review.objects.filter(expert=request.user, status=Review.Status.PENDING).values(
+                "round__case"
+            )
         )
     filterset = CaseFilter(request.GET, queryset=cases)
     return render(
