@@ -1,3 +1,5 @@
+from functools import partial
+
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
@@ -133,21 +135,33 @@ def _editable_or_back(request, rubric):
     return None
 
 
+def _edit(request, rubric, form, save, success: str, template: str, **context):
+    """The one shape of the rubric's edit pages: a valid form goes to `save(**data)`, whose
+    refusal shows on the form, and the rubric's page follows."""
+    if request.method == "POST" and form.is_valid():
+        try:
+            save(actor=request.user, **form.cleaned_data)
+        except DomainError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, success)
+            return redirect(rubric)
+    return render(request, template, {"rubric": rubric, "form": form, **context})
+
+
 @role_required(RoleKind.METHODIST)
 def rubric_update(request, pk):
     rubric = _managed(request, pk)
     if back := _editable_or_back(request, rubric):
         return back
-    form = RubricForm(request.POST or None, instance=Rubric.objects.get(pk=rubric.pk))
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.rubric_update(actor=request.user, rubric=rubric, **form.cleaned_data)
-        except DomainError as error:
-            form.add_error(None, str(error))
-        else:
-            messages.success(request, "Набор критериев изменён.")
-            return redirect(rubric)
-    return render(request, "expertise/rubrics/form.html", {"rubric": rubric, "form": form})
+    return _edit(
+        request,
+        rubric,
+        RubricForm(request.POST or None, instance=Rubric.objects.get(pk=rubric.pk)),
+        partial(services.rubric_update, rubric=rubric),
+        "Набор критериев изменён.",
+        "expertise/rubrics/form.html",
+    )
 
 
 @role_required(RoleKind.METHODIST)
@@ -155,17 +169,13 @@ def criterion_add(request, pk):
     rubric = _managed(request, pk)
     if back := _editable_or_back(request, rubric):
         return back
-    form = CriterionForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.criterion_add(actor=request.user, rubric=rubric, **form.cleaned_data)
-        except DomainError as error:
-            form.add_error(None, str(error))
-        else:
-            messages.success(request, "Критерий добавлен.")
-            return redirect(rubric)
-    return render(
-        request, "expertise/rubrics/criterion_form.html", {"rubric": rubric, "form": form}
+    return _edit(
+        request,
+        rubric,
+        CriterionForm(request.POST or None),
+        partial(services.criterion_add, rubric=rubric),
+        "Критерий добавлен.",
+        "expertise/rubrics/criterion_form.html",
     )
 
 
@@ -184,23 +194,17 @@ def criterion_update(request, pk):
     rubric = criterion.rubric
     if back := _editable_or_back(request, rubric):
         return back
-    form = CriterionForm(request.POST or None, instance=Criterion.objects.get(pk=criterion.pk))
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.criterion_update(actor=request.user, criterion=criterion, **form.cleaned_data)
-        except DomainError as error:
-            form.add_error(None, str(error))
-        else:
-            messages.success(request, "Критерий изменён.")
-            return redirect(rubric)
-    return render(
+    return _edit(
         request,
+        rubric,
+        CriterionForm(request.POST or None, instance=Criterion.objects.get(pk=criterion.pk)),
+        partial(services.criterion_update, criterion=criterion),
+        "Критерий изменён.",
         "expertise/rubrics/criterion_form.html",
-        {"rubric": rubric, "form": form, "criterion": criterion},
+        criterion=criterion,
     )
 
 
-@require_POST
 @role_required(RoleKind.METHODIST)
 def criterion_remove(request, pk):
     criterion = _criterion(request, pk)
