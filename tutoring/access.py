@@ -78,6 +78,15 @@ class Access:
     def roles_of(self, kind: str) -> list[Role]:
         return [role for role in self.roles if role.kind == kind]
 
+    def filer(self) -> tuple[Organization | None, bool]:
+        """For whom the user files a request (a consultation, an expertise): a school's staff
+        for the school, `(school, False)`; a teacher for themself, `(their school, True)`."""
+        for kind, for_self in ((RoleKind.SCHOOL, False), (RoleKind.TEACHER, True)):
+            roles = self.roles_of(kind)
+            if roles:
+                return roles[0].organization, for_self
+        return None, False
+
     # Scoping: each returns a Q for a queryset of any model, given the path to its
     # municipality or organization. An empty Q would mean "everything", so a user with
     # no roles gets a Q that matches nothing.

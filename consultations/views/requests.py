@@ -33,20 +33,10 @@ def request_list(request):
     )
 
 
-def _filer(access):
-    """Who files and for which school: a school's staff for the school, a teacher for
-    themself (at their school)."""
-    for kind, for_teacher in ((RoleKind.SCHOOL, False), (RoleKind.TEACHER, True)):
-        roles = access.roles_of(kind)
-        if roles:
-            return roles[0].organization, for_teacher
-    return None, False
-
-
 @role_required(RoleKind.SCHOOL, RoleKind.TEACHER)
 def request_create(request):
     access = access_for(request.user)
-    organization, for_teacher = _filer(access)
+    organization, for_teacher = access.filer()
     teacher = request.user if for_teacher else None
     form = RequestForm(
         request.POST or None,

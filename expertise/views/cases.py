@@ -46,19 +46,10 @@ def case_list(request):
     )
 
 
-def _submitter(access):
-    """A school's staff submits for one of its teachers; a teacher for themself."""
-    for kind, for_self in ((RoleKind.SCHOOL, False), (RoleKind.TEACHER, True)):
-        roles = access.roles_of(kind)
-        if roles:
-            return roles[0].organization, for_self
-    return None, False
-
-
 @role_required(RoleKind.SCHOOL, RoleKind.TEACHER)
 def case_create(request):
     access = access_for(request.user)
-    organization, for_self = _submitter(access)
+    organization, for_self = access.filer()
     author = request.user if for_self else None
     form = CaseForm(
         request.POST or None, request.FILES or None, organization=organization, author=author
