@@ -1,6 +1,43 @@
 from django.apps import AppConfig
 
+ACTION_LABELS = {
+    "import.check": "файл результатов проверен",
+    "import.confirm": "загрузка результатов подтверждена",
+    "import.cancel": "загрузка результатов отменена",
+    "import.load": "результаты загружены",
+    "import.fail": "сбой загрузки результатов",
+}
+
+CHANGE_LABELS = {
+    "assessment": "работа",
+    "errors": "ошибок",
+    "file": "файл",
+    "participants": "участников",
+    "schools": "школ",
+    "unchanged": "школ без изменений",
+}
+
 
 class MonitoringConfig(AppConfig):
     name = "monitoring"
     verbose_name = "Мониторинг результатов"
+
+    def ready(self):
+        from django.urls import reverse
+
+        from tutoring import extensions
+        from tutoring.models import RoleKind
+
+        from . import demo
+
+        extensions.register_action_labels(ACTION_LABELS)
+        extensions.register_change_labels(CHANGE_LABELS)
+        extensions.register_demo_loader(demo.load)
+        readers = (RoleKind.METHODIST, RoleKind.DIRECTOR, RoleKind.REGIONAL, RoleKind.SCHOOL)
+        extensions.register_navigation(
+            lambda access: (
+                [("Результаты ВПР", reverse("monitoring:import_list"))]
+                if access.has(*readers)
+                else []
+            )
+        )

@@ -30,5 +30,6 @@ urlpatterns = [
     path("community/", include("community.urls")),
     path("consultations/", include("consultations.urls")),
     path("expertise/", include("expertise.urls")),
+    path("monitoring/", include("monitoring.urls")),
     path("admin/", admin.site.urls),
 ]

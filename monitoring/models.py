@@ -1,0 +1,216 @@
+"""Assessment results: ВПР (and, later, ГИА and diagnostic works) per school, loaded from the
+files ФИС ОКО exports. A pupil is a participant code, never a name (DESIGN.md, «Monitoring»)."""
+
+from django.conf import settings
+from django.db import models
+
+from tutoring.models import Municipality, Organization, Subject
+
+
+class DomainError(Exception):
+    """A monitoring rule refused the change; the message is for the user."""
+
+
+class AssessmentKind(models.TextChoices):
+    VPR = "vpr", "ВПР"
+    OGE = "oge", "ОГЭ"
+    EGE = "ege", "ЕГЭ"
+    GVE = "gve", "ГВЭ"
+    DIAGNOSTIC = "diagnostic", "диагностическая работа"
+
+
+class Assessment(models.Model):
+    """One work of one year: ВПР 2025, математика, 5 класс. Its tasks are the same for every
+    school, so they are kept once."""
+
+    kind = models.CharField("вид", max_length=16, choices=AssessmentKind.choices)
+    year = models.PositiveSmallIntegerField("год проведения")
+    subject = models.ForeignKey(Subject, verbose_name="предмет", on_delete=models.PROTECT)
+    grade = models.PositiveSmallIntegerField("класс")
+    max_primary = models.PositiveSmallIntegerField("максимальный первичный балл", null=True)
+    held_on = models.DateField("дата проведения", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "оценочная процедура"
+        verbose_name_plural = "оценочные процедуры"
+        ordering = ["-year", "kind", "subject__name", "grade"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "year", "subject", "grade"], name="assessment_unique"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.year}, {self.subject}, {self.grade} класс"
+
+
+class AssessmentTask(models.Model):
+    class Level(models.TextChoices):
+        BASIC = "Б", "базовый"
+        ADVANCED = "П", "повышенный"
+        UNKNOWN = "", "не указан"
+
+    assessment = models.ForeignKey(
+        Assessment, verbose_name="процедура", on_delete=models.CASCADE, related_name="tasks"
+    )
+    position = models.PositiveSmallIntegerField("порядковый номер")
+    number = models.CharField("номер задания", max_length=16)
+    max_score = models.PositiveSmallIntegerField("максимальный балл")
+    level = models.CharField("уровень", max_length=1, choices=Level.choices, blank=True)
+
+    class Meta:
+        verbose_name = "задание"
+        verbose_name_plural = "задания"
+        ordering = ["assessment", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["assessment", "position"], name="task_unique_position")
+        ]
+
+    def __str__(self):
+        return f"№ {self.number} ({self.max_score} б.)"
+
+
+def staging_path(batch, filename: str) -> str:
+    return f"monitoring/staging/{batch.created_at:%Y/%m}/{batch.token}.jsonl.gz"
+
+
+class ImportBatch(models.Model):
+    """One uploaded file: checked at once (its rows, without names, kept in a staging file),
+    shown as a preview, and loaded when the user confirms."""
+
+    class Status(models.TextChoices):
+        REJECTED = "rejected", "отклонён: есть ошибки"
+        READY = "ready", "проверен, ждёт подтверждения"
+        LOADING = "loading", "загружается"
+        LOADED = "loaded", "загружен"
+        FAILED = "failed", "сбой загрузки"
+        CANCELLED = "cancelled", "отменён"
+
+    kind = models.CharField("вид", max_length=16, choices=AssessmentKind.choices)
+    municipality = models.ForeignKey(
+        Municipality,
+        verbose_name="муниципальное образование",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        help_text="Пусто у региональной загрузки командой import_vpr.",
+    )
+    organization = models.ForeignKey(
+        Organization,
+        verbose_name="школа, загрузившая файл",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="Пусто, если файл загрузил методист.",
+    )
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="загрузил",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    original_name = models.CharField("имя файла", max_length=255)
+    size = models.PositiveBigIntegerField("размер, байт")
+    sha256 = models.CharField("SHA-256 файла", max_length=64)
+    token = models.CharField(max_length=32, unique=True, editable=False)
+    staging = models.FileField("проверенные строки", upload_to=staging_path, blank=True)
+    status = models.CharField("состояние", max_length=16, choices=Status.choices)
+    summary = models.JSONField("сводка", default=dict, blank=True)
+    errors = models.JSONField("ошибки", default=list, blank=True)
+    warnings = models.JSONField("предупреждения", default=list, blank=True)
+    failure = models.TextField("причина сбоя", blank=True)
+    created_at = models.DateTimeField("загружен на проверку", auto_now_add=True)
+    loaded_at = models.DateTimeField("загружен в базу", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "загрузка результатов"
+        verbose_name_plural = "загрузки результатов"
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["municipality", "-created_at"])]
+
+    def __str__(self):
+        return f"{self.original_name} ({self.get_status_display()})"
+
+    def get_absolute_url(self):
+        from django.urls import reverse
+
+        return reverse("monitoring:import_detail", args=[self.pk])
+
+
+class ResultSet(models.Model):
+    """One school's results of one assessment. A corrected file replaces it whole; the same
+    file again leaves it as it is (`digest` is the hash of its rows)."""
+
+    assessment = models.ForeignKey(
+        Assessment, verbose_name="процедура", on_delete=models.PROTECT, related_name="results"
+    )
+    organization = models.ForeignKey(
+        Organization, verbose_name="школа", on_delete=models.PROTECT, related_name="+"
+    )
+    batch = models.ForeignKey(
+        ImportBatch,
+        verbose_name="загрузка",
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="result_sets",
+    )
+    participants = models.PositiveIntegerField("участников")
+    digest = models.CharField("контрольная сумма строк", max_length=64)
+    loaded_at = models.DateTimeField("загружено", auto_now=True)
+
+    class Meta:
+        verbose_name = "результаты школы"
+        verbose_name_plural = "результаты школ"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["assessment", "organization"], name="result_set_unique_school"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.assessment} — {self.organization}"
+
+
+class Participant(models.Model):
+    """A pupil's result, by the code ФИС ОКО gives: no name, no sex."""
+
+    result_set = models.ForeignKey(
+        ResultSet,
+        verbose_name="результаты школы",
+        on_delete=models.CASCADE,
+        related_name="participants_set",
+    )
+    code = models.CharField("код участника", max_length=16)
+    class_name = models.CharField("класс", max_length=8, blank=True)
+    variant = models.PositiveSmallIntegerField("вариант", null=True)
+    primary_score = models.PositiveSmallIntegerField("первичный балл")
+    mark = models.PositiveSmallIntegerField("отметка")
+    journal_mark = models.PositiveSmallIntegerField("отметка по журналу", null=True)
+
+    class Meta:
+        verbose_name = "участник"
+        verbose_name_plural = "участники"
+        indexes = [models.Index(fields=["result_set", "mark"])]
+
+    def __str__(self):
+        return self.code
+
+
+class TaskScore(models.Model):
+    """A participant's score on a task. A task not attempted is NULL: it counts as 0 for task
+    success, yet stays apart from a 0 the pupil earned."""
+
+    pk = models.CompositePrimaryKey("participant_id", "task_id")
+    participant = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="scores")
+    task = models.ForeignKey(AssessmentTask, on_delete=models.CASCADE, related_name="+")
+    score = models.PositiveSmallIntegerField("балл", null=True)
+
+    class Meta:
+        verbose_name = "балл за задание"
+        verbose_name_plural = "баллы за задания"
+
+    def __str__(self):
+        return f"{self.participant_id}/{self.task_id}: {self.score}"
