@@ -118,13 +118,9 @@ def municipal_file(year, subject, grade, tasks, bounds, schools) -> bytes:
     sheet.write_row(2, 0, ["Максимальный первичный балл", maximum])
     sheet.write_row(3, 0, ["Дата", f"{17 + grade % 3:02d}.04.{year}"])
     fixed = ["Муниципалитет", "ОО", "Название ОО", "Код участника", "Класс", "Вариант"]
+    totals = ["Первичный балл", "Отметка", "Отметка по журналу"]
     sheet.write_row(5, len(fixed), [level for _n, _m, level in tasks])
-    sheet.write_row(
-        6,
-        0,
-        [*fixed, *(f"{n} ({m}б)" for n, m, _l in tasks)]
-        + ["Первичный балл", "Отметка", "Отметка по журналу"],
-    )
+    sheet.write_row(6, 0, [*fixed, *(f"{n} ({m}б)" for n, m, _l in tasks), *totals])
     for index, (school, (code, class_name, variant, scores, primary, mark, journal)) in enumerate(
         _rows(year, subject, grade, tasks, bounds, schools), start=7
     ):
