@@ -4,6 +4,7 @@ import pytest
 
 from community.models import Nomination, Order
 from expertise.models import ExpertiseCase, Review
+from monitoring.models import ImportBatch
 from tutoring.demo import KALTAN, SHNOR_SCHOOL
 from tutoring.models import Organization
 
@@ -49,6 +50,9 @@ MATRIX = {
     "new_case": [200, 200, 200, 404, 404, 200],
     "case_assign": [200, 403, 403, 403, 403, 403],
     "tutor_review": [403, 403, 403, 403, 200, 403],
+    "vpr_imports": [200, 200, 200, 403, 403, 200],
+    "vpr_import_new": [200, 403, 200, 403, 403, 403],
+    "vpr_import": [200, 200, 404, 403, 403, 200],  # the methodist's municipal upload
 }
 
 
@@ -101,6 +105,9 @@ def urls():
         "new_case": f"/expertise/cases/{new.pk}/",
         "case_assign": f"/expertise/cases/{new.pk}/assign/",
         "tutor_review": f"/expertise/reviews/{review.pk}/",
+        "vpr_imports": "/monitoring/imports/",
+        "vpr_import_new": "/monitoring/imports/new/",
+        "vpr_import": f"/monitoring/imports/{ImportBatch.objects.first().pk}/",
     }
 
 
