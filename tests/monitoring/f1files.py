@@ -115,8 +115,7 @@ def generated_rows(
     rows = []
     for index in range(n):
         scores = [
-            None if rng.random() < 0.05 else rng.randint(0, max_score)
-            for _, max_score, _ in tasks
+            None if rng.random() < 0.05 else rng.randint(0, max_score) for _, max_score, _ in tasks
         ]
         primary = sum(score or 0 for score in scores)
         mark = mark_for(primary, maximum)
@@ -260,9 +259,7 @@ def f1_file(
         ws.write_string(4, 0, "Дата")
         _write(ws, 4, 1, held_on, date_format)
     if not municipal and school_line:
-        ws.write_string(
-            5, 0, f"{school_name} ({school_login}) | Кол-во участников: {declared}"
-        )
+        ws.write_string(5, 0, f"{school_name} ({school_login}) | Кол-во участников: {declared}")
 
     columns = [
         (header, value)
