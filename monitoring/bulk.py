@@ -18,6 +18,7 @@ PARTICIPANT_COLUMNS = (
     "class_name",
     "variant",
     "primary_score",
+    "test_score",
     "mark",
     "journal_mark",
 )
@@ -37,7 +38,7 @@ def _chunks(rows: Iterable, size: int) -> Iterator[list]:
 
 class ResultWriter:
     """Writes (result_set_id, row) pairs, `row` as the staging file keeps it:
-    [code, class_name, variant, primary, mark, journal_mark, [score per task]]."""
+    [code, class_name, variant, primary, test_score, mark, journal_mark, [score per task]]."""
 
     def __init__(
         self,
@@ -78,13 +79,13 @@ class ResultWriter:
             columns = ", ".join(PARTICIPANT_COLUMNS)
             with raw.copy(f"COPY {participant_table} ({columns}) FROM STDIN") as copy:
                 for pk, (result_set, row) in zip(ids, chunk, strict=True):
-                    copy.write_row((pk, result_set, *row[:6]))
+                    copy.write_row((pk, result_set, *row[:7]))
             score_table = TaskScore._meta.db_table
             with raw.copy(
                 f"COPY {score_table} (participant_id, task_id, score) FROM STDIN"
             ) as copy:
                 for pk, (_result_set, row) in zip(ids, chunk, strict=True):
-                    for task, score in zip(self.tasks, row[6], strict=True):
+                    for task, score in zip(self.tasks, row[7], strict=True):
                         copy.write_row((pk, task, score))
 
     def _bulk_create(self, chunk: list[tuple[int, list]]) -> None:
@@ -95,8 +96,9 @@ class ResultWriter:
                 class_name=row[1],
                 variant=row[2],
                 primary_score=row[3],
-                mark=row[4],
-                journal_mark=row[5],
+                test_score=row[4],
+                mark=row[5],
+                journal_mark=row[6],
             )
             for result_set, row in chunk
         )
@@ -104,7 +106,7 @@ class ResultWriter:
             (
                 TaskScore(participant_id=participant.pk, task_id=task, score=score)
                 for participant, (_result_set, row) in zip(participants, chunk, strict=True)
-                for task, score in zip(self.tasks, row[6], strict=True)
+                for task, score in zip(self.tasks, row[7], strict=True)
             ),
             batch_size=5_000,
         )

@@ -27,6 +27,13 @@ class Assessment(models.Model):
     year = models.PositiveSmallIntegerField("год проведения")
     subject = models.ForeignKey(Subject, verbose_name="предмет", on_delete=models.PROTECT)
     grade = models.PositiveSmallIntegerField("класс")
+    title = models.CharField(
+        "название",
+        max_length=200,
+        blank=True,
+        help_text="Для диагностических работ: «Комплексная работа», «Пробный ОГЭ (декабрь)»; "
+        "у ВПР и ГИА пусто.",
+    )
     max_primary = models.PositiveSmallIntegerField("максимальный первичный балл", null=True)
     held_on = models.DateField("дата проведения", null=True, blank=True)
 
@@ -36,12 +43,43 @@ class Assessment(models.Model):
         ordering = ["-year", "kind", "subject__name", "grade"]
         constraints = [
             models.UniqueConstraint(
-                fields=["kind", "year", "subject", "grade"], name="assessment_unique"
+                fields=["kind", "year", "subject", "grade", "title"], name="assessment_unique"
             )
         ]
 
     def __str__(self):
-        return f"{self.get_kind_display()} {self.year}, {self.subject}, {self.grade} класс"
+        name = self.title or self.get_kind_display()
+        return f"{name} {self.year}, {self.subject}, {self.grade} класс"
+
+
+class MinimumScore(models.Model):
+    """The minimum of a ГИА exam in a year, set by Рособрнадзор (ЕГЭ: a test score) or by the
+    region (ОГЭ and ГВЭ: the primary score of a «3»). Reference data, kept by the admin."""
+
+    kind = models.CharField(
+        "экзамен",
+        max_length=16,
+        choices=[(k, label) for k, label in AssessmentKind.choices if k in ("oge", "ege", "gve")],
+    )
+    year = models.PositiveSmallIntegerField("год")
+    subject = models.ForeignKey(Subject, verbose_name="предмет", on_delete=models.PROTECT)
+    grade = models.PositiveSmallIntegerField("класс")
+    score = models.PositiveSmallIntegerField(
+        "минимальный балл", help_text="ЕГЭ — тестовый балл; ОГЭ и ГВЭ — первичный балл отметки «3»."
+    )
+
+    class Meta:
+        verbose_name = "минимальный балл ГИА"
+        verbose_name_plural = "минимальные баллы ГИА"
+        ordering = ["-year", "kind", "subject__name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "year", "subject", "grade"], name="minimum_score_unique"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.year}, {self.subject}: {self.score}"
 
 
 class AssessmentTask(models.Model):
@@ -187,7 +225,8 @@ class Participant(models.Model):
     class_name = models.CharField("класс", max_length=8, blank=True)
     variant = models.PositiveSmallIntegerField("вариант", null=True)
     primary_score = models.PositiveSmallIntegerField("первичный балл")
-    mark = models.PositiveSmallIntegerField("отметка")
+    test_score = models.PositiveSmallIntegerField("тестовый балл", null=True, help_text="ЕГЭ.")
+    mark = models.PositiveSmallIntegerField("отметка", null=True, help_text="Пусто у ЕГЭ.")
     journal_mark = models.PositiveSmallIntegerField("отметка по журналу", null=True)
 
     class Meta:

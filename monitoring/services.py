@@ -184,7 +184,16 @@ def _staging_rows(result: F1Result, schools) -> dict[int, list[list]]:
     for p in result.participants:
         school = schools[p.school_login]
         rows[school.pk].append(
-            [p.code, p.class_name, p.variant, p.primary, p.mark, p.journal_mark, list(p.scores)]
+            [
+                p.code,
+                p.class_name,
+                p.variant,
+                p.primary,
+                None,
+                p.mark,
+                p.journal_mark,
+                list(p.scores),
+            ]
         )
     return rows
 

@@ -69,14 +69,14 @@ def raw_copy(rows: list[tuple[int, list]]) -> float:
         started = time.perf_counter()
         raw = cursor.cursor
         with raw.copy(
-            "COPY raw_p (id, result_set_id, code, class_name, variant, primary_score, mark, "
-            "journal_mark) FROM STDIN"
+            "COPY raw_p (id, result_set_id, code, class_name, variant, primary_score, test_score, "
+            "mark, journal_mark) FROM STDIN"
         ) as copy:
             for pk, (result_set, row) in enumerate(rows, start=1):
-                copy.write_row((pk, result_set, *row[:6]))
+                copy.write_row((pk, result_set, *row[:7]))
         with raw.copy("COPY raw_s (participant_id, task_id, score) FROM STDIN") as copy:
             for pk, (_result_set, row) in enumerate(rows, start=1):
-                for task, score in enumerate(row[6], start=1):
+                for task, score in enumerate(row[7], start=1):
                     copy.write_row((pk, task, score))
         return time.perf_counter() - started
 
@@ -113,7 +113,19 @@ def test_it_reports_the_import_of_a_region_sized_year():
         read = time.perf_counter() - started
         assert not result.errors, result.errors[:3]
         same_rows += [
-            (1, [p.code, p.class_name, p.variant, p.primary, p.mark, p.journal_mark, p.scores])
+            (
+                1,
+                [
+                    p.code,
+                    p.class_name,
+                    p.variant,
+                    p.primary,
+                    None,
+                    p.mark,
+                    p.journal_mark,
+                    p.scores,
+                ],
+            )
             for p in result.participants
         ]
         del result

@@ -6,10 +6,10 @@ from tutoring.access import access_for, require, role_required
 from tutoring.models import RoleKind
 from tutoring.views import paginate
 
-from . import selectors, services
-from .forms import VprImportForm
-from .models import DomainError, ImportBatch, ResultSet
-from .tasks import load_progress
+from .. import selectors, services
+from ..forms import VprImportForm
+from ..models import DomainError, ImportBatch, ResultSet
+from ..tasks import load_progress
 
 Status = ImportBatch.Status
 READERS = (RoleKind.METHODIST, RoleKind.DIRECTOR, RoleKind.REGIONAL, RoleKind.SCHOOL)
