@@ -41,3 +41,16 @@ class MonitoringConfig(AppConfig):
                 else []
             )
         )
+        oversight = (RoleKind.METHODIST, RoleKind.DIRECTOR, RoleKind.REGIONAL)
+
+        def community(access):
+            sections = []
+            if access.has(*oversight):
+                sections.append(("Эффективность сообщества", reverse("monitoring:effectiveness")))
+            if access.has(*oversight, RoleKind.SCHOOL, RoleKind.TUTOR, RoleKind.TEACHER):
+                sections.append(
+                    ("Профессиональное развитие", reverse("monitoring:development_list"))
+                )
+            return sections
+
+        extensions.register_navigation(community)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import imports
+from .views import community, imports
 
 app_name = "monitoring"
 
@@ -11,4 +11,7 @@ urlpatterns = [
     path("imports/<int:pk>/progress/", imports.import_progress, name="import_progress"),
     path("imports/<int:pk>/confirm/", imports.import_confirm, name="import_confirm"),
     path("imports/<int:pk>/cancel/", imports.import_cancel, name="import_cancel"),
+    path("effectiveness/", community.effectiveness_report, name="effectiveness"),
+    path("development/", community.development_list, name="development_list"),
+    path("development/<int:pk>/", community.development_detail, name="development_detail"),
 ]

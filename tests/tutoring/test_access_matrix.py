@@ -6,7 +6,7 @@ from community.models import Nomination, Order
 from expertise.models import ExpertiseCase, Review
 from monitoring.models import ImportBatch
 from tutoring.demo import KALTAN, SHNOR_SCHOOL
-from tutoring.models import Organization
+from tutoring.models import Organization, User
 
 ROLES = ["methodist", "director", "school", "teacher", "tutor", "regional"]
 
@@ -53,6 +53,10 @@ MATRIX = {
     "vpr_imports": [200, 200, 200, 403, 403, 200],
     "vpr_import_new": [200, 403, 200, 403, 403, 403],
     "vpr_import": [200, 200, 404, 403, 403, 200],  # the methodist's municipal upload
+    "effectiveness": [200, 200, 403, 403, 403, 200],
+    "development": [200, 200, 200, 302, 200, 200],  # a teacher is sent to their own page
+    "teacher_development": [200, 200, 200, 200, 200, 200],  # `tutor` is assigned to `teacher`
+    "tutor_development": [200, 200, 404, 404, 200, 200],  # a tutor teaching at СОШ № 10
 }
 
 
@@ -108,6 +112,10 @@ def urls():
         "vpr_imports": "/monitoring/imports/",
         "vpr_import_new": "/monitoring/imports/new/",
         "vpr_import": f"/monitoring/imports/{ImportBatch.objects.first().pk}/",
+        "effectiveness": "/monitoring/effectiveness/",
+        "development": "/monitoring/development/",
+        "teacher_development": f"/monitoring/development/{User.objects.get(username='teacher').pk}/",
+        "tutor_development": f"/monitoring/development/{User.objects.get(username='tutor').pk}/",
     }
 
 
