@@ -6,6 +6,7 @@ ACTION_LABELS = {
     "import.cancel": "загрузка результатов отменена",
     "import.load": "результаты загружены",
     "import.fail": "сбой загрузки результатов",
+    "report.create": "отчёт составлен",
 }
 
 CHANGE_LABELS = {
@@ -25,14 +26,21 @@ class MonitoringConfig(AppConfig):
     def ready(self):
         from django.urls import reverse
 
-        from tutoring import extensions
+        from tutoring import documents, extensions
         from tutoring.models import RoleKind
 
-        from . import demo
+        from . import demo, reports
 
         extensions.register_action_labels(ACTION_LABELS)
         extensions.register_change_labels(CHANGE_LABELS)
         extensions.register_demo_loader(demo.load)
+        documents.register(
+            reports.DOCUMENT,
+            template=reports.TEMPLATE,
+            build_context=reports.report_context,
+            title=reports.report_title,
+            can_view=reports.report_visible,
+        )
         readers = (RoleKind.METHODIST, RoleKind.DIRECTOR, RoleKind.REGIONAL, RoleKind.SCHOOL)
         extensions.register_navigation(
             lambda access: (

@@ -116,6 +116,48 @@ class Effectiveness:
     def rated(self) -> int:
         return sum(count for _rating, count in self.ratings)
 
+    def as_data(self) -> dict:
+        """The figures as plain JSON, to be kept with a report."""
+        dynamics = self.dynamics
+        return {
+            "municipality": self.municipality.name,
+            "year": str(self.year),
+            "requests": self.requests,
+            "median_days": self.median_days,
+            "timed_requests": self.timed_requests,
+            "sessions_by_kind": self.sessions_by_kind,
+            "sessions_held": self.sessions_held,
+            "teachers_reached": self.teachers_reached,
+            "shnor_teachers_reached": self.shnor_teachers_reached,
+            "shnor_schools": self.shnor_schools,
+            "shnor_schools_reached": self.shnor_schools_reached,
+            "ratings": self.ratings,
+            "rating_mean": self.rating_mean,
+            "rated": self.rated,
+            "expertise": self.expertise,
+            "verdicts": self.verdicts,
+            "dynamics": {
+                "before_year": dynamics.before_year,
+                "after_year": dynamics.after_year,
+                "rows": [
+                    {
+                        "label": label,
+                        "schools": schools,
+                        "shares": [
+                            {
+                                "percent": share.percent,
+                                "participants": share.participants,
+                                "unreliable": share.unreliable,
+                            }
+                            for share in pair
+                        ],
+                        "change": change,
+                    }
+                    for label, schools, pair, change in dynamics.rows
+                ],
+            },
+        }
+
 
 def community_effectiveness(municipality: Municipality, year: AcademicYear) -> Effectiveness:
     start, end = _bounds(year)

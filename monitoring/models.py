@@ -253,3 +253,49 @@ class TaskScore(models.Model):
 
     def __str__(self):
         return f"{self.participant_id}/{self.task_id}: {self.score}"
+
+
+class Report(models.Model):
+    """A report printed through the document pipeline. Its figures are computed once, when it
+    is made, and kept in `data`: the PDF and what it says never change afterwards, whatever is
+    loaded or corrected later. A newer picture is a new report."""
+
+    class Kind(models.TextChoices):
+        EFFECTIVENESS = "effectiveness", "анализ эффективности деятельности сообщества"
+
+    kind = models.CharField("вид", max_length=32, choices=Kind.choices)
+    municipality = models.ForeignKey(
+        Municipality, verbose_name="муниципальное образование", on_delete=models.PROTECT
+    )
+    academic_year = models.ForeignKey(
+        "tutoring.AcademicYear",
+        verbose_name="учебный год",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    title = models.CharField("название", max_length=300)
+    data = models.JSONField("показатели на момент составления", default=dict)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="составил",
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField("составлен", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "отчёт"
+        verbose_name_plural = "отчёты"
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["municipality", "-created_at"])]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        from django.urls import reverse
+
+        return reverse("monitoring:report_detail", args=[self.pk])

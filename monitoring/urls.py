@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import community, imports
+from .views import community, imports, reports
 
 app_name = "monitoring"
 
@@ -14,4 +14,7 @@ urlpatterns = [
     path("effectiveness/", community.effectiveness_report, name="effectiveness"),
     path("development/", community.development_list, name="development_list"),
     path("development/<int:pk>/", community.development_detail, name="development_detail"),
+    path("reports/", reports.report_list, name="report_list"),
+    path("reports/<int:pk>/", reports.report_detail, name="report_detail"),
+    path("reports/effectiveness/", reports.report_effectiveness, name="report_effectiveness"),
 ]

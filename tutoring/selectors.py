@@ -155,3 +155,13 @@ def object_history(*objects) -> QuerySet[AuditEntry]:
         if obj is not None:
             q |= Q(object_type=obj._meta.label, object_id=str(obj.pk))
     return AuditEntry.objects.filter(q).select_related("actor").order_by("at", "pk")
+
+
+def issuer_name(municipality_id: int) -> str:
+    """Who issues the municipality's documents of the community (conclusions, reports): the
+    methodical centre; without one, the education department; "" if neither is known."""
+    for kind in (Organization.Kind.METHODICAL_CENTRE, Organization.Kind.EDUCATION_DEPARTMENT):
+        organization = Organization.objects.filter(municipality=municipality_id, kind=kind).first()
+        if organization is not None:
+            return organization.name
+    return ""

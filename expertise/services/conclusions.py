@@ -5,18 +5,10 @@ from datetime import date
 from django.utils import timezone
 
 from tutoring.documents import DocumentError
-from tutoring.models import Organization, Role, RoleKind
+from tutoring.models import Role, RoleKind
+from tutoring.selectors import issuer_name
 
 from ..models import CaseKind, Conclusion, Verdict
-
-
-def _issuer(municipality_id: int) -> str:
-    """The methodical centre issues conclusions; without one, the education department."""
-    for kind in (Organization.Kind.METHODICAL_CENTRE, Organization.Kind.EDUCATION_DEPARTMENT):
-        organization = Organization.objects.filter(municipality=municipality_id, kind=kind).first()
-        if organization is not None:
-            return organization.name
-    return ""
 
 
 def _signatory(conclusion: Conclusion) -> dict:
@@ -80,7 +72,7 @@ def conclusion_snapshot(conclusion: Conclusion) -> dict:
         "round": round_.number,
         "date": issued.date().isoformat(),
         "municipality": case.municipality.name,
-        "issuer": _issuer(case.municipality_id),
+        "issuer": issuer_name(case.municipality_id),
         "kind": case.kind,
         "kind_label": CaseKind(case.kind).label,
         "title": case.title,

@@ -27,14 +27,21 @@ def _year_form(request, access) -> YearForm:
 
 @role_required(*OVERSIGHT)
 def effectiveness_report(request):
-    form = _year_form(request, access_for(request.user))
+    access = access_for(request.user)
+    form = _year_form(request, access)
     report = None
     if form.is_valid():
         report = effectiveness.community_effectiveness(
             form.cleaned_data["municipality"], form.cleaned_data["year"]
         )
+    can_report = report is not None and any(
+        access.holds(kind, municipality=report.municipality)
+        for kind in (RoleKind.METHODIST, RoleKind.DIRECTOR)
+    )
     return render(
-        request, "monitoring/community/effectiveness.html", {"form": form, "report": report}
+        request,
+        "monitoring/community/effectiveness.html",
+        {"form": form, "report": report, "can_report": can_report},
     )
 
 

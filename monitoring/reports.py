@@ -1,0 +1,98 @@
+"""Reports printed through the document pipeline. A report keeps the figures it was made
+with (`Report.data`), so its PDF says the same thing for good; it is made by one service call
+that also asks for the PDF."""
+
+from datetime import date
+
+from django.db import transaction
+from django.utils import timezone
+
+from tutoring.access import Access
+from tutoring.documents import DocumentError, document_request
+from tutoring.models import AcademicYear, Document, Municipality, Role, RoleKind, User
+from tutoring.selectors import issuer_name
+from tutoring.services import audit_record
+
+from . import effectiveness
+from .models import Report
+
+DOCUMENT = "monitoring.report"
+TEMPLATE = "documents/monitoring/report.html"
+# The body of each kind, included by TEMPLATE.
+BODIES = {Report.Kind.EFFECTIVENESS: "documents/monitoring/effectiveness.html"}
+
+
+def _signatory(actor: User | None, municipality: Municipality) -> dict:
+    if actor is None:
+        return {"name": "", "position": ""}
+    role = (
+        Role.objects.filter(
+            user=actor, municipality=municipality, kind__in=(RoleKind.METHODIST, RoleKind.DIRECTOR)
+        )
+        .order_by("kind")
+        .first()
+    )
+    position = (
+        role.position if role and role.position else (role.get_kind_display() if role else "")
+    )
+    return {"name": actor.short_name, "position": position.capitalize()}
+
+
+@transaction.atomic
+def report_effectiveness(
+    *, actor: User, municipality: Municipality, academic_year: AcademicYear
+) -> Report:
+    """The community's effectiveness in a year, as it stands now, with its PDF on the way."""
+    figures = effectiveness.community_effectiveness(municipality, academic_year)
+    report = Report.objects.create(
+        kind=Report.Kind.EFFECTIVENESS,
+        municipality=municipality,
+        academic_year=academic_year,
+        title=f"Анализ эффективности деятельности сообщества тьюторов за {academic_year} "
+        "учебный год",
+        data={
+            **figures.as_data(),
+            "issuer": issuer_name(municipality.pk),
+            "date": timezone.localdate().isoformat(),
+            "signatory": _signatory(actor, municipality),
+        },
+        created_by=actor,
+    )
+    audit_record(
+        actor=actor,
+        action="report.create",
+        obj=report,
+        changes={"kind": report.get_kind_display(), "year": str(academic_year)},
+    )
+    document_request(kind=DOCUMENT, obj=report, actor=actor)
+    return report
+
+
+def report_context(object_id: str):
+    report = Report.objects.select_related("municipality").get(pk=object_id)
+    if report.kind not in BODIES:
+        raise DocumentError("Этот вид отчёта больше не печатается.")
+    data = report.data
+    return report, {
+        "report": data,
+        "body": BODIES[report.kind],
+        "organization": data["issuer"] or data["municipality"],
+        "organization_note": data["municipality"] if data["issuer"] else "",
+        "document_type": "Аналитическая справка",
+        "date": date.fromisoformat(data["date"]),
+        "heading": report.title,
+        "signatory_position": data["signatory"]["position"],
+        "signatory_name": data["signatory"]["name"],
+    }
+
+
+def report_title(report: Report) -> str:
+    return report.title
+
+
+def report_visible(access: Access, document: Document) -> bool:
+    """Reports are for the methodical centre, its director and the region."""
+    return access.everywhere or any(
+        access.holds(kind, municipality=document.municipality_id)
+        for kind in (RoleKind.METHODIST, RoleKind.DIRECTOR)
+    )
