@@ -69,6 +69,20 @@ REQUESTS = [
      "обучающиеся 11 класса", 12, Format.IN_PERSON, "cancelled", None, None, None),
 ]  # fmt: skip
 
+# Last academic year's tutoring of СОШ № 20, which the ВПР of the following spring reflects:
+# (kind, subject, topic, days after 1 September, days to the session, tutor, teachers present,
+#  rating).
+LAST_YEAR = [
+    (RequestKind.SUPERVISION, "Математика", "Анализ ВПР: задания на логическое мышление",
+     40, 9, "tutor", ["teacher"], 5),
+    (RequestKind.TUTORIAL, "Математика", "Текстовые задачи в 5–6 классах",
+     75, 6, "tutor", ["teacher"], 5),
+    (RequestKind.GROUP_TEACHERS, "Русский язык", "Орфографический анализ слова в ВПР",
+     110, 12, "tutor03", ["teacher02"], 4),
+    (RequestKind.OPEN_LESSON, "Математика", "Открытый урок: дроби на координатном луче",
+     160, 10, "tutor", ["teacher"], None),
+]  # fmt: skip
+
 REASONS = {
     "rejected": "Тьюторы по химии в этом месяце заняты; подайте заявку на следующий месяц.",
     "withdrawn": "Вопрос решили с коллегами в школе.",
@@ -112,6 +126,7 @@ def load(result) -> None:
     subjects = {s.name: s for s in Subject.objects.all()}
     for row in REQUESTS:
         _request(labinsk, school, point, rooms, users, subjects, monday, zone, *row)
+    _last_year(labinsk, school, point, rooms[0], users, subjects, zone)
     schedule = Schedule.objects.create(
         municipality=labinsk,
         point=point,
@@ -167,7 +182,7 @@ def _request(labinsk, school, point, rooms, users, subjects, monday, zone, *row)
         created_by=users["methodist"],
     )
     if held:
-        SessionReport.objects.create(
+        report = SessionReport.objects.create(
             session=session,
             held=True,
             pupils_count=0,
@@ -178,6 +193,7 @@ def _request(labinsk, school, point, rooms, users, subjects, monday, zone, *row)
             next_step="Посещение урока через две недели.",
             created_by=users[tutor],
         )
+        report.teachers_present.set([users["teacher"]])
         request.status = Status.CLOSED
         if requester == "school":
             request.rating, request.rating_comment = 5, "Очень полезно, спасибо!"
@@ -186,6 +202,57 @@ def _request(labinsk, school, point, rooms, users, subjects, monday, zone, *row)
         # The week's first days are still ahead: the session waits, the request is scheduled.
         request.status = Status.SCHEDULED
         request.save(update_fields=["status"])
+
+
+def _last_year(labinsk, school, point, room, users, subjects, zone) -> None:
+    today = timezone.localdate(timezone=zone)
+    start_year = (today.year if today.month >= 9 else today.year - 1) - 1
+    first_day = datetime(start_year, 9, 1, 15, tzinfo=zone)
+    for kind, subject, topic, after, wait, tutor, teachers, rating in LAST_YEAR:
+        created = first_day + timedelta(days=after)
+        request = ConsultationRequest.objects.create(
+            municipality=labinsk,
+            organization=school,
+            requested_by=users["school"],
+            kind=kind,
+            subject=subjects[subject],
+            topic=topic,
+            difficulty="По итогам ВПР: низкая доля выполнения заданий этой темы.",
+            participants="учителя школы",
+            participants_count=len(teachers),
+            format=Format.IN_PERSON,
+            priority=True,
+            status=Status.CLOSED,
+            rating=rating,
+            created_at=created,
+        )
+        RequestWindow.objects.create(
+            request=request,
+            starts_on=created.date(),
+            ends_on=created.date() + timedelta(days=20),
+        )
+        starts = created + timedelta(days=wait)
+        session = Session.objects.create(
+            municipality=labinsk,
+            request=request,
+            point=point,
+            room=room,
+            tutor=users[tutor],
+            kind=kind,
+            format=Format.IN_PERSON,
+            starts_at=starts,
+            ends_at=starts + timedelta(minutes=90),
+            status=Session.Status.HELD,
+            created_by=users["methodist"],
+        )
+        report = SessionReport.objects.create(
+            session=session,
+            held=True,
+            duration_minutes=90,
+            summary="Разобрали задания ВПР, с которыми ученики школы справились хуже всего.",
+            created_by=users[tutor],
+        )
+        report.teachers_present.set([users[name] for name in teachers])
 
 
 def _render_schedule(labinsk) -> None:
