@@ -4,7 +4,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 
 from expertise.models import Verdict
 from tutoring.access import access_for, role_required
-from tutoring.models import AcademicYear, Organization, RoleKind
+from tutoring.models import AcademicYear, Organization, RoleKind, current_start_year
 from tutoring.views import paginate
 
 from .. import effectiveness
@@ -18,10 +18,12 @@ def _year_form(request, access) -> YearForm:
     municipalities = access.municipalities()
     if not access.everywhere:
         municipalities = municipalities.filter(pk__in=access.municipality_ids)
+    # The community looks back on the year that ended (seed 002: every October).
+    last = AcademicYear.objects.filter(start_year=current_start_year() - 1).first()
     return YearForm(
         request.GET,
         municipalities=municipalities.order_by("name"),
-        year=AcademicYear.objects.current(),
+        year=last or AcademicYear.objects.current(),
     )
 
 

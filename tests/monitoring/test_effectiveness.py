@@ -22,7 +22,7 @@ from tests.tutoring.factories import (
     SchoolStatusFactory,
     user_with_role,
 )
-from tutoring.models import RoleKind, SchoolStatus
+from tutoring.models import AcademicYear, RoleKind, SchoolStatus, current_start_year
 
 from . import f1files
 from .factories import loaded, make_world
@@ -356,3 +356,15 @@ def test_the_list_keeps_its_query_count(client, world, year):
         user_with_role(RoleKind.TEACHER, organization=world.school, last_name=f"Учитель{n}")
 
     assert queries(client, url, {"year": year.year.pk}) == before <= 12
+
+
+def test_the_demo_shows_last_years_work_by_default(client, demo, sign_in):
+    sign_in("methodist")
+
+    text = client.get(reverse("monitoring:effectiveness")).content.decode()
+
+    last = AcademicYear.objects.get(start_year=current_start_year() - 1)
+    assert f"{last} учебный год" in text
+    assert "супервизия" in text
+    assert "1 из 1" in text  # СОШ № 20, the demo's ШНОР school
+    assert "Получившие помощь тьюторов" in text
