@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import Assessment, AssessmentTask, ImportBatch, ResultSet
+from .models import Assessment, AssessmentTask, ImportBatch, MinimumScore, ResultSet
 
 
 class AssessmentTaskInline(admin.TabularInline):
@@ -27,3 +27,10 @@ class ResultSetAdmin(admin.ModelAdmin):
     list_display = ["assessment", "organization", "participants", "loaded_at"]
     list_select_related = ["assessment__subject", "organization"]
     raw_id_fields = ["batch"]
+
+
+@admin.register(MinimumScore)
+class MinimumScoreAdmin(admin.ModelAdmin):
+    list_display = ["subject", "kind", "year", "grade", "score"]
+    list_filter = ["kind", "year", "grade"]
+    list_select_related = ["subject"]

@@ -6,6 +6,7 @@ ACTION_LABELS = {
     "import.cancel": "загрузка результатов отменена",
     "import.load": "результаты загружены",
     "import.fail": "сбой загрузки результатов",
+    "minimum.seed": "добавлены минимальные баллы ГИА",
     "report.create": "отчёт составлен",
 }
 
@@ -16,6 +17,9 @@ CHANGE_LABELS = {
     "participants": "участников",
     "schools": "школ",
     "unchanged": "школ без изменений",
+    "minimums": "минимальных баллов",
+    "works": "работ",
+    "years": "годы",
 }
 
 

@@ -1,15 +1,27 @@
 from django import forms
 
+from .gia import Layout
+
 MAX_IMPORT_SIZE = 50 * 1024 * 1024
 
 
-class VprImportForm(forms.Form):
+class ResultImportForm(forms.Form):
+    layout = forms.ChoiceField(
+        label="Что загружаете",
+        choices=Layout.choices,
+        initial=Layout.VPR,
+        widget=forms.RadioSelect,
+        # A form sent without the choice (as before there was one) is a ВПР «Ф1».
+        required=False,
+    )
     file = forms.FileField(
-        label="Файл «Ф1 Индивидуальные результаты» (xlsx)",
-        help_text="Выгрузка из личного кабинета ФИС ОКО, школьная или муниципальная, до 50 МБ. "
-        "Имена и пол участников, если они есть в файле, в портал не попадают.",
+        label="Файл результатов (xlsx)",
+        help_text="До 50 МБ. Имена и пол участников, если они есть в файле, в портал не попадают.",
         widget=forms.ClearableFileInput(attrs={"accept": ".xlsx"}),
     )
+
+    def clean_layout(self):
+        return self.cleaned_data["layout"] or Layout.VPR
 
     def clean_file(self):
         uploaded = self.cleaned_data["file"]
@@ -20,6 +32,6 @@ class VprImportForm(forms.Form):
             )
         if not uploaded.name.lower().endswith(".xlsx"):
             raise forms.ValidationError(
-                "Нужен файл Excel в формате xlsx, как его выгружает ФИС ОКО."
+                "Нужен файл Excel в формате xlsx: выгрузка ФИС ОКО или заполненный шаблон портала."
             )
         return uploaded

@@ -9,6 +9,8 @@ import json
 import secrets
 from collections import defaultdict
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from itertools import groupby
 
 from django.core.files.base import ContentFile
 from django.db import transaction
@@ -17,18 +19,20 @@ from django.utils import timezone
 from tutoring.models import Municipality, Organization, Subject, User
 from tutoring.services import audit_record
 
-from . import bulk
+from . import bulk, gia
+from .gia import Layout
 from .models import (
     Assessment,
     AssessmentKind,
     AssessmentTask,
     DomainError,
     ImportBatch,
+    MinimumScore,
     Participant,
     ResultSet,
     TaskScore,
 )
-from .vpr import F1Result, Problem, read_f1
+from .vpr import Problem, read_f1
 
 Status = ImportBatch.Status
 MAX_LISTED_PROBLEMS = 200
@@ -52,7 +56,7 @@ def _find_subject(name: str) -> Subject | None:
     return next((s for s in Subject.objects.all() if normalized(s.name) == wanted), None)
 
 
-def _schools(result: F1Result, municipality: Municipality | None, only: Organization | None):
+def _schools(result, municipality: Municipality | None, only: Organization | None):
     """The schools of the file by their ФИС ОКО login, and the problems: a login the portal
     does not know, a school of another municipality, another school's data from a school."""
     first_row: dict[str, int] = {}
@@ -109,18 +113,76 @@ def _digest(rows: list[list]) -> str:
     return hashlib.sha256(json.dumps(sorted(rows), ensure_ascii=False).encode()).hexdigest()
 
 
+@dataclass
+class _Checked:
+    """What checking a file found: problems, or the preview and the rows to stage, keyed by
+    (work, school): the position of the work in the summary and the school's id."""
+
+    kind: str
+    errors: list[dict]
+    warnings: list[dict]
+    participants: int
+    summary: dict = field(default_factory=dict)
+    rows: dict[tuple[int, int], list[list]] = field(default_factory=dict)
+
+
 def batch_check(
     *,
     actor: User | None,
     municipality: Municipality | None,
     uploaded,
     only_school: Organization | None = None,
+    layout: str = Layout.VPR,
 ) -> ImportBatch:
-    """Check a Ф1 file and keep the result as a batch: `READY` with a staging file and a
-    preview, or `REJECTED` with every problem by row and column. Without a municipality
-    (a regional load by `import_vpr`) the file may hold schools of any."""
+    """Check a file and keep the result as a batch: `READY` with a staging file and a
+    preview, or `REJECTED` with every problem by row and column. `layout` says what the file
+    is: a ВПР «Ф1» export, or the portal's ГИА or diagnostic-work template. Without a
+    municipality (a regional load by `import_vpr`) the file may hold schools of any."""
     content = uploaded.read()
     uploaded.seek(0)
+    if layout == Layout.VPR:
+        checked = _check_f1(uploaded, municipality, only_school)
+    else:
+        checked = _check_template(uploaded, layout, municipality, only_school)
+    batch = ImportBatch(
+        kind=checked.kind,
+        municipality=municipality,
+        organization=only_school,
+        uploaded_by=actor,
+        original_name=uploaded.name[:255],
+        size=len(content),
+        sha256=hashlib.sha256(content).hexdigest(),
+        token=secrets.token_hex(16),
+        warnings=checked.warnings[:MAX_LISTED_PROBLEMS],
+    )
+    with transaction.atomic():
+        if checked.errors:
+            batch.status = Status.REJECTED
+            batch.errors = checked.errors[: MAX_LISTED_PROBLEMS + 1]
+            batch.summary = {"participants": checked.participants}
+            if layout != Layout.VPR:
+                batch.summary["layout"] = layout
+            batch.save()
+        else:
+            batch.status = Status.READY
+            batch.created_at = timezone.now()
+            batch.summary = checked.summary
+            batch.staging.save("rows", ContentFile(_staging_bytes(checked.rows)), save=False)
+            batch.save()
+        audit_record(
+            actor=actor,
+            action="import.check",
+            obj=batch,
+            changes={
+                "file": batch.original_name,
+                "status": batch.get_status_display(),
+                "errors": len(batch.errors),
+            },
+        )
+    return batch
+
+
+def _check_f1(uploaded, municipality, only_school) -> _Checked:
     result = read_f1(uploaded, max_errors=MAX_LISTED_PROBLEMS)
     errors = _as_dicts(result.errors)
     header = result.header
@@ -141,44 +203,20 @@ def batch_check(
         errors += school_errors
         if not result.participants:
             errors.append(_problem(None, "", "В файле нет ни одного участника."))
-    batch = ImportBatch(
+    checked = _Checked(
         kind=AssessmentKind.VPR,
-        municipality=municipality,
-        organization=only_school,
-        uploaded_by=actor,
-        original_name=uploaded.name[:255],
-        size=len(content),
-        sha256=hashlib.sha256(content).hexdigest(),
-        token=secrets.token_hex(16),
-        warnings=_as_dicts(result.warnings)[:MAX_LISTED_PROBLEMS],
+        errors=errors,
+        warnings=_as_dicts(result.warnings),
+        participants=len(result.participants),
     )
-    with transaction.atomic():
-        if errors:
-            batch.status = Status.REJECTED
-            batch.errors = errors[: MAX_LISTED_PROBLEMS + 1]
-            batch.summary = {"participants": len(result.participants)}
-            batch.save()
-        else:
-            batch.status = Status.READY
-            batch.created_at = timezone.now()
-            rows = _staging_rows(result, schools)
-            batch.summary = _summary(header, subject, assessment, rows, schools, result)
-            batch.staging.save("rows", ContentFile(_staging_bytes(rows)), save=False)
-            batch.save()
-        audit_record(
-            actor=actor,
-            action="import.check",
-            obj=batch,
-            changes={
-                "file": batch.original_name,
-                "status": batch.get_status_display(),
-                "errors": len(batch.errors),
-            },
-        )
-    return batch
+    if not errors:
+        rows = _staging_rows(result, schools)
+        checked.summary = _summary(header, subject, assessment, rows, schools, result)
+        checked.rows = {(0, school): school_rows for school, school_rows in rows.items()}
+    return checked
 
 
-def _staging_rows(result: F1Result, schools) -> dict[int, list[list]]:
+def _staging_rows(result, schools) -> dict[int, list[list]]:
     """Per school, the rows as they will be stored: no name, no sex ever reaches them."""
     rows: dict[int, list[list]] = defaultdict(list)
     for p in result.participants:
@@ -198,14 +236,20 @@ def _staging_rows(result: F1Result, schools) -> dict[int, list[list]]:
     return rows
 
 
-def _staging_bytes(rows: dict[int, list[list]]) -> bytes:
+def _staging_bytes(rows: dict[tuple[int, int], list[list]]) -> bytes:
+    """One JSON line per participant, [work, school, row], the lines of a work together: the
+    load writes work by work in one pass."""
     lines = (
-        json.dumps([school, row], ensure_ascii=False) for school in rows for row in rows[school]
+        json.dumps([work, school, row], ensure_ascii=False)
+        for work, school in sorted(rows)
+        for row in rows[(work, school)]
     )
     return gzip.compress("\n".join(lines).encode(), compresslevel=5)
 
 
-def _summary(header, subject, assessment, rows, schools, result) -> dict:
+def _changes(assessment: Assessment | None, rows: dict[int, list[list]], by_id) -> list[dict]:
+    """Per school of a work: its participants and what loading does to its data, by the
+    digest of its rows: new, the same as loaded (nothing happens) or a replacement."""
     existing = {}
     if assessment is not None:
         existing = dict(
@@ -213,7 +257,6 @@ def _summary(header, subject, assessment, rows, schools, result) -> dict:
                 "organization", "digest"
             )
         )
-    by_id = {school.pk: school for school in schools.values()}
     school_rows = []
     for school_id, school_participants in rows.items():
         digest = _digest(school_participants)
@@ -234,6 +277,11 @@ def _summary(header, subject, assessment, rows, schools, result) -> dict:
             }
         )
     school_rows.sort(key=lambda s: s["name"])
+    return school_rows
+
+
+def _summary(header, subject, assessment, rows, schools, result) -> dict:
+    by_id = {school.pk: school for school in schools.values()}
     return {
         "year": header.year,
         "subject_id": subject.pk,
@@ -242,9 +290,143 @@ def _summary(header, subject, assessment, rows, schools, result) -> dict:
         "max_primary": header.max_primary,
         "held_on": header.held_on.isoformat() if header.held_on else None,
         "tasks": [[t.number, t.max_score, t.level] for t in header.tasks],
-        "schools": school_rows,
+        "schools": _changes(assessment, rows, by_id),
         "participants": len(result.participants),
     }
+
+
+KIND_ORDER = [AssessmentKind.OGE, AssessmentKind.EGE, AssessmentKind.GVE, AssessmentKind.DIAGNOSTIC]
+
+
+def _check_template(uploaded, layout, municipality, only_school) -> _Checked:
+    """A filled ГИА or diagnostic-work template: the works it holds (a ГИА file may hold
+    several exams and subjects), each found in the portal or to be made on load."""
+    reader = gia.read_gia if layout == Layout.GIA else gia.read_diagnostic
+    result = reader(uploaded, max_errors=MAX_LISTED_PROBLEMS)
+    errors = _as_dicts(result.errors)
+    warnings = _as_dicts(result.warnings)
+    # A batch has one kind: a ГИА file of several exams is filed under the first of them, and
+    # its summary lists every work with its own kind.
+    kinds = sorted({key.kind for key in result.works}, key=KIND_ORDER.index)
+    kind = AssessmentKind.DIAGNOSTIC if layout == Layout.DIAGNOSTIC else AssessmentKind.OGE
+    checked = _Checked(kinds[0] if kinds else kind, errors, warnings, len(result.participants))
+    if errors:
+        return checked
+    subjects = {normalized(s.name): s for s in Subject.objects.all()}
+    found = {}
+    for key, work in result.works.items():
+        if key.subject in subjects:
+            found[key] = subjects[key.subject]
+        else:
+            errors.append(
+                _problem(
+                    work.first_row,
+                    "Предмет",
+                    f"Предмет «{work.subject}» не найден в справочнике портала: выберите его из "
+                    "списка на листе «Списки» шаблона.",
+                )
+            )
+    schools, school_errors = _schools(result, municipality, only_school)
+    errors += school_errors
+    assessments = {}
+    for key, subject in found.items():
+        assessments[key] = Assessment.objects.filter(
+            kind=key.kind, year=key.year, subject=subject, grade=key.grade, title=key.title
+        ).first()
+        errors += _task_problems(assessments[key], result.works[key].tasks)
+    if errors:
+        return checked
+    order = sorted(
+        result.works,
+        key=lambda k: (KIND_ORDER.index(k.kind), k.year, found[k].name, k.grade, k.title),
+    )
+    position = {key: index for index, key in enumerate(order)}
+    minimums = _minimums(found)
+    by_work: dict[gia.WorkKey, list] = defaultdict(list)
+    for participant in result.participants:
+        school = schools[participant.school_login]
+        by_work[participant.work].append(participant)
+        checked.rows.setdefault((position[participant.work], school.pk), []).append(
+            participant.staging_row()
+        )
+        minimum = minimums.get(participant.work)
+        if (
+            minimum is not None
+            and participant.mark
+            and participant.mark > 2
+            and participant.primary < minimum
+        ):
+            warnings.append(
+                _problem(
+                    participant.row,
+                    "Отметка",
+                    f"Отметка «{participant.mark}» при первичном балле {participant.primary}, "
+                    f"ниже минимального ({minimum}): проверьте отметку или балл.",
+                )
+            )
+    by_id = {school.pk: school for school in schools.values()}
+    works = []
+    for key in order:
+        work = result.works[key]
+        subject = found[key]
+        rows = {school: r for (index, school), r in checked.rows.items() if index == position[key]}
+        works.append(
+            {
+                "kind": key.kind,
+                "year": key.year,
+                "subject_id": subject.pk,
+                "subject": subject.name,
+                "grade": key.grade,
+                "title": key.title,
+                "label": gia.work_label(key.kind, key.year, subject.name, key.grade, key.title),
+                "max_primary": work.max_primary,
+                "held_on": work.held_on.isoformat() if work.held_on else None,
+                "date": f"{work.held_on:%d.%m.%Y}" if work.held_on else None,
+                "tasks": [[t.number, t.max_score, t.level] for t in work.tasks],
+                "participants": len(by_work[key]),
+                **_below_minimum(key, minimums.get(key), by_work[key]),
+                "schools": _changes(assessments[key], rows, by_id),
+            }
+        )
+    checked.summary = {
+        "layout": layout,
+        "works": works,
+        "participants": len(result.participants),
+    }
+    return checked
+
+
+def _minimums(subjects: dict) -> dict:
+    """The minimum of each ГИА work with one in the reference data: ЕГЭ a test score, ОГЭ and
+    ГВЭ the primary score of a «3». ЕГЭ по математике базового уровня (a titled work) has a
+    mark instead, and the minimum of «Математика» is the профильный one."""
+    keys = [k for k in subjects if k.kind != AssessmentKind.DIAGNOSTIC and not k.title]
+    if not keys:
+        return {}
+    scores = {
+        (m.kind, m.year, m.subject_id, m.grade): m.score
+        for m in MinimumScore.objects.filter(
+            year__in={k.year for k in keys}, subject__in={s.pk for s in subjects.values()}
+        )
+    }
+    return {
+        key: scores[(key.kind, key.year, subjects[key].pk, key.grade)]
+        for key in keys
+        if (key.kind, key.year, subjects[key].pk, key.grade) in scores
+    }
+
+
+def _below_minimum(key, minimum: int | None, participants: list) -> dict:
+    """How many did not reach the minimum: a «2» where there are marks, a test score under
+    the minimum at ЕГЭ."""
+    if key.kind == AssessmentKind.DIAGNOSTIC:
+        return {"minimum": None, "below_minimum": None}
+    if key.kind == AssessmentKind.EGE and not key.title:
+        below = None
+        if minimum is not None:
+            below = sum(1 for p in participants if p.test_score < minimum)
+        return {"minimum": minimum, "below_minimum": below}
+    return {"minimum": minimum, "below_minimum": sum(1 for p in participants if p.mark == 2)}
 
 
 @transaction.atomic
@@ -277,56 +459,82 @@ def batch_cancel(*, actor: User, batch: ImportBatch) -> ImportBatch:
     return batch
 
 
+@dataclass
+class _Plan:
+    """A work of a batch ready to be written: its tasks, and the result set of each school
+    whose rows change."""
+
+    assessment: Assessment
+    tasks: list[int]
+    sets: dict[int, int]
+    participants: int
+
+
+def _works(summary: dict) -> list[dict]:
+    if "works" in summary:
+        return summary["works"]
+    return [{**summary, "kind": AssessmentKind.VPR, "title": ""}]  # a «Ф1» is one work
+
+
 def batch_load(batch_id: int, *, progress: Callable[[int, int], None] | None = None) -> bool:
-    """Load a confirmed batch in one transaction: the assessment and its tasks once, then each
+    """Load a confirmed batch in one transaction: each work and its tasks once, then each
     school whose rows changed, replacing what it had. Safe to run twice: a batch that is not
     waiting to load is left alone. Returns whether it loaded."""
     with transaction.atomic():
         batch = ImportBatch.objects.select_for_update().filter(pk=batch_id).first()
         if batch is None or batch.status != Status.LOADING:
             return False
-        summary = batch.summary
-        assessment = _assessment(summary)
-        changed = {s["id"]: s for s in summary["schools"] if s["change"] != "same"}
-        total = sum(s["participants"] for s in changed.values())
-        tasks = list(assessment.tasks.order_by("position").values_list("pk", flat=True))
-        current = {
-            rs.organization_id: rs
-            for rs in ResultSet.objects.select_for_update().filter(
-                assessment=assessment, organization__in=[s["id"] for s in summary["schools"]]
-            )
-        }
-        replaced = [rs.pk for school, rs in current.items() if school in changed]
-        bulk.delete(TaskScore.objects.filter(participant__result_set__in=replaced))
-        bulk.delete(Participant.objects.filter(result_set__in=replaced))
-        sets = {}
-        for school_id, school in changed.items():
-            result_set = current.get(school_id) or ResultSet(
-                assessment=assessment, organization_id=school_id
-            )
-            result_set.batch = batch
-            result_set.participants = school["participants"]
-            result_set.digest = school["digest"]
-            result_set.save()
-            sets[school_id] = result_set.pk
-        loaded = _load_rows(batch, sets, tasks, total, progress)
+        works = _works(batch.summary)
+        plans = [_plan(batch, work) for work in works]
+        total = sum(plan.participants for plan in plans)
+        loaded = _load_rows(batch, plans, total, progress)
         batch.status = Status.LOADED
         batch.loaded_at = timezone.now()
         batch.save(update_fields=["status", "loaded_at"])
-        audit_record(
-            actor=batch.uploaded_by,
-            action="import.load",
-            obj=batch,
-            changes={
-                "assessment": str(assessment),
-                "schools": len(changed),
-                "unchanged": len(summary["schools"]) - len(changed),
-                "participants": loaded,
-            },
-        )
+        changed = {s["id"] for w in works for s in w["schools"] if s["change"] != "same"}
+        every = {s["id"] for w in works for s in w["schools"]}
+        changes = {
+            "assessment": "; ".join(str(plan.assessment) for plan in plans),
+            "schools": len(changed),
+            "unchanged": len(every - changed),
+            "participants": loaded,
+        }
+        if len(works) > 1:
+            changes["works"] = len(works)
+        audit_record(actor=batch.uploaded_by, action="import.load", obj=batch, changes=changes)
         staging = batch.staging
         transaction.on_commit(lambda: staging.delete(save=False))
     return True
+
+
+def _plan(batch: ImportBatch, work: dict) -> _Plan:
+    assessment = _assessment(work)
+    changed = {s["id"]: s for s in work["schools"] if s["change"] != "same"}
+    current = {
+        rs.organization_id: rs
+        for rs in ResultSet.objects.select_for_update().filter(
+            assessment=assessment, organization__in=[s["id"] for s in work["schools"]]
+        )
+    }
+    replaced = [rs.pk for school, rs in current.items() if school in changed]
+    bulk.delete(TaskScore.objects.filter(participant__result_set__in=replaced))
+    bulk.delete(Participant.objects.filter(result_set__in=replaced))
+    sets = {}
+    for school_id, school in changed.items():
+        result_set = current.get(school_id) or ResultSet(
+            assessment=assessment, organization_id=school_id
+        )
+        result_set.batch = batch
+        result_set.participants = school["participants"]
+        result_set.digest = school["digest"]
+        result_set.save()
+        sets[school_id] = result_set.pk
+    return _Plan(
+        assessment=assessment,
+        tasks=list(assessment.tasks.order_by("position").values_list("pk", flat=True)),
+        sets=sets,
+        participants=sum(s["participants"] for s in changed.values()),
+    )
 
 
 def batch_fail(batch_id: int, reason: str) -> None:
@@ -340,10 +548,11 @@ def batch_fail(batch_id: int, reason: str) -> None:
 
 def _assessment(summary: dict) -> Assessment:
     assessment, _created = Assessment.objects.get_or_create(
-        kind=AssessmentKind.VPR,
+        kind=summary["kind"],
         year=summary["year"],
         subject_id=summary["subject_id"],
         grade=summary["grade"],
+        title=summary["title"],
         defaults={"max_primary": summary["max_primary"], "held_on": summary["held_on"]},
     )
     # Two files of one work may be loaded at once: the lock makes the second wait for the
@@ -367,13 +576,61 @@ def _assessment(summary: dict) -> Assessment:
     return assessment
 
 
-def _load_rows(batch, sets: dict[int, int], tasks: list[int], total: int, progress) -> int:
-    def participants():
-        with batch.staging.open("rb") as raw, gzip.open(raw, "rt", encoding="utf-8") as lines:
-            for line in lines:
-                school_id, row = json.loads(line)
-                if school_id in sets:
-                    yield sets[school_id], row
+def _load_rows(batch, plans: list[_Plan], total: int, progress) -> int:
+    def lines():
+        with batch.staging.open("rb") as raw, gzip.open(raw, "rt", encoding="utf-8") as text:
+            for line in text:
+                item = json.loads(line)
+                # [school, row]: a batch checked before one file could hold several works.
+                yield (0, *item) if len(item) == 2 else item
 
-    writer = bulk.ResultWriter(tasks, total=total, progress=progress, every=PROGRESS_EVERY)
-    return writer.write(participants())
+    written = 0
+    for work, group in groupby(lines(), key=lambda item: item[0]):
+        plan = plans[work]
+
+        def report(done: int, _total: int, before: int = written) -> None:
+            progress(before + done, total)
+
+        writer = bulk.ResultWriter(
+            plan.tasks,
+            total=total,
+            progress=report if progress is not None else None,
+            every=PROGRESS_EVERY,
+        )
+        written += writer.write(
+            (plan.sets[school], row) for _work, school, row in group if school in plan.sets
+        )
+    return written
+
+
+def minimum_scores_seed(*, actor: User | None, years: Iterable[int]) -> int:
+    """Add the minimums of `gia.MINIMUM_SCORES` for `years`, for the subjects the portal has
+    (by name). A minimum already there stays as it is: the admin may have corrected it.
+    Returns how many were added."""
+    years = sorted(set(years))
+    with transaction.atomic():
+        subjects = {normalized(s.name): s for s in Subject.objects.all()}
+        added = []
+        for (kind, grade), scores in gia.MINIMUM_SCORES.items():
+            for name, score in scores.items():
+                subject = subjects.get(normalized(name))
+                if subject is None:
+                    continue
+                for year in years:
+                    minimum, created = MinimumScore.objects.get_or_create(
+                        kind=kind,
+                        year=year,
+                        subject=subject,
+                        grade=grade,
+                        defaults={"score": score},
+                    )
+                    if created:
+                        added.append(minimum)
+        if added:
+            audit_record(
+                actor=actor,
+                action="minimum.seed",
+                obj=added[0],
+                changes={"minimums": len(added), "years": ", ".join(map(str, years))},
+            )
+    return len(added)

@@ -17,4 +17,5 @@ urlpatterns = [
     path("reports/", reports.report_list, name="report_list"),
     path("reports/<int:pk>/", reports.report_detail, name="report_detail"),
     path("reports/effectiveness/", reports.report_effectiveness, name="report_effectiveness"),
+    path("imports/templates/<slug:layout>.xlsx", imports.import_template, name="import_template"),
 ]

@@ -1,13 +1,16 @@
+import io
+
 from django.contrib import messages
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from tutoring.access import access_for, require, role_required
-from tutoring.models import RoleKind
+from tutoring.models import RoleKind, Subject
 from tutoring.views import paginate
 
-from .. import selectors, services
-from ..forms import VprImportForm
+from .. import gia, gia_selectors, selectors, services
+from ..forms import ResultImportForm
 from ..models import DomainError, ImportBatch, ResultSet
 from ..tasks import load_progress
 
@@ -40,13 +43,14 @@ def _importer(access):
 @role_required(RoleKind.METHODIST, RoleKind.SCHOOL)
 def import_create(request):
     municipality, school = _importer(access_for(request.user))
-    form = VprImportForm(request.POST or None, request.FILES or None)
+    form = ResultImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         batch = services.batch_check(
             actor=request.user,
             municipality=municipality,
             uploaded=form.cleaned_data["file"],
             only_school=school,
+            layout=form.cleaned_data["layout"],
         )
         if batch.status == Status.READY:
             messages.success(request, "Файл проверен. Посмотрите сводку и подтвердите загрузку.")
@@ -69,7 +73,11 @@ def import_detail(request, pk):
     batch = _batch(request, pk)
     figures = []
     if batch.status == Status.LOADED:
-        figures = selectors.school_figures(ResultSet.objects.filter(batch=batch))
+        result_sets = ResultSet.objects.filter(batch=batch)
+        if "works" in batch.summary:
+            figures = gia_selectors.result_figures(result_sets)
+        else:
+            figures = selectors.school_figures(result_sets)
     return render(
         request,
         "monitoring/imports/detail.html",
@@ -123,3 +131,27 @@ def import_cancel(request, pk):
     else:
         messages.success(request, "Загрузка отменена, данные не изменились.")
     return redirect(batch)
+
+
+TEMPLATES = {
+    gia.Layout.GIA: (gia.gia_template, "Шаблон ГИА.xlsx"),
+    gia.Layout.DIAGNOSTIC: (gia.diagnostic_template, "Шаблон диагностической работы.xlsx"),
+}
+
+
+@role_required(*READERS)
+def import_template(request, layout):
+    """A blank template to fill, its lists made of the portal's subjects and the user's
+    schools."""
+    if layout not in TEMPLATES:
+        raise Http404
+    write, filename = TEMPLATES[layout]
+    kinds = [Subject.Kind.SUBJECT]
+    if layout == gia.Layout.DIAGNOSTIC:
+        kinds.append(Subject.Kind.PRIMARY)  # комплексные работы of the primary school
+    schools = gia_selectors.template_schools(access_for(request.user))
+    content = write(
+        subjects=list(Subject.objects.filter(kind__in=kinds).values_list("name", flat=True)),
+        schools=list(schools.values_list("fis_oko_login", "short_name")),
+    )
+    return FileResponse(io.BytesIO(content), as_attachment=True, filename=filename)

@@ -7,6 +7,7 @@ from tutoring.models import Organization
 
 def twos(year: int, school: str) -> float:
     result_sets = ResultSet.objects.filter(
+        assessment__kind="vpr",
         assessment__year=year,
         assessment__subject__name="Математика",
         organization__short_name=school,
@@ -24,13 +25,15 @@ def test_every_demo_school_has_its_fis_oko_login(demo):
 
 
 def test_the_demo_has_three_years_of_vpr_loaded_as_a_methodist_loads_them(demo):
-    batches = ImportBatch.objects.all()
+    batches = ImportBatch.objects.filter(kind="vpr")
 
     assert {b.status for b in batches} == {ImportBatch.Status.LOADED}
     assert sorted({b.summary["year"] for b in batches}) == monitoring_demo.years()
     assert all(b.uploaded_by.username == "methodist" for b in batches)
     schools = Organization.objects.filter(municipality__name=LABINSK).exclude(fis_oko_login="")
-    assert ResultSet.objects.count() == len(batches) * schools.count()
+    assert (
+        ResultSet.objects.filter(assessment__kind="vpr").count() == len(batches) * schools.count()
+    )
 
 
 def test_the_shnor_school_is_among_the_weakest_and_improves_after_tutoring(demo):
@@ -52,4 +55,4 @@ def test_loading_the_demo_again_adds_no_results(demo):
     load_demo()
 
     assert Participant.objects.count() == participants
-    assert ImportBatch.objects.count() == 2 * len(monitoring_demo.years())
+    assert ImportBatch.objects.filter(kind="vpr").count() == 2 * len(monitoring_demo.years())

@@ -4,14 +4,16 @@ from django.core.files import File
 from django.core.management.base import BaseCommand, CommandError
 
 from monitoring import services
+from monitoring.gia import Layout
 from monitoring.models import ImportBatch
 from tutoring.models import Municipality
 
 
 class Command(BaseCommand):
     help = (
-        "Загрузить выгрузки ВПР «Ф1 Индивидуальные результаты» (xlsx): каждый файл проверяется "
-        "целиком и загружается одной транзакцией; файл с ошибками не загружается."
+        "Загрузить выгрузки ВПР «Ф1 Индивидуальные результаты» (xlsx) или, с --kind, "
+        "заполненные шаблоны ГИА и диагностических работ: каждый файл проверяется целиком и "
+        "загружается одной транзакцией; файл с ошибками не загружается."
     )
 
     def add_arguments(self, parser):
@@ -21,8 +23,15 @@ class Command(BaseCommand):
             help="Название муниципального образования, если файлы — его выгрузки; без него "
             "файл может содержать школы всего региона.",
         )
+        parser.add_argument(
+            "--kind",
+            choices=Layout.values,
+            default=Layout.VPR,
+            help="Что в файлах: vpr — выгрузка «Ф1» (по умолчанию), gia — шаблон ГИА, "
+            "diagnostic — шаблон диагностической работы.",
+        )
 
-    def handle(self, *args, files, municipality, **options):
+    def handle(self, *args, files, municipality, kind, **options):
         place = None
         if municipality:
             place = Municipality.objects.filter(name=municipality).first()
@@ -34,7 +43,10 @@ class Command(BaseCommand):
                 raise CommandError(f"Нет файла {path}.")
             with path.open("rb") as stream:
                 batch = services.batch_check(
-                    actor=None, municipality=place, uploaded=File(stream, name=path.name)
+                    actor=None,
+                    municipality=place,
+                    uploaded=File(stream, name=path.name),
+                    layout=kind,
                 )
             if batch.status == ImportBatch.Status.REJECTED:
                 rejected += 1
@@ -47,6 +59,13 @@ class Command(BaseCommand):
             services.batch_confirm(actor=None, batch=batch, queue=False)
             services.batch_load(batch.pk)
             summary = batch.summary
+            if "works" in summary:
+                for work in summary["works"]:
+                    self.stdout.write(
+                        f"{path}: {work['label']}: участников {work['participants']}, "
+                        f"школ {len(work['schools'])}"
+                    )
+                continue
             self.stdout.write(
                 f"{path}: ВПР {summary['year']}, {summary['subject']}, {summary['grade']} кл.: "
                 f"участников {summary['participants']}, школ {len(summary['schools'])}"
