@@ -3,7 +3,7 @@
 from django.db.models import Avg, Count, Q, QuerySet
 
 from tutoring.access import Access
-from tutoring.models import RoleKind
+from tutoring.models import Municipality, Organization, RoleKind
 
 from .models import ImportBatch, Participant, ResultSet
 
@@ -86,3 +86,35 @@ def school_figures(result_sets: QuerySet[ResultSet]) -> list[dict]:
             }
         )
     return figures
+
+
+# Who reads the results analysis: the methodical centre and the municipality's tutors (they
+# go where the results say help is needed), a school its own results, `regional` everything.
+# A teacher does not: the official guidance forbids judging teachers by ВПР results, and a
+# school's administration shares its figures with its teachers itself.
+RESULT_READERS = (
+    RoleKind.METHODIST,
+    RoleKind.DIRECTOR,
+    RoleKind.TUTOR,
+    RoleKind.SCHOOL,
+    RoleKind.REGIONAL,
+)
+
+
+def result_schools_for(access: Access) -> QuerySet[Organization]:
+    """The schools whose results the user may read."""
+    schools = Organization.objects.filter(kind=Organization.Kind.SCHOOL).select_related(
+        "municipality"
+    )
+    if access.everywhere:
+        return schools
+    return schools.filter(Q(municipality__in=access.municipality_ids) | Q(pk__in=_schools(access)))
+
+
+def result_municipalities_for(access: Access) -> QuerySet[Municipality]:
+    """The municipalities whose results the user may read as a whole, or (a school) whose
+    figures stand beside the school's own."""
+    if access.everywhere:
+        return Municipality.objects.all()
+    own = Organization.objects.filter(pk__in=_schools(access)).values("municipality")
+    return Municipality.objects.filter(Q(pk__in=access.municipality_ids) | Q(pk__in=own))

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import community, imports, reports
+from .views import analysis, community, imports, reports
 
 app_name = "monitoring"
 
@@ -17,5 +17,13 @@ urlpatterns = [
     path("reports/", reports.report_list, name="report_list"),
     path("reports/<int:pk>/", reports.report_detail, name="report_detail"),
     path("reports/effectiveness/", reports.report_effectiveness, name="report_effectiveness"),
+    path("results/", analysis.results_overview, name="results"),
+    path("results/export.xlsx", analysis.results_export, name="results_export"),
+    path("results/schools/<int:pk>/", analysis.results_school, name="results_school"),
+    path(
+        "results/schools/<int:pk>/export.xlsx",
+        analysis.results_school_export,
+        name="results_school_export",
+    ),
     path("imports/templates/<slug:layout>.xlsx", imports.import_template, name="import_template"),
 ]
