@@ -31,7 +31,6 @@ class MonitoringConfig(AppConfig):
         from django.urls import reverse
 
         from tutoring import documents, extensions
-        from tutoring.models import RoleKind
 
         from . import demo, reports
 
@@ -45,24 +44,7 @@ class MonitoringConfig(AppConfig):
             title=reports.report_title,
             can_view=reports.report_visible,
         )
-        readers = (RoleKind.METHODIST, RoleKind.DIRECTOR, RoleKind.REGIONAL, RoleKind.SCHOOL)
+        # One entry: the monitoring page lists the sections the user's roles open.
         extensions.register_navigation(
-            lambda access: (
-                [("Результаты ВПР", reverse("monitoring:import_list"))]
-                if access.has(*readers)
-                else []
-            )
+            lambda access: [("Мониторинг", reverse("monitoring:index"))] if access.roles else []
         )
-        oversight = (RoleKind.METHODIST, RoleKind.DIRECTOR, RoleKind.REGIONAL)
-
-        def community(access):
-            sections = []
-            if access.has(*oversight):
-                sections.append(("Эффективность сообщества", reverse("monitoring:effectiveness")))
-            if access.has(*oversight, RoleKind.SCHOOL, RoleKind.TUTOR, RoleKind.TEACHER):
-                sections.append(
-                    ("Профессиональное развитие", reverse("monitoring:development_list"))
-                )
-            return sections
-
-        extensions.register_navigation(community)

@@ -31,7 +31,7 @@ def _counts(queryset: QuerySet, column: str) -> dict:
     )
 
 
-def _bounds(year: AcademicYear) -> tuple[datetime, datetime]:
+def year_bounds(year: AcademicYear) -> tuple[datetime, datetime]:
     zone = timezone.get_current_timezone()
     return (
         datetime.combine(year.starts_on, time.min, zone),
@@ -160,7 +160,7 @@ class Effectiveness:
 
 
 def community_effectiveness(municipality: Municipality, year: AcademicYear) -> Effectiveness:
-    start, end = _bounds(year)
+    start, end = year_bounds(year)
     requests = ConsultationRequest.objects.filter(
         municipality=municipality, created_at__range=(start, end)
     )
@@ -303,7 +303,7 @@ def _count(queryset, column="pk") -> Subquery:
 def development_rows(teachers: QuerySet[User], year: AcademicYear) -> QuerySet[User]:
     """Each teacher with what the year gave them: sessions attended, expertise cases and
     the last verdict, tutors assigned. Subqueries, not joins: the counts stay apart."""
-    start, end = _bounds(year)
+    start, end = year_bounds(year)
     through = SessionReport.teachers_present.through.objects
     attended = through.filter(
         user=OuterRef("pk"),

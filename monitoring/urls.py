@@ -1,22 +1,18 @@
 from django.urls import path
 
-from .views import analysis, community, imports, reports
+from .views import analysis, community, effect, hub, imports, reports, risks
 
 app_name = "monitoring"
 
 urlpatterns = [
+    path("", hub.index, name="index"),
     path("imports/", imports.import_list, name="import_list"),
     path("imports/new/", imports.import_create, name="import_create"),
+    path("imports/templates/<slug:layout>.xlsx", imports.import_template, name="import_template"),
     path("imports/<int:pk>/", imports.import_detail, name="import_detail"),
     path("imports/<int:pk>/progress/", imports.import_progress, name="import_progress"),
     path("imports/<int:pk>/confirm/", imports.import_confirm, name="import_confirm"),
     path("imports/<int:pk>/cancel/", imports.import_cancel, name="import_cancel"),
-    path("effectiveness/", community.effectiveness_report, name="effectiveness"),
-    path("development/", community.development_list, name="development_list"),
-    path("development/<int:pk>/", community.development_detail, name="development_detail"),
-    path("reports/", reports.report_list, name="report_list"),
-    path("reports/<int:pk>/", reports.report_detail, name="report_detail"),
-    path("reports/effectiveness/", reports.report_effectiveness, name="report_effectiveness"),
     path("results/", analysis.results_overview, name="results"),
     path("results/export.xlsx", analysis.results_export, name="results_export"),
     path("results/schools/<int:pk>/", analysis.results_school, name="results_school"),
@@ -25,5 +21,13 @@ urlpatterns = [
         analysis.results_school_export,
         name="results_school_export",
     ),
-    path("imports/templates/<slug:layout>.xlsx", imports.import_template, name="import_template"),
+    path("risks/", risks.risk_list, name="risks"),
+    path("risks/status/", risks.risk_status, name="risk_status"),
+    path("effect/", effect.tutoring_effect, name="effect"),
+    path("effectiveness/", community.effectiveness_report, name="effectiveness"),
+    path("development/", community.development_list, name="development_list"),
+    path("development/<int:pk>/", community.development_detail, name="development_detail"),
+    path("reports/", reports.report_list, name="report_list"),
+    path("reports/<int:pk>/", reports.report_detail, name="report_detail"),
+    path("reports/effectiveness/", reports.report_effectiveness, name="report_effectiveness"),
 ]

@@ -32,6 +32,7 @@ _action_labels: dict[str, str] = {
     "demo.load": "загружены демонстрационные данные",
     "document.request": "запрошен PDF документа",
     "password.change": "изменён пароль",
+    "school_status.set": "школе присвоен статус ШНОР/ШССУ",
     "region.generate": "создан тестовый регион",
 }
 

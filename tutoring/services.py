@@ -2,7 +2,7 @@
 
 from django.db import transaction
 
-from .models import AuditEntry, Municipality, User
+from .models import AcademicYear, AuditEntry, Municipality, Organization, SchoolStatus, User
 
 
 def audit_record(
@@ -34,3 +34,23 @@ def password_change(*, user: User, new_password: str) -> None:
     user.save(update_fields=["password"])
     # The password itself never goes to the log, only the fact of the change.
     audit_record(actor=user, action="password.change", obj=user)
+
+
+@transaction.atomic
+def school_status_set(
+    *, actor: User, organization: Organization, academic_year: AcademicYear, kind: str
+) -> tuple[SchoolStatus, bool]:
+    """Mark a school ШНОР or ШССУ for an academic year (the methodist does it from the risk
+    list of the results). Marking it again changes nothing. Returns (status, created)."""
+    status, created = SchoolStatus.objects.get_or_create(
+        organization=organization, academic_year=academic_year, kind=kind
+    )
+    if created:
+        audit_record(
+            actor=actor,
+            action="school_status.set",
+            obj=status,
+            changes={"kind": status.get_kind_display(), "year": str(academic_year)},
+            municipality=organization.municipality,
+        )
+    return status, created

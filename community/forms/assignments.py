@@ -17,9 +17,12 @@ class PersonChoiceField(forms.ModelChoiceField):
         return f"{person.full_name or person.username}{where}"
 
 
-def people_holding(kind: str, municipalities: list[Municipality]):
-    """The people with role `kind` in those municipalities, with their workplace, in one query."""
-    roles = Role.objects.filter(kind=kind, municipality__in=municipalities, user=OuterRef("pk"))
+def people_holding(kind: str, municipalities: list[Municipality], **role_filter):
+    """The people with role `kind` in those municipalities (and whatever else `role_filter`
+    asks of the role), with their workplace, in one query."""
+    roles = Role.objects.filter(
+        kind=kind, municipality__in=municipalities, user=OuterRef("pk"), **role_filter
+    )
     return (
         User.objects.filter(Exists(roles))
         .annotate(workplace=Subquery(roles.order_by("pk").values("organization__short_name")[:1]))
@@ -31,10 +34,18 @@ class AssignmentForm(MunicipalityYearForm):
     tutor = PersonChoiceField(label="Тьютор", queryset=User.objects.none())
     teacher = PersonChoiceField(label="Тьюторант (учитель)", queryset=User.objects.none())
 
-    def __init__(self, *args, municipalities: list[Municipality], **kwargs):
+    def __init__(
+        self, *args, municipalities: list[Municipality], school=None, subject=None, **kwargs
+    ):
+        """`school` and `subject` narrow the choice when the form comes from a row of the
+        results' risk list: that school's teachers, the subject's tutors."""
         super().__init__(*args, municipalities=municipalities, **kwargs)
-        self.fields["tutor"].queryset = people_holding(RoleKind.TUTOR, municipalities)
-        self.fields["teacher"].queryset = people_holding(RoleKind.TEACHER, municipalities)
+        subjects = {"subjects": subject} if subject is not None else {}
+        self.fields["tutor"].queryset = people_holding(RoleKind.TUTOR, municipalities, **subjects)
+        teachers = {"organization": school} if school is not None else {}
+        self.fields["teacher"].queryset = people_holding(
+            RoleKind.TEACHER, municipalities, **teachers
+        )
 
 
 class AssignmentFilter(ScopedFilterSet):

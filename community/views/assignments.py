@@ -7,7 +7,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from tutoring.access import Access, access_for, require
-from tutoring.models import Role, RoleKind
+from tutoring.models import Organization, Role, RoleKind, Subject
 from tutoring.views import paginate
 
 from .. import selectors
@@ -70,7 +70,9 @@ def assignment_list(request):
 def assignment_create(request):
     municipalities = municipalities_where(access_for(request.user), RoleKind.METHODIST)
     require(bool(municipalities))
-    form = AssignmentForm(request.POST or None, municipalities=municipalities)
+    form = AssignmentForm(
+        request.POST or None, municipalities=municipalities, **_narrowed(request, municipalities)
+    )
     if request.method == "POST" and form.is_valid():
         try:
             assignment = services.assignment_create(actor=request.user, **form.cleaned_data)
@@ -86,6 +88,20 @@ def assignment_create(request):
                 return redirect("community:assignment_create")
             return redirect("community:assignment_list")
     return render(request, "community/assignments/assignment_form.html", {"form": form})
+
+
+def _narrowed(request, municipalities) -> dict:
+    """A link from a row of the risk list names a school and a subject: the form offers that
+    school's teachers and the subject's tutors (a wrong or foreign id narrows nothing)."""
+    narrowed = {}
+    school, subject = request.GET.get("school", ""), request.GET.get("subject", "")
+    if school.isdigit():
+        narrowed["school"] = Organization.objects.filter(
+            pk=school, municipality__in=municipalities
+        ).first()
+    if subject.isdigit():
+        narrowed["subject"] = Subject.objects.filter(pk=subject).first()
+    return {key: value for key, value in narrowed.items() if value is not None}
 
 
 @login_required

@@ -4,7 +4,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from tutoring.access import access_for, require, role_required
-from tutoring.models import RoleKind
+from tutoring.models import Organization, RoleKind
 from tutoring.selectors import object_history
 from tutoring.views import paginate
 
@@ -33,10 +33,23 @@ def request_list(request):
     )
 
 
-@role_required(RoleKind.SCHOOL, RoleKind.TEACHER)
+def _school_for_methodist(request, access) -> Organization:
+    """A methodist files on a school's behalf, for a school of their municipality named in
+    the link (a row of the results' risk list carries it)."""
+    municipalities = [r.municipality_id for r in access.roles_of(RoleKind.METHODIST)]
+    chosen = request.GET.get("organization", "")
+    return get_object_or_404(
+        Organization.objects.schools().filter(municipality__in=municipalities),
+        pk=int(chosen) if chosen.isdigit() else 0,
+    )
+
+
+@role_required(RoleKind.SCHOOL, RoleKind.TEACHER, RoleKind.METHODIST)
 def request_create(request):
     access = access_for(request.user)
     organization, for_teacher = access.filer()
+    if organization is None:
+        organization = _school_for_methodist(request, access)
     teacher = request.user if for_teacher else None
     form = RequestForm(
         request.POST or None,

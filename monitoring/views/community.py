@@ -14,7 +14,7 @@ OVERSIGHT = (RoleKind.METHODIST, RoleKind.DIRECTOR, RoleKind.REGIONAL)
 DEVELOPMENT = (*OVERSIGHT, RoleKind.SCHOOL, RoleKind.TUTOR, RoleKind.TEACHER)
 
 
-def _year_form(request, access) -> YearForm:
+def year_form(request, access) -> YearForm:
     municipalities = access.municipalities()
     if not access.everywhere:
         municipalities = municipalities.filter(pk__in=access.municipality_ids)
@@ -30,7 +30,7 @@ def _year_form(request, access) -> YearForm:
 @role_required(*OVERSIGHT)
 def effectiveness_report(request):
     access = access_for(request.user)
-    form = _year_form(request, access)
+    form = year_form(request, access)
     report = None
     if form.is_valid():
         report = effectiveness.community_effectiveness(

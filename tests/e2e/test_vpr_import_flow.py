@@ -27,9 +27,10 @@ def test_it_imports_a_school_file_after_a_rejected_one(page, demo_site, worker, 
     participants = Participant.objects.count()
 
     sign_in(page, site, "methodist")
-    page.get_by_role("link", name="Результаты ВПР").first.click()
+    page.get_by_role("link", name="Мониторинг").first.click()
+    page.get_by_role("link", name="Загрузка результатов").click()
     page.get_by_role("link", name="Загрузить файл").click()
-    page.get_by_label("Файл «Ф1 Индивидуальные результаты» (xlsx)").set_input_files(broken_file)
+    page.get_by_label("Файл результатов (xlsx)").set_input_files(broken_file)
     page.get_by_role("button", name="Проверить файл").click()
 
     expect(page.get_by_role("alert").first).to_contain_text("Файл не принят")
@@ -42,7 +43,7 @@ def test_it_imports_a_school_file_after_a_rejected_one(page, demo_site, worker, 
 
     page.get_by_role("link", name="← Все загрузки").click()
     page.get_by_role("link", name="Загрузить файл").click()
-    page.get_by_label("Файл «Ф1 Индивидуальные результаты» (xlsx)").set_input_files(good_file)
+    page.get_by_label("Файл результатов (xlsx)").set_input_files(good_file)
     page.get_by_role("button", name="Проверить файл").click()
 
     expect(page.get_by_text("ВПР 2026, Математика, 6 класс")).to_be_visible()
@@ -62,3 +63,15 @@ def test_it_imports_a_school_file_after_a_rejected_one(page, demo_site, worker, 
     content = page.content()
     for row in rows:
         assert row.name not in content
+
+    # The figures are in the results analysis, the school beside its municipality.
+    page.get_by_role("link", name="Мониторинг").first.click()
+    page.get_by_role("link", name="Результаты оценочных процедур").click()
+    page.get_by_label("Год").select_option("2026")
+    page.get_by_label("Класс").select_option(label="6 класс")
+    page.get_by_role("button", name="Показать").click()
+    page.get_by_role("link", name=SCHOOL[1]).first.click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text(f"{SCHOOL[1]}: результаты 2026")
+    expect(page.get_by_role("heading", name="ВПР 2026, Математика, 6 класс").first).to_be_visible()
+    for row in rows:
+        assert row.name not in page.content()

@@ -33,7 +33,8 @@ MATRIX = {
     "assignments": [200, 200, 200, 200, 200, 200],
     "consultations": [200, 200, 200, 200, 200, 200],
     "requests": [200, 200, 200, 200, 200, 200],
-    "request_new": [403, 403, 200, 200, 200, 403],  # the demo tutor also teaches
+    # the demo tutor also teaches; a methodist files only for a school named in the link
+    "request_new": [404, 403, 200, 200, 200, 403],
     "sessions": [200, 200, 200, 200, 200, 200],
     "points": [200, 200, 200, 200, 200, 200],
     "availability_overview": [200, 200, 403, 403, 403, 200],
@@ -53,7 +54,15 @@ MATRIX = {
     "vpr_imports": [200, 200, 200, 403, 403, 200],
     "vpr_import_new": [200, 403, 200, 403, 403, 403],
     "vpr_import": [200, 200, 404, 403, 403, 200],  # the methodist's municipal upload
+    "import_template": [200, 200, 200, 403, 403, 200],
+    "monitoring": [200, 200, 200, 200, 200, 200],
+    "results": [200, 200, 200, 403, 200, 200],
+    "own_results": [200, 200, 200, 403, 200, 200],
+    "other_results": [200, 200, 404, 403, 200, 200],
+    "effect": [200, 200, 403, 403, 403, 200],
     "effectiveness": [200, 200, 403, 403, 403, 200],
+    "risks": [200, 200, 200, 403, 200, 200],
+    "reports": [200, 200, 403, 403, 403, 200],
     "development": [200, 200, 200, 302, 200, 200],  # a teacher is sent to their own page
     "teacher_development": [200, 200, 200, 200, 200, 200],  # `tutor` is assigned to `teacher`
     "tutor_development": [200, 200, 404, 404, 200, 200],  # a tutor teaching at СОШ № 10
@@ -70,6 +79,7 @@ def urls():
     other_teachers = cases.get(status="disagreement")
     new = cases.get(status="new")
     review = Review.objects.get(expert__username="tutor", status="pending")
+    users = User.objects
     return {
         "home": "/",
         "profile": "/profile/",
@@ -112,10 +122,18 @@ def urls():
         "vpr_imports": "/monitoring/imports/",
         "vpr_import_new": "/monitoring/imports/new/",
         "vpr_import": f"/monitoring/imports/{ImportBatch.objects.first().pk}/",
+        "import_template": "/monitoring/imports/templates/gia.xlsx",
+        "monitoring": "/monitoring/",
+        "results": "/monitoring/results/",
+        "own_results": f"/monitoring/results/schools/{shnor.pk}/",
+        "other_results": f"/monitoring/results/schools/{other.pk}/",
+        "effect": "/monitoring/effect/",
         "effectiveness": "/monitoring/effectiveness/",
+        "risks": "/monitoring/risks/",
+        "reports": "/monitoring/reports/",
         "development": "/monitoring/development/",
-        "teacher_development": f"/monitoring/development/{User.objects.get(username='teacher').pk}/",
-        "tutor_development": f"/monitoring/development/{User.objects.get(username='tutor').pk}/",
+        "teacher_development": f"/monitoring/development/{users.get(username='teacher').pk}/",
+        "tutor_development": f"/monitoring/development/{users.get(username='tutor').pk}/",
     }
 
 
