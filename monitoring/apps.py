@@ -20,6 +20,9 @@ CHANGE_LABELS = {
     "minimums": "минимальных баллов",
     "works": "работ",
     "years": "годы",
+    "year": "год",
+    "scope": "о чём",
+    "subject": "предмет",
 }
 
 

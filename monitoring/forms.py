@@ -1,6 +1,9 @@
 from django import forms
 
+from tutoring.models import Municipality, Organization, Subject
+
 from .gia import Layout
+from .models import ResultSet
 
 MAX_IMPORT_SIZE = 50 * 1024 * 1024
 
@@ -35,3 +38,50 @@ class ResultImportForm(forms.Form):
                 "Нужен файл Excel в формате xlsx: выгрузка ФИС ОКО или заполненный шаблон портала."
             )
         return uploaded
+
+
+class AnalyticalReportForm(forms.Form):
+    """What an analytical report is about: a municipality's or a school's results of a year,
+    all subjects or one."""
+
+    municipality = forms.ModelChoiceField(
+        label="Муниципальное образование", queryset=Municipality.objects.none(), empty_label=None
+    )
+    year = forms.TypedChoiceField(label="Год результатов", coerce=int)
+    school = forms.ModelChoiceField(
+        label="Школа",
+        queryset=Organization.objects.none(),
+        required=False,
+        empty_label="Все школы муниципалитета",
+        help_text="Справка по одной школе сравнивает её с муниципалитетом и регионом.",
+    )
+    subject = forms.ModelChoiceField(
+        label="Предмет",
+        queryset=Subject.objects.none(),
+        required=False,
+        empty_label="Все предметы",
+    )
+
+    def __init__(self, data=None, *, municipalities, schools, years: list[int], initial=None):
+        super().__init__(data, initial=initial)
+        self.fields["municipality"].queryset = municipalities
+        if len(municipalities) < 2:
+            self.fields["municipality"].widget = forms.HiddenInput()
+            self.fields["municipality"].initial = municipalities[0].pk if municipalities else None
+        self.fields["year"].choices = [(year, year) for year in years]
+        tested = ResultSet.objects.filter(organization__in=schools)
+        self.fields["school"].queryset = schools.filter(
+            pk__in=tested.values("organization")
+        ).order_by("short_name")
+        self.fields["subject"].queryset = Subject.objects.filter(
+            pk__in=tested.values("assessment__subject")
+        ).order_by("name")
+
+    def clean(self):
+        cleaned = super().clean()
+        school, municipality = cleaned.get("school"), cleaned.get("municipality")
+        if school and municipality and school.municipality_id != municipality.pk:
+            self.add_error(
+                "school", "Эта школа не относится к выбранному муниципальному образованию."
+            )
+        return cleaned

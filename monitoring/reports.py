@@ -13,13 +13,16 @@ from tutoring.models import AcademicYear, Document, Municipality, Role, RoleKind
 from tutoring.selectors import issuer_name
 from tutoring.services import audit_record
 
-from . import effectiveness
+from . import analytical, effectiveness
 from .models import Report
 
 DOCUMENT = "monitoring.report"
 TEMPLATE = "documents/monitoring/report.html"
 # The body of each kind, included by TEMPLATE.
-BODIES = {Report.Kind.EFFECTIVENESS: "documents/monitoring/effectiveness.html"}
+BODIES = {
+    Report.Kind.EFFECTIVENESS: "documents/monitoring/effectiveness.html",
+    Report.Kind.ANALYTICAL: "documents/monitoring/analytical.html",
+}
 
 
 def _signatory(actor: User | None, municipality: Municipality) -> dict:
@@ -63,6 +66,39 @@ def report_effectiveness(
         action="report.create",
         obj=report,
         changes={"kind": report.get_kind_display(), "year": str(academic_year)},
+    )
+    document_request(kind=DOCUMENT, obj=report, actor=actor)
+    return report
+
+
+@transaction.atomic
+def report_analytical(*, actor: User, scope: analytical.Scope) -> Report:
+    """An analytical report on a year's results of a municipality or a school (narrowed to a
+    subject, if one is given), as they stand now, with its PDF on the way. Raises
+    `analytical.NoResults` when there are none to report on."""
+    municipality = scope.municipality
+    report = Report.objects.create(
+        kind=Report.Kind.ANALYTICAL,
+        municipality=municipality,
+        title=scope.title,
+        data={
+            **analytical.analytical_data(scope),
+            "issuer": issuer_name(municipality.pk),
+            "date": timezone.localdate().isoformat(),
+            "signatory": _signatory(actor, municipality),
+        },
+        created_by=actor,
+    )
+    audit_record(
+        actor=actor,
+        action="report.create",
+        obj=report,
+        changes={
+            "kind": report.get_kind_display(),
+            "year": str(scope.year),
+            "scope": scope.name,
+            **({"subject": scope.subject.name} if scope.subject else {}),
+        },
     )
     document_request(kind=DOCUMENT, obj=report, actor=actor)
     return report

@@ -30,4 +30,5 @@ urlpatterns = [
     path("reports/", reports.report_list, name="report_list"),
     path("reports/<int:pk>/", reports.report_detail, name="report_detail"),
     path("reports/effectiveness/", reports.report_effectiveness, name="report_effectiveness"),
+    path("reports/analytical/", reports.report_analytical, name="report_analytical"),
 ]

@@ -1,3 +1,5 @@
+from urllib.parse import urlencode
+
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 
@@ -11,6 +13,18 @@ from ..analysis_forms import WorkForm
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 IMPORT_READERS = (RoleKind.METHODIST, RoleKind.DIRECTOR, RoleKind.REGIONAL, RoleKind.SCHOOL)
+REPORT_MAKERS = (RoleKind.METHODIST, RoleKind.DIRECTOR)
+
+
+def _report_query(request, municipality, **choice) -> str:
+    """The query of the analytical report's form for what the page shows, if the user may
+    make one for that municipality; empty otherwise."""
+    access = access_for(request.user)
+    if municipality is None or not any(
+        access.holds(kind, municipality=municipality) for kind in REPORT_MAKERS
+    ):
+        return ""
+    return urlencode({"municipality": getattr(municipality, "pk", municipality), **choice})
 
 
 def _choice(request):
@@ -60,6 +74,11 @@ def results_overview(request):
             else [],
             "gia": form.work is not None and results.is_gia(form.work),
             "can_see_imports": access_for(request.user).has(*IMPORT_READERS),
+            "report_query": _report_query(
+                request, municipality, year=form.work.year, subject=form.work.subject_id
+            )
+            if form.work
+            else "",
         },
     )
 
@@ -100,10 +119,18 @@ def _year(request) -> int | None:
 @role_required(*selectors.RESULT_READERS)
 def results_school(request, pk):
     school = _school(request, pk)
+    report = results.school_report(school, year=_year(request))
     return render(
         request,
         "monitoring/analysis/school.html",
-        {"report": results.school_report(school, year=_year(request))},
+        {
+            "report": report,
+            "report_query": _report_query(
+                request, school.municipality_id, school=school.pk, year=report.year
+            )
+            if report.year
+            else "",
+        },
     )
 
 

@@ -5,11 +5,12 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from tutoring.access import access_for, require, role_required
-from tutoring.models import Document, RoleKind
+from tutoring.models import Document, Municipality, Organization, RoleKind
 from tutoring.views import paginate
 
-from .. import reports
+from .. import analytical, reports
 from ..filters import YearForm
+from ..forms import AnalyticalReportForm
 from ..models import Report
 
 READERS = (RoleKind.METHODIST, RoleKind.DIRECTOR, RoleKind.REGIONAL)
@@ -24,10 +25,11 @@ def _reports(access):
 
 @role_required(*READERS)
 def report_list(request):
+    access = access_for(request.user)
     return render(
         request,
         "monitoring/reports/list.html",
-        {"page": paginate(request, _reports(access_for(request.user)))},
+        {"page": paginate(request, _reports(access)), "can_make": access.has(*MAKERS)},
     )
 
 
@@ -59,3 +61,51 @@ def report_effectiveness(request):
     )
     messages.success(request, "Отчёт составлен, PDF формируется.")
     return redirect(report)
+
+
+def maker_municipalities(access):
+    """The municipalities whose reports the user may make: a methodist's or a director's."""
+    return Municipality.objects.filter(
+        pk__in=[role.municipality_id for role in access.roles if role.kind in MAKERS]
+    ).order_by("name")
+
+
+@role_required(*MAKERS)
+def report_analytical(request):
+    """The analytical report's choices (prefilled from a results page's link), then the report."""
+    access = access_for(request.user)
+    municipalities = maker_municipalities(access)
+    require(municipalities.exists())
+    schools = Organization.objects.filter(
+        kind=Organization.Kind.SCHOOL, municipality__in=municipalities
+    ).select_related("municipality")
+    years = analytical.years_of(schools)
+    form = AnalyticalReportForm(
+        request.POST if request.method == "POST" else None,
+        municipalities=municipalities,
+        schools=schools,
+        years=years,
+        initial={
+            "year": request.GET.get("year") or (years[0] if years else None),
+            "school": request.GET.get("school"),
+            "subject": request.GET.get("subject"),
+            "municipality": request.GET.get("municipality"),
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        scope = analytical.Scope(
+            municipality=form.cleaned_data["municipality"],
+            year=form.cleaned_data["year"],
+            school=form.cleaned_data["school"],
+            subject=form.cleaned_data["subject"],
+        )
+        try:
+            report = reports.report_analytical(actor=request.user, scope=scope)
+        except analytical.NoResults:
+            form.add_error(None, f"Результатов за {scope.year} год по этому выбору в портале нет.")
+        else:
+            messages.success(request, "Аналитическая справка составлена, PDF формируется.")
+            return redirect(report)
+    return render(
+        request, "monitoring/reports/analytical_form.html", {"form": form, "years": years}
+    )

@@ -63,6 +63,7 @@ MATRIX = {
     "effectiveness": [200, 200, 403, 403, 403, 200],
     "risks": [200, 200, 200, 403, 200, 200],
     "reports": [200, 200, 403, 403, 403, 200],
+    "report_analytical": [200, 200, 403, 403, 403, 403],
     "development": [200, 200, 200, 302, 200, 200],  # a teacher is sent to their own page
     "teacher_development": [200, 200, 200, 200, 200, 200],  # `tutor` is assigned to `teacher`
     "tutor_development": [200, 200, 404, 404, 200, 200],  # a tutor teaching at СОШ № 10
@@ -131,6 +132,7 @@ def urls():
         "effectiveness": "/monitoring/effectiveness/",
         "risks": "/monitoring/risks/",
         "reports": "/monitoring/reports/",
+        "report_analytical": "/monitoring/reports/analytical/",
         "development": "/monitoring/development/",
         "teacher_development": f"/monitoring/development/{users.get(username='teacher').pk}/",
         "tutor_development": f"/monitoring/development/{users.get(username='tutor').pk}/",
