@@ -35,7 +35,7 @@ WORKS = [
 ]  # fmt: skip
 
 # A school's usual level (the expected share of the maximum); unlisted schools are average.
-LEVELS = {SHNOR_SCHOOL: 0.34, "МОБУ СОШ № 22": 0.45, "МОБУ СОШ № 1": 0.7, "МОБУ СОШ № 3": 0.66}
+LEVELS = {SHNOR_SCHOOL: 0.34, "МОБУ СОШ № 22": 0.36, "МОБУ СОШ № 1": 0.7, "МОБУ СОШ № 3": 0.66}
 SMALL = {"МОБУ СОШ № 28": 14}  # a small rural school: its figures are not reliable
 
 

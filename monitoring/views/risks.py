@@ -32,10 +32,10 @@ class RiskForm(forms.Form):
     )
     year = forms.TypedChoiceField(label="Год результатов", coerce=int)
 
-    def __init__(self, data, *, municipalities, years):
+    def __init__(self, data, *, municipalities, years, default=None):
         data = data.copy()
         if municipalities:
-            data.setdefault("municipality", municipalities[0].pk)
+            data.setdefault("municipality", (default or municipalities[0]).pk)
         if years:
             data.setdefault("year", years[0])
         super().__init__(data)
@@ -78,13 +78,21 @@ def _request_link(row, year, *, methodist: bool) -> str:
 def risk_list(request):
     access = access_for(request.user)
     municipalities, school = _scope(access)
-    years = list(
+    # (year, municipality) of every result: the years to offer, and whether the chosen
+    # municipality has any that year, so that "nothing found" never stands for "no data".
+    tested = set(
         Assessment.objects.filter(results__organization__municipality__in=municipalities)
-        .order_by("-year")
-        .values_list("year", flat=True)
+        .values_list("year", "results__organization__municipality")
         .distinct()
     )
-    form = RiskForm(request.GET, municipalities=municipalities, years=years)
+    years = sorted({year for year, _municipality in tested}, reverse=True)
+    with_results = {municipality for _year, municipality in tested}
+    form = RiskForm(
+        request.GET,
+        municipalities=municipalities,
+        years=years,
+        default=next((m for m in municipalities if m.pk in with_results), None),
+    )
     rows, municipality, year = [], None, None
     if form.is_valid():
         municipality, year = form.cleaned_data["municipality"], form.cleaned_data["year"]
@@ -105,6 +113,8 @@ def risk_list(request):
             "form": form,
             "rows": rows,
             "year": year,
+            "municipality": municipality,
+            "has_results": (year, getattr(municipality, "pk", None)) in tested,
             "status_year": risks.status_year(year) if year else None,
             "methodist": methodist,
             "kinds": SchoolStatus.Kind.choices,

@@ -1,8 +1,9 @@
 from monitoring import demo as monitoring_demo
+from monitoring.effect import tutoring_effect
 from monitoring.models import ImportBatch, Participant, ResultSet
 from monitoring.selectors import school_figures
 from tutoring.demo import LABINSK, SHNOR_SCHOOL, load_demo
-from tutoring.models import Organization
+from tutoring.models import AcademicYear, Municipality, Organization
 
 
 def twos(year: int, school: str) -> float:
@@ -56,3 +57,16 @@ def test_loading_the_demo_again_adds_no_results(demo):
 
     assert Participant.objects.count() == participants
     assert ImportBatch.objects.filter(kind="vpr").count() == 2 * len(monitoring_demo.years())
+
+
+def test_the_effect_page_compares_the_shnor_school_with_a_similar_one(demo):
+    # The year of the tutoring began in the autumn after the spring before the last one.
+    year = AcademicYear.objects.get(start_year=monitoring_demo.years()[-2])
+    labinsk = Municipality.objects.get(name=LABINSK)
+
+    rows = [r for r in tutoring_effect(labinsk, year) if r.school.short_name == SHNOR_SCHOOL]
+
+    assert rows
+    for row in rows:
+        assert row.comparison is not None and row.comparison.schools >= 1
+        assert row.difference < 0  # the share of «2» fell more than at the similar schools

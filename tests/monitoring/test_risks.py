@@ -9,7 +9,12 @@ from django.urls import reverse
 from consultations.models import ConsultationRequest
 from monitoring import risks
 from monitoring.models import Assessment, AssessmentKind, Participant, ResultSet
-from tests.tutoring.factories import AcademicYearFactory, OrganizationFactory, user_with_role
+from tests.tutoring.factories import (
+    AcademicYearFactory,
+    MunicipalityFactory,
+    OrganizationFactory,
+    user_with_role,
+)
 from tutoring.models import AuditEntry, Role, RoleKind, SchoolStatus
 
 from . import f1files
@@ -267,3 +272,22 @@ def test_the_list_keeps_its_query_count(client, risky):
         school = OrganizationFactory(municipality=risky.municipality, fis_oko_login=f"edu23014{n}")
         vpr(risky, 2026, (school.fis_oko_login, school.short_name), twos=15, seed=20 + n)
     assert count() == before <= 25
+
+
+def test_regional_opens_on_a_municipality_with_results(client, risky):
+    MunicipalityFactory(name="Аааевский район")  # first by name, with no results
+    client.force_login(risky.regional)
+
+    text = client.get(reverse("monitoring:risks")).content.decode()
+
+    assert "МОБУ СОШ № 10" in text and "60,0 %" in text
+
+
+def test_a_municipality_without_results_is_not_said_to_be_fine(client, risky):
+    empty = MunicipalityFactory(name="Аааевский район")
+    client.force_login(risky.regional)
+
+    text = client.get(reverse("monitoring:risks"), {"municipality": empty.pk}).content.decode()
+
+    assert "Результатов 2026 года по муниципальному образованию" in text
+    assert "тревожных признаков не найдено" not in text
