@@ -434,8 +434,8 @@ def _is_empty(cells: list, indexes: Iterable[int]) -> bool:
     return not any(_text(cells[i]) for i in indexes if i < len(cells))
 
 
-def read_gia(source, *, max_errors: int = 200) -> TemplateResult:
-    """Read a filled ГИА template from a path or a file object."""
+def _read_template(source, *, sheet: str, headers: set, missing: str, read_rows, max_errors: int):
+    """A filled template: its sheet found by its header row, read by `read_rows`."""
     errors = _Problems(max_errors)
     warnings = _Problems(max_errors)
     result = TemplateResult()
@@ -444,16 +444,11 @@ def read_gia(source, *, max_errors: int = 200) -> TemplateResult:
         result.errors = list(errors)
         return result
     try:
-        located = _locate(workbook, GIA_SHEET, {"код участника", "экзамен"})
+        located = _locate(workbook, sheet, headers)
         if located is None:
-            errors.add(
-                None,
-                "",
-                f"Не найден лист «{GIA_SHEET}» со строкой заголовков «Код участника», «Экзамен»: "
-                "скачайте шаблон ГИА со страницы загрузки и заполните его.",
-            )
+            errors.add(None, "", missing)
         else:
-            _read_gia_rows(located, result, errors)
+            read_rows(located, result, errors, warnings)
     except (CalamineError, ValueError) as error:  # a damaged sheet fails inside calamine
         errors.add(None, "", f"Лист не читается: {_reason(error)}")
     if not errors and not result.participants:
@@ -462,7 +457,20 @@ def read_gia(source, *, max_errors: int = 200) -> TemplateResult:
     return result
 
 
-def _read_gia_rows(located, result: TemplateResult, errors) -> None:
+def read_gia(source, *, max_errors: int = 200) -> TemplateResult:
+    """Read a filled ГИА template from a path or a file object."""
+    return _read_template(
+        source,
+        sheet=GIA_SHEET,
+        headers={"код участника", "экзамен"},
+        missing=f"Не найден лист «{GIA_SHEET}» со строкой заголовков «Код участника», «Экзамен»: "
+        "скачайте шаблон ГИА со страницы загрузки и заполните его.",
+        read_rows=_read_gia_rows,
+        max_errors=max_errors,
+    )
+
+
+def _read_gia_rows(located, result: TemplateResult, errors, _warnings) -> None:
     rows, header_row, header, _above = located
     columns, titles = _columns(header, GIA_COLUMNS)
     _missing(columns, GIA_COLUMNS, header_row, errors)
@@ -600,30 +608,15 @@ def _gia_mark(row: _Row, kind: str | None, *, marked: bool) -> int | None:
 
 def read_diagnostic(source, *, max_errors: int = 200) -> TemplateResult:
     """Read a filled diagnostic-work template from a path or a file object."""
-    errors = _Problems(max_errors)
-    warnings = _Problems(max_errors)
-    result = TemplateResult()
-    workbook = _workbook(source, errors)
-    if workbook is None:
-        result.errors = list(errors)
-        return result
-    try:
-        located = _locate(workbook, DIAGNOSTIC_SHEET, {"код участника", "первичный балл"})
-        if located is None:
-            errors.add(
-                None,
-                "",
-                f"Не найден лист «{DIAGNOSTIC_SHEET}» со строкой заголовков «Код участника», "
-                "«Первичный балл»: скачайте шаблон диагностической работы со страницы загрузки.",
-            )
-        else:
-            _read_diagnostic_rows(located, result, errors, warnings)
-    except (CalamineError, ValueError) as error:
-        errors.add(None, "", f"Лист не читается: {_reason(error)}")
-    if not errors and not result.participants:
-        errors.add(None, "", "В файле нет ни одного участника.")
-    result.errors, result.warnings = list(errors), list(warnings)
-    return result
+    return _read_template(
+        source,
+        sheet=DIAGNOSTIC_SHEET,
+        headers={"код участника", "первичный балл"},
+        missing=f"Не найден лист «{DIAGNOSTIC_SHEET}» со строкой заголовков «Код участника», "
+        "«Первичный балл»: скачайте шаблон диагностической работы со страницы загрузки.",
+        read_rows=_read_diagnostic_rows,
+        max_errors=max_errors,
+    )
 
 
 def _metadata(above: list[tuple[int, list]]) -> dict[str, tuple[int, str, object]]:

@@ -41,34 +41,45 @@ def _signatory(actor: User | None, municipality: Municipality) -> dict:
     return {"name": actor.short_name, "position": position.capitalize()}
 
 
+def _make(*, actor: User, municipality: Municipality, data: dict, changes: dict, **fields):
+    """The report with its figures and the letterhead's, audited, its PDF requested."""
+    report = Report.objects.create(
+        municipality=municipality,
+        data={
+            **data,
+            "issuer": issuer_name(municipality.pk),
+            "date": timezone.localdate().isoformat(),
+            "signatory": _signatory(actor, municipality),
+        },
+        created_by=actor,
+        **fields,
+    )
+    audit_record(
+        actor=actor,
+        action="report.create",
+        obj=report,
+        changes={"kind": report.get_kind_display(), **changes},
+    )
+    document_request(kind=DOCUMENT, obj=report, actor=actor)
+    return report
+
+
 @transaction.atomic
 def report_effectiveness(
     *, actor: User, municipality: Municipality, academic_year: AcademicYear
 ) -> Report:
     """The community's effectiveness in a year, as it stands now, with its PDF on the way."""
     figures = effectiveness.community_effectiveness(municipality, academic_year)
-    report = Report.objects.create(
-        kind=Report.Kind.EFFECTIVENESS,
+    return _make(
+        actor=actor,
         municipality=municipality,
+        data=figures.as_data(),
+        changes={"year": str(academic_year)},
+        kind=Report.Kind.EFFECTIVENESS,
         academic_year=academic_year,
         title=f"Анализ эффективности деятельности сообщества тьюторов за {academic_year} "
         "учебный год",
-        data={
-            **figures.as_data(),
-            "issuer": issuer_name(municipality.pk),
-            "date": timezone.localdate().isoformat(),
-            "signatory": _signatory(actor, municipality),
-        },
-        created_by=actor,
     )
-    audit_record(
-        actor=actor,
-        action="report.create",
-        obj=report,
-        changes={"kind": report.get_kind_display(), "year": str(academic_year)},
-    )
-    document_request(kind=DOCUMENT, obj=report, actor=actor)
-    return report
 
 
 @transaction.atomic
@@ -76,32 +87,17 @@ def report_analytical(*, actor: User, scope: analytical.Scope) -> Report:
     """An analytical report on a year's results of a municipality or a school (narrowed to a
     subject, if one is given), as they stand now, with its PDF on the way. Raises
     `analytical.NoResults` when there are none to report on."""
-    municipality = scope.municipality
-    report = Report.objects.create(
-        kind=Report.Kind.ANALYTICAL,
-        municipality=municipality,
-        title=scope.title,
-        data={
-            **analytical.analytical_data(scope),
-            "issuer": issuer_name(municipality.pk),
-            "date": timezone.localdate().isoformat(),
-            "signatory": _signatory(actor, municipality),
-        },
-        created_by=actor,
-    )
-    audit_record(
+    changes = {"year": str(scope.year), "scope": scope.name}
+    if scope.subject:
+        changes["subject"] = scope.subject.name
+    return _make(
         actor=actor,
-        action="report.create",
-        obj=report,
-        changes={
-            "kind": report.get_kind_display(),
-            "year": str(scope.year),
-            "scope": scope.name,
-            **({"subject": scope.subject.name} if scope.subject else {}),
-        },
+        municipality=scope.municipality,
+        data=analytical.analytical_data(scope),
+        changes=changes,
+        kind=Report.Kind.ANALYTICAL,
+        title=scope.title,
     )
-    document_request(kind=DOCUMENT, obj=report, actor=actor)
-    return report
 
 
 def report_context(object_id: str):
