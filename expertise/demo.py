@@ -5,6 +5,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from tutoring.demo import LABINSK, SHNOR_SCHOOL
 from tutoring.models import AcademicYear, Document, Municipality, Organization, Subject, User
+from tutoring.uploads import PORTFOLIO_TYPES, inspect_upload
 
 from . import demo_files
 from .models import CaseKind, ExpertiseCase, Verdict
@@ -12,7 +13,6 @@ from .scoring import Marked, outcome
 from .services import cases as case_services
 from .services import reviews as review_services
 from .services.rubrics import rubrics_install_defaults
-from .uploads import PORTFOLIO_TYPES, inspect_upload
 
 # (author, kind, title, subject, grades, experts, verdicts of round 1[, of round 2], blind)
 CASES = [

@@ -6,9 +6,9 @@ from django.utils import timezone
 from community.forms.rosters import PersonChoiceField, teachers_of
 from tutoring.filters import DateInput
 from tutoring.models import AcademicYear, Subject, User
+from tutoring.uploads import DOCUMENT_TYPES, PORTFOLIO_TYPES, MultipleUploadField
 
 from .models import CaseKind, Criterion, ExpertiseCase, Rubric, verdicts_for
-from .uploads import DOCUMENT_TYPES, PORTFOLIO_TYPES, MultipleUploadField
 
 FILES_HELP = (
     "До 10 файлов, каждый до 20 МБ: pdf, docx, odt, xlsx; для портфолио также jpg и png. "

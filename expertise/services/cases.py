@@ -71,7 +71,7 @@ def _written_files():
 
 
 def _store_files(round_: Round, files, written: list) -> None:
-    """Files come checked by `expertise.uploads` (each carries its `upload_info`)."""
+    """Files come checked by `tutoring.uploads` (each carries its `upload_info`)."""
     if not files:
         raise DomainError("Приложите хотя бы один файл.")
     for uploaded in files:

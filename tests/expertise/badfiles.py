@@ -1,4 +1,4 @@
-"""Small files, good and bad, for the tests of uploads (`expertise.uploads`) and what uses them.
+"""Small files, good and bad, for the tests of uploads (`tutoring.uploads`) and what uses them.
 
 Every builder returns a fresh `SimpleUploadedFile` (name and content), ready for a form, a
 service or `client.post(..., {"files": [...]})`. For other uses:

@@ -10,7 +10,6 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from expertise.models import CaseKind, ExpertiseCase
 from expertise.services import cases as case_services
 from expertise.services import reviews as review_services
-from expertise.uploads import PORTFOLIO_TYPES, inspect_upload
 from tests.tutoring.factories import (
     AcademicYearFactory,
     MunicipalityFactory,
@@ -19,6 +18,7 @@ from tests.tutoring.factories import (
     user_with_role,
 )
 from tutoring.models import Municipality, Organization, Role, RoleKind, Subject, User
+from tutoring.uploads import PORTFOLIO_TYPES, inspect_upload
 
 from . import badfiles
 

@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile, TemporaryUploadedFile
 from django.utils.datastructures import MultiValueDict
 
-from expertise.uploads import (
+from tutoring.uploads import (
     DOCUMENT_TYPES,
     PORTFOLIO_TYPES,
     MultipleUploadField,

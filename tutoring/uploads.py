@@ -1,4 +1,5 @@
-"""Checks of the files teachers upload for expertise: by what their content is, not by name.
+"""Checks of the files users upload (expertise documents, library materials, evidence of a
+route step): by what their content is, not by name.
 
 `inspect_upload` reads the file without writing it anywhere and leaves it at position 0, so
 that the caller can store it. The form fields run it on every uploaded file and attach the
