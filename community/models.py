@@ -585,3 +585,244 @@ class Appendix(models.Model):
 
     def __str__(self):
         return f"Приложение № {self.number}. {self.title}"
+
+
+def material_file_path(material, filename: str) -> str:
+    return f"library/{timezone.now():%Y/%m}/{material.token}{_extension(filename)}"
+
+
+def step_file_path(step, filename: str) -> str:
+    return f"routes/{timezone.now():%Y/%m}/{step.route_id}-{step.pk}{_extension(filename)}"
+
+
+def _extension(filename: str) -> str:
+    dot = filename.rfind(".")
+    return filename[dot:].lower()[:8] if dot > 0 else ""
+
+
+class Material(models.Model):
+    """A methodical product of the community in its library (seed 002, 5.6 and 7.2: «банк
+    информации и инновационных методических продуктов»): a case, a tutorial programme,
+    recommendations, analytical materials, a recording. Its authors are kept for good
+    (intellectual property, seed 001). Tutors and methodists write it; the methodist publishes
+    it after moderation, and may later archive it."""
+
+    class Kind(models.TextChoices):
+        CASE = "case", "кейс-материал"
+        PROGRAMME = "programme", "модульная программа тьюториала"
+        RECOMMENDATIONS = "recommendations", "рекомендации по подготовке к ГИА и ВПР"
+        ANALYTICAL = "analytical", "аналитические материалы"
+        RECORDING = "recording", "запись мастер-класса или открытого урока"
+        OTHER = "other", "другое"
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "черновик"
+        SUBMITTED = "submitted", "на модерации"
+        PUBLISHED = "published", "опубликован"
+        ARCHIVED = "archived", "в архиве"
+
+    municipality = models.ForeignKey(
+        Municipality,
+        verbose_name="муниципальное образование",
+        on_delete=models.PROTECT,
+        related_name="materials",
+    )
+    kind = models.CharField("вид", max_length=20, choices=Kind.choices)
+    title = models.CharField("название", max_length=300)
+    description = models.TextField("описание")
+    subjects = models.ManyToManyField(
+        Subject, verbose_name="предметы", related_name="+", blank=True
+    )
+    grade_from = models.PositiveSmallIntegerField(
+        "с класса", null=True, blank=True, validators=[MaxValueValidator(11)]
+    )
+    grade_to = models.PositiveSmallIntegerField(
+        "по класс", null=True, blank=True, validators=[MaxValueValidator(11)]
+    )
+    authors = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, verbose_name="авторы", related_name="materials"
+    )
+    token = models.CharField(max_length=32, unique=True, editable=False)
+    file = models.FileField("файл", upload_to=material_file_path, max_length=200, blank=True)
+    file_name = models.CharField("имя файла", max_length=255, blank=True)
+    link = models.URLField("ссылка", max_length=500, blank=True)
+    status = models.CharField(
+        "состояние", max_length=16, choices=Status.choices, default=Status.DRAFT
+    )
+    moderation_comment = models.TextField("замечания модератора", blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="кто добавил",
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField("добавлен", default=timezone.now)
+    updated_at = models.DateTimeField("изменён", auto_now=True)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="кто опубликовал",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    published_at = models.DateTimeField("опубликован", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "методический материал"
+        verbose_name_plural = "библиотека методических материалов"
+        ordering = ["-published_at", "-created_at", "-pk"]
+        indexes = [models.Index(fields=["municipality", "status", "-published_at"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(grade_from__isnull=True)
+                | Q(grade_to__isnull=True)
+                | Q(grade_from__lte=models.F("grade_to")),
+                name="material_grades_ordered",
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("community:material_detail", args=[self.pk])
+
+
+class DevelopmentRoute(models.Model):
+    """Индивидуальный образовательный маршрут (ИОМ) of a teacher for an academic year, drawn up
+    with their assigned tutor (seed 002, 8.2): the difficulties, the goals, the steps with
+    their deadlines and evidence, and a closing reflection."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "составляется"
+        ACTIVE = "active", "выполняется"
+        CLOSED = "closed", "завершён"
+
+    municipality = models.ForeignKey(
+        Municipality, verbose_name="муниципальное образование", on_delete=models.PROTECT
+    )
+    academic_year = models.ForeignKey(
+        AcademicYear, verbose_name="учебный год", on_delete=models.PROTECT, related_name="+"
+    )
+    teacher = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="учитель (тьюторант)",
+        on_delete=models.PROTECT,
+        related_name="development_routes",
+    )
+    organization = models.ForeignKey(
+        Organization,
+        verbose_name="школа учителя",
+        on_delete=models.PROTECT,
+        related_name="development_routes",
+    )
+    tutor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="тьютор",
+        on_delete=models.PROTECT,
+        related_name="guided_routes",
+    )
+    topic = models.CharField("тема маршрута", max_length=300)
+    goals = models.TextField("цели", blank=True)
+    reflection = models.TextField("итоговая рефлексия", blank=True)
+    status = models.CharField(
+        "состояние", max_length=16, choices=Status.choices, default=Status.DRAFT
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="кто создал",
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField("создан", default=timezone.now)
+    closed_at = models.DateTimeField("завершён", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "индивидуальный образовательный маршрут"
+        verbose_name_plural = "индивидуальные образовательные маршруты"
+        ordering = ["-academic_year__start_year", "teacher__last_name", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["academic_year", "teacher", "topic"], name="route_unique_topic"
+            ),
+            models.CheckConstraint(condition=~Q(tutor=models.F("teacher")), name="route_not_self"),
+        ]
+
+    def __str__(self):
+        return f"ИОМ: {self.teacher.short_name}, {self.academic_year} — {self.topic}"
+
+    def get_absolute_url(self):
+        return reverse("community:route_detail", args=[self.pk])
+
+
+class RouteDifficulty(models.Model):
+    """A professional difficulty the route works on, and where it was found."""
+
+    class Source(models.TextChoices):
+        TEACHER = "teacher", "названа учителем"
+        EXPERTISE = "expertise", "по итогам экспертизы"
+        RESULTS = "results", "по результатам оценочных процедур"
+        TUTOR = "tutor", "выявлена тьютором"
+
+    route = models.ForeignKey(
+        DevelopmentRoute, on_delete=models.CASCADE, related_name="difficulties"
+    )
+    source = models.CharField("откуда", max_length=16, choices=Source.choices)
+    text = models.TextField("затруднение")
+    position = models.PositiveSmallIntegerField("порядок", default=0)
+
+    class Meta:
+        verbose_name = "затруднение"
+        verbose_name_plural = "затруднения"
+        ordering = ["position", "pk"]
+
+    def __str__(self):
+        return self.text
+
+
+class RouteStep(models.Model):
+    """A step of a route with its deadline inside the route's year; done when its evidence
+    is given (a text, a file or both)."""
+
+    class Kind(models.TextChoices):
+        COURSE = "course", "курсы повышения квалификации"
+        SESSION = "session", "занятие с тьютором"
+        EVENT = "event", "мероприятие сообщества"
+        SELF_STUDY = "self_study", "самообразование"
+        MATERIAL = "material", "изучение материала библиотеки"
+        PRACTICE = "practice", "практика: открытый урок, разработка"
+
+    route = models.ForeignKey(DevelopmentRoute, on_delete=models.CASCADE, related_name="steps")
+    kind = models.CharField("вид", max_length=16, choices=Kind.choices)
+    title = models.CharField("что сделать", max_length=300)
+    deadline = models.DateField("срок")
+    material = models.ForeignKey(
+        Material,
+        verbose_name="материал библиотеки",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="route_steps",
+    )
+    done_at = models.DateTimeField("выполнен", null=True, blank=True)
+    evidence = models.TextField("подтверждение", blank=True)
+    evidence_file = models.FileField(
+        "файл-подтверждение", upload_to=step_file_path, max_length=200, blank=True
+    )
+    evidence_name = models.CharField("имя файла", max_length=255, blank=True)
+
+    class Meta:
+        verbose_name = "шаг маршрута"
+        verbose_name_plural = "шаги маршрута"
+        ordering = ["deadline", "pk"]
+        indexes = [models.Index(fields=["route", "deadline"])]
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def is_done(self) -> bool:
+        return self.done_at is not None
