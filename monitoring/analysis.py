@@ -22,6 +22,7 @@ from enum import StrEnum
 from django.db import models
 from django.db.models import Avg, Count, F, Q, QuerySet, Sum
 
+from .figures_cache import cached
 from .models import Assessment, AssessmentKind, AssessmentTask, MinimumScore, Participant, TaskScore
 
 # ФИОКО: a figure from fewer than 20 participants is not reliable.
@@ -261,6 +262,7 @@ def _participants(assessments, schools: Ids, municipalities: Ids) -> QuerySet:
     return _scoped(Participant.objects.all(), "", assessments, schools, municipalities)
 
 
+@cached
 def work_figures(
     assessments, *, level: Level, schools: Ids = None, municipalities: Ids = None
 ) -> dict[Key, WorkFigures]:
@@ -305,6 +307,7 @@ def minimum_scores(assessments) -> dict[int, int]:
     }
 
 
+@cached
 def gia_figures(
     assessments, *, level: Level, schools: Ids = None, municipalities: Ids = None
 ) -> dict[Key, GiaFigures]:
@@ -345,6 +348,7 @@ def gia_figures(
     return figures
 
 
+@cached
 def task_success(
     assessments, *, level: Level, schools: Ids = None, municipalities: Ids = None
 ) -> dict[Key, list[TaskSuccess]]:
@@ -396,6 +400,7 @@ def _score_marks(assessments) -> QuerySet:
     )
 
 
+@cached
 def mark_boundaries(assessments) -> dict[int, dict[int, int]]:
     """Each work's mark boundaries as the data shows them, from every participant the portal
     holds: for mark 3, 4 and 5, the lowest primary score at which more than half of the

@@ -488,6 +488,10 @@ def batch_load(batch_id: int, *, progress: Callable[[int, int], None] | None = N
         plans = [_plan(batch, work) for work in works]
         total = sum(plan.participants for plan in plans)
         loaded = _load_rows(batch, plans, total, progress)
+        # Now, not after the commit: pages read these rows in the same transaction when the
+        # demo or a test loads them, and a planner that takes them for empty tables may pick
+        # a plan that runs for minutes.
+        bulk.analyze(ResultSet, Participant, TaskScore)
         batch.status = Status.LOADED
         batch.loaded_at = timezone.now()
         batch.save(update_fields=["status", "loaded_at"])

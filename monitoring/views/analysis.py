@@ -10,6 +10,7 @@ from tutoring.views import paginate
 from .. import exports, results, selectors
 from ..analysis import Level
 from ..analysis_forms import WorkForm
+from ..figures_cache import results_cache
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 IMPORT_READERS = (RoleKind.METHODIST, RoleKind.DIRECTOR, RoleKind.REGIONAL, RoleKind.SCHOOL)
@@ -56,6 +57,7 @@ def _choice(request):
 
 
 @role_required(*selectors.RESULT_READERS)
+@results_cache()
 def results_overview(request):
     form, municipality, units, level = _choice(request)
     page = paginate(request, units) if units is not None else None
@@ -90,6 +92,7 @@ def _xlsx(content: bytes, filename: str) -> HttpResponse:
 
 
 @role_required(*selectors.RESULT_READERS)
+@results_cache()
 def results_export(request):
     form, municipality, units, level = _choice(request)
     work = form.work
@@ -117,6 +120,7 @@ def _year(request) -> int | None:
 
 
 @role_required(*selectors.RESULT_READERS)
+@results_cache()
 def results_school(request, pk):
     school = _school(request, pk)
     report = results.school_report(school, year=_year(request))
@@ -135,6 +139,7 @@ def results_school(request, pk):
 
 
 @role_required(*selectors.RESULT_READERS)
+@results_cache()
 def results_school_export(request, pk):
     report = results.school_report(_school(request, pk), year=_year(request))
     return _xlsx(exports.school_xlsx(report), f"results-school-{pk}-{report.year}.xlsx")

@@ -15,6 +15,7 @@ from tutoring.models import Municipality, Organization, RoleKind, SchoolStatus
 from tutoring.services import school_status_set
 
 from .. import risks
+from ..figures_cache import results_cache
 from ..models import Assessment
 
 READERS = (
@@ -75,6 +76,7 @@ def _request_link(row, year, *, methodist: bool) -> str:
 
 
 @role_required(*READERS)
+@results_cache()
 def risk_list(request):
     access = access_for(request.user)
     municipalities, school = _scope(access)

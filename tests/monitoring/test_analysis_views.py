@@ -5,6 +5,7 @@ import io
 
 import openpyxl
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -291,6 +292,8 @@ def municipality_with(count: int, prefix: int):
 
 
 def queries(client, user, url) -> int:
+    """Queries of a request that finds nothing in the cache."""
+    cache.clear()
     client.force_login(user)
     with CaptureQueriesContext(connection) as captured:
         assert client.get(url).status_code == 200
@@ -317,3 +320,19 @@ def test_the_query_count_does_not_grow_with_the_schools(client, world):
     assert queries(client, small, school_page(small_school)) == queries(
         client, large, school_page(large_school)
     )
+
+
+def test_the_municipalitys_and_regions_figures_come_from_the_cache_until_results_change(
+    client, world, work
+):
+    cold = queries(client, world.methodist, school_page(world.school))
+    with CaptureQueriesContext(connection) as warm:
+        client.get(school_page(world.school))
+    assert len(warm) < cold
+
+    # A corrected file of the other school changes the municipality's and the region's mean.
+    results_data.load_rows([results_data.row(world.other_school, "20009", [0, 0, 0], 2, 3)])
+
+    text = client.get(school_page(world.school)).content.decode()
+    assert "2,70" not in text  # the municipality's mean before, 27 / 10
+    assert "2,11" in text  # after: (19 + 0) / 9

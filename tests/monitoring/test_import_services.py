@@ -1,6 +1,7 @@
 import gzip
 
 import pytest
+from django.db import connection
 
 from monitoring import services
 from monitoring.models import (
@@ -278,3 +279,12 @@ def test_every_step_is_audited(world):
     assert [e.action for e in entries] == ["import.check", "import.confirm", "import.load"]
     assert entries[0].actor == world.methodist
     assert entries[2].changes["participants"] == 5
+
+
+def test_a_load_refreshes_the_planners_statistics(world):
+    loaded(world, school_file(37, seed=5))
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT reltuples FROM pg_class WHERE relname = 'monitoring_taskscore'")
+        [(estimate,)] = cursor.fetchall()
+    assert estimate == TaskScore.objects.count() > 0
