@@ -24,6 +24,27 @@ ACTION_LABELS = {
     "availability.slot_remove": "удалено время приёма тьютора",
     "availability.exception_add": "отмечен период без приёма",
     "availability.exception_remove": "удалён период без приёма",
+    "event.create": "создано мероприятие",
+    "event.update": "мероприятие изменено",
+    "event.publish": "мероприятие опубликовано",
+    "event.cancel": "мероприятие отменено",
+    "event.register": "запись на мероприятие",
+    "event.unregister": "запись на мероприятие отменена",
+}
+
+# Russian names of the keys that the events' audit entries record.
+EVENT_CHANGE_LABELS = {
+    "audience": "для кого",
+    "capacity": "мест",
+    "description": "описание",
+    "ends_at": "окончание",
+    "link": "ссылка",
+    "organizer": "проводит",
+    "participant": "участник",
+    "place": "место",
+    "plan_item": "мероприятие плана",
+    "registered": "записались",
+    "starts_at": "начало",
 }
 
 
@@ -36,7 +57,7 @@ class ConsultationsConfig(AppConfig):
 
         from tutoring import documents, extensions
 
-        from . import demo
+        from . import demo, demo_events, panels
         from .documents import schedule_context, schedule_title
         from .services.schedules import SCHEDULE_DOCUMENT
 
@@ -48,6 +69,10 @@ class ConsultationsConfig(AppConfig):
         )
         extensions.register_action_labels(ACTION_LABELS)
         extensions.register_demo_loader(demo.load)
+        # After the point's demo: the events take the same people and the community's plan.
+        extensions.register_demo_loader(demo_events.load)
+        extensions.register_home_panel(panels.home_panel)
+        extensions.register_change_labels(EVENT_CHANGE_LABELS)
         extensions.register_navigation(
             lambda access: (
                 [("Консультации", reverse("consultations:index"))] if access.roles else []

@@ -1,10 +1,14 @@
+import datetime
+
 import django_filters
 from django.db.models import Q
+from django.http import QueryDict
+from django.utils import timezone
 
 from tutoring.filters import DateInput
 from tutoring.models import RoleKind, Subject
 
-from .models import ConsultationRequest, RequestKind, Session
+from .models import ConsultationRequest, Event, RequestKind, Session
 
 
 class RequestFilter(django_filters.FilterSet):
@@ -64,3 +68,88 @@ class SessionFilter(django_filters.FilterSet):
 
     def filter_tutor(self, queryset, name, value):
         return queryset.filter(tutor__last_name__icontains=value)
+
+
+MONTHS = [
+    "январь",
+    "февраль",
+    "март",
+    "апрель",
+    "май",
+    "июнь",
+    "июль",
+    "август",
+    "сентябрь",
+    "октябрь",
+    "ноябрь",
+    "декабрь",
+]
+
+
+def academic_year_months(today: datetime.date) -> list[tuple[str, str]]:
+    """The months of the current academic year, September to August, as `YYYY-MM`."""
+    start = today.year if today.month >= 9 else today.year - 1
+    months = [(start + (month >= 13), (month - 1) % 12 + 1) for month in range(9, 21)]
+    return [(f"{year}-{month:02d}", f"{MONTHS[month - 1]} {year}") for year, month in months]
+
+
+def month_bounds(value: str) -> tuple[datetime.datetime, datetime.datetime] | None:
+    """The first moments of a `YYYY-MM` month and of the next one, in the active time zone
+    (the municipality's): an event at 23:30 on the last day belongs to that month."""
+    try:
+        first = datetime.datetime.strptime(value, "%Y-%m").date()
+    except (TypeError, ValueError):
+        return None
+    following = (first + datetime.timedelta(days=32)).replace(day=1)
+    zone = timezone.get_current_timezone()
+    return (
+        datetime.datetime.combine(first, datetime.time(), tzinfo=zone),
+        datetime.datetime.combine(following, datetime.time(), tzinfo=zone),
+    )
+
+
+class EventFilter(django_filters.FilterSet):
+    UPCOMING, PAST, ALL = "upcoming", "past", "all"
+
+    period = django_filters.ChoiceFilter(
+        label="Когда",
+        choices=[(UPCOMING, "предстоящие"), (PAST, "прошедшие"), (ALL, "все")],
+        empty_label=None,
+        method="filter_period",
+    )
+    month = django_filters.ChoiceFilter(
+        label="Месяц", choices=[], empty_label="Любой", method="filter_month"
+    )
+    kind = django_filters.ChoiceFilter(label="Вид", choices=Event.Kind.choices, empty_label="Любой")
+    subject = django_filters.ModelChoiceFilter(
+        label="Предмет",
+        field_name="subjects",
+        queryset=Subject.objects.order_by("name"),
+        empty_label="Любой",
+    )
+
+    class Meta:
+        model = Event
+        fields = ["period", "month", "kind", "subject"]
+
+    def __init__(self, data=None, *args, **kwargs):
+        data = data.copy() if data is not None else QueryDict(mutable=True)
+        # Upcoming events first, unless a month is chosen: then that whole month.
+        if not data.get("period"):
+            data["period"] = self.ALL if data.get("month") else self.UPCOMING
+        super().__init__(data, *args, **kwargs)
+        self.filters["month"].extra["choices"] = academic_year_months(timezone.localdate())
+
+    def filter_period(self, queryset, name, value):
+        now = timezone.now()
+        if value == self.UPCOMING:
+            return queryset.filter(ends_at__gte=now).order_by("starts_at", "pk")
+        if value == self.PAST:
+            return queryset.filter(ends_at__lt=now).order_by("-starts_at", "-pk")
+        return queryset.order_by("starts_at", "pk")
+
+    def filter_month(self, queryset, name, value):
+        bounds = month_bounds(value)
+        if bounds is None:
+            return queryset
+        return queryset.filter(starts_at__gte=bounds[0], starts_at__lt=bounds[1])

@@ -492,3 +492,136 @@ class Schedule(models.Model):
     @property
     def is_draft(self) -> bool:
         return self.status == self.Status.DRAFT
+
+
+class Event(models.Model):
+    """Мероприятие: a master class, an open lesson, a seminar or a group tutorial of the
+    community plan, announced to the municipality's teachers and tutors, who register for a
+    place. It may come from an item of the community plan (seed 002, Приложение 3)."""
+
+    class Kind(models.TextChoices):
+        # The labels of the consultation point's forms of work where they are the same thing.
+        MASTER_CLASS = "master_class", RequestKind.MASTER_CLASS.label
+        OPEN_LESSON = "open_lesson", RequestKind.OPEN_LESSON.label
+        SEMINAR = "seminar", "семинар"
+        GROUP_TUTORIAL = "group_tutorial", "групповой тьюториал"
+        OTHER = "other", "другое"
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "черновик"
+        PUBLISHED = "published", "опубликовано"
+        CANCELLED = "cancelled", "отменено"
+
+    municipality = models.ForeignKey(
+        Municipality,
+        verbose_name="муниципальное образование",
+        on_delete=models.PROTECT,
+        related_name="events",
+    )
+    kind = models.CharField("вид мероприятия", max_length=32, choices=Kind.choices)
+    title = models.CharField("название", max_length=300)
+    description = models.TextField("описание", blank=True)
+    starts_at = models.DateTimeField("начало")
+    ends_at = models.DateTimeField("окончание")
+    place = models.CharField("место проведения", max_length=500, blank=True)
+    link = models.URLField("ссылка для подключения", blank=True)
+    audience = models.CharField(
+        "для кого", max_length=300, help_text="Например, «учителя математики 5–9 классов»."
+    )
+    subjects = models.ManyToManyField(
+        Subject, verbose_name="предметы", blank=True, related_name="+"
+    )
+    capacity = models.PositiveSmallIntegerField(
+        "мест",
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(2000)],
+        help_text="Пусто — число мест не ограничено.",
+    )
+    organizer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="проводит",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="organized_events",
+    )
+    plan_item = models.ForeignKey(
+        "community.PlanItem",
+        verbose_name="мероприятие плана сообщества",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="events",
+    )
+    status = models.CharField("статус", max_length=16, choices=Status.choices, default=Status.DRAFT)
+    cancel_reason = models.TextField("причина отмены", blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="кто создал",
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField("создано", default=timezone.now)
+
+    class Meta:
+        verbose_name = "мероприятие"
+        verbose_name_plural = "мероприятия"
+        ordering = ["starts_at", "pk"]
+        indexes = [models.Index(fields=["municipality", "starts_at"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(starts_at__lt=models.F("ends_at")),
+                name="event_starts_before_end",
+                violation_error_message="Окончание мероприятия должно быть позже его начала.",
+            ),
+            models.CheckConstraint(
+                condition=~Q(place="") | ~Q(link=""),
+                name="event_has_place_or_link",
+                violation_error_message="Укажите место проведения или ссылку для подключения.",
+            ),
+            models.CheckConstraint(
+                condition=Q(capacity__isnull=True) | Q(capacity__gt=0),
+                name="event_capacity_positive",
+                violation_error_message="Число мест — не меньше одного.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display().capitalize()} «{self.title}»"
+
+    def get_absolute_url(self):
+        return reverse("consultations:event_detail", args=[self.pk])
+
+    @property
+    def is_cancelled(self) -> bool:
+        return self.status == self.Status.CANCELLED
+
+
+class EventRegistration(models.Model):
+    """A teacher's or a tutor's place at an event."""
+
+    event = models.ForeignKey(
+        Event, verbose_name="мероприятие", on_delete=models.CASCADE, related_name="registrations"
+    )
+    participant = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="участник",
+        on_delete=models.CASCADE,
+        related_name="event_registrations",
+    )
+    created_at = models.DateTimeField("записался", default=timezone.now)
+
+    class Meta:
+        verbose_name = "запись на мероприятие"
+        verbose_name_plural = "записи на мероприятия"
+        ordering = ["created_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["event", "participant"], name="event_registration_unique"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.participant} — {self.event}"

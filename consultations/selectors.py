@@ -1,6 +1,6 @@
 """What each user may see of the consultation point; every page reads through these."""
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 
 from tutoring.access import Access
 from tutoring.models import RoleKind
@@ -10,6 +10,8 @@ from .models import (
     AvailabilitySlot,
     ConsultationPoint,
     ConsultationRequest,
+    Event,
+    EventRegistration,
     Session,
 )
 
@@ -73,3 +75,37 @@ def availability_for(access: Access) -> tuple[QuerySet, QuerySet]:
         AvailabilitySlot.objects.filter(q).select_related("tutor", "municipality"),
         AvailabilityException.objects.filter(q).select_related("tutor", "municipality"),
     )
+
+
+def events_for(access: Access) -> QuerySet[Event]:
+    """Everyone with a role in a municipality sees its published and cancelled events (a
+    regional coordinator those of every municipality); drafts only its methodists."""
+    qs = Event.objects.select_related("municipality", "organizer")
+    announced = ~Q(status=Event.Status.DRAFT)
+    if access.everywhere:
+        q = announced
+    else:
+        members = {r.municipality_id for r in access.roles if r.municipality_id}
+        q = announced & Q(municipality__in=members)
+    q |= Q(municipality__in=_municipalities_where(access, RoleKind.METHODIST))
+    return qs.filter(q)
+
+
+def events_with_places(events: QuerySet[Event], user_id: int | None) -> QuerySet[Event]:
+    """Each event with the number of places taken and whether the user took one."""
+    return events.annotate(
+        registered_count=Count("registrations", distinct=True),
+        is_registered=Exists(
+            EventRegistration.objects.filter(event=OuterRef("pk"), participant=user_id)
+        ),
+    )
+
+
+def feed_events(user) -> QuerySet[Event]:
+    """The events of the user's calendar feed: those they registered for and those they
+    organize, cancelled ones included (a calendar then marks them cancelled)."""
+    return Event.objects.filter(
+        Q(Exists(EventRegistration.objects.filter(event=OuterRef("pk"), participant=user)))
+        | Q(organizer=user),
+        status__in=[Event.Status.PUBLISHED, Event.Status.CANCELLED],
+    ).select_related("municipality", "organizer")

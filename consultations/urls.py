@@ -1,6 +1,16 @@
 from django.urls import path
 
-from .views import availability, booking, calendar, hub, points, requests, schedules, sessions
+from .views import (
+    availability,
+    booking,
+    calendar,
+    events,
+    hub,
+    points,
+    requests,
+    schedules,
+    sessions,
+)
 
 app_name = "consultations"
 
@@ -56,4 +66,14 @@ urlpatterns: list = [
     path("sessions/<int:pk>/cancel/", booking.session_cancel, name="session_cancel"),
     path("sessions/<int:pk>/reschedule/", booking.session_reschedule, name="session_reschedule"),
     path("schedules/build/", booking.schedule_build, name="schedule_build"),
+    # Events of the community and registration for them.
+    path("events/", events.event_list, name="event_list"),
+    path("events/calendar/", events.event_calendar, name="event_calendar"),
+    path("events/new/", events.event_create, name="event_create"),
+    path("events/<int:pk>/", events.event_detail, name="event_detail"),
+    path("events/<int:pk>/edit/", events.event_update, name="event_update"),
+    path("events/<int:pk>/publish/", events.event_publish, name="event_publish"),
+    path("events/<int:pk>/cancel/", events.event_cancel, name="event_cancel"),
+    path("events/<int:pk>/register/", events.registration_create, name="event_register"),
+    path("events/<int:pk>/unregister/", events.registration_cancel, name="event_unregister"),
 ]

@@ -38,7 +38,8 @@ def calendar_reset(request):
 
 
 def calendar_feed(request, token):
-    """The .ics of the user whose secret this is: their sessions, as the portal shows them."""
+    """The .ics of the user whose secret this is: their sessions, as the portal shows them,
+    and the events they registered for or run."""
     feed = get_object_or_404(CalendarFeed.objects.select_related("user"), token=token)
     if not feed.user.is_active:
         return HttpResponse(status=404)
@@ -50,5 +51,10 @@ def calendar_feed(request, token):
         .select_related("request__organization")
         .order_by("starts_at")
     )
-    body = calendar_bytes(sessions, name="Занятия тьюторского консультационного пункта")
+    events = (
+        selectors.feed_events(feed.user)
+        .filter(starts_at__gte=now - FEED_PAST, starts_at__lte=now + FEED_FUTURE)
+        .order_by("starts_at", "pk")
+    )
+    body = calendar_bytes(sessions, name="Занятия и мероприятия сообщества тьюторов", events=events)
     return HttpResponse(body, content_type="text/calendar; charset=utf-8")

@@ -7,7 +7,7 @@ from tutoring.extensions import Section
 from tutoring.models import RoleKind
 
 from .. import selectors
-from ..models import ConsultationRequest
+from ..models import ConsultationRequest, Event
 
 
 @login_required
@@ -24,6 +24,10 @@ def _sections(access) -> list[Section]:
     if access.has(RoleKind.METHODIST):
         count = requests.filter(status=ConsultationRequest.Status.SUBMITTED).count()
         waiting = f"ждут решения: {count}" if count else ""
+    drafts = ""
+    if access.has(RoleKind.METHODIST):
+        count = selectors.events_for(access).filter(status=Event.Status.DRAFT).count()
+        drafts = f"черновиков: {count}" if count else ""
     description = (
         "Заявки школ и учителей на консультации, супервизии, тьюториалы и другие занятия: "
         "подача, статус, решение методиста."
@@ -37,8 +41,16 @@ def _sections(access) -> list[Section]:
             reverse("consultations:session_list"),
         ),
         Section(
+            "Мероприятия",
+            "Мастер-классы, открытые уроки, семинары и групповые тьюториалы сообщества: "
+            "календарь на месяц, запись учителей и тьюторов на свободные места.",
+            reverse("consultations:event_list"),
+            drafts,
+        ),
+        Section(
             "Календарь в телефоне",
-            "Секретный адрес .ics: ваши занятия появятся в календаре телефона или почты.",
+            "Секретный адрес .ics: ваши занятия и мероприятия, на которые вы записались, "
+            "появятся в календаре телефона или почты.",
             reverse("consultations:calendar"),
         ),
     ]

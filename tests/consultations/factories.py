@@ -15,6 +15,8 @@ from consultations.models import (
     AvailabilitySlot,
     ConsultationPoint,
     ConsultationRequest,
+    Event,
+    EventRegistration,
     Format,
     RequestKind,
     RequestWindow,
@@ -161,3 +163,31 @@ class SessionFactory(factory.django.DjangoModelFactory):
     ends_at = factory.LazyAttribute(lambda s: s.starts_at + datetime.timedelta(minutes=90))
     status = Session.Status.PLANNED
     created_by = None
+
+
+class EventFactory(factory.django.DjangoModelFactory):
+    """A published seminar next week, 10:00–11:30 UTC, at a place, with 20 places."""
+
+    class Meta:
+        model = Event
+        skip_postgeneration_save = True
+
+    municipality = factory.SubFactory(MunicipalityFactory)
+    kind = Event.Kind.SEMINAR
+    title = factory.Sequence(lambda n: f"Семинар о функциональной грамотности № {n}")
+    starts_at = factory.LazyFunction(_next_week_at_ten)
+    ends_at = factory.LazyAttribute(lambda e: e.starts_at + datetime.timedelta(minutes=90))
+    place = "МКУ ИМЦ, актовый зал"
+    audience = "учителя математики 5–9 классов"
+    capacity = 20
+    status = Event.Status.PUBLISHED
+
+
+class EventRegistrationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = EventRegistration
+
+    event = factory.SubFactory(EventFactory)
+    participant = factory.LazyAttribute(
+        lambda r: user_with_role(RoleKind.TEACHER, municipality=r.event.municipality)
+    )
