@@ -32,6 +32,50 @@ ACTION_LABELS = {
     "tutor_plan.return": "план тьютора возвращён на доработку",
     "assignment.create": "тьютор закреплён за учителем",
     "assignment.delete": "закрепление снято",
+    "material.create": "материал добавлен в библиотеку (черновик)",
+    "material.update": "материал изменён",
+    "material.submit": "материал отправлен на модерацию",
+    "material.publish": "материал опубликован",
+    "material.return": "материал возвращён на доработку",
+    "material.archive": "материал убран в архив",
+    "route.create": "составляется индивидуальный маршрут",
+    "route.update": "изменены тема и цели маршрута",
+    "route.difficulty_add": "добавлено затруднение",
+    "route.difficulty_remove": "удалено затруднение",
+    "route.step_add": "добавлен шаг маршрута",
+    "route.step_update": "изменён шаг маршрута",
+    "route.step_remove": "удалён шаг маршрута",
+    "route.start": "маршрут начат",
+    "route.step_done": "шаг маршрута выполнен",
+    "route.step_reopen": "шаг маршрута возвращён в работу",
+    "route.close": "маршрут завершён",
+}
+
+# Russian names of the keys that the routes' audit entries record.
+ROUTE_CHANGE_LABELS = {
+    "teacher": "учитель",
+    "tutor": "тьютор",
+    "topic": "тема",
+    "goals": "цели",
+    "source": "откуда",
+    "text": "текст",
+    "step": "шаг",
+    "steps": "шагов",
+    "deadline": "срок",
+    "material": "материал",
+    "evidence": "подтверждение",
+    "done": "выполнено шагов",
+    "reflection": "рефлексия",
+}
+
+# Russian names of the keys that the library's audit entries record.
+MATERIAL_CHANGE_LABELS = {
+    "authors": "авторы",
+    "subjects": "предметы",
+    "description": "описание",
+    "grade_from": "с класса",
+    "grade_to": "по класс",
+    "link": "ссылка",
 }
 
 
@@ -42,9 +86,16 @@ class CommunityConfig(AppConfig):
     def ready(self):
         from tutoring import documents, extensions
 
-        from . import demo, panels
-        from .documents import order_context, order_title
+        from . import demo, demo_library, demo_routes, panels
+        from .documents import (
+            order_context,
+            order_title,
+            route_context,
+            route_title,
+            route_visible,
+        )
         from .services.orders import ORDER_DOCUMENT
+        from .services.routes import ROUTE_DOCUMENT
 
         documents.register(
             ORDER_DOCUMENT,
@@ -52,8 +103,20 @@ class CommunityConfig(AppConfig):
             build_context=order_context,
             title=order_title,
         )
+        documents.register(
+            ROUTE_DOCUMENT,
+            template="documents/community/route.html",
+            build_context=route_context,
+            title=route_title,
+            can_view=route_visible,
+        )
         extensions.register_demo_loader(demo.load)
+        # Before the routes: a step of a route may name a material of the library.
+        extensions.register_demo_loader(demo_library.load)
+        extensions.register_demo_loader(demo_routes.load)
         extensions.register_action_labels(ACTION_LABELS)
+        extensions.register_change_labels(ROUTE_CHANGE_LABELS)
+        extensions.register_change_labels(MATERIAL_CHANGE_LABELS)
         extensions.register_navigation(panels.navigation)
         extensions.register_home_panel(panels.home_panel)
         extensions.register_profile_panel(panels.profile_panel)

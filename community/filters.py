@@ -1,9 +1,12 @@
 import django_filters
-from django.db.models import Q
+from django import forms
+from django.db.models import Exists, OuterRef, Q
 
-from tutoring.models import AcademicYear, Subject
+from tutoring.access import Access
+from tutoring.models import AcademicYear, RoleKind, Subject, User
 
-from .models import Nomination, RosterEntry, TutorLevel
+from . import library
+from .models import Material, Nomination, RosterEntry, TutorLevel
 
 
 class NominationFilter(django_filters.FilterSet):
@@ -46,3 +49,75 @@ class DirectoryFilter(django_filters.FilterSet):
         for word in value.split():
             q &= Q(person__last_name__icontains=word) | Q(person__first_name__icontains=word)
         return queryset.filter(q)
+
+
+GRADES = [(grade, f"{grade} класс") for grade in range(1, 12)]
+
+
+class MaterialFilter(django_filters.FilterSet):
+    """The library's search and filters. The state is offered to methodists, «only mine» to
+    those who write materials; everyone else sees published materials only anyway."""
+
+    q = django_filters.CharFilter(
+        label="Поиск по названию и описанию", method="filter_q", widget=forms.SearchInput
+    )
+    kind = django_filters.ChoiceFilter(
+        label="Вид", choices=Material.Kind.choices, empty_label="Любой"
+    )
+    subject = django_filters.ModelChoiceFilter(
+        label="Предмет", queryset=Subject.objects.all(), field_name="subjects", empty_label="Любой"
+    )
+    grade = django_filters.ChoiceFilter(
+        label="Класс", choices=GRADES, method="filter_grade", empty_label="Любой"
+    )
+    status = django_filters.ChoiceFilter(
+        label="Состояние", choices=Material.Status.choices, empty_label="Любое"
+    )
+    author = django_filters.CharFilter(label="Автор (ФИО)", method="filter_author")
+    mine = django_filters.BooleanFilter(
+        label="Только мои материалы", method="filter_mine", widget=forms.CheckboxInput
+    )
+
+    class Meta:
+        model = Material
+        fields = ["q", "kind", "subject", "grade", "status", "author", "mine"]
+
+    def __init__(self, *args, access: Access, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.access = access
+        if not access.has(RoleKind.METHODIST):
+            del self.filters["status"]
+        if not access.has(RoleKind.TUTOR, RoleKind.METHODIST):
+            del self.filters["mine"]
+
+    def filter_q(self, queryset, name, value):
+        return library.search(queryset, value)
+
+    def filter_grade(self, queryset, name, value):
+        # An open bound (no «from» or no «to» class) admits every class on its side.
+        value = int(value)
+        return queryset.filter(
+            Q(grade_from__isnull=True) | Q(grade_from__lte=value),
+            Q(grade_to__isnull=True) | Q(grade_to__gte=value),
+        )
+
+    def filter_author(self, queryset, name, value):
+        q = Q()
+        for word in value.split():
+            q &= (
+                Q(last_name__icontains=word)
+                | Q(first_name__icontains=word)
+                | Q(middle_name__icontains=word)
+            )
+        authored = Material.authors.through.objects.filter(
+            material=OuterRef("pk"), user__in=User.objects.filter(q)
+        )
+        return queryset.filter(Exists(authored))
+
+    def filter_mine(self, queryset, name, value):
+        if not value:
+            return queryset
+        authored = Material.authors.through.objects.filter(
+            material=OuterRef("pk"), user=self.access.user_id
+        )
+        return queryset.filter(Exists(authored))

@@ -1,13 +1,16 @@
 """The community's sections of the navigation bar and its panels on the home page."""
 
+from datetime import timedelta
+
 from django.db.models import Count, Q
 from django.urls import reverse
+from django.utils import timezone
 
 from tutoring.extensions import Panel
 from tutoring.models import AcademicYear, RoleKind
 
-from . import selectors
-from .models import Nomination, Order, TutorPlan
+from . import library, selectors
+from .models import DevelopmentRoute, Nomination, Order, RouteStep, TutorPlan
 
 
 def navigation(access):
@@ -52,9 +55,44 @@ def home_panel(user, access):
                     reverse("community:tutor_plan_list") + "?status=submitted",
                 )
             )
+    if access.has(RoleKind.TEACHER, RoleKind.TUTOR):
+        due = _steps_due(user)
+        if due:
+            items.append(
+                (
+                    f"Шагов индивидуальных маршрутов со сроком в ближайшие {STEPS_DUE_DAYS} "
+                    f"дней: {due}",
+                    reverse("community:route_list") + "?status=active",
+                )
+            )
+    if access.has(RoleKind.METHODIST):
+        awaiting = library.awaiting_moderation(access).count()
+        if awaiting:
+            items.append(
+                (
+                    f"Материалов на модерации: {awaiting}",
+                    reverse("community:material_list") + "?status=submitted",
+                )
+            )
     if not items:
         return None
     return Panel("community/panels/home.html", {"items": items})
+
+
+# How far ahead the home page warns of the deadlines of a route's steps.
+STEPS_DUE_DAYS = 14
+
+
+def _steps_due(user) -> int:
+    """Undone steps of the active routes the user keeps (as teacher or tutor), due within
+    STEPS_DUE_DAYS, overdue ones included."""
+    today = timezone.localdate()
+    return RouteStep.objects.filter(
+        Q(route__teacher=user) | Q(route__tutor=user),
+        route__status=DevelopmentRoute.Status.ACTIVE,
+        done_at__isnull=True,
+        deadline__lte=today + timedelta(days=STEPS_DUE_DAYS),
+    ).count()
 
 
 def profile_panel(user, access):

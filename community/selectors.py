@@ -1,6 +1,6 @@
 """What each user may see of the community: every community page reads through these."""
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Case, Count, Exists, F, IntegerField, OuterRef, Q, QuerySet, When
 
 from tutoring.access import Access
 from tutoring.models import AcademicYear, Role, RoleKind
@@ -9,6 +9,7 @@ from .models import (
     Appendix,
     Assignment,
     CommunityPlan,
+    DevelopmentRoute,
     Nomination,
     Order,
     Roster,
@@ -150,3 +151,36 @@ def roster_is_latest_approved(roster: Roster) -> bool:
 def roster_orders(roster: Roster) -> QuerySet[Order]:
     """The orders whose appendices show this roster."""
     return Order.objects.filter(appendices__roster=roster).distinct().order_by("-date", "-pk")
+
+
+def routes_for(access: Access) -> QuerySet[DevelopmentRoute]:
+    """A development route is seen by its teacher, their tutor, the administration of the
+    teacher's school and the methodists of its municipality (issue 7), and by nobody else:
+    not the director nor the region, not other tutors or teachers. It describes one person's
+    professional difficulties."""
+    if access.user_id is None:
+        return DevelopmentRoute.objects.none()
+    q = Q(teacher=access.user_id) | Q(tutor=access.user_id)
+    schools = {r.organization_id for r in access.roles if r.kind == RoleKind.SCHOOL}
+    if schools:
+        q |= Q(organization__in=schools)
+    methodist_of = _municipalities_where(access, RoleKind.METHODIST)
+    if methodist_of:
+        q |= Q(municipality__in=methodist_of)
+    return DevelopmentRoute.objects.filter(q).select_related(
+        "teacher", "tutor", "organization", "academic_year", "municipality"
+    )
+
+
+def with_progress(routes: QuerySet[DevelopmentRoute]) -> QuerySet[DevelopmentRoute]:
+    """Each route with its steps done, in all and the percentage, counted by the database."""
+    return routes.annotate(
+        steps_total=Count("steps"),
+        steps_done=Count("steps", filter=Q(steps__done_at__isnull=False)),
+    ).annotate(
+        percent_done=Case(
+            When(steps_total=0, then=0),
+            default=F("steps_done") * 100 / F("steps_total"),
+            output_field=IntegerField(),
+        )
+    )

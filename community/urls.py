@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import assignments, hub, nominations, orders, plans, rosters
+from .views import assignments, hub, library, nominations, orders, plans, rosters, routes
 
 app_name = "community"
 
@@ -67,4 +67,38 @@ urlpatterns = [
     path("assignments/", assignments.assignment_list, name="assignment_list"),
     path("assignments/new/", assignments.assignment_create, name="assignment_create"),
     path("assignments/<int:pk>/delete/", assignments.assignment_delete, name="assignment_delete"),
+    # Development routes (ИОМ) of teachers.
+    path("routes/", routes.route_list, name="route_list"),
+    path("routes/new/", routes.route_create, name="route_create"),
+    path("routes/<int:pk>/", routes.route_detail, name="route_detail"),
+    path("routes/<int:pk>/edit/", routes.route_update, name="route_update"),
+    path("routes/<int:pk>/start/", routes.route_start, name="route_start"),
+    path("routes/<int:pk>/close/", routes.route_close, name="route_close"),
+    path("routes/<int:pk>/print/", routes.route_print, name="route_print"),
+    path(
+        "routes/<int:pk>/difficulties/new/",
+        routes.difficulty_add,
+        name="route_difficulty_add",
+    ),
+    path(
+        "routes/difficulties/<int:pk>/delete/",
+        routes.difficulty_delete,
+        name="route_difficulty_delete",
+    ),
+    path("routes/<int:pk>/steps/new/", routes.step_create, name="route_step_create"),
+    path("routes/steps/<int:pk>/edit/", routes.step_update, name="route_step_update"),
+    path("routes/steps/<int:pk>/delete/", routes.step_delete, name="route_step_delete"),
+    path("routes/steps/<int:pk>/done/", routes.step_done, name="route_step_done"),
+    path("routes/steps/<int:pk>/reopen/", routes.step_reopen, name="route_step_reopen"),
+    path("routes/steps/<int:pk>/evidence/", routes.step_evidence, name="route_step_evidence"),
+    # The library of methodical materials.
+    path("library/", library.material_list, name="material_list"),
+    path("library/new/", library.material_create, name="material_create"),
+    path("library/<int:pk>/", library.material_detail, name="material_detail"),
+    path("library/<int:pk>/edit/", library.material_update, name="material_update"),
+    path("library/<int:pk>/submit/", library.material_submit, name="material_submit"),
+    path("library/<int:pk>/publish/", library.material_publish, name="material_publish"),
+    path("library/<int:pk>/return/", library.material_return, name="material_return"),
+    path("library/<int:pk>/archive/", library.material_archive, name="material_archive"),
+    path("library/<int:pk>/download/", library.material_download, name="material_download"),
 ]

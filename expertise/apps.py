@@ -57,7 +57,7 @@ class ExpertiseConfig(AppConfig):
 
         from tutoring import documents, extensions
 
-        from . import demo, panels
+        from . import demo, panels, route_sources
         from .services.cases import CONCLUSION_DOCUMENT
         from .services.conclusions import conclusion_context, conclusion_title
 
@@ -71,6 +71,8 @@ class ExpertiseConfig(AppConfig):
         extensions.register_action_labels(ACTION_LABELS)
         extensions.register_change_labels(CHANGE_LABELS)
         extensions.register_demo_loader(demo.load)
+        # Suggested difficulties of a teacher's development route (community).
+        extensions.register_difficulty_source(route_sources.expertise_difficulties)
         extensions.register_home_panel(panels.home_panel)
         extensions.register_navigation(
             lambda access: [("Экспертиза", reverse("expertise:index"))] if access.roles else []

@@ -35,11 +35,13 @@ class MonitoringConfig(AppConfig):
 
         from tutoring import documents, extensions
 
-        from . import demo, reports
+        from . import demo, reports, route_sources
 
         extensions.register_action_labels(ACTION_LABELS)
         extensions.register_change_labels(CHANGE_LABELS)
         extensions.register_demo_loader(demo.load)
+        # Suggested difficulties of a teacher's development route (community).
+        extensions.register_difficulty_source(route_sources.results_difficulties)
         documents.register(
             reports.DOCUMENT,
             template=reports.TEMPLATE,

@@ -28,6 +28,7 @@ _navigation: list[Callable] = []
 _home_panels: list[Callable] = []
 _profile_panels: list[Callable] = []
 _demo_loaders: list[Callable] = []
+_difficulty_sources: list[Callable] = []
 _action_labels: dict[str, str] = {
     "demo.load": "загружены демонстрационные данные",
     "document.request": "запрошен PDF документа",
@@ -73,6 +74,18 @@ def register_demo_loader(loader: Callable) -> None:
 
 def demo_loaders() -> list[Callable]:
     return list(_demo_loaders)
+
+
+def register_difficulty_source(builder: Callable) -> None:
+    """`builder(teacher, academic_year) -> list[(source, text)]`: difficulties another app
+    has found for a teacher (expertise verdicts, the school's results), offered when a
+    development route is drawn up. `source` is a value of `RouteDifficulty.Source`."""
+    if builder not in _difficulty_sources:
+        _difficulty_sources.append(builder)
+
+
+def difficulty_suggestions(teacher, academic_year) -> list[tuple[str, str]]:
+    return [item for builder in _difficulty_sources for item in builder(teacher, academic_year)]
 
 
 def register_action_labels(labels: dict[str, str]) -> None:

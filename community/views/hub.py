@@ -6,8 +6,8 @@ from tutoring.access import access_for, require
 from tutoring.extensions import Section
 from tutoring.models import AcademicYear, RoleKind
 
-from .. import selectors
-from ..models import Nomination, Order, Roster, TutorPlan
+from .. import library, selectors
+from ..models import DevelopmentRoute, Nomination, Order, Roster, TutorPlan
 
 
 @login_required
@@ -79,6 +79,18 @@ def _sections(access) -> list[Section]:
                 else "",
             )
         )
+    if access.has(RoleKind.TEACHER, RoleKind.TUTOR, RoleKind.SCHOOL, RoleKind.METHODIST):
+        drafting = selectors.routes_for(access).filter(status=DevelopmentRoute.Status.DRAFT)
+        count = drafting.count()
+        sections.append(
+            Section(
+                "Индивидуальные маршруты",
+                "Индивидуальные образовательные маршруты учителей (ИОМ): затруднения, цели, "
+                "шаги со сроками и подтверждениями, рефлексия; выполнение в процентах.",
+                reverse("community:route_list"),
+                f"составляются: {count}" if count else "",
+            )
+        )
     sections.append(
         Section(
             "Закрепления",
@@ -92,6 +104,16 @@ def _sections(access) -> list[Section]:
             "Справочник тьюторов утверждённого состава с поиском по предмету, уровню и школе; "
             "выгрузка в Excel.",
             reverse("community:directory"),
+        )
+    )
+    awaiting = library.awaiting_moderation(access).count() if access.has(RoleKind.METHODIST) else 0
+    sections.append(
+        Section(
+            "Библиотека материалов",
+            "Кейсы, программы тьюториалов, рекомендации по подготовке к ГИА и ВПР, "
+            "аналитические материалы и записи мастер-классов: поиск, фильтры, скачивание.",
+            reverse("community:material_list"),
+            f"на модерации: {awaiting}" if awaiting else "",
         )
     )
     return sections

@@ -1,3 +1,5 @@
+import secrets
+
 import factory
 
 from community.models import (
@@ -5,6 +7,7 @@ from community.models import (
     Assignment,
     CommunityPlan,
     Education,
+    Material,
     Nomination,
     Order,
     PlanItem,
@@ -125,6 +128,26 @@ class OrderFactory(factory.django.DjangoModelFactory):
     points = "Утвердить состав сообщества (Приложение 1).\nКонтроль оставляю за собой."
     signatory_position = "Директор МКУ ИМЦ"
     signatory_name = "С.И. Клименко"
+
+
+class MaterialFactory(factory.django.DjangoModelFactory):
+    """A material of the library; its authors are given as `authors=[...]`."""
+
+    class Meta:
+        model = Material
+        skip_postgeneration_save = True
+
+    municipality = factory.SubFactory(MunicipalityFactory)
+    kind = Material.Kind.RECOMMENDATIONS
+    title = factory.Sequence(lambda n: f"Методические рекомендации № {n}")
+    description = "Рекомендации учителям по подготовке обучающихся к оценочным процедурам."
+    token = factory.LazyFunction(lambda: secrets.token_hex(16))
+    link = "https://fipi.ru/"
+
+    @factory.post_generation
+    def authors(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.authors.set(extracted)
 
 
 def municipality_cast(municipality=None):

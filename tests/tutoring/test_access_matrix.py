@@ -2,7 +2,7 @@
 
 import pytest
 
-from community.models import Nomination, Order
+from community.models import DevelopmentRoute, Material, Nomination, Order
 from expertise.models import ExpertiseCase, Review
 from monitoring.models import ImportBatch
 from tutoring.demo import KALTAN, SHNOR_SCHOOL
@@ -31,6 +31,13 @@ MATRIX = {
     "plans": [200, 200, 200, 200, 200, 200],
     "tutor_plans": [200, 200, 403, 403, 200, 200],
     "assignments": [200, 200, 200, 200, 200, 200],
+    "routes": [200, 403, 200, 200, 200, 403],
+    # the demo teacher's active route, guided by the demo tutor, at the demo school
+    "demo_route": [200, 404, 200, 200, 200, 404],
+    "library": [200, 200, 200, 200, 200, 200],
+    "library_new": [200, 403, 403, 403, 200, 403],
+    "demo_material": [200, 200, 200, 200, 200, 200],  # published
+    "demo_material_draft": [200, 404, 404, 404, 200, 404],  # a draft of `tutor`
     "consultations": [200, 200, 200, 200, 200, 200],
     "requests": [200, 200, 200, 200, 200, 200],
     # the demo tutor also teaches; a methodist files only for a school named in the link
@@ -40,6 +47,9 @@ MATRIX = {
     "availability_overview": [200, 200, 403, 403, 403, 200],
     "schedules": [200, 200, 403, 403, 403, 200],
     "schedule_build": [200, 403, 403, 403, 403, 403],
+    "events": [200, 200, 200, 200, 200, 200],
+    "events_calendar": [200, 200, 200, 200, 200, 200],
+    "event_new": [200, 403, 403, 403, 403, 403],
     "expertise": [200, 200, 200, 200, 200, 200],
     "expertise_cases": [200, 200, 200, 200, 200, 200],
     "expertise_new": [403, 403, 200, 200, 200, 403],
@@ -81,6 +91,8 @@ def urls():
     new = cases.get(status="new")
     review = Review.objects.get(expert__username="tutor", status="pending")
     users = User.objects
+    published = Material.objects.filter(status="published").first()
+    draft = Material.objects.get(status="draft", authors__username="tutor")
     return {
         "home": "/",
         "profile": "/profile/",
@@ -101,6 +113,12 @@ def urls():
         "plans": "/community/plans/",
         "tutor_plans": "/community/tutor-plans/",
         "assignments": "/community/assignments/",
+        "routes": "/community/routes/",
+        "demo_route": DevelopmentRoute.objects.get(status="active").get_absolute_url(),
+        "library": "/community/library/",
+        "library_new": "/community/library/new/",
+        "demo_material": f"/community/library/{published.pk}/",
+        "demo_material_draft": f"/community/library/{draft.pk}/",
         "consultations": "/consultations/",
         "requests": "/consultations/requests/",
         "request_new": "/consultations/requests/new/",
@@ -109,6 +127,9 @@ def urls():
         "availability_overview": "/consultations/availability/tutors/",
         "schedules": "/consultations/schedules/",
         "schedule_build": "/consultations/schedules/build/",
+        "events": "/consultations/events/",
+        "events_calendar": "/consultations/events/calendar/",
+        "event_new": "/consultations/events/new/",
         "expertise": "/expertise/",
         "expertise_cases": "/expertise/cases/",
         "expertise_new": "/expertise/cases/new/",

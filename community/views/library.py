@@ -1,0 +1,228 @@
+"""Pages of the library of methodical materials: search and read, write, moderate, download."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from tutoring.access import Access, access_for, require
+from tutoring.models import Municipality, RoleKind
+from tutoring.selectors import object_history
+from tutoring.views import paginate
+
+from .. import library
+from ..filters import MaterialFilter
+from ..forms.library import MaterialForm, MaterialReturnForm, material_initial
+from ..models import DomainError, Material
+from ..services import library as services
+from .plans import act
+
+
+def _is_author(access: Access, material: Material) -> bool:
+    # The authors come prefetched on the pages that show them.
+    return any(author.pk == access.user_id for author in material.authors.all())
+
+
+def _moderates(access: Access, material: Material) -> bool:
+    return access.holds(RoleKind.METHODIST, municipality=material.municipality_id)
+
+
+def _writes_in(access: Access) -> list[Municipality]:
+    """Where the user may add materials: as a tutor or a methodist of the municipality."""
+    found = {
+        role.municipality
+        for role in access.roles
+        if role.kind in services.AUTHOR_ROLES and role.municipality_id
+    }
+    return sorted(found, key=lambda m: m.name)
+
+
+def _material(request, pk) -> Material:
+    materials = library.with_people(library.materials_for(access_for(request.user)))
+    return get_object_or_404(materials.select_related("published_by"), pk=pk)
+
+
+def _for_moderator(request, pk) -> Material:
+    material = _material(request, pk)
+    require(_moderates(access_for(request.user), material))
+    return material
+
+
+@login_required
+def material_list(request):
+    access = access_for(request.user)
+    require(bool(access.roles))
+    materials = library.with_people(library.newest_first(library.materials_for(access)))
+    filterset = MaterialFilter(request.GET, queryset=materials, access=access)
+    return render(
+        request,
+        "community/library/list.html",
+        {
+            "filter": filterset,
+            "page": paginate(request, filterset.qs),
+            "can_create": bool(_writes_in(access)),
+            "moderates": access.has(RoleKind.METHODIST),
+        },
+    )
+
+
+@login_required
+def material_detail(request, pk):
+    access = access_for(request.user)
+    material = _material(request, pk)
+    author, moderator = _is_author(access, material), _moderates(access, material)
+    return render(
+        request,
+        "community/library/detail.html",
+        {
+            "material": material,
+            "can_edit": (author or moderator) and services.can_edit(material),
+            # A methodist publishes their own draft directly, without sending it to themself.
+            "can_submit": author and not moderator and services.can(material, "submit"),
+            "can_publish": moderator
+            and services.can(material, "publish")
+            and (material.status == Material.Status.SUBMITTED or author),
+            "can_return": moderator and services.can(material, "return"),
+            "can_archive": moderator and services.can(material, "archive"),
+            "return_form": MaterialReturnForm(),
+            # The remarks of moderation, also in the history, are for authors and methodists.
+            "insider": author or moderator,
+            "history": object_history(material) if author or moderator else None,
+        },
+    )
+
+
+@login_required
+def material_create(request):
+    municipalities = _writes_in(access_for(request.user))
+    require(bool(municipalities))
+    chosen = request.GET.get("municipality", "")
+    municipality = next((m for m in municipalities if str(m.pk) == chosen), municipalities[0])
+    form = MaterialForm(
+        request.POST or None,
+        request.FILES or None,
+        municipality=municipality,
+        initial={"authors": [request.user.pk]},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            material = services.material_create(
+                actor=request.user, municipality=municipality, **form.cleaned_data
+            )
+        except DomainError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(
+                request,
+                "Материал сохранён как черновик. Проверьте его и отправьте на модерацию: "
+                "после публикации его увидят все педагоги муниципалитета.",
+            )
+            return redirect(material)
+    return render(
+        request,
+        "community/library/form.html",
+        {"form": form, "municipality": municipality, "municipalities": municipalities},
+    )
+
+
+@login_required
+def material_update(request, pk):
+    access = access_for(request.user)
+    material = _material(request, pk)
+    require(_is_author(access, material) or _moderates(access, material))
+    if not services.can_edit(material):
+        messages.error(request, services.LOCKED[material.status])
+        return redirect(material)
+    form = MaterialForm(
+        request.POST or None,
+        request.FILES or None,
+        municipality=material.municipality,
+        material=material,
+        initial=material_initial(material),
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.material_update(actor=request.user, material=material, **form.cleaned_data)
+        except DomainError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, "Изменения сохранены.")
+            return redirect(material)
+    return render(
+        request,
+        "community/library/form.html",
+        {"form": form, "material": material, "municipality": material.municipality},
+    )
+
+
+@login_required
+@require_POST
+def material_submit(request, pk):
+    material = _material(request, pk)
+    require(_is_author(access_for(request.user), material))
+    act(
+        request,
+        services.material_submit,
+        "Материал отправлен методисту на модерацию. Когда его опубликуют, он появится "
+        "в библиотеке для всех.",
+        material=material,
+    )
+    return redirect(material)
+
+
+@login_required
+@require_POST
+def material_publish(request, pk):
+    material = _for_moderator(request, pk)
+    act(
+        request,
+        services.material_publish,
+        "Материал опубликован: теперь его находят и скачивают педагоги муниципалитета.",
+        material=material,
+    )
+    return redirect(material)
+
+
+@login_required
+@require_POST
+def material_return(request, pk):
+    material = _for_moderator(request, pk)
+    form = MaterialReturnForm(request.POST)
+    # An empty comment goes to the service too, which refuses it with the same message.
+    comment = form.cleaned_data["comment"] if form.is_valid() else ""
+    act(
+        request,
+        services.material_return,
+        "Материал возвращён авторам на доработку с вашими замечаниями.",
+        material=material,
+        comment=comment,
+    )
+    return redirect(material)
+
+
+@login_required
+@require_POST
+def material_archive(request, pk):
+    material = _for_moderator(request, pk)
+    act(
+        request,
+        services.material_archive,
+        "Материал убран в архив: в библиотеке его больше не видят, авторы и методисты — видят.",
+        material=material,
+    )
+    return redirect(material)
+
+
+@login_required
+def material_download(request, pk):
+    """The file under its original name, to whoever may see the material: files are never
+    served from a public address, since drafts must stay with their authors."""
+    material = get_object_or_404(library.materials_for(access_for(request.user)), pk=pk)
+    if not material.file:
+        raise Http404("У материала нет файла.")
+    try:
+        stream = material.file.open("rb")
+    except FileNotFoundError:
+        raise Http404("Файл материала не найден в хранилище.") from None
+    return FileResponse(stream, as_attachment=True, filename=material.file_name)
