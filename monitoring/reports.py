@@ -13,7 +13,7 @@ from tutoring.models import AcademicYear, Document, Municipality, Role, RoleKind
 from tutoring.selectors import issuer_name
 from tutoring.services import audit_record
 
-from . import analytical, effectiveness
+from . import analytical, charts, effectiveness
 from .models import Report
 
 DOCUMENT = "monitoring.report"
@@ -69,17 +69,31 @@ def report_effectiveness(
     *, actor: User, municipality: Municipality, academic_year: AcademicYear
 ) -> Report:
     """The community's effectiveness in a year, as it stands now, with its PDF on the way."""
-    figures = effectiveness.community_effectiveness(municipality, academic_year)
+    data = effectiveness.community_effectiveness(municipality, academic_year).as_data()
+    data["dynamics_chart"] = _dynamics_chart(data["dynamics"])
     return _make(
         actor=actor,
         municipality=municipality,
-        data=figures.as_data(),
+        data=data,
         changes={"year": str(academic_year)},
         kind=Report.Kind.EFFECTIVENESS,
         academic_year=academic_year,
         title=f"Анализ эффективности деятельности сообщества тьюторов за {academic_year} "
         "учебный год",
     )
+
+
+def _dynamics_chart(dynamics: dict) -> str:
+    """The share of «2» of the supported schools beside the others, the spring before the year
+    and the spring at its end, as SVG markup kept with the report; empty with no figures."""
+    springs = (dynamics["before_year"], dynamics["after_year"])
+    series = [
+        (row["label"], tuple(zip(springs, (s["percent"] for s in row["shares"]), strict=True)))
+        for row in dynamics["rows"]
+    ]
+    if all(value is None for _label, points in series for _spring, value in points):
+        return ""
+    return str(charts.trend_chart(series, title="Доля отметок «2» на ВПР, %"))
 
 
 @transaction.atomic

@@ -9,7 +9,7 @@ from tests.tutoring.factories import user_with_role
 from tutoring.models import AuditEntry, Document, RoleKind
 from tutoring.tasks import render_document
 
-from .test_effectiveness import Year, at, world  # noqa: F401  (the fixture)
+from .test_effectiveness import Year, at, vpr, world  # noqa: F401  (the fixture)
 
 
 @pytest.fixture
@@ -126,3 +126,24 @@ def test_the_list_shows_the_reports(client, world, year):  # noqa: F811
     text = client.get(reverse("monitoring:report_list")).content.decode()
 
     assert "Анализ эффективности деятельности сообщества тьюторов за 2025/26" in text
+
+
+def test_the_report_draws_the_dynamics_of_the_supported_schools(client, world, year):  # noqa: F811
+    vpr(world, 2025, "edu230123", "МОБУ СОШ № 10", twos=8)
+    vpr(world, 2026, "edu230123", "МОБУ СОШ № 10", twos=4, seed=1)
+    make(client, world.methodist, year, world.municipality)
+    report = Report.objects.get()
+
+    assert report.data["dynamics_chart"].startswith("<svg")
+    render_document(Document.objects.get(kind=reports.DOCUMENT).pk)
+    text = " ".join(pdf_text(Document.objects.get(kind=reports.DOCUMENT)).split())
+    assert "Доля отметок «2» на ВПР, %" in text
+    # The chart's axis and labelled points, after its caption and before the caveat.
+    chart = text.split("Доля отметок «2» на ВПР, %", 1)[1].split("Весна 2025")[0]
+    assert "40,0" in chart and "20,0" in chart and "2025" in chart and "2026" in chart
+
+
+def test_a_report_without_results_draws_no_chart(client, world, year):  # noqa: F811
+    make(client, world.methodist, year, world.municipality)
+
+    assert Report.objects.get().data["dynamics_chart"] == ""
