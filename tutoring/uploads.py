@@ -16,6 +16,7 @@ import struct
 import zipfile
 import zlib
 from collections.abc import Iterable
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import pypdf
@@ -478,3 +479,16 @@ class MultipleUploadField(UploadField):
         if errors:
             raise ValidationError(errors)
         return cleaned
+
+
+@contextmanager
+def written_files():
+    """Collects the stored files (FieldFiles) a change writes, and deletes them if the change
+    fails: a file whose row was rolled back would stay on disk, named by nothing."""
+    written: list = []
+    try:
+        yield written
+    except BaseException:
+        for field in written:
+            field.storage.delete(field.name)
+        raise

@@ -3,7 +3,6 @@
 entry; the allowed moves are written once, in TRANSITIONS."""
 
 import secrets
-from contextlib import contextmanager
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -12,7 +11,7 @@ from django.utils import timezone
 
 from tutoring.models import Municipality, Role, RoleKind, Subject, User
 from tutoring.services import audit_record
-from tutoring.uploads import DOCUMENT_TYPES, IMAGE_TYPES, inspect_upload
+from tutoring.uploads import DOCUMENT_TYPES, IMAGE_TYPES, inspect_upload, written_files
 
 from ..models import DomainError, Material
 
@@ -82,19 +81,6 @@ def _check_move(material: Material, action: str) -> str:
     if material.status not in sources:
         raise DomainError(f"{REFUSALS[action]} Сейчас материал: «{material.get_status_display()}».")
     return target
-
-
-@contextmanager
-def _written_files():
-    """Collects the files a change writes, and deletes them if the change fails: a file whose
-    row was rolled back would stay on disk, named by nothing."""
-    written: list = []
-    try:
-        yield written
-    except BaseException:
-        for field in written:
-            field.storage.delete(field.name)
-        raise
 
 
 def _inspect(uploaded):
@@ -209,7 +195,7 @@ def material_create(
     link: str = "",
 ) -> Material:
     """A draft in the library. Without authors named, the one who adds it is the author."""
-    with _written_files() as written:
+    with written_files() as written:
         return _material_create(
             actor=actor,
             municipality=municipality,
@@ -289,7 +275,7 @@ def material_update(
     link: str = "",
 ) -> Material:
     """Change a draft (also one returned by the methodist); a new file replaces the old one."""
-    with _written_files() as written:
+    with written_files() as written:
         return _material_update(
             actor=actor,
             material=material,

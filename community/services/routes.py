@@ -5,7 +5,6 @@ is one transaction with one audit entry.
 Only the two of them change a route; the school and the methodist read it (see
 `selectors.routes_for`)."""
 
-from contextlib import contextmanager
 from datetime import date
 
 from django.core.exceptions import ValidationError
@@ -16,7 +15,7 @@ from django.utils import timezone
 from tutoring.documents import document_request, get_kind
 from tutoring.models import AcademicYear, Document, Role, RoleKind, User
 from tutoring.services import audit_record
-from tutoring.uploads import PORTFOLIO_TYPES, inspect_upload
+from tutoring.uploads import PORTFOLIO_TYPES, inspect_upload, written_files
 
 from ..models import (
     Assignment,
@@ -376,19 +375,6 @@ def step_remove(*, actor: User, step: RouteStep) -> None:
     audit_record(actor=actor, action="route.step_remove", obj=route, changes=changes)
 
 
-@contextmanager
-def _written_file():
-    """The file a change writes, deleted again if the change fails: a file whose row was
-    rolled back would stay on disk, named by nothing."""
-    written: list = []
-    try:
-        yield written
-    except BaseException:
-        for field in written:
-            field.storage.delete(field.name)
-        raise
-
-
 def step_done(*, actor: User, step: RouteStep, evidence: str = "", evidence_file=None) -> RouteStep:
     """Mark a step done with its evidence: a text, a file (a document or an image, checked by
     its content) or both. A refused file leaves the step as it was."""
@@ -406,7 +392,7 @@ def step_done(*, actor: User, step: RouteStep, evidence: str = "", evidence_file
                 info = inspect_upload(evidence_file, allowed=EVIDENCE_TYPES)
             except ValidationError as error:
                 raise DomainError(" ".join(error.messages)) from None
-    with _written_file() as written, transaction.atomic():
+    with written_files() as written, transaction.atomic():
         route = _locked(step.route)
         _participant(route, actor)
         if route.status != Status.ACTIVE:

@@ -1,7 +1,6 @@
 """Expertise cases from submission to conclusion. Each function is one transaction with one
 audit entry; the allowed moves of a case are written once, in TRANSITIONS."""
 
-from contextlib import contextmanager
 from datetime import date
 
 from django.db import transaction
@@ -10,6 +9,7 @@ from django.utils import timezone
 from tutoring import documents
 from tutoring.models import AcademicYear, Organization, Role, RoleKind, Subject, User
 from tutoring.services import audit_record
+from tutoring.uploads import written_files
 
 from ..models import (
     CaseFile,
@@ -57,19 +57,6 @@ def _locked(case: ExpertiseCase) -> ExpertiseCase:
     return ExpertiseCase.objects.select_for_update().get(pk=case.pk)
 
 
-@contextmanager
-def _written_files():
-    """Collects the files a change writes, and deletes them if the change fails: a file whose
-    row was rolled back would stay on disk, named by nothing."""
-    written: list = []
-    try:
-        yield written
-    except BaseException:
-        for field in written:
-            field.storage.delete(field.name)
-        raise
-
-
 def _store_files(round_: Round, files, written: list) -> None:
     """Files come checked by `tutoring.uploads` (each carries its `upload_info`)."""
     if not files:
@@ -102,7 +89,7 @@ def case_submit(
     grades: str = "",
     comment: str = "",
 ) -> ExpertiseCase:
-    with _written_files() as written, transaction.atomic():
+    with written_files() as written, transaction.atomic():
         return _case_submit(
             actor=actor,
             organization=organization,
@@ -202,7 +189,7 @@ def case_assign(
 def case_resubmit(*, actor: User, case: ExpertiseCase, files, note: str) -> ExpertiseCase:
     """The author's revised version after «соответствует при условии доработки»: a new round,
     reviewed by the same experts, while the earlier files, scores and comments stay."""
-    with _written_files() as written, transaction.atomic():
+    with written_files() as written, transaction.atomic():
         case = _locked(case)
         if not note.strip():
             raise DomainError("Опишите, что исправлено: эксперты начнут с этого.")
