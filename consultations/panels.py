@@ -1,6 +1,7 @@
 """The consultation point's panel on the home page: the coming events of the user's
 municipality."""
 
+from django.urls import reverse
 from django.utils import timezone
 
 from tutoring.extensions import Panel
@@ -33,3 +34,10 @@ def home_panel(user, access):
             "show_municipality": access.everywhere,
         },
     )
+
+
+def event_from_plan_item(access, plan, item):
+    """«Создать мероприятие» on an item of a community plan, for the plan's methodists."""
+    if not access.holds(RoleKind.METHODIST, municipality=plan.municipality_id):
+        return None
+    return "Создать мероприятие", reverse("consultations:event_create") + f"?plan_item={item.pk}"

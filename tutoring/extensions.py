@@ -29,6 +29,7 @@ _home_panels: list[Callable] = []
 _profile_panels: list[Callable] = []
 _demo_loaders: list[Callable] = []
 _difficulty_sources: list[Callable] = []
+_plan_item_actions: list[Callable] = []
 _action_labels: dict[str, str] = {
     "demo.load": "загружены демонстрационные данные",
     "document.request": "запрошен PDF документа",
@@ -116,3 +117,13 @@ def home_panels(user, access) -> list[Panel]:
 
 def profile_panels(user, access) -> list[Panel]:
     return [panel for builder in _profile_panels if (panel := builder(user, access))]
+
+
+def register_plan_item_action(builder: Callable) -> None:
+    """`builder(access, plan, item) -> (label, url) | None`: a link that an item of a community
+    plan offers the user, made by an app above `community` (an event from the item)."""
+    _plan_item_actions.append(builder)
+
+
+def plan_item_actions(access, plan, item) -> list[tuple[str, str]]:
+    return [action for builder in _plan_item_actions if (action := builder(access, plan, item))]
