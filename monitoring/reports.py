@@ -14,6 +14,7 @@ from tutoring.selectors import issuer_name
 from tutoring.services import audit_record
 
 from . import analytical, charts, effectiveness
+from .figures_cache import results_cache
 from .models import Report
 
 DOCUMENT = "monitoring.report"
@@ -104,10 +105,14 @@ def report_analytical(*, actor: User, scope: analytical.Scope) -> Report:
     changes = {"year": str(scope.year), "scope": scope.name}
     if scope.subject:
         changes["subject"] = scope.subject.name
+    # The municipality's and the region's figures are those the results pages keep in the
+    # cache: at a region's size counting them afresh takes seconds a work.
+    with results_cache():
+        data = analytical.analytical_data(scope)
     return _make(
         actor=actor,
         municipality=scope.municipality,
-        data=analytical.analytical_data(scope),
+        data=data,
         changes=changes,
         kind=Report.Kind.ANALYTICAL,
         title=scope.title,
