@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
 
@@ -24,6 +25,15 @@ class Municipality(models.Model):
     region = models.CharField("субъект РФ", max_length=200, blank=True)
     timezone = models.CharField(
         "часовой пояс", max_length=64, choices=TIMEZONE_CHOICES, default="Europe/Moscow"
+    )
+    issuer = models.ForeignKey(
+        "Organization",
+        verbose_name="организация, издающая документы",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="ИМЦ или управление образования: от его имени издаются приказы сообщества.",
     )
 
     class Meta:
@@ -42,6 +52,10 @@ class Municipality(models.Model):
 class OrganizationQuerySet(models.QuerySet):
     def schools(self):
         return self.filter(kind=Organization.Kind.SCHOOL)
+
+    def open(self):
+        """Organizations that work: a closed one keeps its history but leaves every choice."""
+        return self.filter(closed_on__isnull=True)
 
 
 class Organization(models.Model):
@@ -75,6 +89,12 @@ class Organization(models.Model):
         help_text="Для школ: логин личного кабинета ФИС ОКО, например edu230123.",
     )
     address = models.CharField("адрес", max_length=500, blank=True)
+    closed_on = models.DateField(
+        "закрыта с",
+        null=True,
+        blank=True,
+        help_text="Закрытая организация сохраняется со всей историей, но не предлагается в выборе.",
+    )
 
     objects = OrganizationQuerySet.as_manager()
 
@@ -91,6 +111,9 @@ class Organization(models.Model):
                 condition=~Q(fis_oko_login=""),
                 name="organization_unique_fis_oko_login",
             ),
+            models.UniqueConstraint(
+                fields=["inn"], condition=~Q(inn=""), name="organization_unique_inn"
+            ),
         ]
         indexes = [models.Index(fields=["municipality", "kind"])]
 
@@ -100,9 +123,43 @@ class Organization(models.Model):
     def get_absolute_url(self):
         return reverse("organization_detail", args=[self.pk])
 
+    @property
+    def is_closed(self) -> bool:
+        return self.closed_on is not None
+
+    def head_on(self, day: date | None = None) -> "OrganizationHead | None":
+        """Who headed the organization on that day (today by default): a document signed
+        on a day is signed by that day's head, so a change of head never rewrites the past."""
+        day = day or timezone.localdate()
+        return self.heads.filter(since__lte=day).order_by("-since", "-pk").first()
+
     def clean(self):
         if self.fis_oko_login and self.kind != self.Kind.SCHOOL:
             raise ValidationError({"fis_oko_login": "Логин ФИС ОКО бывает только у школ."})
+
+
+class OrganizationHead(models.Model):
+    """The head of an organization from a date on: position as printed under a signature
+    («Директор МКУ ИМЦ г. Лабинска») and the name in the «И. О. Фамилия» form."""
+
+    organization = models.ForeignKey(
+        Organization, verbose_name="организация", on_delete=models.CASCADE, related_name="heads"
+    )
+    position = models.CharField("должность руководителя", max_length=300)
+    name = models.CharField(
+        "руководитель (И. О. Фамилия)",
+        max_length=200,
+        help_text="Как в подписи документа, например «С. И. Орлов».",
+    )
+    since = models.DateField("с даты", default=timezone.localdate)
+
+    class Meta:
+        verbose_name = "руководитель организации"
+        verbose_name_plural = "руководители организаций"
+        ordering = ["organization", "-since", "-pk"]
+
+    def __str__(self):
+        return f"{self.position} {self.name}"
 
 
 def current_start_year(today: date | None = None) -> int:
@@ -189,6 +246,7 @@ class SchoolStatus(models.Model):
 
 class User(AbstractUser):
     middle_name = models.CharField("отчество", max_length=150, blank=True)
+    phone = models.CharField("телефон", max_length=40, blank=True)
 
     class Meta(AbstractUser.Meta):
         verbose_name = "пользователь"
@@ -196,6 +254,13 @@ class User(AbstractUser):
         ordering = ["last_name", "first_name", "middle_name"]
         # Lists of people are sorted by name; with this index a page stops after its rows.
         indexes = [models.Index(fields=["last_name", "first_name", "middle_name", "id"])]
+        constraints = [
+            # A person is found by their address (imports match on it, letters go to it):
+            # two accounts with one address would be one person twice.
+            models.UniqueConstraint(
+                Lower("email"), condition=~Q(email=""), name="user_unique_email"
+            )
+        ]
 
     def __str__(self):
         return self.full_name or self.username
@@ -221,10 +286,14 @@ class RoleKind(models.TextChoices):
     TEACHER = "teacher", "учитель"
     TUTOR = "tutor", "тьютор"
     REGIONAL = "regional", "региональный координатор"
+    REGION_ADMIN = "region_admin", "администратор региона"
 
 
 # Roles that act for one organization, and so must name it.
 ORGANIZATION_ROLES = (RoleKind.SCHOOL, RoleKind.TEACHER)
+# Roles bound to no municipality: the regional coordinator reads them all, the region
+# administrator sets up those of one region (`Role.region`).
+UNBOUND_ROLES = (RoleKind.REGIONAL, RoleKind.REGION_ADMIN)
 
 
 class Role(models.Model):
@@ -256,6 +325,12 @@ class Role(models.Model):
         blank=True,
         help_text="Обязательна для администрации школы и учителя; для тьютора — место работы.",
     )
+    region = models.CharField(
+        "субъект РФ",
+        max_length=200,
+        blank=True,
+        help_text="Только для администратора региона: муниципалитеты с этим субъектом РФ.",
+    )
     position = models.CharField("должность", max_length=200, blank=True)
     subjects = models.ManyToManyField(
         Subject, verbose_name="предметы", blank=True, related_name="roles"
@@ -277,8 +352,12 @@ class Role(models.Model):
                 name="role_unique_in_municipality",
             ),
             models.CheckConstraint(
-                condition=Q(kind=RoleKind.REGIONAL) | Q(municipality__isnull=False),
+                condition=Q(kind__in=UNBOUND_ROLES) | Q(municipality__isnull=False),
                 name="role_municipality_required",
+            ),
+            models.CheckConstraint(
+                condition=~Q(kind=RoleKind.REGION_ADMIN) | ~Q(region=""),
+                name="role_region_required",
             ),
             models.CheckConstraint(
                 condition=~Q(kind__in=ORGANIZATION_ROLES) | Q(organization__isnull=False),
@@ -288,11 +367,13 @@ class Role(models.Model):
         indexes = [models.Index(fields=["municipality", "kind"])]
 
     def __str__(self):
-        where = self.organization or self.municipality or "все муниципалитеты"
+        where = self.organization or self.municipality or self.region or "все муниципалитеты"
         return f"{self.get_kind_display()} — {where}"
 
     def clean(self):
-        if self.kind != RoleKind.REGIONAL and not self.municipality_id:
+        if self.kind == RoleKind.REGION_ADMIN and not self.region:
+            raise ValidationError({"region": "Укажите субъект РФ."})
+        if self.kind not in UNBOUND_ROLES and not self.municipality_id:
             raise ValidationError({"municipality": "Укажите муниципальное образование."})
         if self.kind in ORGANIZATION_ROLES and not self.organization_id:
             raise ValidationError({"organization": "Для этой роли укажите организацию."})
@@ -304,6 +385,49 @@ class Role(models.Model):
             raise ValidationError(
                 {"organization": "Организация относится к другому муниципальному образованию."}
             )
+
+
+class Invitation(models.Model):
+    """A one-time link by which a person sets their own password: the portal never makes,
+    sends or shows a password. Only the token's SHA-256 is stored, so a copy of the database
+    opens no account."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="кого пригласили",
+        on_delete=models.CASCADE,
+        related_name="invitations",
+    )
+    email = models.EmailField("адрес, на который отправлено")
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="кто пригласил",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField("отправлено", default=timezone.now)
+    expires_at = models.DateTimeField("действует до")
+    accepted_at = models.DateTimeField("принято", null=True, blank=True)
+    revoked_at = models.DateTimeField("отозвано", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "приглашение"
+        verbose_name_plural = "приглашения"
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["user", "accepted_at", "revoked_at"])]
+
+    def __str__(self):
+        return f"Приглашение {self.email}"
+
+    @property
+    def is_open(self) -> bool:
+        """Neither used nor withdrawn nor expired: the link still works."""
+        return (
+            self.accepted_at is None and self.revoked_at is None and self.expires_at > timezone.now()
+        )
 
 
 class AuditEntry(models.Model):
