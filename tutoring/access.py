@@ -5,17 +5,30 @@ Every app scopes its querysets through `access_for(user)` and checks actions wit
 
 - `regional` reads every municipality and changes nothing;
 - `methodist`, `director` and `tutor` see their municipality as a whole;
-- `school` and `teacher` see their own organization only.
+- `school` and `teacher` see their own organization only;
+- `region_admin` sets up the municipalities of their region (`Role.region`).
+
+Who manages people (issue «A municipality starts on its own»): nobody grants a role outside
+their own scope; only a region administrator grants `director`, `methodist` and `regional`;
+a methodist grants `school` and `teacher` in their municipality; a school grants only
+`teacher` at itself; `tutor` comes from an approved roster and is granted by nobody.
 """
 
 from dataclasses import dataclass
-from functools import wraps
+from functools import cached_property, wraps
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 
-from .models import ORGANIZATION_ROLES, Municipality, Organization, Role, RoleKind
+from .models import (
+    ORGANIZATION_ROLES,
+    Municipality,
+    Organization,
+    Role,
+    RoleKind,
+    User,
+)
 
 # Roles whose holder sees the whole of their municipality.
 MUNICIPAL_ROLES = frozenset({RoleKind.METHODIST, RoleKind.DIRECTOR, RoleKind.TUTOR})
@@ -74,6 +87,127 @@ class Access:
                 continue
             return True
         return False
+
+    # Administration of people and organizations.
+
+    @cached_property
+    def admin_regions(self) -> frozenset[str]:
+        """The regions (субъекты РФ) whose municipalities the user sets up."""
+        return frozenset(r.region for r in self.roles if r.kind == RoleKind.REGION_ADMIN)
+
+    def administers(self, municipality: Municipality) -> bool:
+        """A region administrator of the municipality's region."""
+        return bool(municipality.region) and municipality.region in self.admin_regions
+
+    def administered_municipalities(self) -> QuerySet[Municipality]:
+        """Municipalities whose organizations and people the user manages: a region
+        administrator's region, a methodist's municipality."""
+        q = _NOTHING
+        if self.admin_regions:
+            q |= Q(region__in=self.admin_regions)
+        methodist_of = {r.municipality_id for r in self.roles if r.kind == RoleKind.METHODIST}
+        if methodist_of:
+            q |= Q(pk__in=methodist_of)
+        return Municipality.objects.filter(q)
+
+    def manages_organizations_of(self, municipality: Municipality) -> bool:
+        """Adds, edits and closes the municipality's organizations."""
+        return self.administers(municipality) or self.holds(
+            RoleKind.METHODIST, municipality=municipality
+        )
+
+    def may_grant(
+        self,
+        kind: str,
+        *,
+        municipality: Municipality | None = None,
+        organization: Organization | None = None,
+    ) -> bool:
+        """Whether the user may give (or take back) the role `kind` there. `organization`
+        is required for school staff and teachers, `municipality` for every bound role."""
+        if kind in (RoleKind.TUTOR, RoleKind.REGION_ADMIN):
+            # A tutor comes from an approved roster; a region administrator is set up once
+            # by technical support (`manage.py create_region_admin`).
+            return False
+        if kind == RoleKind.REGIONAL:
+            return bool(self.admin_regions)
+        if organization is not None:
+            municipality = organization.municipality
+        if municipality is None:
+            return False
+        if kind in ORGANIZATION_ROLES and (organization is None or organization.is_closed):
+            return False
+        if organization is not None and organization.municipality_id != municipality.pk:
+            return False
+        if self.administers(municipality):
+            return True
+        if kind in (RoleKind.DIRECTOR, RoleKind.METHODIST):
+            return False
+        if self.holds(RoleKind.METHODIST, municipality=municipality):
+            return True
+        return kind == RoleKind.TEACHER and self.holds(RoleKind.SCHOOL, organization=organization)
+
+    def grantable_kinds(self) -> list[str]:
+        """The kinds of role the user may grant somewhere, in the order of `RoleKind`."""
+        kinds = set()
+        if self.admin_regions:
+            kinds |= {
+                RoleKind.DIRECTOR,
+                RoleKind.METHODIST,
+                RoleKind.REGIONAL,
+                RoleKind.SCHOOL,
+                RoleKind.TEACHER,
+            }
+        if self.has(RoleKind.METHODIST):
+            kinds |= {RoleKind.SCHOOL, RoleKind.TEACHER}
+        if self.has(RoleKind.SCHOOL):
+            kinds.add(RoleKind.TEACHER)
+        return [kind for kind in RoleKind.values if kind in kinds]
+
+    def manages_role(self, role: Role) -> bool:
+        """Whether a role of somebody is within the user's scope: one the user could grant,
+        or a tutor's role where the user manages the municipality's (or its school's) staff."""
+        if role.kind == RoleKind.TUTOR and role.municipality is not None:
+            municipality = role.municipality
+            return (
+                self.administers(municipality)
+                or self.holds(RoleKind.METHODIST, municipality=municipality)
+                or (
+                    role.organization_id is not None
+                    and self.holds(RoleKind.SCHOOL, organization=role.organization_id)
+                )
+            )
+        return self.may_grant(
+            role.kind, municipality=role.municipality, organization=role.organization
+        )
+
+    def manages_person(self, person: User, roles: list[Role]) -> bool:
+        """Edits, invites and deactivates the person: every role the person holds is within
+        the user's scope (a methodist cannot edit the director who signs her orders, a school
+        cannot touch a teacher who also works at another school). Nobody manages themself
+        or a superuser here; that is technical support's."""
+        if person.pk == self.user_id or person.is_superuser or not roles:
+            return False
+        return all(self.manages_role(role) for role in roles)
+
+    def managed_roles_q(self) -> Q:
+        """Roles whose holders appear in the user's people pages for management."""
+        if not self.user_id:
+            return _NOTHING
+        q = _NOTHING
+        if self.admin_regions:
+            q |= (
+                Q(municipality__region__in=self.admin_regions)
+                | Q(kind=RoleKind.REGIONAL)
+                | Q(kind=RoleKind.REGION_ADMIN, region__in=self.admin_regions)
+            )
+        methodist_of = {r.municipality_id for r in self.roles if r.kind == RoleKind.METHODIST}
+        if methodist_of:
+            q |= Q(municipality__in=methodist_of)
+        school_of = {r.organization_id for r in self.roles if r.kind == RoleKind.SCHOOL}
+        if school_of:
+            q |= Q(organization__in=school_of, kind__in=[RoleKind.TEACHER, RoleKind.TUTOR])
+        return q
 
     def roles_of(self, kind: str) -> list[Role]:
         return [role for role in self.roles if role.kind == kind]

@@ -247,9 +247,23 @@ STAFF = [
     ),
     ("regional", "Гончаренко Елена Юрьевна", RoleKind.REGIONAL, None, "региональный координатор"),
 ]
+# The region administrator of Краснодарский край sets up its municipalities.
+REGION_ADMIN = ("region_admin", "Захарченко Игорь Викторович", "Краснодарский край")
 
 # Only these sign in; the other people of the demo have no usable password.
-DEMO_LOGINS = {"methodist", "director", "school", "teacher", "tutor", "regional", "admin"}
+DEMO_LOGINS = {
+    "methodist",
+    "director",
+    "school",
+    "teacher",
+    "tutor",
+    "regional",
+    "region_admin",
+    "admin",
+}
+# Every demo person has an address at example.ru (a domain reserved for examples): letters
+# of the demo go to the console, never to a real mailbox.
+DEMO_EMAIL_DOMAIN = "example.ru"
 
 FIRST_ACADEMIC_YEAR = 2022
 
@@ -298,6 +312,14 @@ def load_demo() -> DemoResult:
         for username, name, kind, organization, position in STAFF:
             user = _user(result, username, name)
             _role(result, user, kind, labinsk, organizations.get(organization), position, [])
+        username, name, region = REGION_ADMIN
+        _, created = Role.objects.get_or_create(
+            user=_user(result, username, name),
+            kind=RoleKind.REGION_ADMIN,
+            region=region,
+            defaults={"position": "администратор региона"},
+        )
+        result.count(created)
         admin = _user(result, "admin", "Администратор")
         if not admin.is_superuser:
             admin.is_staff = admin.is_superuser = True
@@ -361,7 +383,12 @@ def _user(result, username: str, full_name: str) -> User:
     last, first, *middle = [*full_name.split(), ""]
     user, created = User.objects.get_or_create(
         username=username,
-        defaults={"last_name": last, "first_name": first, "middle_name": " ".join(middle).strip()},
+        defaults={
+            "last_name": last,
+            "first_name": first,
+            "middle_name": " ".join(middle).strip(),
+            "email": f"{username}@{DEMO_EMAIL_DOMAIN}",
+        },
     )
     if created:
         if username in DEMO_LOGINS:

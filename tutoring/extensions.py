@@ -36,12 +36,32 @@ _action_labels: dict[str, str] = {
     "password.change": "изменён пароль",
     "school_status.set": "школе присвоен статус ШНОР/ШССУ",
     "region.generate": "создан тестовый регион",
+    "person.create": "добавлен человек",
+    "person.update": "изменены данные человека",
+    "person.deactivate": "учётная запись отключена",
+    "person.reactivate": "учётная запись включена",
+    "person.email_change": "подтверждён новый адрес электронной почты",
+    "role.grant": "назначена роль",
+    "role.update": "изменена роль",
+    "role.revoke": "снята роль",
+    "invitation.send": "отправлено приглашение",
+    "invitation.accept": "приглашение принято, пароль задан",
+    "password.reset": "пароль восстановлен по ссылке из письма",
 }
 
 
 # Russian names of the keys of audit changes that several apps share.
 _change_labels: dict[str, str] = {
     "comment": "комментарий",
+    "email": "адрес электронной почты",
+    "first_name": "имя",
+    "last_name": "фамилия",
+    "middle_name": "отчество",
+    "name": "ФИО",
+    "phone": "телефон",
+    "position": "должность",
+    "role": "роль",
+    "subjects": "предметы",
     "date": "дата",
     "files": "файлы",
     "kind": "вид",

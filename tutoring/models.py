@@ -425,9 +425,8 @@ class Invitation(models.Model):
     @property
     def is_open(self) -> bool:
         """Neither used nor withdrawn nor expired: the link still works."""
-        return (
-            self.accepted_at is None and self.revoked_at is None and self.expires_at > timezone.now()
-        )
+        used = self.accepted_at is not None or self.revoked_at is not None
+        return not used and self.expires_at > timezone.now()
 
 
 class AuditEntry(models.Model):

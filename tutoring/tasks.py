@@ -1,7 +1,9 @@
 import logging
+import smtplib
 
 from celery import shared_task
 from django.contrib.sessions.models import Session
+from django.core.mail import EmailMessage
 from django.utils import timezone
 
 from . import documents
@@ -52,3 +54,16 @@ def render_document(self, document_id: int) -> None:
             "Document %s (%s %s) failed", document_id, document.kind, document.object_id
         )
         documents.document_fail(document_id=document_id, reason=documents.failure_reason(error))
+
+
+# The relay may be away for a while (a restart, a network blip): a letter is retried for
+# about an hour and then given up, with the failure in the worker's log. Only errors of the
+# connection and of the SMTP dialogue are retried; a bug in the letter is not.
+@shared_task(
+    autoretry_for=(smtplib.SMTPException, OSError),
+    retry_backoff=30,
+    retry_backoff_max=900,
+    max_retries=8,
+)
+def send_letter(to: str, subject: str, body: str) -> None:
+    EmailMessage(subject, body, to=[to]).send()

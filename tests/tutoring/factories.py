@@ -2,6 +2,7 @@ import factory
 from django.contrib.auth.hashers import make_password
 
 from tutoring.models import (
+    UNBOUND_ROLES,
     AcademicYear,
     Municipality,
     Organization,
@@ -83,10 +84,13 @@ class RoleFactory(factory.django.DjangoModelFactory):
     organization = None
 
 
-def user_with_role(kind, *, municipality=None, organization=None, **user_fields) -> User:
+def user_with_role(
+    kind, *, municipality=None, organization=None, region="Краснодарский край", **user_fields
+) -> User:
+    """A user holding one role; a region administrator's is of `region`."""
     if municipality is None and organization is not None:
         municipality = organization.municipality
-    if municipality is None and kind != RoleKind.REGIONAL:
+    if municipality is None and kind not in UNBOUND_ROLES:
         municipality = MunicipalityFactory()
     if organization is None and kind in (RoleKind.SCHOOL, RoleKind.TEACHER):
         organization = OrganizationFactory(municipality=municipality)
@@ -94,6 +98,7 @@ def user_with_role(kind, *, municipality=None, organization=None, **user_fields)
         kind=kind,
         municipality=municipality,
         organization=organization,
+        region=region if kind == RoleKind.REGION_ADMIN else "",
         user=UserFactory(**user_fields),
     )
     return role.user

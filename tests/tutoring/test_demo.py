@@ -55,7 +55,11 @@ def test_it_creates_one_demo_login_per_role_with_the_demo_password(demo):
     for kind in RoleKind.values:
         user = User.objects.get(username=kind)
         assert user.check_password("demo")
-        assert user.roles.filter(kind=kind, municipality__short_name="Лабинский район").exists()
+        assert user.email == f"{kind}@example.ru"
+        if kind == RoleKind.REGION_ADMIN:
+            assert user.roles.filter(kind=kind, region="Краснодарский край").exists()
+        else:
+            assert user.roles.filter(kind=kind, municipality__short_name="Лабинский район").exists()
     school_staff = Role.objects.filter(user__username__in=["school", "teacher"])
     assert {r.organization.short_name for r in school_staff} == {SHNOR_SCHOOL}
     assert {*RoleKind.values, "admin"} == DEMO_LOGINS

@@ -8,107 +8,216 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('auth', '0012_alter_user_first_name_max_length'),
-        ('tutoring', '0002_document'),
+        ("auth", "0012_alter_user_first_name_max_length"),
+        ("tutoring", "0002_document"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Invitation',
+            name="Invitation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('email', models.EmailField(max_length=254, verbose_name='адрес, на который отправлено')),
-                ('token_hash', models.CharField(max_length=64, unique=True)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='отправлено')),
-                ('expires_at', models.DateTimeField(verbose_name='действует до')),
-                ('accepted_at', models.DateTimeField(blank=True, null=True, verbose_name='принято')),
-                ('revoked_at', models.DateTimeField(blank=True, null=True, verbose_name='отозвано')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "email",
+                    models.EmailField(max_length=254, verbose_name="адрес, на который отправлено"),
+                ),
+                ("token_hash", models.CharField(max_length=64, unique=True)),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="отправлено"
+                    ),
+                ),
+                ("expires_at", models.DateTimeField(verbose_name="действует до")),
+                (
+                    "accepted_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="принято"),
+                ),
+                (
+                    "revoked_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="отозвано"),
+                ),
             ],
             options={
-                'verbose_name': 'приглашение',
-                'verbose_name_plural': 'приглашения',
-                'ordering': ['-created_at', '-pk'],
+                "verbose_name": "приглашение",
+                "verbose_name_plural": "приглашения",
+                "ordering": ["-created_at", "-pk"],
             },
         ),
         migrations.CreateModel(
-            name='OrganizationHead',
+            name="OrganizationHead",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('position', models.CharField(max_length=300, verbose_name='должность руководителя')),
-                ('name', models.CharField(help_text='Как в подписи документа, например «С. И. Орлов».', max_length=200, verbose_name='руководитель (И. О. Фамилия)')),
-                ('since', models.DateField(default=django.utils.timezone.localdate, verbose_name='с даты')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "position",
+                    models.CharField(max_length=300, verbose_name="должность руководителя"),
+                ),
+                (
+                    "name",
+                    models.CharField(
+                        help_text="Как в подписи документа, например «С. И. Орлов».",
+                        max_length=200,
+                        verbose_name="руководитель (И. О. Фамилия)",
+                    ),
+                ),
+                (
+                    "since",
+                    models.DateField(
+                        default=django.utils.timezone.localdate, verbose_name="с даты"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'руководитель организации',
-                'verbose_name_plural': 'руководители организаций',
-                'ordering': ['organization', '-since', '-pk'],
+                "verbose_name": "руководитель организации",
+                "verbose_name_plural": "руководители организаций",
+                "ordering": ["organization", "-since", "-pk"],
             },
         ),
         migrations.RemoveConstraint(
-            model_name='role',
-            name='role_municipality_required',
+            model_name="role",
+            name="role_municipality_required",
         ),
         migrations.AddField(
-            model_name='municipality',
-            name='issuer',
-            field=models.ForeignKey(blank=True, help_text='ИМЦ или управление образования: от его имени издаются приказы сообщества.', null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='tutoring.organization', verbose_name='организация, издающая документы'),
+            model_name="municipality",
+            name="issuer",
+            field=models.ForeignKey(
+                blank=True,
+                help_text="ИМЦ или управление образования: от его имени издаются приказы сообщества.",
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to="tutoring.organization",
+                verbose_name="организация, издающая документы",
+            ),
         ),
         migrations.AddField(
-            model_name='organization',
-            name='closed_on',
-            field=models.DateField(blank=True, help_text='Закрытая организация сохраняется со всей историей, но не предлагается в выборе.', null=True, verbose_name='закрыта с'),
+            model_name="organization",
+            name="closed_on",
+            field=models.DateField(
+                blank=True,
+                help_text="Закрытая организация сохраняется со всей историей, но не предлагается в выборе.",
+                null=True,
+                verbose_name="закрыта с",
+            ),
         ),
         migrations.AddField(
-            model_name='role',
-            name='region',
-            field=models.CharField(blank=True, help_text='Только для администратора региона: муниципалитеты с этим субъектом РФ.', max_length=200, verbose_name='субъект РФ'),
+            model_name="role",
+            name="region",
+            field=models.CharField(
+                blank=True,
+                help_text="Только для администратора региона: муниципалитеты с этим субъектом РФ.",
+                max_length=200,
+                verbose_name="субъект РФ",
+            ),
         ),
         migrations.AddField(
-            model_name='user',
-            name='phone',
-            field=models.CharField(blank=True, max_length=40, verbose_name='телефон'),
+            model_name="user",
+            name="phone",
+            field=models.CharField(blank=True, max_length=40, verbose_name="телефон"),
         ),
         migrations.AlterField(
-            model_name='role',
-            name='kind',
-            field=models.CharField(choices=[('methodist', 'методист'), ('director', 'руководитель'), ('school', 'администрация школы'), ('teacher', 'учитель'), ('tutor', 'тьютор'), ('regional', 'региональный координатор'), ('region_admin', 'администратор региона')], max_length=16, verbose_name='роль'),
+            model_name="role",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("methodist", "методист"),
+                    ("director", "руководитель"),
+                    ("school", "администрация школы"),
+                    ("teacher", "учитель"),
+                    ("tutor", "тьютор"),
+                    ("regional", "региональный координатор"),
+                    ("region_admin", "администратор региона"),
+                ],
+                max_length=16,
+                verbose_name="роль",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='organization',
-            constraint=models.UniqueConstraint(condition=models.Q(('inn', ''), _negated=True), fields=('inn',), name='organization_unique_inn'),
+            model_name="organization",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("inn", ""), _negated=True),
+                fields=("inn",),
+                name="organization_unique_inn",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='role',
-            constraint=models.CheckConstraint(condition=models.Q(('kind__in', ('regional', 'region_admin')), ('municipality__isnull', False), _connector='OR'), name='role_municipality_required'),
+            model_name="role",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("kind__in", ("regional", "region_admin")),
+                    ("municipality__isnull", False),
+                    _connector="OR",
+                ),
+                name="role_municipality_required",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='role',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('kind', 'region_admin'), _negated=True), models.Q(('region', ''), _negated=True), _connector='OR'), name='role_region_required'),
+            model_name="role",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("kind", "region_admin"), _negated=True),
+                    models.Q(("region", ""), _negated=True),
+                    _connector="OR",
+                ),
+                name="role_region_required",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='user',
-            constraint=models.UniqueConstraint(django.db.models.functions.text.Lower('email'), condition=models.Q(('email', ''), _negated=True), name='user_unique_email'),
+            model_name="user",
+            constraint=models.UniqueConstraint(
+                django.db.models.functions.text.Lower("email"),
+                condition=models.Q(("email", ""), _negated=True),
+                name="user_unique_email",
+            ),
         ),
         migrations.AddField(
-            model_name='invitation',
-            name='created_by',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='кто пригласил'),
+            model_name="invitation",
+            name="created_by",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+                verbose_name="кто пригласил",
+            ),
         ),
         migrations.AddField(
-            model_name='invitation',
-            name='user',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='invitations', to=settings.AUTH_USER_MODEL, verbose_name='кого пригласили'),
+            model_name="invitation",
+            name="user",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="invitations",
+                to=settings.AUTH_USER_MODEL,
+                verbose_name="кого пригласили",
+            ),
         ),
         migrations.AddField(
-            model_name='organizationhead',
-            name='organization',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='heads', to='tutoring.organization', verbose_name='организация'),
+            model_name="organizationhead",
+            name="organization",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="heads",
+                to="tutoring.organization",
+                verbose_name="организация",
+            ),
         ),
         migrations.AddIndex(
-            model_name='invitation',
-            index=models.Index(fields=['user', 'accepted_at', 'revoked_at'], name='tutoring_in_user_id_0b7130_idx'),
+            model_name="invitation",
+            index=models.Index(
+                fields=["user", "accepted_at", "revoked_at"], name="tutoring_in_user_id_0b7130_idx"
+            ),
         ),
     ]
 

@@ -2,7 +2,7 @@
 
 from django.db import transaction
 
-from .models import AcademicYear, AuditEntry, Municipality, Organization, SchoolStatus, User
+from ..models import AcademicYear, AuditEntry, Municipality, Organization, SchoolStatus, User
 
 
 def audit_record(

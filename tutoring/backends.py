@@ -1,0 +1,15 @@
+from django.contrib.auth import get_user_model
+from django.contrib.auth.backends import ModelBackend
+
+
+class LoginOrEmailBackend(ModelBackend):
+    """Signs in by login or by e-mail address: people added by a methodist or an import
+    know their address, not the login the portal made for them."""
+
+    def authenticate(self, request, username=None, password=None, **kwargs):
+        if username and "@" in username:
+            User = get_user_model()
+            found = User.objects.filter(email__iexact=username.strip()).first()
+            if found is not None:
+                username = found.get_username()
+        return super().authenticate(request, username=username, password=password, **kwargs)
