@@ -6,13 +6,19 @@ The tutors, schools and organizations are those of the seed documents; the demo 
 invented people. Loading is idempotent: every record is found by its natural key first.
 """
 
+import hashlib
+import secrets
 from dataclasses import dataclass
+from datetime import timedelta
 
+from django.conf import settings
 from django.db import transaction
+from django.utils import timezone
 
 from . import extensions
 from .models import (
     AcademicYear,
+    Invitation,
     Municipality,
     Organization,
     Role,
@@ -233,6 +239,29 @@ SHNOR_TEACHERS = [
     ),
 ]
 
+# Invented teachers of the second school: СОШ № 22, weak but without tutoring (monitoring's
+# comparison group), has accounts too, so that a school's nominations and the tutor
+# assignments from its risk row offer more than one person. The last one was invited and
+# has not yet set a password.
+SECOND_SCHOOL = "МОБУ СОШ № 22"
+SECOND_SCHOOL_TEACHERS = [
+    ("teacher22a", "Шевченко Наталья Ивановна", ["Математика"], "учитель математики"),
+    (
+        "teacher22b",
+        "Литвиненко Юлия Сергеевна",
+        ["Русский язык", "Литература"],
+        "учитель русского языка и литературы",
+    ),
+    ("teacher22c", "Коваль Андрей Николаевич", ["Физика", "Математика"], "учитель физики"),
+    (
+        "teacher22d",
+        "Руденко Оксана Петровна",
+        ["Начальное общее образование"],
+        "учитель начальных классов",
+    ),
+]
+INVITED = "teacher22d"
+
 # Demo logins for the other roles, all in Лабинский район: (username, full name, role,
 # organization short name, position).
 STAFF = [
@@ -309,6 +338,18 @@ def load_demo() -> DemoResult:
                 position,
                 chosen,
             )
+        for username, name, subject_names, position in SECOND_SCHOOL_TEACHERS:
+            user = _user(result, username, name)
+            chosen = [subjects[s] for s in subject_names]
+            _role(
+                result,
+                user,
+                RoleKind.TEACHER,
+                labinsk,
+                organizations[SECOND_SCHOOL],
+                position,
+                chosen,
+            )
         for username, name, kind, organization, position in STAFF:
             user = _user(result, username, name)
             _role(result, user, kind, labinsk, organizations.get(organization), position, [])
@@ -320,6 +361,7 @@ def load_demo() -> DemoResult:
             defaults={"position": "администратор региона"},
         )
         result.count(created)
+        _pending_invitation(result, User.objects.get(username=INVITED))
         admin = _user(result, "admin", "Администратор")
         if not admin.is_superuser:
             admin.is_staff = admin.is_superuser = True
@@ -377,6 +419,22 @@ def _academic_years(result) -> list[AcademicYear]:
         result.count(created)
         years.append(year)
     return years
+
+
+def _pending_invitation(result, user: User) -> None:
+    """An invitation sent a day ago and not yet accepted. Its link is known to nobody (only
+    a hash is stored): the demo shows it in the people list, with «Отправить ещё раз»."""
+    if Invitation.objects.filter(user=user).exists():
+        return
+    sent = timezone.now() - timedelta(days=1)
+    Invitation.objects.create(
+        user=user,
+        email=user.email,
+        token_hash=hashlib.sha256(secrets.token_bytes(32)).hexdigest(),
+        created_at=sent,
+        expires_at=sent + timedelta(days=settings.INVITATION_DAYS),
+    )
+    result.count(True)
 
 
 def _user(result, username: str, full_name: str) -> User:

@@ -125,3 +125,19 @@ def test_a_school_grants_only_teachers_at_itself(school):
     assert not access.may_grant(RoleKind.TEACHER, organization=other)
     assert not access.may_grant(RoleKind.SCHOOL, organization=school)
     assert not access.may_grant(RoleKind.METHODIST, municipality=school.municipality)
+
+
+def test_the_command_creates_a_region_admin_with_an_invitation():
+    from django.core.management import call_command
+
+    call_command(
+        "create_region_admin",
+        region="Краснодарский край",
+        email="admin@region.example.ru",
+        last_name="Захарченко",
+        first_name="Игорь",
+    )
+    person = User.objects.get(email="admin@region.example.ru")
+    assert person.roles.get().region == "Краснодарский край"
+    assert Invitation.objects.get(user=person).is_open
+    assert not person.has_usable_password()

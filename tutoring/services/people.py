@@ -138,12 +138,14 @@ def person_create(
     phone: str = "",
     roles: list[RoleSpec],
     invite: bool = True,
+    allow_no_roles: bool = False,
 ) -> User:
-    """Add a person with their roles; with an address, they get an invitation letter."""
+    """Add a person with their roles; with an address, they get an invitation letter.
+    (`allow_no_roles`: for technical support's command that then grants a role of its own.)"""
     last_name, first_name = last_name.strip(), first_name.strip()
     if not last_name or not first_name:
         raise DomainError("Укажите фамилию и имя.", field="last_name")
-    if not roles:
+    if not roles and not allow_no_roles:
         raise DomainError("Укажите хотя бы одну роль.", field="roles")
     for spec in roles:
         _check_grant(actor, spec)
@@ -167,7 +169,7 @@ def person_create(
         raise DomainError(
             f"Адрес {email} уже указан у другого человека портала.", field="email"
         ) from None
-    municipality = roles[0].municipality
+    municipality = roles[0].municipality if roles else None
     audit_record(
         actor=actor,
         action="person.create",
