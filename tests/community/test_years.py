@@ -272,3 +272,13 @@ def test_the_roster_list_and_the_hub_link_to_it(client, cast):
         assert url(cast.municipality) in client.get(page).content.decode()
     client.force_login(cast.director)
     assert url(cast.municipality) not in client.get("/community/rosters/").content.decode()
+
+
+def test_the_page_reads_in_a_constant_number_of_queries(
+    client, cast, old, django_assert_max_num_queries
+):
+    client.force_login(cast.methodist)
+    with django_assert_max_num_queries(7):
+        page = client.get(url(cast.municipality)).content.decode()
+    assert "Из последнего утверждённого" in page
+    assert str(old.academic_year) in page  # a year whose plan may be copied
