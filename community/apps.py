@@ -10,6 +10,8 @@ ACTION_LABELS = {
     "roster.entry_remove": "тьютор исключён из состава",
     "roster.approve": "состав утверждён",
     "roster.revise": "открыта новая редакция состава",
+    "roster.carry_over": "черновик состава составлен по утверждённому составу прошлого года",
+    "year.start": "начат новый учебный год",
     "order.create": "подготовлен проект приказа",
     "order.update": "изменён проект приказа",
     "order.appendix_add": "добавлено приложение",
@@ -17,13 +19,14 @@ ACTION_LABELS = {
     "order.approve": "приказ подписан",
     "order.amend": "подготовлен изменяющий приказ",
     "plan.create": "создан план работы сообщества",
-    "plan.copy": "план скопирован с прошлого года",
+    "plan.copy": "план создан по плану другого учебного года",
     "plan.item_add": "добавлено мероприятие плана",
     "plan.item_update": "изменено мероприятие плана",
     "plan.item_remove": "удалено мероприятие плана",
     "plan.item_move": "изменён порядок мероприятий",
     "plan.approve": "план утверждён",
     "tutor_plan.create": "создан план тьютора",
+    "tutor_plan.copy": "план тьютора перенесён с прошлого учебного года",
     "tutor_plan.item_add": "добавлен пункт плана тьютора",
     "tutor_plan.item_update": "изменён пункт плана тьютора",
     "tutor_plan.item_remove": "удалён пункт плана тьютора",
@@ -66,6 +69,22 @@ ROUTE_CHANGE_LABELS = {
     "evidence": "подтверждение",
     "done": "выполнено шагов",
     "reflection": "рефлексия",
+}
+
+# Russian names of the keys that the copies into a new academic year record.
+YEAR_CHANGE_LABELS = {
+    "academic_year": "учебный год",
+    "from_roster": "по составу",
+    "from_plan": "по плану (номер записи)",
+    "from_year": "с плана учебного года",
+    "plan_from": "план работы сообщества скопирован с учебного года",
+    "entries": "тьюторов в составе",
+    "items": "пунктов",
+    "left_out": "не перенесены (учётная запись закрыта)",
+    "tutor_plans": "перенесено планов тьюторов",
+    "tutor_plans_skipped": "планов тьюторов уже было",
+    "assignments": "перенесено закреплений",
+    "assignments_skipped": "закреплений уже было",
 }
 
 # Russian names of the keys that the library's audit entries record.
@@ -117,6 +136,7 @@ class CommunityConfig(AppConfig):
         extensions.register_action_labels(ACTION_LABELS)
         extensions.register_change_labels(ROUTE_CHANGE_LABELS)
         extensions.register_change_labels(MATERIAL_CHANGE_LABELS)
+        extensions.register_change_labels(YEAR_CHANGE_LABELS)
         extensions.register_navigation(panels.navigation)
         extensions.register_home_panel(panels.home_panel)
         extensions.register_profile_panel(panels.profile_panel)

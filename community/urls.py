@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import assignments, hub, library, nominations, orders, plans, rosters, routes
+from .views import assignments, hub, library, nominations, orders, plans, rosters, routes, years
 
 app_name = "community"
 
@@ -19,6 +19,8 @@ urlpatterns = [
     path("rosters/<int:pk>/entries/new/", rosters.entry_create, name="entry_create"),
     path("rosters/<int:pk>/approve/", rosters.roster_approve, name="roster_approve"),
     path("rosters/<int:pk>/revise/", rosters.roster_revise, name="roster_revise"),
+    # A new academic year from the last one, for one municipality.
+    path("municipalities/<int:pk>/new-year/", years.year_start, name="year_start"),
     path("entries/<int:pk>/edit/", rosters.entry_update, name="entry_update"),
     path("entries/<int:pk>/delete/", rosters.entry_delete, name="entry_delete"),
     path("tutors/", rosters.directory, name="directory"),

@@ -6,11 +6,14 @@ Each query function takes the assessments (objects, ids or a queryset) and a `le
 
 - `Level.SCHOOL`: one figure per school, keyed by the organization's id;
 - `Level.MUNICIPALITY`: one per municipality, keyed by the municipality's id;
-- `Level.REGION`: one for everything the installation holds (it serves one region), keyed None;
+- `Level.REGION`: one for the region, keyed None;
 
 and returns a dict keyed by `(assessment id, unit id)`. `schools=` and `municipalities=`
-(ids, objects or querysets) narrow the participants counted; a unit without participants
-has no key. Shares are percentages of the participants counted, not rounded: pages round them.
+(ids, objects or querysets) narrow the participants counted, and `region=` (the value of
+`Municipality.region`) to the municipalities of that region: one installation may serve
+several regions, and «Регион» on a page means the viewed municipality's region, never the
+whole installation (shared/DESIGN.md). A unit without participants has no key. Shares are
+percentages of the participants counted, not rounded: pages round them.
 """
 
 from collections import defaultdict
@@ -237,8 +240,19 @@ class Trend:
         return self.rise is not None and self.rise >= WORRYING_RISE
 
 
-def _scoped(queryset: QuerySet, prefix: str, assessments, schools: Ids, municipalities: Ids):
+def _scoped(
+    queryset: QuerySet,
+    prefix: str,
+    assessments,
+    schools: Ids,
+    municipalities: Ids,
+    region: str | None = None,
+):
     queryset = queryset.filter(**{f"{prefix}result_set__assessment__in": assessments})
+    if region is not None:
+        queryset = queryset.filter(
+            **{f"{prefix}result_set__organization__municipality__region": region}
+        )
     if schools is not None:
         queryset = queryset.filter(**{f"{prefix}result_set__organization__in": schools})
     if municipalities is not None:
@@ -258,18 +272,25 @@ def _grouped(
     return [((row[assessment], row[unit] if unit else None), row) for row in rows]
 
 
-def _participants(assessments, schools: Ids, municipalities: Ids) -> QuerySet:
-    return _scoped(Participant.objects.all(), "", assessments, schools, municipalities)
+def _participants(
+    assessments, schools: Ids, municipalities: Ids, region: str | None = None
+) -> QuerySet:
+    return _scoped(Participant.objects.all(), "", assessments, schools, municipalities, region)
 
 
 @cached
 def work_figures(
-    assessments, *, level: Level, schools: Ids = None, municipalities: Ids = None
+    assessments,
+    *,
+    level: Level,
+    schools: Ids = None,
+    municipalities: Ids = None,
+    region: str | None = None,
 ) -> dict[Key, WorkFigures]:
     """Marks distribution, quality, success, mean primary score and the journal comparison;
     in one query."""
     rows = _grouped(
-        _participants(assessments, schools, municipalities),
+        _participants(assessments, schools, municipalities, region),
         level,
         participants=Count("pk"),
         mean=Avg("primary_score"),
@@ -309,7 +330,12 @@ def minimum_scores(assessments) -> dict[int, int]:
 
 @cached
 def gia_figures(
-    assessments, *, level: Level, schools: Ids = None, municipalities: Ids = None
+    assessments,
+    *,
+    level: Level,
+    schools: Ids = None,
+    municipalities: Ids = None,
+    region: str | None = None,
 ) -> dict[Key, GiaFigures]:
     """Participants, mean score, below the minimum (ЕГЭ: a test score under the year's
     minimum; ОГЭ and ГВЭ: a «2»), 81–100 and 100 test points (ЕГЭ); in three queries."""
@@ -323,7 +349,7 @@ def gia_figures(
     for pk, score in minimums.items():
         below |= Q(result_set__assessment=pk, test_score__lt=score)
     rows = _grouped(
-        _participants(list(kinds), schools, municipalities),
+        _participants(list(kinds), schools, municipalities, region),
         level,
         participants=Count("pk"),
         mean_primary=Avg("primary_score"),
@@ -350,7 +376,12 @@ def gia_figures(
 
 @cached
 def task_success(
-    assessments, *, level: Level, schools: Ids = None, municipalities: Ids = None
+    assessments,
+    *,
+    level: Level,
+    schools: Ids = None,
+    municipalities: Ids = None,
+    region: str | None = None,
 ) -> dict[Key, list[TaskSuccess]]:
     """Each task's success, in the order of the work: the sum of the scores over the
     participants counted times the task's maximum; a task not attempted scores 0. Three
@@ -363,13 +394,22 @@ def task_success(
     counts = {
         key: row["participants"]
         for key, row in _grouped(
-            _participants(assessments, schools, municipalities), level, participants=Count("pk")
+            _participants(assessments, schools, municipalities, region),
+            level,
+            participants=Count("pk"),
         )
     }
     points = {
         (key, row["task"]): row["points"] or 0
         for key, row in _grouped(
-            _scoped(TaskScore.objects.all(), "participant__", assessments, schools, municipalities),
+            _scoped(
+                TaskScore.objects.all(),
+                "participant__",
+                assessments,
+                schools,
+                municipalities,
+                region,
+            ),
             level,
             prefix="participant__",
             extra=("task",),
@@ -451,6 +491,7 @@ def score_histograms(
     level: Level,
     schools: Ids = None,
     municipalities: Ids = None,
+    region: str | None = None,
     boundaries: Mapping[int, Mapping[int, int]] | None = None,
 ) -> dict[Key, Histogram]:
     """The primary-score distribution of each unit with the boundary peaks flagged. Pass the
@@ -461,7 +502,7 @@ def score_histograms(
         Assessment.objects.filter(pk__in=_ids(assessments)).values_list("pk", "max_primary")
     )
     rows = _grouped(
-        _participants(assessments, schools, municipalities),
+        _participants(assessments, schools, municipalities, region),
         level,
         extra=("primary_score",),
         count=Count("pk"),
@@ -492,7 +533,12 @@ WorkKey = tuple[str, int, int, str]  # kind, subject id, grade, title
 
 
 def twos_over_years(
-    assessments, *, level: Level, schools: Ids = None, municipalities: Ids = None
+    assessments,
+    *,
+    level: Level,
+    schools: Ids = None,
+    municipalities: Ids = None,
+    region: str | None = None,
 ) -> dict[tuple[WorkKey, int | None], Trend]:
     """The share of «2» of each work (the same kind, subject, grade and title) over the years
     of the given assessments, per unit; in two queries."""
@@ -504,7 +550,7 @@ def twos_over_years(
     }
     series = defaultdict(dict)
     for (assessment, unit), figures in work_figures(
-        list(works), level=level, schools=schools, municipalities=municipalities
+        list(works), level=level, schools=schools, municipalities=municipalities, region=region
     ).items():
         work, year = works[assessment]
         series[(work, unit)][year] = figures.twos

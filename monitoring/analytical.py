@@ -208,7 +208,9 @@ def _municipal_section(work: Assessment, scope: Scope, schools: QuerySet[Organiz
     own = analysis.task_success([work], level=Level.MUNICIPALITY, **scoped).get(
         (work.pk, municipality.pk), []
     )
-    region = analysis.task_success([work], level=Level.REGION).get((work.pk, None), [])
+    region = analysis.task_success([work], level=Level.REGION, region=municipality.region).get(
+        (work.pk, None), []
+    )
     if own:
         section["charts"].append(
             _chart(
@@ -230,7 +232,7 @@ def _municipal_section(work: Assessment, scope: Scope, schools: QuerySet[Organiz
     trend = []
     for row, level, unit, kwargs in (
         (summary[0], Level.MUNICIPALITY, municipality.pk, scoped),
-        (summary[-1], Level.REGION, None, {}),
+        (summary[-1], Level.REGION, None, {"region": municipality.region}),
     ):
         found = analysis.twos_over_years(earlier, level=level, **kwargs)
         key = ((work.kind, work.subject_id, work.grade, work.title), unit)

@@ -49,8 +49,8 @@ def _ids(value) -> list | None:
 
 
 def cached(function):
-    """Caches `function(assessments, *, level=…, schools=…, municipalities=…)` for a level
-    above the school, or (with no level) always, inside `results_cache()`."""
+    """Caches `function(assessments, *, level=…, schools=…, municipalities=…, region=…)` for
+    a level above the school, or (with no level) always, inside `results_cache()`."""
 
     @functools.wraps(function)
     def wrapper(assessments, **kwargs):
@@ -61,7 +61,9 @@ def cached(function):
         parts = [_ids(assessments), _ids(kwargs.get("schools")), _ids(kwargs.get("municipalities"))]
         if any(part is None for part in parts):
             return function(assessments, **kwargs)
-        raw = repr((function.__qualname__, str(level), parts, version))
+        # The region is part of the key: one installation may serve several regions.
+        region = kwargs.get("region")
+        raw = repr((function.__qualname__, str(level), parts, region, version))
         key = "monitoring:figures:" + hashlib.sha256(raw.encode()).hexdigest()
         found = cache.get(key)
         if found is None:

@@ -43,6 +43,11 @@ def region_name(municipality: Municipality | None) -> str:
     return f"Регион{f' ({municipality.region})' if municipality and municipality.region else ''}"
 
 
+def regions_of(municipalities) -> list[str]:
+    """The regions (`Municipality.region`) of the municipalities, each once, in order."""
+    return sorted({municipality.region for municipality in municipalities})
+
+
 def works_for(schools: QuerySet[Organization]) -> list[Assessment]:
     """The works that have results of some of these schools, the latest first."""
     return list(
@@ -103,8 +108,12 @@ def unit_rows(work: Assessment, units: list, *, level: Level) -> list[Row]:
     return rows
 
 
-def summary_rows(work: Assessment, *, municipality: Municipality | None) -> list[Row]:
-    """The municipality (when one is chosen) and the region, for the foot of a table."""
+def summary_rows(
+    work: Assessment, *, municipality: Municipality | None, regions: list[str] = ()
+) -> list[Row]:
+    """The municipality (when one is chosen) and its region, for the foot of a table. With
+    no municipality chosen, a row for each of `regions`: usually the one the installation
+    serves."""
     rows = []
     if municipality is not None:
         figures = _figures(work, level=Level.MUNICIPALITY, municipalities=[municipality.pk])
@@ -115,10 +124,12 @@ def summary_rows(work: Assessment, *, municipality: Municipality | None) -> list
                 figures=figures.get((work.pk, municipality.pk)),
             )
         )
-    region = _figures(work, level=Level.REGION)
-    rows.append(
-        Row(name=region_name(municipality), level=Level.REGION, figures=region.get((work.pk, None)))
-    )
+    if municipality is not None:
+        regions = [municipality.region]
+    for region in regions:
+        figures = _figures(work, level=Level.REGION, region=region)
+        name = f"Регион ({region})" if region else "Регион"
+        rows.append(Row(name=name, level=Level.REGION, figures=figures.get((work.pk, None))))
     return rows
 
 
@@ -207,7 +218,7 @@ def _levels(school: Organization) -> list[tuple[Level, dict, str, str]]:
             municipality.short_name or municipality.name,
             "М",
         ),
-        (Level.REGION, {}, region_name(municipality), "Р"),
+        (Level.REGION, {"region": municipality.region}, region_name(municipality), "Р"),
     ]
 
 

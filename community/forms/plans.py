@@ -48,6 +48,13 @@ class MunicipalityYearForm(forms.Form):
 
 
 class PlanCreateForm(MunicipalityYearForm):
+    copy_from = forms.ModelChoiceField(
+        label="Скопировать план учебного года",
+        queryset=AcademicYear.objects.none(),
+        required=False,
+        empty_label="прошлого",
+        help_text="Для кнопки «Скопировать план»: план любого более раннего года, который есть.",
+    )
     title = forms.CharField(
         label="Заголовок",
         max_length=300,
@@ -57,6 +64,15 @@ class PlanCreateForm(MunicipalityYearForm):
             "… на … учебный год»."
         ),
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The years with a plan in one of the user's municipalities; the service checks that
+        # the chosen one is earlier than the new year and has a plan in the chosen municipality.
+        planned = CommunityPlan.objects.filter(municipality__in=self.municipalities)
+        self.fields["copy_from"].queryset = AcademicYear.objects.filter(
+            pk__in=planned.values("academic_year")
+        ).order_by("-start_year")
 
 
 def _timing_widget():

@@ -101,26 +101,43 @@ def plan_create(
     return plan
 
 
+def plan_sources(municipality: Municipality, academic_year: AcademicYear | None = None):
+    """The municipality's plans that a new year's plan may be copied from: any earlier year's
+    (of every year, when `academic_year` is not given), the latest first."""
+    plans = CommunityPlan.objects.filter(municipality=municipality).select_related("academic_year")
+    if academic_year is not None:
+        plans = plans.filter(academic_year__start_year__lt=academic_year.start_year)
+    return plans.order_by("-academic_year__start_year")
+
+
 @transaction.atomic
-def plan_copy_from_previous(
-    *, actor: User, municipality: Municipality, academic_year: AcademicYear
+def plan_copy(
+    *,
+    actor: User,
+    municipality: Municipality,
+    academic_year: AcademicYear,
+    from_year: AcademicYear | None = None,
 ) -> CommunityPlan:
-    """This year's draft with the items of last year's plan: most of the work recurs."""
+    """This year's draft with the items of an earlier year's plan (last year's, unless
+    `from_year` names another): most of the work recurs. Items keep their activity, order,
+    timing and responsible; the methodist then corrects them and approves the plan."""
     exists = (
-        f"План-график на {academic_year} учебный год уже есть, копировать в него прошлогодний "
+        f"План-график на {academic_year} учебный год уже есть, копировать в него другой "
         "не нужно: откройте его из списка планов."
     )
     unique = {"municipality": municipality, "academic_year": academic_year}
     if CommunityPlan.objects.filter(**unique).exists():
         raise DomainError(exists)
-    previous = CommunityPlan.objects.filter(
-        municipality=municipality, academic_year__start_year=academic_year.start_year - 1
-    ).first()
-    if previous is None:
-        last = academic_year.start_year - 1
+    start_year = from_year.start_year if from_year else academic_year.start_year - 1
+    if start_year >= academic_year.start_year:
         raise DomainError(
-            f"Плана на {last}/{(last + 1) % 100:02d} учебный год нет, копировать нечего. "
-            "Создайте пустой план и заполните его."
+            f"Копировать можно только план более раннего учебного года, чем {academic_year}."
+        )
+    previous = plan_sources(municipality).filter(academic_year__start_year=start_year).first()
+    if previous is None:
+        raise DomainError(
+            f"Плана на {start_year}/{(start_year + 1) % 100:02d} учебный год нет, копировать "
+            "нечего. Выберите другой год или создайте пустой план и заполните его."
         )
     plan = _create_once(
         CommunityPlan, exists, unique=unique, title=plan_default_title(municipality, academic_year)
@@ -133,7 +150,11 @@ def plan_copy_from_previous(
         actor=actor,
         action="plan.copy",
         obj=plan,
-        changes={"from_plan": previous.pk, "items": len(copied)},
+        changes={
+            "from_plan": previous.pk,
+            "from_year": str(previous.academic_year),
+            "items": len(copied),
+        },
     )
     return plan
 

@@ -252,10 +252,20 @@ def roster_revise(*, actor: User, roster: Roster) -> Roster:
         academic_year=roster.academic_year,
         revision=roster.revision + 1,
     )
-    entries = list(roster.entries.prefetch_related("subjects"))
+    copy_entries(roster.entries.all(), to=revision)
+    audit_record(
+        actor=actor, action="roster.revise", obj=revision, changes={"from_revision": roster.pk}
+    )
+    return revision
+
+
+def copy_entries(entries, *, to: Roster) -> list[RosterEntry]:
+    """The entries again in the roster `to`: the person, the position, the place of work,
+    the level and the subjects; not the nomination, which led to the first entry only."""
+    entries = list(entries.prefetch_related("subjects"))
     copies = RosterEntry.objects.bulk_create(
         RosterEntry(
-            roster=revision,
+            roster=to,
             person_id=entry.person_id,
             position=entry.position,
             organization_id=entry.organization_id,
@@ -269,7 +279,4 @@ def roster_revise(*, actor: User, roster: Roster) -> Roster:
         for entry, copy in zip(entries, copies, strict=True)
         for subject in entry.subjects.all()
     )
-    audit_record(
-        actor=actor, action="roster.revise", obj=revision, changes={"from_revision": roster.pk}
-    )
-    return revision
+    return copies

@@ -8,6 +8,7 @@ from tutoring.models import AcademicYear, RoleKind
 
 from .. import library, selectors
 from ..models import DevelopmentRoute, Nomination, Order, Roster, TutorPlan
+from .rosters import methodist_municipalities
 
 
 @login_required
@@ -44,6 +45,17 @@ def _sections(access) -> list[Section]:
                 "Состав на учебный год: черновик, утверждение, новые редакции.",
                 reverse("community:roster_list"),
                 f"черновиков: {drafts}" if drafts else "",
+            )
+        )
+    starts = methodist_municipalities(access)
+    for municipality in starts:
+        name = municipality.short_name or municipality.name
+        sections.append(
+            Section(
+                f"Начать учебный год: {name}" if len(starts) > 1 else "Начать учебный год",
+                "Черновик состава из последнего утверждённого, план работы сообщества по плану "
+                "любого прошлого года, планы тьюторов и закрепления — одной кнопкой.",
+                reverse("community:year_start", args=[municipality.pk]),
             )
         )
     if access.has(RoleKind.METHODIST, RoleKind.DIRECTOR, RoleKind.REGIONAL):

@@ -112,7 +112,8 @@ def plan_create(request):
     form = PlanCreateForm(request.POST or None, municipalities=municipalities)
     if request.method == "POST" and form.is_valid():
         try:
-            plan = services.plan_create(actor=request.user, **form.cleaned_data)
+            data = {k: v for k, v in form.cleaned_data.items() if k != "copy_from"}
+            plan = services.plan_create(actor=request.user, **data)
         except DomainError as error:
             messages.error(request, str(error))
         else:
@@ -129,17 +130,18 @@ def plan_copy(request):
     form = PlanCreateForm(request.POST, municipalities=municipalities)
     if form.is_valid():
         try:
-            plan = services.plan_copy_from_previous(
+            plan = services.plan_copy(
                 actor=request.user,
                 municipality=form.cleaned_data["municipality"],
                 academic_year=form.cleaned_data["academic_year"],
+                from_year=form.cleaned_data.get("copy_from"),
             )
         except DomainError as error:
             messages.error(request, str(error))
         else:
             messages.success(
                 request,
-                "План создан по плану прошлого года. Проверьте сроки и ответственных, "
+                "План создан по плану более раннего года. Проверьте сроки и ответственных, "
                 "затем утвердите его.",
             )
             return redirect(plan)

@@ -26,8 +26,18 @@ def roster_list(request):
     return render(
         request,
         "community/rosters/list.html",
-        {"page": paginate(request, rosters), "can_create": access.has(RoleKind.METHODIST)},
+        {
+            "page": paginate(request, rosters),
+            "can_create": access.has(RoleKind.METHODIST),
+            "year_starts": methodist_municipalities(access),
+        },
     )
+
+
+def methodist_municipalities(access) -> list:
+    """The municipalities whose new academic year the user may start."""
+    found = {r.municipality for r in access.roles_of(RoleKind.METHODIST) if r.municipality_id}
+    return sorted(found, key=lambda m: m.name)
 
 
 @role_required(RoleKind.METHODIST)

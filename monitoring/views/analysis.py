@@ -71,7 +71,11 @@ def results_overview(request):
             "level": level,
             "page": page,
             "rows": results.unit_rows(form.work, list(page), level=level) if page else [],
-            "summary": results.summary_rows(form.work, municipality=municipality)
+            "summary": results.summary_rows(
+                form.work,
+                municipality=municipality,
+                regions=results.regions_of(form.municipalities.values()),
+            )
             if form.work
             else [],
             "gia": form.work is not None and results.is_gia(form.work),
@@ -99,7 +103,11 @@ def results_export(request):
     rows = []
     if work is not None:
         rows = results.unit_rows(work, list(units), level=level)
-        rows += results.summary_rows(work, municipality=municipality)
+        rows += results.summary_rows(
+            work,
+            municipality=municipality,
+            regions=results.regions_of(form.municipalities.values()),
+        )
     title = f"{work}{f', {municipality}' if municipality else ''}" if work else "Нет результатов"
     content = exports.table_xlsx(
         title,

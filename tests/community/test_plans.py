@@ -5,7 +5,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from community.models import Activity, CommunityPlan, DomainError, PlanItem
-from community.services.plans import plan_copy_from_previous, plan_item_update
+from community.services.plans import plan_copy, plan_item_update
 from tests.tutoring.factories import AcademicYearFactory, MunicipalityFactory, RoleFactory
 from tutoring.models import AuditEntry, RoleKind, current_start_year
 
@@ -223,7 +223,39 @@ def test_it_copies_last_years_items_into_this_years_draft(client, cast):
         "Подготовка к ВПР",
     ]
     assert old.items.count() == 2
-    assert AuditEntry.objects.get(action="plan.copy").changes == {"from_plan": old.pk, "items": 2}
+    assert AuditEntry.objects.get(action="plan.copy").changes == {
+        "from_plan": old.pk,
+        "from_year": str(last),
+        "items": 2,
+    }
+
+
+def test_it_copies_the_plan_of_any_earlier_year(client, cast):
+    long_ago = AcademicYearFactory(start_year=current_start_year() - 3)
+    old = CommunityPlanFactory(municipality=cast.municipality, academic_year=long_ago)
+    PlanItemFactory(plan=old, content="Школа молодого тьютора")
+    this = AcademicYearFactory()
+    client.force_login(cast.methodist)
+    page = client.get("/community/plans/new/").content.decode()
+    assert str(long_ago) in page  # offered in the choice of the year to copy
+    client.post("/community/plans/copy/", {"academic_year": this.pk, "copy_from": long_ago.pk})
+    plan = CommunityPlan.objects.get(academic_year=this)
+    assert list(plan.items.values_list("content", flat=True)) == ["Школа молодого тьютора"]
+    assert old.items.count() == 1
+
+
+def test_it_refuses_to_copy_a_plan_of_a_later_year(cast):
+    this = AcademicYearFactory()
+    later = AcademicYearFactory(start_year=this.start_year + 1)
+    CommunityPlanFactory(municipality=cast.municipality, academic_year=later)
+    with pytest.raises(DomainError, match="более раннего"):
+        plan_copy(
+            actor=cast.methodist,
+            municipality=cast.municipality,
+            academic_year=this,
+            from_year=later,
+        )
+    assert not CommunityPlan.objects.filter(academic_year=this).exists()
 
 
 def test_it_says_so_when_there_is_no_plan_last_year(client, cast):
@@ -237,7 +269,7 @@ def test_it_refuses_to_copy_over_this_years_plan(cast, draft):
     last = AcademicYearFactory(start_year=draft.academic_year.start_year - 1)
     CommunityPlanFactory(municipality=cast.municipality, academic_year=last)
     with pytest.raises(DomainError, match="уже есть"):
-        plan_copy_from_previous(
+        plan_copy(
             actor=cast.methodist, municipality=cast.municipality, academic_year=draft.academic_year
         )
 
