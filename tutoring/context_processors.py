@@ -1,29 +1,77 @@
+from dataclasses import dataclass
+
 from django.urls import reverse
 
 from . import extensions
 from .access import OVERSIGHT_ROLES, access_for
+from .extensions import ADMINISTRATION, NavItem
 from .models import ORGANIZATION_ROLES, RoleKind
 
 
+@dataclass(frozen=True)
+class NavLink:
+    label: str
+    url: str
+    active: bool = False
+
+
+@dataclass(frozen=True)
+class NavMenu:
+    """A group of entries shown as a dropdown; it is active when the page open is one of them."""
+
+    label: str
+    links: tuple[NavLink, ...]
+
+    @property
+    def active(self) -> bool:
+        return any(link.active for link in self.links)
+
+
 def navigation(request):
-    """The sections of the navigation bar that the user's roles open, and no others."""
+    """The entries of the navigation bar that the user's roles open, and no others.
+
+    `nav_items` holds a `NavLink` per section and, after them, a `NavMenu` per group of
+    `NavItem.group` (see `tutoring.extensions.register_navigation`). The page open now is the
+    longest entry's URL that its path starts with; that link, and the menu holding it, are
+    active. A page of the «Управление» menu is one `NavItem(..., group=ADMINISTRATION)` line,
+    here for `tutoring`'s own pages or in an app's navigation builder.
+    """
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
     access = access_for(user)
-    items = [("Главная", reverse("home"))]
-    if access.has(*OVERSIGHT_ROLES, RoleKind.TUTOR):
-        items.append(("Организации", reverse("organization_list")))
+    items = [NavItem("Главная", reverse("home"))]
+    if access.has(*OVERSIGHT_ROLES):
+        items.append(NavItem("Организации", reverse("organization_list"), group=ADMINISTRATION))
+    elif access.has(RoleKind.TUTOR):
+        items.append(NavItem("Организации", reverse("organization_list")))
     else:
         # A school's staff and teachers see no list of organizations, only their own.
         own = {r.organization for r in access.roles if r.kind in ORGANIZATION_ROLES}
         for organization in sorted(own, key=lambda o: o.short_name):
-            items.append((organization.short_name, organization.get_absolute_url()))
+            items.append(NavItem(organization.short_name, organization.get_absolute_url()))
     items += extensions.navigation(access)
     if access.has(*OVERSIGHT_ROLES):
-        items.append(("Люди", reverse("people_list")))
-        items.append(("Журнал изменений", reverse("audit_list")))
-    path = request.path
-    matches = [url for _, url in items if path == url or (url != "/" and path.startswith(url))]
-    active = max(matches, key=len, default=None)
-    return {"nav_items": [(label, url, url == active) for label, url in items]}
+        items += [
+            NavItem("Люди", reverse("people_list"), group=ADMINISTRATION),
+            NavItem("Журнал изменений", reverse("audit_list"), group=ADMINISTRATION),
+        ]
+    if user.is_staff:
+        items.append(NavItem("Администрирование", reverse("admin:index"), group=ADMINISTRATION))
+    return {"nav_items": _entries(items, _active_url(request.path, items))}
+
+
+def _active_url(path, items):
+    matches = [i.url for i in items if path == i.url or (i.url != "/" and path.startswith(i.url))]
+    return max(matches, key=len, default=None)
+
+
+def _entries(items, active):
+    links, groups = [], {}
+    for item in items:
+        link = NavLink(item.label, item.url, item.url == active)
+        if item.group:
+            groups.setdefault(item.group, []).append(link)
+        else:
+            links.append(link)
+    return links + [NavMenu(label, tuple(group)) for label, group in groups.items()]

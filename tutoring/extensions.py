@@ -14,6 +14,22 @@ class Panel:
     context: dict = field(default_factory=dict)
 
 
+# The menu of the navigation bar that gathers the pages that set the portal up (reference
+# lists, people, the journal), so that the bar keeps to one line as such pages are added.
+ADMINISTRATION = "Управление"
+
+
+@dataclass(frozen=True)
+class NavItem:
+    """An entry of the navigation bar. Without `group` it is a section of its own; with one
+    (`ADMINISTRATION`, or any other name) it is an item of that group's dropdown menu, the
+    groups standing after the sections in the order they first appear."""
+
+    label: str
+    url: str
+    group: str = ""
+
+
 @dataclass(frozen=True)
 class Section:
     """A card of an app's hub page: a section the user's roles open, with what awaits."""
@@ -73,7 +89,12 @@ _change_labels: dict[str, str] = {
 
 
 def register_navigation(builder: Callable) -> None:
-    """`builder(access) -> list[(label, url)]`: the sections the user's roles open."""
+    """`builder(access) -> list[NavItem]`: the entries of the navigation bar that the user's
+    roles open (a plain `(label, url)` pair is a section of its own). A page that sets the
+    portal up goes into the «Управление» menu with one line in the builder's list:
+
+        NavItem("Предметы", reverse("subject_list"), group=ADMINISTRATION)
+    """
     _navigation.append(builder)
 
 
@@ -127,8 +148,12 @@ def change_label(key: str) -> str:
     return _change_labels.get(key, key)
 
 
-def navigation(access) -> list[tuple[str, str]]:
-    return [item for builder in _navigation for item in builder(access)]
+def navigation(access) -> list[NavItem]:
+    return [
+        item if isinstance(item, NavItem) else NavItem(*item)
+        for builder in _navigation
+        for item in builder(access)
+    ]
 
 
 def home_panels(user, access) -> list[Panel]:
