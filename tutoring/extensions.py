@@ -36,6 +36,10 @@ _action_labels: dict[str, str] = {
     "password.change": "изменён пароль",
     "school_status.set": "школе присвоен статус ШНОР/ШССУ",
     "region.generate": "создан тестовый регион",
+    "subject.create": "добавлен предмет",
+    "subject.update": "изменён предмет",
+    "subject.retire": "предмет выведен из употребления",
+    "subject.restore": "предмет возвращён в употребление",
 }
 
 
@@ -45,6 +49,7 @@ _change_labels: dict[str, str] = {
     "date": "дата",
     "files": "файлы",
     "kind": "вид",
+    "name": "название",
     "number": "номер",
     "reason": "причина",
     "status": "состояние",
