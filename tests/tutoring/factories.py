@@ -84,6 +84,14 @@ class RoleFactory(factory.django.DjangoModelFactory):
 
 
 def user_with_role(kind, *, municipality=None, organization=None, **user_fields) -> User:
+    if kind == RoleKind.REGION_ADMIN:
+        # A region admin holds a region (субъект РФ), never a municipality.
+        return RoleFactory(
+            kind=kind,
+            municipality=None,
+            region="Краснодарский край",
+            user=UserFactory(**user_fields),
+        ).user
     if municipality is None and organization is not None:
         municipality = organization.municipality
     if municipality is None and kind != RoleKind.REGIONAL:
