@@ -9,24 +9,13 @@ from django.urls import reverse
 from consultations.forms.requests import RequestForm
 from tests.tutoring.factories import (
     OrganizationFactory,
-    RoleFactory,
     SubjectFactory,
-    UserFactory,
     user_with_role,
 )
 from tutoring import services
 from tutoring.models import AuditEntry, DomainError, RoleKind, Subject
 
 SEED = importlib.import_module("tutoring.migrations.0004_subjects_active_and_seed")
-
-
-def region_admin():
-    return RoleFactory(
-        kind=RoleKind.REGION_ADMIN,
-        municipality=None,
-        region="Краснодарский край",
-        user=UserFactory(),
-    ).user
 
 
 def signed_in(client, user):
@@ -58,7 +47,7 @@ def test_it_seeds_again_without_doubling_a_subject_known_by_another_spelling(db)
 
 @pytest.mark.parametrize("kind", [RoleKind.METHODIST, RoleKind.REGION_ADMIN])
 def test_it_opens_the_list_to_methodists_and_region_admins(client, db, kind):
-    user = region_admin() if kind == RoleKind.REGION_ADMIN else user_with_role(kind)
+    user = user_with_role(kind)
     response = signed_in(client, user).get(reverse("subject_list"))
     assert response.status_code == 200
     assert "Окружающий мир" in response.content.decode()
@@ -157,9 +146,7 @@ def test_it_keeps_its_own_name_in_another_case_but_not_a_name_of_another(methodi
         services.subject_update(actor=methodist, subject=subject, name="математика", kind="subject")
 
 
-def test_it_retires_a_subject_which_leaves_the_choices_but_stays_on_old_records(
-    client, methodist
-):
+def test_it_retires_a_subject_which_leaves_the_choices_but_stays_on_old_records(client, methodist):
     subject = Subject.objects.get(name="Окружающий мир")
     signed_in(client, methodist).post(reverse("subject_retire", args=[subject.pk]))
     subject.refresh_from_db()
