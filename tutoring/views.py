@@ -214,7 +214,11 @@ def subject_update(request, pk):
         else:
             messages.success(request, "Предмет сохранён.")
             return redirect("subject_list")
-    return render(request, "tutoring/subject_form.html", {"form": form, "subject": subject})
+    return render(
+        request,
+        "tutoring/subject_form.html",
+        {"form": form, "subject": subject, "history": selectors.object_history(subject)},
+    )
 
 
 @require_POST

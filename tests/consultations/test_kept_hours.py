@@ -206,3 +206,9 @@ def test_it_shows_the_tutors_page_with_the_forms(client, methodist, tutor_role):
     assert "Понедельник" in text or "понедельник" in text
     assert "Добавить время приёма" in text
     assert Role.objects.filter(kind=RoleKind.TUTOR).count() == 1
+
+
+def test_it_offers_the_page_on_the_consultations_page_to_the_methodist(client, methodist):
+    client.force_login(methodist)
+    page = client.get(reverse("consultations:index")).content.decode()
+    assert reverse("consultations:hours_tutor_list") in page

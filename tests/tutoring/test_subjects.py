@@ -188,3 +188,12 @@ def test_it_refuses_a_name_of_a_retired_subject_and_says_how_to_return_it(method
     Subject.objects.create(name="Черчение", is_active=False)
     with pytest.raises(DomainError, match="верните его"):
         services.subject_create(actor=methodist, name="черчение", kind="subject")
+
+
+def test_it_shows_the_subjects_history_in_russian_on_its_page(client, methodist):
+    subject = services.subject_create(actor=methodist, name="Астрономия", kind="subject")
+    services.subject_retire(actor=methodist, subject=subject)
+    page = signed_in(client, methodist).get(reverse("subject_update", args=[subject.pk]))
+    text = page.content.decode()
+    assert "добавлен предмет · вид: учебный предмет" in text
+    assert "предмет выведен из употребления" in text
