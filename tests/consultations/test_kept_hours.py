@@ -75,10 +75,10 @@ def test_it_finds_a_tutor_by_name_in_a_constant_number_of_queries(
     client.force_login(methodist)
     url = reverse("consultations:hours_tutor_list")
     client.get(url)
-    with django_assert_max_num_queries(8):
+    with django_assert_max_num_queries(6):
         response = client.get(url)
     assert response.context["page"].paginator.count == 31
-    with django_assert_max_num_queries(8):
+    with django_assert_max_num_queries(6):
         response = client.get(url, {"q": "логинова татьяна"})
     assert [role.pk for role in response.context["page"]] == [tutor_role.pk]
 

@@ -76,12 +76,12 @@ def test_it_searches_filters_and_paginates_in_a_constant_number_of_queries(
         Subject.objects.create(name=f"Элективный курс {number:02}", kind=Subject.Kind.OTHER)
     signed_in(client, methodist)
     client.get(reverse("subject_list"))  # warm the session and the user's roles
-    with django_assert_max_num_queries(8):
+    with django_assert_max_num_queries(6):
         response = client.get(reverse("subject_list"), {"q": "элективный", "kind": "other"})
     page = response.context["page"]
     assert page.paginator.count == 60
     assert len(page.object_list) == 50
-    with django_assert_max_num_queries(8):
+    with django_assert_max_num_queries(6):
         response = client.get(reverse("subject_list"), {"q": "мир"})
     assert [s.name for s in response.context["page"]] == ["Окружающий мир"]
 
