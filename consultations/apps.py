@@ -45,6 +45,8 @@ EVENT_CHANGE_LABELS = {
     "plan_item": "мероприятие плана",
     "registered": "записались",
     "starts_at": "начало",
+    # Of a tutor's hours, which a methodist may keep for them.
+    "tutor": "тьютор",
 }
 
 

@@ -1,9 +1,11 @@
 """What each user may see of the consultation point; every page reads through these."""
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, IntegerField, Min, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
+from django.utils import timezone
 
 from tutoring.access import Access
-from tutoring.models import RoleKind
+from tutoring.models import Role, RoleKind
 
 from .models import (
     AvailabilityException,
@@ -109,3 +111,37 @@ def feed_events(user) -> QuerySet[Event]:
         | Q(organizer=user),
         status__in=[Event.Status.PUBLISHED, Event.Status.CANCELLED],
     ).select_related("municipality", "organizer")
+
+
+def hours_tutors_for(access: Access) -> QuerySet[Role]:
+    """The tutors whose reception hours the user keeps: those of the municipalities where the
+    user is a methodist, one row per tutor and municipality (a tutor of two of its schools has
+    two tutor roles), with `slot_count`, their weekly slots there, and `exception_count`,
+    their periods without consultations from today on."""
+    tutors = Role.objects.filter(
+        kind=RoleKind.TUTOR, municipality__in=_municipalities_where(access, RoleKind.METHODIST)
+    )
+    firsts = tutors.values("user", "municipality").annotate(first=Min("pk")).values("first")
+    return (
+        Role.objects.filter(pk__in=firsts)
+        .select_related("user", "municipality", "organization")
+        .annotate(
+            slot_count=_count(AvailabilitySlot.objects.all()),
+            exception_count=_count(
+                AvailabilityException.objects.filter(ends_on__gte=timezone.localdate())
+            ),
+        )
+        .order_by("user__last_name", "user__first_name", "user__middle_name", "pk")
+    )
+
+
+def _count(queryset) -> Coalesce:
+    """How many rows of `queryset` are the role's tutor's in the role's municipality."""
+    rows = (
+        queryset.filter(tutor=OuterRef("user"), municipality=OuterRef("municipality"))
+        .order_by()
+        .values("tutor")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(rows, output_field=IntegerField()), 0)

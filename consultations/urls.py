@@ -61,6 +61,29 @@ urlpatterns: list = [
         availability.availability_overview,
         name="availability_overview",
     ),
+    # A methodist keeps the hours of the municipality's tutors.
+    path("availability/kept/", availability.hours_tutor_list, name="hours_tutor_list"),
+    path("availability/kept/<int:pk>/", availability.hours_tutor, name="hours_tutor"),
+    path(
+        "availability/kept/<int:pk>/slots/new/",
+        availability.hours_slot_create,
+        name="hours_slot_create",
+    ),
+    path(
+        "availability/kept/<int:pk>/slots/<int:slot_pk>/delete/",
+        availability.hours_slot_delete,
+        name="hours_slot_delete",
+    ),
+    path(
+        "availability/kept/<int:pk>/exceptions/new/",
+        availability.hours_exception_create,
+        name="hours_exception_create",
+    ),
+    path(
+        "availability/kept/<int:pk>/exceptions/<int:exception_pk>/delete/",
+        availability.hours_exception_delete,
+        name="hours_exception_delete",
+    ),
     # Matching and booking.
     path("requests/<int:pk>/schedule/", booking.request_schedule, name="request_schedule"),
     path("sessions/<int:pk>/cancel/", booking.session_cancel, name="session_cancel"),

@@ -40,7 +40,9 @@ class CaseForm(forms.ModelForm):
 
     def __init__(self, *args, organization, author: User | None = None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["subject"].queryset = Subject.objects.all()
+        self.fields["subject"].queryset = Subject.objects.active(
+            keep=[self.instance.subject_id] if self.instance.subject_id else None
+        )
         self.fields["academic_year"].queryset = AcademicYear.objects.order_by("-start_year")
         self.fields["academic_year"].initial = AcademicYear.objects.current()
         self.author = author

@@ -23,6 +23,8 @@ import xlsxwriter
 from django.db import models
 from python_calamine import CalamineError
 
+from tutoring.models import FOREIGN_LANGUAGES
+
 from .models import AssessmentKind
 from .vpr import (
     TASK_HEADER,
@@ -100,7 +102,8 @@ MINIMUM_SCORES = {
         "География": 40,
         "Обществознание": 42,
         "Литература": 32,
-        "Иностранный язык": 22,
+        # The same minimum for every foreign language.
+        **{f"Иностранный язык ({language})": 22 for language in FOREIGN_LANGUAGES},
     },
     (AssessmentKind.OGE, 9): {"Математика": 8, "Русский язык": 15},
 }

@@ -16,7 +16,7 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 
-from tutoring.models import Municipality, Organization, Subject, User
+from tutoring.models import Municipality, Organization, Subject, User, subject_key
 from tutoring.services import audit_record
 
 from . import bulk, gia
@@ -39,10 +39,6 @@ MAX_LISTED_PROBLEMS = 200
 PROGRESS_EVERY = 5_000
 
 
-def normalized(text: str) -> str:
-    return " ".join(text.replace("ё", "е").replace("Ё", "Е").split()).casefold()
-
-
 def _problem(row, column, message) -> dict:
     return {"row": row, "column": column, "message": message}
 
@@ -51,9 +47,19 @@ def _as_dicts(problems: Iterable[Problem]) -> list[dict]:
     return [_problem(p.row, p.column, p.message) for p in problems]
 
 
-def _find_subject(name: str) -> Subject | None:
-    wanted = normalized(name)
-    return next((s for s in Subject.objects.all() if normalized(s.name) == wanted), None)
+def _subject_problem(name: str, subject: Subject | None) -> str:
+    """What is wrong with a file's subject, as found by `subject_key`; empty if nothing."""
+    if subject is None:
+        return (
+            f"Предмет «{name}» не найден в справочнике портала: его добавляет методист "
+            "или администратор региона на странице «Предметы»."
+        )
+    if not subject.is_active:
+        return (
+            f"Предмет «{subject.name}» выведен из употребления: верните его на странице "
+            "«Предметы», чтобы загрузить результаты."
+        )
+    return ""
 
 
 def _schools(result, municipality: Municipality | None, only: Organization | None):
@@ -189,11 +195,10 @@ def _check_f1(uploaded, municipality, only_school) -> _Checked:
     subject = assessment = None
     schools: dict[str, Organization] = {}
     if header is not None and not errors:
-        subject = _find_subject(header.subject)
-        if subject is None:
-            errors.append(
-                _problem(None, "Предмет", f"Предмет «{header.subject}» не найден в справочнике.")
-            )
+        subject = Subject.objects.all().by_key().get(subject_key(header.subject))
+        if problem := _subject_problem(header.subject, subject):
+            errors.append(_problem(None, "Предмет", problem))
+            subject = None
         else:
             assessment = Assessment.objects.filter(
                 kind=AssessmentKind.VPR, year=header.year, subject=subject, grade=header.grade
@@ -312,20 +317,16 @@ def _check_template(uploaded, layout, municipality, only_school) -> _Checked:
     checked = _Checked(kinds[0] if kinds else kind, errors, warnings, len(result.participants))
     if errors:
         return checked
-    subjects = {normalized(s.name): s for s in Subject.objects.all()}
+    subjects = Subject.objects.all().by_key()
     found = {}
     for key, work in result.works.items():
-        if key.subject in subjects:
-            found[key] = subjects[key.subject]
+        subject = subjects.get(subject_key(key.subject))
+        if problem := _subject_problem(work.subject, subject):
+            if subject is None:
+                problem += " Выберите предмет из списка на листе «Списки» шаблона."
+            errors.append(_problem(work.first_row, "Предмет", problem))
         else:
-            errors.append(
-                _problem(
-                    work.first_row,
-                    "Предмет",
-                    f"Предмет «{work.subject}» не найден в справочнике портала: выберите его из "
-                    "списка на листе «Списки» шаблона.",
-                )
-            )
+            found[key] = subject
     schools, school_errors = _schools(result, municipality, only_school)
     errors += school_errors
     assessments = {}
@@ -613,11 +614,11 @@ def minimum_scores_seed(*, actor: User | None, years: Iterable[int]) -> int:
     Returns how many were added."""
     years = sorted(set(years))
     with transaction.atomic():
-        subjects = {normalized(s.name): s for s in Subject.objects.all()}
+        subjects = Subject.objects.all().by_key()
         added = []
         for (kind, grade), scores in gia.MINIMUM_SCORES.items():
             for name, score in scores.items():
-                subject = subjects.get(normalized(name))
+                subject = subjects.get(subject_key(name))
                 if subject is None:
                     continue
                 for year in years:

@@ -34,6 +34,9 @@ from .models import (
 MUNICIPAL_ROLES = frozenset({RoleKind.METHODIST, RoleKind.DIRECTOR, RoleKind.TUTOR})
 # Roles that read across the municipality's organizations and people.
 OVERSIGHT_ROLES = frozenset({RoleKind.METHODIST, RoleKind.DIRECTOR, RoleKind.REGIONAL})
+# Roles that keep the region's reference data (subjects): they are the same for every
+# municipality of the installation.
+REFERENCE_EDITORS = frozenset({RoleKind.METHODIST, RoleKind.REGION_ADMIN})
 
 
 @dataclass(frozen=True)

@@ -121,7 +121,10 @@ SUBJECTS = [
     ("Химия", Subject.Kind.SUBJECT),
     ("История", Subject.Kind.SUBJECT),
     ("Обществознание", Subject.Kind.SUBJECT),
-    ("Иностранный язык", Subject.Kind.SUBJECT),
+    # As order № 01-03/24 names the direction of the tutors of every foreign language; the
+    # results of ВПР and ГИА come per language, as «Иностранный язык (английский)» and the
+    # others that migration 0004 seeds, so this one is a direction, not a subject of a file.
+    ("Иностранный язык", Subject.Kind.OTHER),
     ("География", Subject.Kind.SUBJECT),
     ("Физика", Subject.Kind.SUBJECT),
     ("Финансовая грамотность", Subject.Kind.OTHER),

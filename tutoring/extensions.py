@@ -63,6 +63,10 @@ _action_labels: dict[str, str] = {
     "invitation.send": "отправлено приглашение",
     "invitation.accept": "приглашение принято, пароль задан",
     "password.reset": "пароль восстановлен по ссылке из письма",
+    "subject.create": "добавлен предмет",
+    "subject.update": "изменён предмет",
+    "subject.retire": "предмет выведен из употребления",
+    "subject.restore": "предмет возвращён в употребление",
 }
 
 
@@ -81,6 +85,7 @@ _change_labels: dict[str, str] = {
     "date": "дата",
     "files": "файлы",
     "kind": "вид",
+    "name": "название",
     "number": "номер",
     "reason": "причина",
     "status": "состояние",

@@ -2,7 +2,7 @@ import django_filters
 from django import forms
 from django.db.models import Exists, OuterRef, Q
 
-from .models import AuditEntry, Organization, RoleKind, SchoolStatus, User
+from .models import AuditEntry, Organization, RoleKind, SchoolStatus, Subject, User
 from .selectors import visible_roles
 
 
@@ -100,3 +100,21 @@ class AuditFilter(django_filters.FilterSet):
 
     def filter_q(self, queryset, name, value):
         return queryset.filter(Q(object_repr__icontains=value) | Q(action__icontains=value))
+
+
+class SubjectFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(label="Название", field_name="name", lookup_expr="icontains")
+    kind = django_filters.ChoiceFilter(
+        label="Вид", choices=Subject.Kind.choices, empty_label="Любой"
+    )
+    active = django_filters.BooleanFilter(
+        label="Состояние",
+        field_name="is_active",
+        widget=forms.Select(
+            choices=[("", "Все"), ("true", "Используются"), ("false", "Выведены из употребления")]
+        ),
+    )
+
+    class Meta:
+        model = Subject
+        fields = ["q", "kind", "active"]

@@ -1,4 +1,7 @@
+from django import forms
 from django.contrib.auth.forms import AuthenticationForm
+
+from .models import Subject
 
 
 class LoginForm(AuthenticationForm):
@@ -11,3 +14,13 @@ class LoginForm(AuthenticationForm):
         super().__init__(*args, **kwargs)
         self.fields["username"].label = "Логин"
         self.fields["username"].widget.attrs["autocomplete"] = "username"
+
+
+class SubjectForm(forms.Form):
+    name = forms.CharField(
+        label="Название",
+        max_length=200,
+        help_text="Как в документах и файлах результатов, например «Окружающий мир» или "
+        "«Иностранный язык (английский)».",
+    )
+    kind = forms.ChoiceField(label="Вид", choices=Subject.Kind.choices)

@@ -14,6 +14,9 @@ from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
 
+from .errors import DomainError  # noqa: F401  (re-exported: tutoring's refusals)
+
+
 TIMEZONE_CHOICES = sorted(
     (name, name) for name in zoneinfo.available_timezones() if name.startswith(("Europe/", "Asia/"))
 )
@@ -197,6 +200,35 @@ class AcademicYear(models.Model):
         return date(self.start_year + 1, 8, 31)
 
 
+# The foreign languages of ВПР and ГИА. The portal names each «Иностранный язык (английский)»,
+# ФИС ОКО and ФИПИ files name it «Английский язык»: both spellings are the same subject.
+FOREIGN_LANGUAGES = ("английский", "немецкий", "французский", "испанский", "китайский")
+_LANGUAGE = re.compile(r"^(?:иностранный язык \((?P<a>[а-я]+)\)|(?P<b>[а-я]+) язык)$")
+
+
+def subject_key(name: str) -> str:
+    """A subject's name as files and people spell it, reduced to one key: case, «ё» and
+    spaces do not matter, and «Английский язык» is «Иностранный язык (английский)»."""
+    text = " ".join(str(name).replace("ё", "е").replace("Ё", "Е").split()).casefold()
+    found = _LANGUAGE.match(text)
+    if found and (language := found["a"] or found["b"]) in FOREIGN_LANGUAGES:
+        return f"иностранный язык ({language})"
+    return text
+
+
+class SubjectQuerySet(models.QuerySet):
+    def active(self, *, keep=None):
+        """Subjects to choose from: the active ones, plus `keep` (ids or a queryset), the
+        subjects a record being edited already has, so that saving it keeps them."""
+        if keep is None:
+            return self.filter(is_active=True)
+        return self.filter(Q(is_active=True) | Q(pk__in=keep))
+
+    def by_key(self) -> dict[str, "Subject"]:
+        """Subjects by `subject_key`, for matching the names in a file."""
+        return {subject_key(subject.name): subject for subject in self}
+
+
 class Subject(models.Model):
     class Kind(models.TextChoices):
         SUBJECT = "subject", "учебный предмет"
@@ -206,11 +238,18 @@ class Subject(models.Model):
 
     name = models.CharField("название", max_length=200, unique=True)
     kind = models.CharField("вид", max_length=16, choices=Kind.choices, default=Kind.SUBJECT)
+    # A retired subject stays on the records that have it, but is offered nowhere.
+    is_active = models.BooleanField("используется", default=True)
+
+    objects = SubjectQuerySet.as_manager()
 
     class Meta:
         verbose_name = "предмет (направление)"
         verbose_name_plural = "предметы и направления"
         ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(Lower("name"), name="subject_name_unique_ci"),
+        ]
 
     def __str__(self):
         return self.name

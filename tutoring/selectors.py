@@ -14,6 +14,7 @@ from .models import (
     Role,
     RoleKind,
     SchoolStatus,
+    Subject,
     User,
 )
 
@@ -165,3 +166,8 @@ def issuer_name(municipality_id: int) -> str:
         if organization is not None:
             return organization.name
     return ""
+
+
+def subject_list() -> QuerySet[Subject]:
+    """The region's subjects, the ones in use first."""
+    return Subject.objects.order_by("-is_active", "name")

@@ -6,13 +6,14 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 
 from . import documents, extensions, selectors, services
-from .access import OVERSIGHT_ROLES, access_for, role_required
-from .filters import AuditFilter, OrganizationFilter, PersonFilter
+from .access import OVERSIGHT_ROLES, REFERENCE_EDITORS, access_for, role_required
+from .filters import AuditFilter, OrganizationFilter, PersonFilter, SubjectFilter
+from .forms import SubjectForm
 from .health import broker_status, database_status
-from .models import AcademicYear, Document, Municipality, RoleKind
+from .models import AcademicYear, Document, DomainError, Municipality, RoleKind, Subject
 
 PAGE_SIZE = 50
 
@@ -175,3 +176,76 @@ def document_download(request, pk):
         filename=document.download_name,
         content_type="application/pdf",
     )
+
+
+@role_required(*REFERENCE_EDITORS)
+def subject_list(request):
+    filterset = SubjectFilter(request.GET, queryset=selectors.subject_list())
+    return render(
+        request,
+        "tutoring/subject_list.html",
+        {"filter": filterset, "page": paginate(request, filterset.qs)},
+    )
+
+
+@role_required(*REFERENCE_EDITORS)
+def subject_create(request):
+    form = SubjectForm(request.POST or None, initial={"kind": Subject.Kind.SUBJECT})
+    if request.method == "POST" and form.is_valid():
+        try:
+            subject = services.subject_create(actor=request.user, **form.cleaned_data)
+        except DomainError as error:
+            form.add_error("name", str(error))
+        else:
+            messages.success(request, f"Предмет «{subject.name}» добавлен.")
+            return redirect("subject_list")
+    return render(request, "tutoring/subject_form.html", {"form": form})
+
+
+@role_required(*REFERENCE_EDITORS)
+def subject_update(request, pk):
+    subject = get_object_or_404(Subject, pk=pk)
+    form = SubjectForm(request.POST or None, initial={"name": subject.name, "kind": subject.kind})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.subject_update(actor=request.user, subject=subject, **form.cleaned_data)
+        except DomainError as error:
+            form.add_error("name", str(error))
+        else:
+            messages.success(request, "Предмет сохранён.")
+            return redirect("subject_list")
+    return render(
+        request,
+        "tutoring/subject_form.html",
+        {"form": form, "subject": subject, "history": selectors.object_history(subject)},
+    )
+
+
+@require_POST
+@role_required(*REFERENCE_EDITORS)
+def subject_retire(request, pk):
+    subject = get_object_or_404(Subject, pk=pk)
+    try:
+        services.subject_retire(actor=request.user, subject=subject)
+    except DomainError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(
+            request,
+            f"Предмет «{subject.name}» выведен из употребления: он остаётся в прежних записях, "
+            "но больше не предлагается для выбора.",
+        )
+    return redirect("subject_list")
+
+
+@require_POST
+@role_required(*REFERENCE_EDITORS)
+def subject_restore(request, pk):
+    subject = get_object_or_404(Subject, pk=pk)
+    try:
+        services.subject_restore(actor=request.user, subject=subject)
+    except DomainError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, f"Предмет «{subject.name}» снова предлагается для выбора.")
+    return redirect("subject_list")

@@ -40,7 +40,7 @@ class MaterialForm(forms.Form):
     )
     subjects = forms.ModelMultipleChoiceField(
         label="Предметы (направления)",
-        queryset=Subject.objects.all(),
+        queryset=Subject.objects.active(),
         widget=forms.CheckboxSelectMultiple,
         required=False,
         help_text="Можно не отмечать, если материал не связан с предметом.",
@@ -70,6 +70,8 @@ class MaterialForm(forms.Form):
     ):
         super().__init__(*args, **kwargs)
         self.fields["authors"].queryset = eligible_authors(municipality, material=material)
+        if material is not None:
+            self.fields["subjects"].queryset = Subject.objects.active(keep=material.subjects.all())
         if material is not None and material.file:
             self.fields["file"].help_text = (
                 f"Сейчас приложен «{material.file_name}». Выберите новый файл, чтобы заменить "

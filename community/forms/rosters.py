@@ -39,7 +39,7 @@ class NominationForm(forms.ModelForm):
     teacher = PersonChoiceField(label="Учитель", queryset=User.objects.none())
     subjects = forms.ModelMultipleChoiceField(
         label="Предметы (направления)",
-        queryset=Subject.objects.all(),
+        queryset=Subject.objects.active(),
         widget=forms.CheckboxSelectMultiple,
     )
 
@@ -70,6 +70,10 @@ class NominationForm(forms.ModelForm):
     def __init__(self, *args, organization: Organization, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["teacher"].queryset = teachers_of(organization=organization)
+        if self.instance.pk:
+            self.fields["subjects"].queryset = Subject.objects.active(
+                keep=self.instance.subjects.all()
+            )
         self.fields["academic_year"].queryset = coming_years()
         self.fields["academic_year"].empty_label = None
         years = list(self.fields["academic_year"].queryset)
@@ -99,7 +103,7 @@ class RosterEntryForm(forms.ModelForm):
     person = PersonChoiceField(label="Учитель", queryset=User.objects.none())
     subjects = forms.ModelMultipleChoiceField(
         label="Предметы (направления)",
-        queryset=Subject.objects.all(),
+        queryset=Subject.objects.active(),
         widget=forms.CheckboxSelectMultiple,
     )
 
@@ -113,6 +117,9 @@ class RosterEntryForm(forms.ModelForm):
             municipality=municipality
         ).order_by("short_name")
         if self.instance.pk:
+            self.fields["subjects"].queryset = Subject.objects.active(
+                keep=self.instance.subjects.all()
+            )
             # The person of an entry does not change; remove the entry and add another.
             del self.fields["person"]
         else:

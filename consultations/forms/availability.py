@@ -1,5 +1,6 @@
 import django_filters
 from django import forms
+from django.db.models import Q
 
 from community.forms.rosters import PersonChoiceField
 from tutoring.filters import DateInput
@@ -94,3 +95,18 @@ class AvailabilityFilter(django_filters.FilterSet):
             self.filters["municipality"].queryset = municipalities
         else:
             del self.filters["municipality"]
+
+
+class HoursTutorFilter(django_filters.FilterSet):
+    """Over `selectors.hours_tutors_for`: the tutors whose hours a methodist keeps."""
+
+    q = django_filters.CharFilter(label="ФИО тьютора", method="filter_q")
+
+    def filter_q(self, queryset, name, value):
+        for word in value.split():
+            queryset = queryset.filter(
+                Q(user__last_name__icontains=word)
+                | Q(user__first_name__icontains=word)
+                | Q(user__middle_name__icontains=word)
+            )
+        return queryset

@@ -89,7 +89,7 @@ class EventForm(forms.ModelForm):
     )
     subjects = SubjectChoices(
         label="Предметы",
-        queryset=Subject.objects.order_by("name"),
+        queryset=Subject.objects.active(),
         required=False,
         widget=forms.CheckboxSelectMultiple,
         help_text="Не отмечайте ничего, если мероприятие для учителей всех предметов.",
@@ -154,6 +154,7 @@ class EventForm(forms.ModelForm):
         self.fields["plan_item"].queryset = plan_items_of(municipalities)
         event = self.instance
         if event.pk:
+            self.fields["subjects"].queryset = Subject.objects.active(keep=event.subjects.all())
             self.fields.pop("municipality", None)
             self.municipality = event.municipality
             zone = event.municipality.tzinfo

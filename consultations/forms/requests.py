@@ -31,7 +31,9 @@ class RequestForm(forms.ModelForm):
 
     def __init__(self, *args, organization, for_teacher: User | None = None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["subject"].queryset = Subject.objects.all()
+        self.fields["subject"].queryset = Subject.objects.active(
+            keep=[self.instance.subject_id] if self.instance.subject_id else None
+        )
         self.for_teacher = for_teacher
         if for_teacher is not None:
             # A teacher files for themself.

@@ -173,7 +173,12 @@ def _subtract(free: list[Interval], busy: list[Interval]) -> list[Interval]:
     return result
 
 
-# Changes: a tutor keeps their own availability.
+# Changes: a tutor keeps their own availability, and a methodist of the municipality keeps any
+# of its tutors'. Each audit entry names the tutor, since the actor may be someone else.
+
+
+def _tutor(tutor: User) -> dict:
+    return {"tutor": tutor.full_name or tutor.username}
 
 
 def _overlaps(a_start, a_end, b_start, b_end) -> bool:
@@ -210,13 +215,15 @@ def slot_create(
         starts_at=starts_at,
         ends_at=ends_at,
     )
-    audit_record(actor=actor, action="availability.slot_add", obj=slot)
+    audit_record(actor=actor, action="availability.slot_add", obj=slot, changes=_tutor(tutor))
     return slot
 
 
 @transaction.atomic
 def slot_delete(*, actor: User, slot: AvailabilitySlot) -> None:
-    audit_record(actor=actor, action="availability.slot_remove", obj=slot)
+    audit_record(
+        actor=actor, action="availability.slot_remove", obj=slot, changes=_tutor(slot.tutor)
+    )
     slot.delete()
 
 
@@ -241,11 +248,18 @@ def exception_create(
         ends_on=ends_on,
         reason=reason.strip(),
     )
-    audit_record(actor=actor, action="availability.exception_add", obj=exception)
+    audit_record(
+        actor=actor, action="availability.exception_add", obj=exception, changes=_tutor(tutor)
+    )
     return exception
 
 
 @transaction.atomic
 def exception_delete(*, actor: User, exception: AvailabilityException) -> None:
-    audit_record(actor=actor, action="availability.exception_remove", obj=exception)
+    audit_record(
+        actor=actor,
+        action="availability.exception_remove",
+        obj=exception,
+        changes=_tutor(exception.tutor),
+    )
     exception.delete()

@@ -12,8 +12,8 @@ from tutoring.models import Role, RoleKind
 from tutoring.views import paginate
 
 from .. import selectors
-from ..forms.availability import AvailabilityFilter, ExceptionForm, SlotForm
-from ..models import DomainError
+from ..forms.availability import AvailabilityFilter, ExceptionForm, HoursTutorFilter, SlotForm
+from ..models import AvailabilityException, AvailabilitySlot, DomainError
 from ..services import availability as services
 
 # How far ahead the tutor's own page shows the free time that remains after sessions.
@@ -184,3 +184,107 @@ def _tables(access, roles) -> list[dict]:
         }
         for role in roles
     ]
+
+
+# A methodist keeps the hours of any tutor of the municipality: a tutor who does not use the
+# portal still gets consultations placed. Another municipality's tutor is a 404, not a 403, so
+# that nobody learns who works elsewhere.
+
+
+@role_required(RoleKind.METHODIST)
+def hours_tutor_list(request):
+    access = access_for(request.user)
+    filterset = HoursTutorFilter(request.GET, queryset=selectors.hours_tutors_for(access))
+    return render(
+        request,
+        "consultations/availability/tutor_list.html",
+        {"filter": filterset, "page": paginate(request, filterset.qs)},
+    )
+
+
+def _kept_tutor(request, pk) -> Role:
+    return get_object_or_404(selectors.hours_tutors_for(access_for(request.user)), pk=pk)
+
+
+def _tutor_page(request, role, slot_form=None, exception_form=None):
+    slots = AvailabilitySlot.objects.filter(tutor=role.user, municipality=role.municipality)
+    exceptions = AvailabilityException.objects.filter(
+        tutor=role.user, municipality=role.municipality, ends_on__gte=timezone.localdate()
+    )
+    municipalities = [role.municipality]
+    return render(
+        request,
+        "consultations/availability/tutor.html",
+        {
+            "role": role,
+            "tutor": role.user,
+            "zone": _zone_label(role.municipality),
+            "slots": slots.order_by("weekday", "starts_at"),
+            "page": paginate(request, exceptions.order_by("starts_on", "pk")),
+            "slot_form": slot_form or SlotForm(municipalities=municipalities),
+            "exception_form": exception_form or ExceptionForm(municipalities=municipalities),
+        },
+    )
+
+
+@role_required(RoleKind.METHODIST)
+def hours_tutor(request, pk):
+    return _tutor_page(request, _kept_tutor(request, pk))
+
+
+@require_POST
+@role_required(RoleKind.METHODIST)
+def hours_slot_create(request, pk):
+    role = _kept_tutor(request, pk)
+    form = SlotForm(request.POST, municipalities=[role.municipality])
+    if form.is_valid():
+        try:
+            slot = services.slot_create(actor=request.user, tutor=role.user, **form.cleaned_data)
+        except DomainError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, f"Время приёма добавлено: {slot}.")
+            return redirect("consultations:hours_tutor", pk=role.pk)
+    return _tutor_page(request, role, slot_form=form)
+
+
+@require_POST
+@role_required(RoleKind.METHODIST)
+def hours_slot_delete(request, pk, slot_pk):
+    role = _kept_tutor(request, pk)
+    slot = get_object_or_404(
+        AvailabilitySlot, pk=slot_pk, tutor=role.user, municipality=role.municipality
+    )
+    services.slot_delete(actor=request.user, slot=slot)
+    messages.success(request, f"Время приёма удалено: {slot}.")
+    return redirect("consultations:hours_tutor", pk=role.pk)
+
+
+@require_POST
+@role_required(RoleKind.METHODIST)
+def hours_exception_create(request, pk):
+    role = _kept_tutor(request, pk)
+    form = ExceptionForm(request.POST, municipalities=[role.municipality])
+    if form.is_valid():
+        try:
+            exception = services.exception_create(
+                actor=request.user, tutor=role.user, **form.cleaned_data
+            )
+        except DomainError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, f"Период без приёма добавлен: {exception}.")
+            return redirect("consultations:hours_tutor", pk=role.pk)
+    return _tutor_page(request, role, exception_form=form)
+
+
+@require_POST
+@role_required(RoleKind.METHODIST)
+def hours_exception_delete(request, pk, exception_pk):
+    role = _kept_tutor(request, pk)
+    exception = get_object_or_404(
+        AvailabilityException, pk=exception_pk, tutor=role.user, municipality=role.municipality
+    )
+    services.exception_delete(actor=request.user, exception=exception)
+    messages.success(request, f"Период без приёма удалён: {exception}.")
+    return redirect("consultations:hours_tutor", pk=role.pk)

@@ -80,6 +80,14 @@ def _sections(access) -> list[Section]:
                 reverse("consultations:schedule_build"),
             )
         )
+        sections.append(
+            Section(
+                "Заполнить время приёма",
+                "Дни и часы приёма и периоды без приёма за любого тьютора муниципалитета: "
+                "по ним строится график.",
+                reverse("consultations:hours_tutor_list"),
+            )
+        )
     if access.has(RoleKind.METHODIST, RoleKind.DIRECTOR, RoleKind.REGIONAL):
         sections.append(
             Section(

@@ -151,7 +151,9 @@ def import_template(request, layout):
         kinds.append(Subject.Kind.PRIMARY)  # комплексные работы of the primary school
     schools = gia_selectors.template_schools(access_for(request.user))
     content = write(
-        subjects=list(Subject.objects.filter(kind__in=kinds).values_list("name", flat=True)),
+        subjects=list(
+            Subject.objects.active().filter(kind__in=kinds).values_list("name", flat=True)
+        ),
         schools=list(schools.values_list("fis_oko_login", "short_name")),
     )
     return FileResponse(io.BytesIO(content), as_attachment=True, filename=filename)

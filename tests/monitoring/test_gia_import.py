@@ -239,7 +239,9 @@ def test_minimum_scores_tell_how_many_fell_below_and_warn_of_a_mark_that_contrad
 def test_minimum_scores_are_seeded_once_for_the_subjects_the_portal_has(world):
     added = services.minimum_scores_seed(actor=world.methodist, years=[2025, 2026])
 
-    assert added == 2 * 4  # ЕГЭ and ОГЭ, математика and русский язык
+    # Migration 0004 seeds every ВПР and ГИА subject: the ten ЕГЭ subjects, five foreign
+    # languages and the two ОГЭ ones of `gia.MINIMUM_SCORES`, for each year.
+    assert added == 2 * (10 + 5 + 2)
     assert MinimumScore.objects.get(kind="ege", year=2026, subject__name="Математика").score == 27
     assert MinimumScore.objects.get(kind="oge", year=2025, subject__name="Русский язык").score == 15
     MinimumScore.objects.filter(kind="ege", year=2026, subject__name="Математика").update(score=28)
@@ -539,8 +541,8 @@ def test_the_command_refuses_a_broken_template(world, tmp_path: Path, capsys):
 def test_the_seed_command_adds_the_minimums(world, capsys):
     call_command("seed_minimum_scores", "--year", "2026")
 
-    assert MinimumScore.objects.filter(year=2026).count() == 4
-    assert "Добавлено минимальных баллов: 4" in capsys.readouterr().out
+    assert MinimumScore.objects.filter(year=2026).count() == 17  # every subject of migration 0004
+    assert "Добавлено минимальных баллов: 17" in capsys.readouterr().out
 
 
 # The demo

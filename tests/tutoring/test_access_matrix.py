@@ -6,7 +6,7 @@ from community.models import DevelopmentRoute, Material, Nomination, Order
 from expertise.models import ExpertiseCase, Review
 from monitoring.models import ImportBatch
 from tutoring.demo import KALTAN, SHNOR_SCHOOL
-from tutoring.models import Organization, User
+from tutoring.models import Organization, Role, User
 
 ROLES = ["methodist", "director", "school", "teacher", "tutor", "regional"]
 
@@ -21,6 +21,8 @@ MATRIX = {
     "other_municipality": [404, 404, 404, 404, 404, 200],
     "people": [200, 200, 403, 403, 403, 200],
     "audit": [200, 200, 403, 403, 403, 200],
+    "subjects": [200, 403, 403, 403, 403, 403],
+    "subject_new": [200, 403, 403, 403, 403, 403],
     "community": [200, 200, 200, 200, 200, 200],
     "nominations": [200, 403, 200, 403, 403, 403],
     "pending_nomination": [200, 403, 200, 403, 403, 403],
@@ -45,6 +47,8 @@ MATRIX = {
     "sessions": [200, 200, 200, 200, 200, 200],
     "points": [200, 200, 200, 200, 200, 200],
     "availability_overview": [200, 200, 403, 403, 403, 200],
+    "hours_tutors": [200, 403, 403, 403, 403, 403],
+    "hours_tutor": [200, 403, 403, 403, 403, 403],  # the demo `tutor`'s hours
     "schedules": [200, 200, 403, 403, 403, 200],
     "schedule_build": [200, 403, 403, 403, 403, 403],
     "events": [200, 200, 200, 200, 200, 200],
@@ -93,6 +97,7 @@ def urls():
     users = User.objects
     published = Material.objects.filter(status="published").first()
     draft = Material.objects.get(status="draft", authors__username="tutor")
+    tutor_role = Role.objects.filter(kind="tutor", user__username="tutor").order_by("pk").first()
     return {
         "home": "/",
         "profile": "/profile/",
@@ -103,6 +108,8 @@ def urls():
         "other_municipality": f"/organizations/{kaltan.pk}/",
         "people": "/people/",
         "audit": "/audit/",
+        "subjects": "/subjects/",
+        "subject_new": "/subjects/new/",
         "community": "/community/",
         "nominations": "/community/nominations/",
         "pending_nomination": f"/community/nominations/{Nomination.objects.first().pk}/",
@@ -125,6 +132,8 @@ def urls():
         "sessions": "/consultations/sessions/",
         "points": "/consultations/points/",
         "availability_overview": "/consultations/availability/tutors/",
+        "hours_tutors": "/consultations/availability/kept/",
+        "hours_tutor": f"/consultations/availability/kept/{tutor_role.pk}/",
         "schedules": "/consultations/schedules/",
         "schedule_build": "/consultations/schedules/build/",
         "events": "/consultations/events/",

@@ -2,7 +2,17 @@
 
 from django.db import transaction
 
-from ..models import AcademicYear, AuditEntry, Municipality, Organization, SchoolStatus, User
+from ..models import (
+    AcademicYear,
+    AuditEntry,
+    DomainError,
+    Municipality,
+    Organization,
+    SchoolStatus,
+    Subject,
+    User,
+    subject_key,
+)
 
 
 def audit_record(
@@ -54,3 +64,78 @@ def school_status_set(
             municipality=organization.municipality,
         )
     return status, created
+
+
+# Subjects: reference data of the whole installation (one region), kept by its methodists and
+# region administrators. A subject is never deleted: results, requests and rosters point at it.
+
+
+def _subject_name(name: str, *, subject: Subject | None = None) -> str:
+    """The name, cleaned, or a refusal when it is empty or another subject already has it:
+    «математика» is «Математика», and «Английский язык» is «Иностранный язык (английский)»."""
+    name = " ".join(name.split())
+    if not name:
+        raise DomainError("Укажите название предмета.")
+    key = subject_key(name)
+    # Checked in Python, not by the database, for the language aliases; a region has a few
+    # dozen subjects. The case-insensitive unique index still guards against a race.
+    others = Subject.objects.exclude(pk=subject.pk) if subject else Subject.objects.all()
+    for other in others:
+        if subject_key(other.name) == key:
+            retired = "" if other.is_active else " (выведен из употребления — верните его)"
+            raise DomainError(f"Предмет «{other.name}» уже есть в справочнике{retired}.")
+    return name
+
+
+@transaction.atomic
+def subject_create(*, actor: User, name: str, kind: str) -> Subject:
+    subject = Subject.objects.create(name=_subject_name(name), kind=kind)
+    audit_record(
+        actor=actor,
+        action="subject.create",
+        obj=subject,
+        changes={"kind": subject.get_kind_display()},
+    )
+    return subject
+
+
+@transaction.atomic
+def subject_update(*, actor: User, subject: Subject, name: str, kind: str) -> Subject:
+    subject = Subject.objects.select_for_update().get(pk=subject.pk)
+    name = _subject_name(name, subject=subject)
+    changes = {}
+    if name != subject.name:
+        changes["name"] = [subject.name, name]
+    if kind != subject.kind:
+        changes["kind"] = [subject.get_kind_display(), Subject.Kind(kind).label]
+    if not changes:
+        return subject
+    subject.name, subject.kind = name, kind
+    subject.save(update_fields=["name", "kind"])
+    audit_record(actor=actor, action="subject.update", obj=subject, changes=changes)
+    return subject
+
+
+def _subject_set_active(*, actor: User, subject: Subject, active: bool) -> Subject:
+    subject = Subject.objects.select_for_update().get(pk=subject.pk)
+    if subject.is_active == active:
+        raise DomainError(
+            f"Предмет «{subject.name}» уже "
+            + ("используется." if active else "выведен из употребления.")
+        )
+    subject.is_active = active
+    subject.save(update_fields=["is_active"])
+    action = "subject.restore" if active else "subject.retire"
+    audit_record(actor=actor, action=action, obj=subject)
+    return subject
+
+
+@transaction.atomic
+def subject_retire(*, actor: User, subject: Subject) -> Subject:
+    """The subject stays on the records that have it and leaves every list to choose from."""
+    return _subject_set_active(actor=actor, subject=subject, active=False)
+
+
+@transaction.atomic
+def subject_restore(*, actor: User, subject: Subject) -> Subject:
+    return _subject_set_active(actor=actor, subject=subject, active=True)
