@@ -77,7 +77,7 @@ _change_labels: dict[str, str] = {
     "first_name": "имя",
     "last_name": "фамилия",
     "middle_name": "отчество",
-    "name": "ФИО",
+    "full_name": "ФИО",
     "phone": "телефон",
     "position": "должность",
     "role": "роль",

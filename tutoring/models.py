@@ -16,7 +16,6 @@ from django.utils import timezone
 
 from .errors import DomainError  # noqa: F401  (re-exported: tutoring's refusals)
 
-
 TIMEZONE_CHOICES = sorted(
     (name, name) for name in zoneinfo.available_timezones() if name.startswith(("Europe/", "Asia/"))
 )
