@@ -122,8 +122,9 @@ class NewOrganizationForm(OrganizationForm):
     def __init__(self, *args, municipalities, **kwargs):
         super().__init__(*args, municipality=None, **kwargs)
         self.fields["municipality"].queryset = municipalities
-        if len(municipalities) == 1:
-            self.fields["municipality"].initial = municipalities[0].pk
+        first_two = list(municipalities[:2])
+        if len(first_two) == 1:
+            self.fields["municipality"].initial = first_two[0].pk
             self.fields["municipality"].widget = forms.HiddenInput()
 
     def clean(self):

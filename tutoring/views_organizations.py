@@ -31,8 +31,8 @@ def managed_organization(request, pk) -> Organization:
 @login_required
 def organization_create(request):
     access = access_for(request.user)
-    municipalities = list(access.administered_municipalities().order_by("name"))
-    require(bool(municipalities))
+    municipalities = access.administered_municipalities().order_by("name")
+    require(municipalities.exists())
     chosen = request.GET.get("municipality", "")
     initial = {"municipality": int(chosen)} if chosen.isdigit() else {}
     form = NewOrganizationForm(request.POST or None, municipalities=municipalities, initial=initial)
