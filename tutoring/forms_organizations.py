@@ -68,9 +68,8 @@ class OrganizationForm(forms.ModelForm):
         return self.cleaned_data["inn"].strip()
 
     def clean(self):
+        # A login of anything but a school is refused by `Organization.clean`.
         cleaned = super().clean()
-        if cleaned.get("fis_oko_login") and cleaned.get("kind") != Organization.Kind.SCHOOL:
-            self.add_error("fis_oko_login", "Логин ФИС ОКО бывает только у школ.")
         if bool(cleaned.get("head_position")) != bool(cleaned.get("head_name")):
             self.add_error(
                 "head_name", "Укажите и должность, и имя руководителя (или оставьте оба пустыми)."
@@ -165,9 +164,40 @@ class SchoolStatusForm(forms.Form):
             self.fields["academic_year"].initial = current.pk
 
 
+# The time zones of Russia's municipalities, as a methodist knows them: by a city and the
+# offset from UTC (a region's schedule and deadlines are in local time).
+RUSSIAN_TIMEZONES = [
+    ("Europe/Kaliningrad", "Калининград (UTC+2)"),
+    ("Europe/Moscow", "Москва (UTC+3)"),
+    ("Europe/Simferopol", "Симферополь (UTC+3)"),
+    ("Europe/Volgograd", "Волгоград (UTC+3)"),
+    ("Europe/Kirov", "Киров (UTC+3)"),
+    ("Europe/Samara", "Самара (UTC+4)"),
+    ("Europe/Astrakhan", "Астрахань (UTC+4)"),
+    ("Europe/Saratov", "Саратов (UTC+4)"),
+    ("Europe/Ulyanovsk", "Ульяновск (UTC+4)"),
+    ("Asia/Yekaterinburg", "Екатеринбург (UTC+5)"),
+    ("Asia/Omsk", "Омск (UTC+6)"),
+    ("Asia/Novosibirsk", "Новосибирск (UTC+7)"),
+    ("Asia/Barnaul", "Барнаул (UTC+7)"),
+    ("Asia/Tomsk", "Томск (UTC+7)"),
+    ("Asia/Novokuznetsk", "Новокузнецк, Кузбасс (UTC+7)"),
+    ("Asia/Krasnoyarsk", "Красноярск (UTC+7)"),
+    ("Asia/Irkutsk", "Иркутск (UTC+8)"),
+    ("Asia/Chita", "Чита (UTC+9)"),
+    ("Asia/Yakutsk", "Якутск (UTC+9)"),
+    ("Asia/Vladivostok", "Владивосток (UTC+10)"),
+    ("Asia/Magadan", "Магадан (UTC+11)"),
+    ("Asia/Sakhalin", "Южно-Сахалинск (UTC+11)"),
+    ("Asia/Srednekolymsk", "Среднеколымск (UTC+11)"),
+    ("Asia/Kamchatka", "Петропавловск-Камчатский (UTC+12)"),
+    ("Asia/Anadyr", "Анадырь (UTC+12)"),
+]
+
+
 class MunicipalityForm(forms.ModelForm):
     region = forms.ChoiceField(label="Субъект РФ")
-    timezone = forms.ChoiceField(label="Часовой пояс", choices=TIMEZONE_CHOICES)
+    timezone = forms.ChoiceField(label="Часовой пояс", choices=RUSSIAN_TIMEZONES)
 
     class Meta:
         model = Municipality
@@ -183,6 +213,13 @@ class MunicipalityForm(forms.ModelForm):
         if len(regions) == 1:
             self.fields["region"].initial = next(iter(regions))
         self.fields["timezone"].initial = self.instance.timezone or "Europe/Moscow"
+        known = {value for value, _label in RUSSIAN_TIMEZONES}
+        if self.instance.timezone not in known and self.instance.timezone in dict(TIMEZONE_CHOICES):
+            # A municipality set up earlier in another zone keeps it.
+            self.fields["timezone"].choices = [
+                *RUSSIAN_TIMEZONES,
+                (self.instance.timezone, self.instance.timezone),
+            ]
 
     def clean_name(self):
         name = " ".join(self.cleaned_data["name"].split())

@@ -10,6 +10,7 @@ from . import selectors
 from .access import access_for, role_required
 from .errors import DomainError
 from .forms_organizations import (
+    RUSSIAN_TIMEZONES,
     FirstMethodistForm,
     IssuerForm,
     MunicipalityForm,
@@ -29,6 +30,18 @@ def administered(request, pk) -> Municipality:
         Municipality.objects.filter(region__in=access.admin_regions).select_related("issuer"),
         pk=pk,
     )
+
+
+def detail_context(municipality: Municipality, invite_form) -> dict:
+    issuer = municipality.issuer
+    return {
+        "municipality": municipality,
+        "timezone_label": dict(RUSSIAN_TIMEZONES).get(municipality.timezone, municipality.timezone),
+        "issuer": issuer,
+        "heads": issuer.heads.all() if issuer else [],
+        "staff": selectors.municipality_staff(municipality),
+        "invite_form": invite_form,
+    }
 
 
 @role_required(RoleKind.REGION_ADMIN)
@@ -78,17 +91,10 @@ def municipality_create(request):
 @role_required(RoleKind.REGION_ADMIN)
 def municipality_detail(request, pk):
     municipality = administered(request, pk)
-    issuer = municipality.issuer
     return render(
         request,
         "tutoring/region/municipality_detail.html",
-        {
-            "municipality": municipality,
-            "issuer": issuer,
-            "heads": issuer.heads.all() if issuer else [],
-            "staff": selectors.municipality_staff(municipality),
-            "invite_form": StaffInviteForm(),
-        },
+        detail_context(municipality, StaffInviteForm()),
     )
 
 
@@ -174,16 +180,9 @@ def municipality_invite(request, pk):
                 f"на {person.email}.",
             )
             return redirect("municipality_detail", pk)
-    issuer = municipality.issuer
     return render(
         request,
         "tutoring/region/municipality_detail.html",
-        {
-            "municipality": municipality,
-            "issuer": issuer,
-            "heads": issuer.heads.all() if issuer else [],
-            "staff": selectors.municipality_staff(municipality),
-            "invite_form": form,
-        },
+        detail_context(municipality, form),
         status=400,
     )

@@ -87,10 +87,7 @@ def test_it_refuses_malformed_fields_in_russian(client, municipality, fields, me
         reverse("organization_create"), {"municipality": municipality.pk, **card(**fields)}
     )
     assert message in response.content.decode()
-    assert (
-        not Organization.objects.exists()
-        or not Organization.objects.filter(short_name="МБОУ СОШ № 7").exists()
-    )
+    assert not Organization.objects.filter(short_name="МБОУ СОШ № 7").exists()
 
 
 def test_it_edits_a_card_and_shows_the_change_in_the_history(client, municipality, school):
@@ -216,3 +213,13 @@ def test_the_list_keeps_a_constant_query_count(client, municipality, django_asse
         client = signed_in(client, user)
         with django_assert_max_num_queries(9):
             assert client.get(reverse("organization_list")).status_code == 200
+
+
+def test_it_refuses_a_login_of_a_methodical_centre_once(client, municipality):
+    methodist = user_with_role(RoleKind.METHODIST, municipality=municipality)
+    response = signed_in(client, methodist).post(
+        reverse("organization_create"),
+        {"municipality": municipality.pk, **card(kind="methodical_centre")},
+    )
+    assert response.content.decode().count("Логин ФИС ОКО бывает только у школ.") == 1
+    assert not Organization.objects.exists()

@@ -318,13 +318,17 @@ def organization_create(
             since=data.head_since or timezone.localdate(),
         )
     changes = {
-        "full_name": organization.name,
-        "short_name": organization.short_name,
-        "kind": organization.get_kind_display(),
-        "fis_oko_login": organization.fis_oko_login,
-        "inn": organization.inn,
-        "address": organization.address,
-        "head": _head_text(head),
+        key: value
+        for key, value in {
+            "full_name": organization.name,
+            "short_name": organization.short_name,
+            "kind": organization.get_kind_display(),
+            "fis_oko_login": organization.fis_oko_login,
+            "inn": organization.inn,
+            "address": organization.address,
+            "head": _head_text(head),
+        }.items()
+        if value
     }
     if as_issuer:
         Municipality.objects.filter(pk=municipality.pk).update(issuer=organization)
