@@ -160,6 +160,14 @@ def object_history(*objects) -> QuerySet[AuditEntry]:
 def issuer_name(municipality_id: int) -> str:
     """Who issues the municipality's documents of the community (conclusions, reports): the
     methodical centre; without one, the education department; "" if neither is known."""
+    issuer = (
+        Municipality.objects.filter(pk=municipality_id)
+        .values_list("issuer__name", flat=True)
+        .first()
+    )
+    if issuer:
+        # Set by the region administrator (`Municipality.issuer`): it is the one.
+        return issuer
     for kind in (Organization.Kind.METHODICAL_CENTRE, Organization.Kind.EDUCATION_DEPARTMENT):
         organization = Organization.objects.filter(municipality=municipality_id, kind=kind).first()
         if organization is not None:

@@ -280,3 +280,33 @@ def test_it_changes_a_municipalitys_issuer(admin, municipality):
     assert municipality.issuer == department
     entry = AuditEntry.objects.get(action="municipality.update")
     assert ("организация, издающая документы", "— → УО") in entry.change_items
+
+
+def test_it_names_the_holder_when_the_database_refuses_a_login(methodist, municipality):
+    # Two methodists saving the same login at once: the check before saving passes for both,
+    # the unique constraint refuses the second.
+    OrganizationFactory(short_name="МБОУ СОШ № 3", fis_oko_login="edu230707")
+    data = school()
+    racing = Organization(
+        municipality=municipality, kind=data.kind, name=data.name, short_name=data.short_name
+    )
+    racing.fis_oko_login = data.fis_oko_login
+    with pytest.raises(DomainError) as refused:
+        organizations._save_organization(racing, data)
+    assert refused.value.field == "fis_oko_login"
+    assert "«МБОУ СОШ № 3»" in refused.value.message
+
+
+def test_it_prints_the_issuer_set_by_the_region_admin(admin, municipality):
+    from tutoring.selectors import issuer_name
+
+    OrganizationFactory(
+        municipality=municipality, kind=Organization.Kind.METHODICAL_CENTRE, name="Старый ИМЦ"
+    )
+    organizations.organization_create(
+        actor=admin,
+        municipality=municipality,
+        data=imc(kind=Organization.Kind.EDUCATION_DEPARTMENT, name="Управление образования"),
+        as_issuer=True,
+    )
+    assert issuer_name(municipality.pk) == "Управление образования"
