@@ -208,3 +208,11 @@ def test_the_municipality_list_keeps_a_constant_query_count(
     client = signed_in(client, admin)
     with django_assert_max_num_queries(6):
         assert client.get(reverse("municipality_list")).status_code == 200
+
+
+def test_a_school_cannot_be_the_issuer(client, admin):
+    response = signed_in(client, admin).post(
+        reverse("municipality_create"), setup_form(**{"issuer-kind": "school"})
+    )
+    assert "Выберите корректный вариант" in response.content.decode()
+    assert not Municipality.objects.exists()
