@@ -30,6 +30,33 @@ def batches_for(access: Access) -> QuerySet[ImportBatch]:
     )
 
 
+def import_errors(access: Access, batch: ImportBatch) -> list[dict]:
+    """The problems of a rejected file; an unknown ФИС ОКО login links to where the user may
+    fix it: the card of the school of that name, or the municipality's organizations."""
+    from django.urls import reverse
+
+    from .services import LOGIN_HINT
+
+    problems = [dict(problem) for problem in batch.errors]
+    ids = {p["organization"] for p in problems if p.get("organization")}
+    schools = Organization.objects.select_related("municipality").in_bulk(ids) if ids else {}
+    may_fix_here = batch.municipality is not None and access.manages_organizations_of(
+        batch.municipality
+    )
+    for problem in problems:
+        if LOGIN_HINT not in problem.get("message", ""):
+            continue
+        school = schools.get(problem.get("organization"))
+        if school is not None and access.manages_organizations_of(school.municipality):
+            problem["link"] = reverse("organization_update", args=[school.pk])
+        elif school is None and may_fix_here:
+            problem["link"] = f"{reverse('organization_list')}?municipality={batch.municipality_id}"
+        if "link" in problem:
+            before, _, after = problem["message"].partition(LOGIN_HINT)
+            problem["before"], problem["link_text"], problem["after"] = before, LOGIN_HINT, after
+    return problems
+
+
 def can_import(access: Access) -> bool:
     return access.has(RoleKind.METHODIST, RoleKind.SCHOOL)
 

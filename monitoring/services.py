@@ -39,6 +39,11 @@ MAX_LISTED_PROBLEMS = 200
 PROGRESS_EVERY = 5_000
 
 
+def normalized(text: str) -> str:
+    """A school's name as a file may spell it: case, «ё» and spacing do not matter."""
+    return " ".join(text.replace("ё", "е").replace("Ё", "Е").split()).casefold()
+
+
 def _problem(row, column, message) -> dict:
     return {"row": row, "column": column, "message": message}
 
@@ -62,12 +67,30 @@ def _subject_problem(name: str, subject: Subject | None) -> str:
     return ""
 
 
+LOGIN_HINT = "проверьте логин в карточке школы"
+
+
+def _schools_by_name(scope) -> dict[str, Organization]:
+    """The open schools of the upload's municipality by their normalized names."""
+    if scope is None:
+        return {}
+    municipality_id = scope.municipality_id if isinstance(scope, Organization) else scope.pk
+    schools = Organization.objects.schools().open().filter(municipality=municipality_id)
+    found = {}
+    for school in schools:
+        for name in (school.short_name, school.name):
+            found.setdefault(normalized(name), school)
+    return found
+
+
 def _schools(result, municipality: Municipality | None, only: Organization | None):
     """The schools of the file by their ФИС ОКО login, and the problems: a login the portal
     does not know, a school of another municipality, another school's data from a school."""
     first_row: dict[str, int] = {}
+    names: dict[str, str] = {}
     for participant in result.participants:
         first_row.setdefault(participant.school_login, participant.row)
+        names.setdefault(participant.school_login, getattr(participant, "school_name", ""))
     found = {
         o.fis_oko_login: o
         for o in Organization.objects.filter(fis_oko_login__in=first_row).select_related(
@@ -75,17 +98,24 @@ def _schools(result, municipality: Municipality | None, only: Organization | Non
         )
     }
     problems = []
+    unknown = [login for login in first_row if login not in found]
+    by_name = _schools_by_name(municipality or only) if unknown else {}
     for login, row in first_row.items():
         school = found.get(login)
         if school is None:
-            problems.append(
-                _problem(
-                    row,
-                    "ОО",
-                    f"Школа с логином ФИС ОКО «{login}» не найдена в портале: проверьте логин "
-                    "в карточке школы.",
-                )
+            # The file names the school too: when the portal knows a school of that name,
+            # the methodist is sent straight to its card to enter the login.
+            named = by_name.get(normalized(names.get(login, "")))
+            problem = _problem(
+                row,
+                "ОО",
+                f"Школа с логином ФИС ОКО «{login}» не найдена в портале: {LOGIN_HINT}"
+                + (f" «{named.short_name}»." if named else "."),
             )
+            problem["school_name"] = names.get(login, "")
+            if named is not None:
+                problem["organization"] = named.pk
+            problems.append(problem)
         elif municipality is not None and school.municipality_id != municipality.pk:
             problems.append(
                 _problem(

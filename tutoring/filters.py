@@ -3,7 +3,7 @@ from django import forms
 from django.db.models import Exists, OuterRef, Q
 
 from .models import AuditEntry, Organization, RoleKind, SchoolStatus, Subject, User
-from .selectors import visible_roles
+from .selectors import municipalities_visible, visible_roles
 
 
 class DateInput(forms.DateInput):
@@ -28,15 +28,21 @@ class OrganizationFilter(django_filters.FilterSet):
         empty_label="Любой",
         method="filter_status",
     )
+    closed = django_filters.ChoiceFilter(
+        label="Работает",
+        choices=[("open", "работающие"), ("closed", "закрытые")],
+        empty_label="Все",
+        method="filter_closed",
+    )
 
     class Meta:
         model = Organization
-        fields = ["q", "municipality", "kind", "status"]
+        fields = ["q", "municipality", "kind", "status", "closed"]
 
     def __init__(self, *args, access, year, **kwargs):
         super().__init__(*args, **kwargs)
         self.year = year
-        self.filters["municipality"].queryset = access.municipalities()
+        self.filters["municipality"].queryset = municipalities_visible(access)
 
     def filter_q(self, queryset, name, value):
         return queryset.filter(
@@ -45,6 +51,9 @@ class OrganizationFilter(django_filters.FilterSet):
 
     def filter_status(self, queryset, name, value):
         return queryset.filter(statuses__academic_year=self.year, statuses__kind=value)
+
+    def filter_closed(self, queryset, name, value):
+        return queryset.filter(closed_on__isnull=value == "open")
 
 
 class PersonFilter(django_filters.FilterSet):

@@ -59,6 +59,11 @@ class OrganizationQuerySet(models.QuerySet):
         """Organizations that work: a closed one keeps its history but leaves every choice."""
         return self.filter(closed_on__isnull=True)
 
+    def open_or(self, current_id: int | None):
+        """The open ones and the one a record already names: editing an old record keeps
+        its closed school, a new one cannot choose it."""
+        return self.filter(Q(closed_on__isnull=True) | Q(pk=current_id))
+
 
 class Organization(models.Model):
     class Kind(models.TextChoices):

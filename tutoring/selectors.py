@@ -90,7 +90,7 @@ def organization_list(access: Access, *, year: AcademicYear | None) -> QuerySet[
         SchoolStatus.objects.filter(academic_year=year) if year else SchoolStatus.objects.none()
     )
     return (
-        access.organizations()
+        organizations_visible(access)
         .prefetch_related(Prefetch("statuses", queryset=statuses, to_attr="current_statuses"))
         .order_by("municipality__name", "kind", "short_name")
     )
@@ -161,6 +161,14 @@ def object_history(*objects) -> QuerySet[AuditEntry]:
 def issuer_name(municipality_id: int) -> str:
     """Who issues the municipality's documents of the community (conclusions, reports): the
     methodical centre; without one, the education department; "" if neither is known."""
+    issuer = (
+        Municipality.objects.filter(pk=municipality_id)
+        .values_list("issuer__name", flat=True)
+        .first()
+    )
+    if issuer:
+        # Set by the region administrator (`Municipality.issuer`): it is the one.
+        return issuer
     for kind in (Organization.Kind.METHODICAL_CENTRE, Organization.Kind.EDUCATION_DEPARTMENT):
         organization = Organization.objects.filter(municipality=municipality_id, kind=kind).first()
         if organization is not None:
@@ -171,3 +179,104 @@ def issuer_name(municipality_id: int) -> str:
 def subject_list() -> QuerySet[Subject]:
     """The region's subjects, the ones in use first."""
     return Subject.objects.order_by("-is_active", "name")
+
+
+# Municipalities and organizations set up in the browser.
+
+
+def organizations_visible(access: Access) -> QuerySet[Organization]:
+    """The organizations the user reads: `Access.organizations`, and for a region
+    administrator every organization of their region."""
+    visible = access.organizations()
+    if access.admin_regions:
+        visible = visible | Organization.objects.select_related("municipality").filter(
+            municipality__region__in=access.admin_regions
+        )
+    return visible
+
+
+def municipalities_visible(access: Access) -> QuerySet[Municipality]:
+    """Municipalities the user reads or administers (for filters and choices)."""
+    if access.everywhere:
+        return Municipality.objects.all()
+    ids = {r.municipality_id for r in access.roles if r.municipality_id}
+    q = Q(pk__in=ids)
+    if access.admin_regions:
+        q |= Q(region__in=access.admin_regions)
+    return Municipality.objects.filter(q)
+
+
+def region_municipalities(access: Access) -> QuerySet[Municipality]:
+    """A region administrator's municipalities, with their issuer and open schools counted."""
+    return (
+        Municipality.objects.filter(region__in=access.admin_regions)
+        .select_related("issuer")
+        .annotate(
+            open_schools=Count(
+                "organizations",
+                filter=Q(
+                    organizations__kind=Organization.Kind.SCHOOL,
+                    organizations__closed_on__isnull=True,
+                ),
+            ),
+            methodists=Count(
+                "roles",
+                filter=Q(roles__kind=RoleKind.METHODIST, roles__user__is_active=True),
+                distinct=True,
+            ),
+        )
+        .order_by("region", "name")
+    )
+
+
+def municipality_staff(municipality: Municipality) -> QuerySet[Role]:
+    """The municipality's methodists and heads: the people the region administrator invites."""
+    return (
+        Role.objects.filter(
+            municipality=municipality,
+            organization__isnull=True,
+            kind__in=[RoleKind.METHODIST, RoleKind.DIRECTOR],
+        )
+        .select_related("user")
+        .order_by("kind", "user__last_name", "user__first_name")
+    )
+
+
+def identifier_clashes(
+    *,
+    municipality: Municipality | None,
+    short_name: str = "",
+    fis_oko_login: str = "",
+    inn: str = "",
+    exclude: Organization | None = None,
+) -> dict[str, str]:
+    """Which of an organization's identifiers another organization already holds, as a
+    message per form field naming that organization: a ФИС ОКО login or an ИНН is one
+    organization's in the whole installation, a short name in its municipality."""
+    q = Q(pk__in=[])
+    if short_name and municipality is not None:
+        q |= Q(municipality=municipality, short_name__iexact=short_name)
+    if fis_oko_login:
+        q |= Q(fis_oko_login__iexact=fis_oko_login)
+    if inn:
+        q |= Q(inn=inn)
+    others = Organization.objects.filter(q).select_related("municipality")
+    if exclude is not None and exclude.pk:
+        others = others.exclude(pk=exclude.pk)
+    clashes = {}
+    for other in others:
+        where = f"«{other.short_name}» ({other.municipality})"
+        if other.is_closed:
+            where += f", закрыта с {other.closed_on:%d.%m.%Y}"
+        if fis_oko_login and other.fis_oko_login.lower() == fis_oko_login.lower():
+            clashes["fis_oko_login"] = f"Логин ФИС ОКО {fis_oko_login} уже указан у {where}."
+        if inn and other.inn == inn:
+            clashes["inn"] = f"ИНН {inn} уже указан у {where}."
+        if (
+            short_name
+            and municipality is not None
+            and other.municipality_id == municipality.pk
+            and other.short_name.lower() == short_name.lower()
+        ):
+            clashes["short_name"] = f"В муниципалитете уже есть организация «{other.short_name}»."
+    return clashes

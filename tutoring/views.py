@@ -12,6 +12,7 @@ from . import documents, extensions, selectors, services
 from .access import OVERSIGHT_ROLES, REFERENCE_EDITORS, access_for, role_required
 from .filters import AuditFilter, OrganizationFilter, PersonFilter, SubjectFilter
 from .forms import SubjectForm
+from .forms_organizations import SchoolStatusForm
 from .health import broker_status, database_status
 from .models import AcademicYear, Document, DomainError, Municipality, RoleKind, Subject
 
@@ -56,7 +57,7 @@ def home(request):
     )
 
 
-@role_required(*OVERSIGHT_ROLES, RoleKind.TUTOR)
+@role_required(*OVERSIGHT_ROLES, RoleKind.TUTOR, RoleKind.REGION_ADMIN)
 def organization_list(request):
     access = access_for(request.user)
     year = AcademicYear.objects.current()
@@ -69,23 +70,34 @@ def organization_list(request):
     return render(
         request,
         "tutoring/organization_list.html",
-        {"filter": filterset, "page": paginate(request, filterset.qs), "year": year},
+        {
+            "filter": filterset,
+            "page": paginate(request, filterset.qs),
+            "year": year,
+            "can_add": access.administered_municipalities().exists(),
+        },
     )
 
 
 @login_required
 def organization_detail(request, pk):
     access = access_for(request.user)
-    organization = get_object_or_404(access.organizations(), pk=pk)
+    organization = get_object_or_404(selectors.organizations_visible(access), pk=pk)
     statuses = organization.statuses.select_related("academic_year").order_by(
         "-academic_year__start_year", "kind"
     )
+    can_manage = access.manages_organizations_of(organization.municipality)
     return render(
         request,
         "tutoring/organization_detail.html",
         {
             "organization": organization,
             "statuses": statuses,
+            "heads": organization.heads.all(),
+            "head": organization.head_on(),
+            "can_manage": can_manage,
+            "status_form": SchoolStatusForm() if can_manage else None,
+            "history": selectors.object_history(organization) if can_manage else [],
             "page": paginate(request, selectors.organization_people(organization)),
         },
     )

@@ -31,9 +31,11 @@ class OrderForm(forms.ModelForm):
 
     def __init__(self, *args, municipality, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["organization"].queryset = Organization.objects.filter(
-            municipality=municipality
-        ).exclude(kind=Organization.Kind.SCHOOL)
+        self.fields["organization"].queryset = (
+            Organization.objects.open_or(self.instance.organization_id)
+            .filter(municipality=municipality)
+            .exclude(kind=Organization.Kind.SCHOOL)
+        )
         self.fields["organization"].empty_label = None
 
 

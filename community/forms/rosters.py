@@ -113,9 +113,11 @@ class RosterEntryForm(forms.ModelForm):
 
     def __init__(self, *args, municipality, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["organization"].queryset = Organization.objects.filter(
-            municipality=municipality
-        ).order_by("short_name")
+        self.fields["organization"].queryset = (
+            Organization.objects.open_or(self.instance.organization_id)
+            .filter(municipality=municipality)
+            .order_by("short_name")
+        )
         if self.instance.pk:
             self.fields["subjects"].queryset = Subject.objects.active(
                 keep=self.instance.subjects.all()

@@ -96,9 +96,9 @@ def _narrowed(request, municipalities) -> dict:
     narrowed = {}
     school, subject = request.GET.get("school", ""), request.GET.get("subject", "")
     if school.isdigit():
-        narrowed["school"] = Organization.objects.filter(
-            pk=school, municipality__in=municipalities
-        ).first()
+        narrowed["school"] = (
+            Organization.objects.open().filter(pk=school, municipality__in=municipalities).first()
+        )
     if subject.isdigit():
         narrowed["subject"] = Subject.objects.filter(pk=subject).first()
     return {key: value for key, value in narrowed.items() if value is not None}

@@ -39,7 +39,8 @@ class PointForm(forms.ModelForm):
         # Hosts are the organizations of the methodist's own municipalities; an УО and an ИМЦ
         # come before the schools.
         self.fields["organization"].queryset = (
-            Organization.objects.filter(municipality__in=municipalities)
+            Organization.objects.open_or(self.instance.organization_id)
+            .filter(municipality__in=municipalities)
             .select_related("municipality")
             .order_by("municipality__name", "kind", "short_name")
         )

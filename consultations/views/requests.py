@@ -39,7 +39,7 @@ def _school_for_methodist(request, access) -> Organization:
     municipalities = [r.municipality_id for r in access.roles_of(RoleKind.METHODIST)]
     chosen = request.GET.get("organization", "")
     return get_object_or_404(
-        Organization.objects.schools().filter(municipality__in=municipalities),
+        Organization.objects.schools().open().filter(municipality__in=municipalities),
         pk=int(chosen) if chosen.isdigit() else 0,
     )
 

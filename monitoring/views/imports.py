@@ -83,6 +83,7 @@ def import_detail(request, pk):
         "monitoring/imports/detail.html",
         {
             "batch": batch,
+            "errors": selectors.import_errors(access_for(request.user), batch),
             "can_load": selectors.can_load(access_for(request.user), batch),
             "figures": figures,
             "progress": load_progress(batch.pk) if batch.status == Status.LOADING else None,

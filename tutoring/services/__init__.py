@@ -139,3 +139,26 @@ def subject_retire(*, actor: User, subject: Subject) -> Subject:
 @transaction.atomic
 def subject_restore(*, actor: User, subject: Subject) -> Subject:
     return _subject_set_active(actor=actor, subject=subject, active=True)
+
+
+@transaction.atomic
+def school_status_remove(
+    *, actor: User, organization: Organization, academic_year: AcademicYear, kind: str
+) -> bool:
+    """Take a ШНОР or ШССУ status off a school for an academic year (set by mistake, or the
+    region's list changed). Removing an absent status changes nothing. Returns whether it was
+    there."""
+    status = SchoolStatus.objects.filter(
+        organization=organization, academic_year=academic_year, kind=kind
+    ).first()
+    if status is None:
+        return False
+    audit_record(
+        actor=actor,
+        action="school_status.remove",
+        obj=status,
+        changes={"kind": status.get_kind_display(), "year": str(academic_year)},
+        municipality=organization.municipality,
+    )
+    status.delete()
+    return True

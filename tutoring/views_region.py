@@ -1,0 +1,188 @@
+"""The region administrator's pages: the municipalities of their region, each with its
+issuing organization (ИМЦ or УО) and its methodists and heads, invited by e-mail. A region
+administrator of another region gets 404; everybody else 403."""
+
+from django.contrib import messages
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from . import selectors
+from .access import access_for, role_required
+from .errors import DomainError
+from .forms_organizations import (
+    RUSSIAN_TIMEZONES,
+    FirstMethodistForm,
+    IssuerForm,
+    MunicipalityForm,
+    MunicipalityUpdateForm,
+    StaffInviteForm,
+)
+from .models import Municipality, RoleKind
+from .services import organizations as organization_services
+from .services import people as people_services
+from .views import paginate
+from .views_organizations import form_error
+
+
+def administered(request, pk) -> Municipality:
+    access = access_for(request.user)
+    return get_object_or_404(
+        Municipality.objects.filter(region__in=access.admin_regions).select_related("issuer"),
+        pk=pk,
+    )
+
+
+def detail_context(municipality: Municipality, invite_form) -> dict:
+    issuer = municipality.issuer
+    return {
+        "municipality": municipality,
+        "timezone_label": dict(RUSSIAN_TIMEZONES).get(municipality.timezone, municipality.timezone),
+        "issuer": issuer,
+        "heads": issuer.heads.all() if issuer else [],
+        "staff": selectors.municipality_staff(municipality),
+        "invite_form": invite_form,
+    }
+
+
+@role_required(RoleKind.REGION_ADMIN)
+def municipality_list(request):
+    access = access_for(request.user)
+    return render(
+        request,
+        "tutoring/region/municipality_list.html",
+        {"page": paginate(request, selectors.region_municipalities(access))},
+    )
+
+
+@role_required(RoleKind.REGION_ADMIN)
+def municipality_create(request):
+    access = access_for(request.user)
+    data = request.POST or None
+    form = MunicipalityForm(data, regions=access.admin_regions, prefix="municipality")
+    issuer_form = IssuerForm(data, municipality=None, prefix="issuer")
+    methodist_form = FirstMethodistForm(data, prefix="methodist")
+    forms = (form, issuer_form, methodist_form)
+    # Every part is checked, so that all mistakes are shown at once.
+    valid = [f.is_valid() for f in forms]
+    if request.method == "POST" and all(valid):
+        try:
+            municipality = organization_services.municipality_create(
+                actor=request.user,
+                **form.cleaned_data,
+                issuer=issuer_form.data_object(),
+                methodist=methodist_form.person(),
+            )
+        except DomainError as error:
+            # The refusal may be about any of the three parts: say it next to its field.
+            target = next((f for f in forms if error.field in f.fields), form)
+            form_error(target, error)
+        else:
+            messages.success(request, f"{municipality.short_name}: муниципалитет создан.")
+            if methodist_form.person() is not None:
+                messages.info(request, "Методисту отправлено письмо-приглашение.")
+            return redirect("municipality_detail", municipality.pk)
+    return render(
+        request,
+        "tutoring/region/municipality_form.html",
+        {"form": form, "issuer_form": issuer_form, "methodist_form": methodist_form},
+    )
+
+
+@role_required(RoleKind.REGION_ADMIN)
+def municipality_detail(request, pk):
+    municipality = administered(request, pk)
+    return render(
+        request,
+        "tutoring/region/municipality_detail.html",
+        detail_context(municipality, StaffInviteForm()),
+    )
+
+
+@role_required(RoleKind.REGION_ADMIN)
+def municipality_update(request, pk):
+    access = access_for(request.user)
+    municipality = administered(request, pk)
+    form = MunicipalityUpdateForm(
+        request.POST or None, instance=municipality, regions=access.admin_regions
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            organization_services.municipality_update(
+                actor=request.user,
+                municipality=Municipality.objects.get(pk=pk),
+                **form.cleaned_data,
+            )
+        except DomainError as error:
+            form_error(form, error)
+        else:
+            messages.success(request, "Данные муниципалитета сохранены.")
+            return redirect("municipality_detail", pk)
+    return render(
+        request,
+        "tutoring/region/municipality_update.html",
+        {"form": form, "municipality": municipality},
+    )
+
+
+@role_required(RoleKind.REGION_ADMIN)
+def municipality_issuer_create(request, pk):
+    municipality = administered(request, pk)
+    form = IssuerForm(request.POST or None, municipality=municipality)
+    if request.method == "POST" and form.is_valid():
+        try:
+            organization_services.organization_create(
+                actor=request.user,
+                municipality=municipality,
+                data=form.data_object(),
+                as_issuer=True,
+            )
+        except DomainError as error:
+            form_error(form, error)
+        else:
+            messages.success(request, "Организация, издающая документы, добавлена.")
+            return redirect("municipality_detail", pk)
+    return render(
+        request,
+        "tutoring/organizations/form.html",
+        {"form": form, "title": f"{municipality.short_name}: организация, издающая документы"},
+    )
+
+
+@require_POST
+@role_required(RoleKind.REGION_ADMIN)
+def municipality_invite(request, pk):
+    municipality = administered(request, pk)
+    form = StaffInviteForm(request.POST)
+    if form.is_valid():
+        person = form.person()
+        try:
+            people_services.person_create(
+                actor=request.user,
+                last_name=person.last_name,
+                first_name=person.first_name,
+                middle_name=person.middle_name,
+                email=person.email,
+                phone=person.phone,
+                roles=[
+                    people_services.RoleSpec(
+                        kind=form.cleaned_data["kind"],
+                        municipality=municipality,
+                        position=form.cleaned_data["position"],
+                    )
+                ],
+            )
+        except DomainError as error:
+            form_error(form, error)
+        else:
+            messages.success(
+                request,
+                f"{person.last_name} {person.first_name}: приглашение отправлено "
+                f"на {person.email}.",
+            )
+            return redirect("municipality_detail", pk)
+    return render(
+        request,
+        "tutoring/region/municipality_detail.html",
+        detail_context(municipality, form),
+        status=400,
+    )
