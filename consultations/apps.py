@@ -55,8 +55,6 @@ class ConsultationsConfig(AppConfig):
     verbose_name = "Консультационный пункт"
 
     def ready(self):
-        from django.urls import reverse
-
         from tutoring import documents, extensions
 
         from . import demo, demo_events, panels
@@ -76,8 +74,24 @@ class ConsultationsConfig(AppConfig):
         extensions.register_home_panel(panels.home_panel)
         extensions.register_plan_item_action(panels.event_from_plan_item)
         extensions.register_change_labels(EVENT_CHANGE_LABELS)
-        extensions.register_navigation(
-            lambda access: (
-                [("Консультации", reverse("consultations:index"))] if access.roles else []
+        extensions.register_navigation(navigation)
+
+
+def navigation(access):
+    from django.urls import reverse
+
+    from tutoring.extensions import ADMINISTRATION, NavItem
+    from tutoring.models import RoleKind
+
+    if not access.roles:
+        return []
+    items = [NavItem("Консультации", reverse("consultations:index"))]
+    if access.has(RoleKind.METHODIST):
+        items.append(
+            NavItem(
+                "Время приёма тьюторов",
+                reverse("consultations:hours_tutor_list"),
+                group=ADMINISTRATION,
             )
         )
+    return items

@@ -3,7 +3,7 @@ from dataclasses import dataclass
 from django.urls import reverse
 
 from . import extensions
-from .access import OVERSIGHT_ROLES, access_for
+from .access import OVERSIGHT_ROLES, REFERENCE_EDITORS, access_for
 from .extensions import ADMINISTRATION, NavItem
 from .models import ORGANIZATION_ROLES, RoleKind
 
@@ -41,7 +41,9 @@ def navigation(request):
         return {}
     access = access_for(user)
     items = [NavItem("Главная", reverse("home"))]
-    if access.has(*OVERSIGHT_ROLES):
+    if access.has(RoleKind.REGION_ADMIN):
+        items.append(NavItem("Муниципалитеты", reverse("municipality_list"), group=ADMINISTRATION))
+    if access.has(*OVERSIGHT_ROLES, RoleKind.REGION_ADMIN):
         items.append(NavItem("Организации", reverse("organization_list"), group=ADMINISTRATION))
     elif access.has(RoleKind.TUTOR):
         items.append(NavItem("Организации", reverse("organization_list")))
@@ -56,6 +58,8 @@ def navigation(request):
             NavItem("Люди", reverse("people_list"), group=ADMINISTRATION),
             NavItem("Журнал изменений", reverse("audit_list"), group=ADMINISTRATION),
         ]
+    if access.has(*REFERENCE_EDITORS):
+        items.append(NavItem("Предметы", reverse("subject_list"), group=ADMINISTRATION))
     if user.is_staff:
         items.append(NavItem("Администрирование", reverse("admin:index"), group=ADMINISTRATION))
     return {"nav_items": _entries(items, _active_url(request.path, items))}
