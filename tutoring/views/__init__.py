@@ -8,11 +8,12 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from . import documents, extensions, selectors, services
-from .access import OVERSIGHT_ROLES, access_for, role_required
-from .filters import AuditFilter, OrganizationFilter, PersonFilter
-from .health import broker_status, database_status
-from .models import AcademicYear, Document, Municipality, RoleKind
+from .. import documents, extensions, selectors, services
+from ..access import OVERSIGHT_ROLES, access_for, role_required
+from ..filters import AuditFilter, OrganizationFilter
+from ..forms import EmailChangeForm
+from ..health import broker_status, database_status
+from ..models import AcademicYear, Document, Municipality, RoleKind
 
 PAGE_SIZE = 50
 
@@ -91,17 +92,6 @@ def organization_detail(request, pk):
 
 
 @role_required(*OVERSIGHT_ROLES)
-def people_list(request):
-    access = access_for(request.user)
-    filterset = PersonFilter(request.GET, queryset=selectors.people_list(access), access=access)
-    return render(
-        request,
-        "tutoring/people_list.html",
-        {"filter": filterset, "page": paginate(request, filterset.qs)},
-    )
-
-
-@role_required(*OVERSIGHT_ROLES)
 def audit_list(request):
     access = access_for(request.user)
     filterset = AuditFilter(request.GET, queryset=selectors.audit_list(access))
@@ -114,9 +104,17 @@ def audit_list(request):
 
 @login_required
 def profile(request):
+    return profile_page(request)
+
+
+def profile_page(request, *, email_form=None):
     access = access_for(request.user)
     panels = extensions.profile_panels(request.user, access)
-    return render(request, "tutoring/profile.html", {"access": access, "panels": panels})
+    return render(
+        request,
+        "tutoring/profile.html",
+        {"access": access, "panels": panels, "email_form": email_form or EmailChangeForm()},
+    )
 
 
 @login_required
