@@ -21,10 +21,10 @@ PEOPLE_ROLES = (*OVERSIGHT_ROLES, RoleKind.SCHOOL, RoleKind.REGION_ADMIN)
 
 def _people_page(request, *, template, pending_only=False):
     access = access_for(request.user)
-    data = request.GET.copy()
+    queryset = selectors.people_list(access)
     if pending_only:
-        data["pending"] = "on"
-    filterset = PersonFilter(data, queryset=selectors.people_list(access), access=access)
+        queryset = queryset.filter(invitation_pending=True, is_active=True)
+    filterset = PersonFilter(request.GET, queryset=queryset, access=access)
     if pending_only:
         del filterset.form.fields["pending"]
     page = paginate(request, filterset.qs)
