@@ -324,3 +324,26 @@ def test_the_journal_reads_people_changes_in_russian(client, world):
         assert label in page
     history = client.get(f"/people/{person.pk}/").content.decode()
     assert "учётная запись отключена" in history
+
+
+def test_a_deactivated_person_leaves_every_choice_of_people(world):
+    from community.forms.assignments import people_holding
+    from community.forms.rosters import teachers_of
+    from community.services.library import eligible_authors
+    from consultations.forms.booking import tutors_of
+    from consultations.forms.events import organizers_of
+
+    municipality, teacher, tutor = world["municipality"], world["teacher"], world["tutor"]
+    people.person_deactivate(actor=None, person=teacher)
+    people.person_deactivate(actor=None, person=tutor)
+    choices = [
+        people_holding(RoleKind.TEACHER, [municipality]),
+        people_holding(RoleKind.TUTOR, [municipality]),
+        teachers_of(organization=world["school"]),
+        tutors_of(municipality),
+        organizers_of([municipality]),
+        eligible_authors(municipality),
+    ]
+    for queryset in choices:
+        assert teacher not in queryset
+        assert tutor not in queryset
