@@ -103,6 +103,13 @@ class RoleForm(forms.Form):
         )
 
 
+class RoleUpdateForm(forms.Form):
+    position = forms.CharField(label="Должность", max_length=200, required=False)
+    subjects = forms.ModelMultipleChoiceField(
+        label="Предметы", queryset=Subject.objects.all(), required=False
+    )
+
+
 class PersonCreateForm(PersonForm, RoleForm):
     field_order = [*PersonForm.base_fields, *RoleForm.base_fields]
 

@@ -53,6 +53,7 @@ urlpatterns = [
     path("people/<int:pk>/", people.person_detail, name="person_detail"),
     path("people/<int:pk>/edit/", people.person_update, name="person_update"),
     path("people/<int:pk>/roles/new/", people.role_grant, name="role_grant"),
+    path("people/<int:pk>/roles/<int:role_pk>/", people.role_update, name="role_update"),
     path("people/<int:pk>/roles/<int:role_pk>/revoke/", people.role_revoke, name="role_revoke"),
     path("people/<int:pk>/deactivate/", people.person_deactivate, name="person_deactivate"),
     path("people/<int:pk>/reactivate/", people.person_reactivate, name="person_reactivate"),

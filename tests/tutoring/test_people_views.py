@@ -347,3 +347,43 @@ def test_a_deactivated_person_leaves_every_choice_of_people(world):
     for queryset in choices:
         assert teacher not in queryset
         assert tutor not in queryset
+
+
+def test_it_changes_a_role_s_position_and_subjects(client, world):
+    physics = SubjectFactory(name="Физика")
+    role = world["teacher"].roles.get()
+    client.force_login(world["methodist"])
+    url = f"/people/{world['teacher'].pk}/roles/{role.pk}/"
+    data = {"position": "учитель физики", "subjects": [physics.pk]}
+    assert client.post(url, data).status_code == 302
+    role.refresh_from_db()
+    assert role.position == "учитель физики"
+    assert list(role.subjects.all()) == [physics]
+    assert "изменена роль" in client.get("/audit/").content.decode()
+
+
+def test_a_region_admin_sees_the_region_and_its_coordinators_only(client, world):
+    far = user_with_role(
+        RoleKind.METHODIST,
+        municipality=MunicipalityFactory(region="Кемеровская область"),
+        last_name="Далёкая",
+    )
+    coordinator = world["regional"]
+    client.force_login(world["region_admin"])
+    page = client.get("/people/").content.decode()
+    assert "Гусева" in page
+    assert f"/people/{coordinator.pk}/" in page
+    assert "Далёкая" not in page
+    assert client.get(f"/people/{far.pk}/").status_code == 404
+
+
+@pytest.mark.parametrize("role", ["regional", "director"])
+def test_readers_change_nobody(client, world, role):
+    client.force_login(world[role])
+    pk = world["teacher"].pk
+    response = client.post(f"/people/{pk}/deactivate/", follow=True)
+    assert "вне вашей зоны ответственности" in response.content.decode()
+    assert User.objects.get(pk=pk).is_active
+    assert (
+        client.post(f"/people/{pk}/edit/", {"last_name": "Х", "first_name": "Y"}).status_code == 403
+    )

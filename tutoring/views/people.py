@@ -11,7 +11,7 @@ from .. import selectors
 from ..access import OVERSIGHT_ROLES, access_for, require, role_required
 from ..errors import DomainError
 from ..filters import PersonFilter
-from ..forms import PersonCreateForm, PersonForm, RoleForm, show_domain_error
+from ..forms import PersonCreateForm, PersonForm, RoleForm, RoleUpdateForm, show_domain_error
 from ..models import RoleKind, User
 from ..services import people
 from . import paginate
@@ -94,7 +94,8 @@ def person_detail(request, pk):
     roles = list(selectors.person_roles(person))
     managed = access.manages_person(person, roles)
     for role in roles:
-        role.revocable = managed and role.kind != RoleKind.TUTOR and access.manages_role(role)
+        role.editable = managed and access.manages_role(role)
+        role.revocable = role.editable and role.kind != RoleKind.TUTOR
     return render(
         request,
         "tutoring/people/person_detail.html",
@@ -139,6 +140,30 @@ def role_grant(request, pk):
             messages.success(request, f"Роль «{role}» назначена.")
             return redirect("person_detail", person.pk)
     return render(request, "tutoring/people/role_form.html", {"form": form, "person": person})
+
+
+@role_required(*PEOPLE_ROLES)
+def role_update(request, pk, role_pk):
+    """A role's position and subjects (a teacher who now also teaches physics)."""
+    access = access_for(request.user)
+    person = _managed_person(request, pk)
+    role = get_object_or_404(selectors.person_roles(person), pk=role_pk)
+    require(access.manages_role(role))
+    initial = {"position": role.position, "subjects": list(role.subjects.all())}
+    form = RoleUpdateForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            people.role_update(actor=request.user, role=role, **form.cleaned_data)
+        except DomainError as error:
+            show_domain_error(form, error)
+        else:
+            messages.success(request, f"Роль «{role}» изменена.")
+            return redirect("person_detail", person.pk)
+    return render(
+        request,
+        "tutoring/people/role_form.html",
+        {"form": form, "person": person, "role": role},
+    )
 
 
 def _act(request, action, done: str):
