@@ -186,3 +186,13 @@ def test_the_confirmation_link_needs_a_sign_in_and_the_right_account(
     page = client.get(link, follow=True).content.decode()
     assert "адрес другой учётной записи" in page
     assert User.objects.get(pk=teacher.pk).email == "v.orlova@example.ru"
+
+
+def test_an_expired_reset_link_opens_nothing(client, teacher, mailbox, settings):
+    with mailbox.sending():
+        _ask_reset(client, "v.orlova@example.ru")
+    link = mailbox.last("v.orlova@example.ru").first_path()
+    settings.PASSWORD_RESET_TIMEOUT = -1  # the link is now older than the limit
+    page = client.get(link, follow=True).content.decode()
+    assert "Ссылка больше не действует" in page
+    assert User.objects.get(pk=teacher.pk).check_password(PASSWORD)
