@@ -9,6 +9,7 @@ from django.contrib.auth.forms import PasswordResetForm, SetPasswordForm
 from django.core.cache import cache
 from django.http import HttpResponseRedirect
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
@@ -92,7 +93,8 @@ class PortalPasswordResetForm(PasswordResetForm):
         html_email_template_name=None,
     ):
         user = context["user"]
-        link = portal_url(f"/password/reset/{context['uid']}/{context['token']}/")
+        path = reverse("password_reset_confirm", args=[context["uid"], context["token"]])
+        link = portal_url(path)
         queue_letter(
             to=to_email,
             subject="Восстановление пароля на портале сообщества тьюторов",
