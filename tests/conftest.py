@@ -96,3 +96,32 @@ def sign_in(client):
         return client
 
     return sign_in
+
+
+@pytest.fixture(scope="session")
+def smtp_server():
+    """A real SMTP server process on a free port, started once for the tests that read mail."""
+    from tests.services import SmtpServer
+
+    server = SmtpServer()
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def mailbox(smtp_server, settings, monkeypatch, django_capture_on_commit_callbacks):
+    """Letters go through Django's SMTP backend to the test SMTP server; the letter task
+    runs in-process (there is no worker in a unit test), retries included."""
+    from tests.mailbox import Mailbox
+    from tutoring.tasks import send_letter
+
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST = "127.0.0.1"
+    settings.EMAIL_PORT = smtp_server.port
+    settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
+    settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
+    monkeypatch.setitem(send_letter.app.conf, "task_always_eager", True)
+    box = Mailbox(smtp_server.maildir, django_capture_on_commit_callbacks)
+    box.clear()
+    return box

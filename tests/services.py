@@ -172,3 +172,42 @@ class Services:
     def stop(self) -> None:
         while self.started:
             self.started.pop().stop()
+
+
+@dataclass
+class SmtpServer:
+    """A real SMTP server process (aiosmtpd) that stores every letter it receives in a
+    Maildir: the tests send through Django's SMTP backend and read what arrived."""
+
+    port: int = 0
+    root: str = ""
+    process: subprocess.Popen | None = None
+
+    def start(self) -> None:
+        import sys
+
+        self.port = free_port()
+        self.root = tempfile.mkdtemp(prefix="tutoring-smtp-")
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "aiosmtpd", "-n", "-l", f"127.0.0.1:{self.port}",
+             "-c", "aiosmtpd.handlers.Mailbox", self.maildir],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )  # fmt: skip
+        wait_for_port(self.port)
+
+    @property
+    def maildir(self) -> str:
+        return os.path.join(self.root, "maildir")
+
+    def stop(self) -> None:
+        if self.process is not None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+            self.process = None
+        if self.root:
+            shutil.rmtree(self.root, ignore_errors=True)
+            self.root = ""

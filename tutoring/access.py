@@ -212,6 +212,52 @@ class Access:
             q |= Q(organization__in=school_of, kind__in=[RoleKind.TEACHER, RoleKind.TUTOR])
         return q
 
+    def people_q(self) -> Q:
+        """Roles whose holders the people pages show: everybody of the municipalities the
+        user oversees (director and regional only read them) and everybody the user manages
+        (a school its teachers, a region administrator the people of the region)."""
+        if not self.user_id:
+            return _NOTHING
+        if self.everywhere:
+            # An empty Q would vanish from the `|` below; regional reads everybody.
+            return Q()
+        q = self.managed_roles_q()
+        if self.has(*OVERSIGHT_ROLES):
+            oversees = {r.municipality_id for r in self.roles if r.kind in OVERSIGHT_ROLES}
+            q |= Q(municipality__in=oversees)
+        return q
+
+    @property
+    def manages_people(self) -> bool:
+        """Adds people and manages their roles somewhere."""
+        return bool(self.grantable_kinds())
+
+    def grant_municipalities(self) -> QuerySet[Municipality]:
+        """Where the user may grant a municipal role (methodist, director): a region
+        administrator's municipalities."""
+        if not self.admin_regions:
+            return Municipality.objects.none()
+        return Municipality.objects.filter(region__in=self.admin_regions).order_by("name")
+
+    def grant_organizations(self) -> QuerySet[Organization]:
+        """Open organizations at which the user may grant a school or teacher role: the
+        region's, the methodist's municipality's, or the school user's own."""
+        q = _NOTHING
+        if self.admin_regions:
+            q |= Q(municipality__region__in=self.admin_regions)
+        methodist_of = {r.municipality_id for r in self.roles if r.kind == RoleKind.METHODIST}
+        if methodist_of:
+            q |= Q(municipality__in=methodist_of)
+        school_of = {r.organization_id for r in self.roles if r.kind == RoleKind.SCHOOL}
+        if school_of:
+            q |= Q(pk__in=school_of)
+        return (
+            Organization.objects.open()
+            .filter(q)
+            .select_related("municipality")
+            .order_by("municipality__name", "kind", "short_name")
+        )
+
     def roles_of(self, kind: str) -> list[Role]:
         return [role for role in self.roles if role.kind == kind]
 

@@ -52,14 +52,13 @@ def navigation(request):
         own = {r.organization for r in access.roles if r.kind in ORGANIZATION_ROLES}
         for organization in sorted(own, key=lambda o: o.short_name):
             items.append(NavItem(organization.short_name, organization.get_absolute_url()))
-    items += extensions.navigation(access)
-    if access.has(*OVERSIGHT_ROLES):
-        items += [
-            NavItem("Люди", reverse("people_list"), group=ADMINISTRATION),
-            NavItem("Журнал изменений", reverse("audit_list"), group=ADMINISTRATION),
-        ]
+    if access.manages_people or access.has(*OVERSIGHT_ROLES):
+        items.append(NavItem("Люди", reverse("people_list"), group=ADMINISTRATION))
     if access.has(*REFERENCE_EDITORS):
         items.append(NavItem("Предметы", reverse("subject_list"), group=ADMINISTRATION))
+    items += extensions.navigation(access)
+    if access.has(*OVERSIGHT_ROLES):
+        items.append(NavItem("Журнал изменений", reverse("audit_list"), group=ADMINISTRATION))
     if user.is_staff:
         items.append(NavItem("Администрирование", reverse("admin:index"), group=ADMINISTRATION))
     return {"nav_items": _entries(items, _active_url(request.path, items))}

@@ -1,9 +1,10 @@
 import django_filters
 from django import forms
 from django.db.models import Exists, OuterRef, Q
+from django.http import QueryDict
 
 from .models import AuditEntry, Organization, RoleKind, SchoolStatus, Subject, User
-from .selectors import municipalities_visible, visible_roles
+from .selectors import municipalities_visible, people_roles
 
 
 class DateInput(forms.DateInput):
@@ -57,25 +58,51 @@ class OrganizationFilter(django_filters.FilterSet):
 
 
 class PersonFilter(django_filters.FilterSet):
-    q = django_filters.CharFilter(label="ФИО или логин", method="filter_q")
+    STATES = [("active", "работают"), ("inactive", "отключены"), ("all", "все")]
+
+    q = django_filters.CharFilter(label="ФИО, эл. почта или логин", method="filter_q")
     role = django_filters.ChoiceFilter(
         label="Роль", choices=RoleKind.choices, empty_label="Любая", method="filter_role"
     )
     # A text search rather than a list: a region has some 1,500 organizations.
     organization = django_filters.CharFilter(label="Организация", method="filter_organization")
+    subject = django_filters.ModelChoiceFilter(
+        label="Предмет",
+        queryset=Subject.objects.all(),
+        empty_label="Любой",
+        method="filter_subject",
+    )
+    state = django_filters.ChoiceFilter(
+        label="Учётная запись", choices=STATES, empty_label=None, method="filter_state"
+    )
+    pending = django_filters.BooleanFilter(
+        label="Не принял приглашение",
+        method="filter_pending",
+        widget=forms.CheckboxInput,
+    )
 
     class Meta:
         model = User
-        fields = ["q", "role", "organization"]
+        fields = ["q", "role", "organization", "subject", "state", "pending"]
 
-    def __init__(self, *args, access, **kwargs):
-        super().__init__(*args, **kwargs)
+    def __init__(self, data=None, *args, access, **kwargs):
+        data = data.copy() if data is not None else QueryDict(mutable=True)
+        # Deactivated people are kept with their history but are not who one looks for.
+        data.setdefault("state", "active")
+        super().__init__(data, *args, **kwargs)
         self.access = access
 
     def filter_q(self, queryset, name, value):
-        q = Q(username__iexact=value)
+        value = value.strip()
+        q = Q(username__iexact=value) | Q(email__iexact=value)
         for word in value.split():
-            q |= Q(last_name__icontains=word) | Q(first_name__icontains=word)
+            q |= (
+                Q(last_name__icontains=word)
+                | Q(first_name__icontains=word)
+                | Q(middle_name__icontains=word)
+            )
+        if "@" in value:
+            q |= Q(email__icontains=value)
         return queryset.filter(q)
 
     def filter_role(self, queryset, name, value):
@@ -86,11 +113,25 @@ class PersonFilter(django_filters.FilterSet):
             self._has_role(
                 Q(organization__short_name__icontains=value)
                 | Q(organization__name__icontains=value)
+                | Q(organization__fis_oko_login=value.strip())
             )
         )
 
+    def filter_subject(self, queryset, name, value):
+        return queryset.filter(self._has_role(subjects=value))
+
+    def filter_state(self, queryset, name, value):
+        if value == "all":
+            return queryset
+        return queryset.filter(is_active=value == "active")
+
+    def filter_pending(self, queryset, name, value):
+        if not value:
+            return queryset
+        return queryset.filter(invitation_pending=True, is_active=True)
+
     def _has_role(self, *conditions, **fields):
-        roles = visible_roles(self.access).filter(*conditions, user=OuterRef("pk"), **fields)
+        roles = people_roles(self.access).filter(*conditions, user=OuterRef("pk"), **fields)
         return Exists(roles)
 
 

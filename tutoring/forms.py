@@ -1,7 +1,15 @@
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 
-from .models import Subject
+from .models import (
+    ORGANIZATION_ROLES,
+    UNBOUND_ROLES,
+    Municipality,
+    Organization,
+    RoleKind,
+    Subject,
+)
+from .services.people import RoleSpec
 
 
 class LoginForm(AuthenticationForm):
@@ -24,3 +32,108 @@ class SubjectForm(forms.Form):
         "«Иностранный язык (английский)».",
     )
     kind = forms.ChoiceField(label="Вид", choices=Subject.Kind.choices)
+
+
+class PersonForm(forms.Form):
+    """A person's own data: name, address and phone."""
+
+    last_name = forms.CharField(label="Фамилия", max_length=150)
+    first_name = forms.CharField(label="Имя", max_length=150)
+    middle_name = forms.CharField(label="Отчество", max_length=150, required=False)
+    email = forms.CharField(
+        label="Эл. почта",
+        max_length=254,
+        required=False,
+        help_text="На этот адрес придёт приглашение задать пароль; он же — логин для входа.",
+    )
+    phone = forms.CharField(label="Телефон", max_length=40, required=False)
+
+
+class RoleForm(forms.Form):
+    """A role to grant: the kinds are those the user may grant, the organizations those at
+    which the user may grant them (a school user: only their own school, preselected)."""
+
+    kind = forms.ChoiceField(label="Роль")
+    organization = forms.ModelChoiceField(
+        label="Организация",
+        queryset=Organization.objects.none(),
+        required=False,
+        help_text="Для учителя и администрации школы.",
+    )
+    municipality = forms.ModelChoiceField(
+        label="Муниципальное образование",
+        queryset=Municipality.objects.none(),
+        required=False,
+        help_text="Для методиста и руководителя.",
+    )
+    position = forms.CharField(label="Должность", max_length=200, required=False)
+    subjects = forms.ModelMultipleChoiceField(
+        label="Предметы", queryset=Subject.objects.all(), required=False
+    )
+
+    def __init__(self, *args, access, **kwargs):
+        super().__init__(*args, **kwargs)
+        kinds = access.grantable_kinds()
+        self.fields["kind"].choices = [(kind, RoleKind(kind).label) for kind in kinds]
+        organizations = access.grant_organizations()
+        self.fields["organization"].queryset = organizations
+        municipalities = access.grant_municipalities()
+        self.fields["municipality"].queryset = municipalities
+        if not municipalities.exists():
+            del self.fields["municipality"]
+        if kinds == [RoleKind.TEACHER]:
+            # A school user grants only the teacher role, at their own school.
+            self.fields["kind"].initial = RoleKind.TEACHER
+            self.fields["organization"].empty_label = None
+            self.fields["organization"].required = True
+
+    def clean(self):
+        data = super().clean()
+        kind, organization = data.get("kind"), data.get("organization")
+        if kind in ORGANIZATION_ROLES and organization is None:
+            self.add_error("organization", "Выберите школу (организацию) для этой роли.")
+        municipal = kind in (RoleKind.METHODIST, RoleKind.DIRECTOR)
+        if municipal and "municipality" in self.fields and not data.get("municipality"):
+            self.add_error("municipality", "Выберите муниципальное образование.")
+        return data
+
+    def role_spec(self) -> RoleSpec:
+        data = self.cleaned_data
+        kind = data["kind"]
+        organization = data.get("organization") if kind in ORGANIZATION_ROLES else None
+        municipality = None
+        if kind not in ORGANIZATION_ROLES and kind not in UNBOUND_ROLES:
+            municipality = data.get("municipality")
+        return RoleSpec(
+            kind=kind,
+            organization=organization,
+            municipality=municipality,
+            position=data.get("position", ""),
+            subjects=list(data.get("subjects") or []),
+        )
+
+
+class RoleUpdateForm(forms.Form):
+    position = forms.CharField(label="Должность", max_length=200, required=False)
+    subjects = forms.ModelMultipleChoiceField(
+        label="Предметы", queryset=Subject.objects.all(), required=False
+    )
+
+
+class PersonCreateForm(PersonForm, RoleForm):
+    field_order = [*PersonForm.base_fields, *RoleForm.base_fields]
+
+
+class EmailChangeForm(forms.Form):
+    email = forms.CharField(label="Новый адрес эл. почты", max_length=254)
+
+
+# Where a service's refusal goes in a form: the services name the field of their own
+# arguments (`roles` for the role being granted).
+_ERROR_FIELDS = {"roles": "kind"}
+
+
+def show_domain_error(form, error) -> None:
+    """Put a DomainError next to its field, or above the form when it names none."""
+    field = _ERROR_FIELDS.get(error.field, error.field)
+    form.add_error(field if field in form.fields else None, error.message)

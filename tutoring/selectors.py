@@ -9,6 +9,7 @@ from .access import Access
 from .models import (
     AcademicYear,
     AuditEntry,
+    Invitation,
     Municipality,
     Organization,
     Role,
@@ -109,16 +110,51 @@ def visible_roles(access: Access) -> QuerySet[Role]:
     return Role.objects.filter(access.municipality_q("municipality"))
 
 
+def people_roles(access: Access) -> QuerySet[Role]:
+    """Roles whose holders the user's people pages show (`Access.people_q`)."""
+    return Role.objects.filter(access.people_q())
+
+
 def people_list(access: Access) -> QuerySet[User]:
+    """People of the user's people pages, deactivated ones included (the filter's default
+    hides them). Each carries `shown_roles` (those in the user's view), `all_roles` (for
+    `Access.manages_person`) and `invitation_pending`."""
     # Exists rather than a join: a join would need DISTINCT over every user column, which
     # at region scale (40,000 people) sorts on disk.
-    roles = visible_roles(access)
+    roles = people_roles(access)
     shown = roles.select_related("organization", "municipality").order_by("kind")
+    # `Access.manages_role` reads each organization's municipality (its region).
+    every = Role.objects.select_related("organization__municipality", "municipality")
+    every = every.order_by("kind")
     return (
-        User.objects.filter(Exists(roles.filter(user=OuterRef("pk"))), is_active=True)
-        .prefetch_related(Prefetch("roles", queryset=shown, to_attr="shown_roles"))
+        User.objects.filter(Exists(roles.filter(user=OuterRef("pk"))))
+        .annotate(invitation_pending=Exists(_unaccepted_invitations()))
+        .prefetch_related(
+            Prefetch("roles", queryset=shown, to_attr="shown_roles"),
+            Prefetch("roles", queryset=every, to_attr="all_roles"),
+        )
         .order_by("last_name", "first_name", "middle_name", "pk")
     )
+
+
+def _unaccepted_invitations() -> QuerySet[Invitation]:
+    # Expired ones count: the person still has not come, and a new letter is what they need.
+    return Invitation.objects.filter(
+        user=OuterRef("pk"), accepted_at__isnull=True, revoked_at__isnull=True
+    )
+
+
+def person_roles(person: User) -> QuerySet[Role]:
+    return (
+        Role.objects.filter(user=person)
+        .select_related("municipality", "organization__municipality")
+        .prefetch_related("subjects")
+        .order_by("kind", "pk")
+    )
+
+
+def person_invitations(person: User) -> QuerySet[Invitation]:
+    return person.invitations.select_related("created_by").order_by("-created_at", "-pk")
 
 
 def audit_list(access: Access) -> QuerySet[AuditEntry]:

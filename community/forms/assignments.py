@@ -19,12 +19,13 @@ class PersonChoiceField(forms.ModelChoiceField):
 
 def people_holding(kind: str, municipalities: list[Municipality], **role_filter):
     """The people with role `kind` in those municipalities (and whatever else `role_filter`
-    asks of the role), with their workplace, in one query."""
+    asks of the role), with their workplace, in one query. Deactivated people are not
+    offered: they keep their past assignments but take no new ones."""
     roles = Role.objects.filter(
         kind=kind, municipality__in=municipalities, user=OuterRef("pk"), **role_filter
     )
     return (
-        User.objects.filter(Exists(roles))
+        User.objects.filter(Exists(roles), is_active=True)
         .annotate(workplace=Subquery(roles.order_by("pk").values("organization__short_name")[:1]))
         .order_by("last_name", "first_name", "middle_name", "pk")
     )

@@ -86,7 +86,7 @@ def test_it_reports_page_timings_at_region_scale(caplog):
     print(f"\n{'пользователь':<12} {'страница':<36} {'код':>4} {'запросов':>9} {'медиана, мс':>12}")
     for label, user in users.items():
         client = Client()
-        client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+        client.force_login(user, backend="tutoring.backends.LoginOrEmailBackend")
         for url in PAGES:
             status, queries, median = _measure(client, url)
             shown = "—" if median is None else f"{median * 1000:.1f}"

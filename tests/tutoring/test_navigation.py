@@ -29,7 +29,10 @@ def test_it_gathers_the_administration_pages_of_a_methodist_in_one_menu(client, 
     client.force_login(user_with_role(RoleKind.METHODIST))
     shown = entries(client.get("/"))
     assert shown[0] == "Главная"
-    assert shown[-1] == (ADMINISTRATION, ("Организации", "Люди", "Журнал изменений"))
+    assert shown[-1] == (
+        ADMINISTRATION,
+        ("Организации", "Люди", "Предметы", "Время приёма тьюторов", "Журнал изменений"),
+    )
     assert not {"Организации", "Люди", "Журнал изменений"} & set(shown)
 
 
@@ -58,13 +61,15 @@ def test_it_shows_a_tutor_the_organizations_as_a_section_and_no_menu(client, db)
 
 
 def test_it_puts_an_apps_administration_page_into_the_menu(client, db, monkeypatch):
-    builder = lambda access: [NavItem("Предметы", "/subjects/", group=ADMINISTRATION)]  # noqa: E731
+    builder = lambda access: [NavItem("Рубрики", "/rubrics/", group=ADMINISTRATION)]  # noqa: E731
     monkeypatch.setattr(extensions, "_navigation", [*extensions._navigation, builder])
     client.force_login(user_with_role(RoleKind.METHODIST))
     assert [link.label for link in menu(client.get("/"), ADMINISTRATION).links] == [
         "Организации",
-        "Предметы",
         "Люди",
+        "Предметы",
+        "Время приёма тьюторов",
+        "Рубрики",
         "Журнал изменений",
     ]
 
@@ -82,3 +87,15 @@ def test_it_keeps_sign_out_and_the_password_in_the_users_menu(client, db):
     assert "Петрова" in user_menu
     assert f'href="{reverse("password_change")}"' in user_menu
     assert '<button type="submit" class="dropdown-item">Выйти</button>' in user_menu
+
+
+def test_it_gives_a_school_its_staff_and_a_region_admin_its_municipalities(client, db):
+    client.force_login(user_with_role(RoleKind.SCHOOL))
+    assert [link.label for link in menu(client.get("/"), ADMINISTRATION).links] == ["Люди"]
+    client.force_login(user_with_role(RoleKind.REGION_ADMIN))
+    assert [link.label for link in menu(client.get("/"), ADMINISTRATION).links] == [
+        "Муниципалитеты",
+        "Организации",
+        "Люди",
+        "Предметы",
+    ]

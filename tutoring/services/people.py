@@ -281,6 +281,11 @@ def role_revoke(*, actor: User | None, role: Role) -> None:
 def person_deactivate(*, actor: User | None, person: User) -> User:
     """End a person's access: they can no longer sign in, their open invitation stops
     working, and they leave every choice; everything they made stays, under their name."""
+    if actor is not None and person.pk == actor.pk:
+        raise DomainError(
+            "Свою учётную запись отключить нельзя: это может сделать коллега, который "
+            "управляет вашей ролью."
+        )
     _check_manages(actor, person)
     person = User.objects.select_for_update().get(pk=person.pk)
     if not person.is_active:
@@ -407,6 +412,17 @@ def invitation_accept(*, token: str, password: str) -> User:
     invitation.save(update_fields=["accepted_at"])
     audit_record(actor=person, action="invitation.accept", obj=person, municipality=_home(person))
     return person
+
+
+@transaction.atomic
+def password_reset(*, user: User, new_password: str) -> User:
+    """A forgotten password set again from the link of a reset letter. The link's token
+    depends on the password, so once it is changed the same link opens nothing."""
+    user.set_password(new_password)
+    user.save(update_fields=["password"])
+    # The password itself never goes to the log, only the fact of the change.
+    audit_record(actor=user, action="password.reset", obj=user, municipality=_home(user))
+    return user
 
 
 # A person's own address, changed from the profile and confirmed from the new address.

@@ -6,10 +6,10 @@ from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from . import selectors
-from .access import access_for, role_required
-from .errors import DomainError
-from .forms_organizations import (
+from .. import selectors
+from ..access import access_for, role_required
+from ..errors import DomainError
+from ..forms_organizations import (
     RUSSIAN_TIMEZONES,
     FirstMethodistForm,
     IssuerForm,
@@ -17,11 +17,11 @@ from .forms_organizations import (
     MunicipalityUpdateForm,
     StaffInviteForm,
 )
-from .models import Municipality, RoleKind
-from .services import organizations as organization_services
-from .services import people as people_services
-from .views import paginate
-from .views_organizations import form_error
+from ..models import Municipality, RoleKind
+from ..services import organizations as organization_services
+from ..services import people as people_services
+from . import paginate
+from .organizations import form_error
 
 
 def administered(request, pk) -> Municipality:

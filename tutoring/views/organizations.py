@@ -7,12 +7,12 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from . import selectors, services
-from .access import access_for, require
-from .errors import DomainError
-from .forms_organizations import CloseForm, NewOrganizationForm, OrganizationForm, SchoolStatusForm
-from .models import Organization
-from .services import organizations as organization_services
+from .. import selectors, services
+from ..access import access_for, require
+from ..errors import DomainError
+from ..forms_organizations import CloseForm, NewOrganizationForm, OrganizationForm, SchoolStatusForm
+from ..models import Organization
+from ..services import organizations as organization_services
 
 
 def form_error(form, error: DomainError) -> None:

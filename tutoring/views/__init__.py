@@ -8,13 +8,13 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
-from . import documents, extensions, selectors, services
-from .access import OVERSIGHT_ROLES, REFERENCE_EDITORS, access_for, role_required
-from .filters import AuditFilter, OrganizationFilter, PersonFilter, SubjectFilter
-from .forms import SubjectForm
-from .forms_organizations import SchoolStatusForm
-from .health import broker_status, database_status
-from .models import AcademicYear, Document, DomainError, Municipality, RoleKind, Subject
+from .. import documents, extensions, selectors, services
+from ..access import OVERSIGHT_ROLES, REFERENCE_EDITORS, access_for, role_required
+from ..filters import AuditFilter, OrganizationFilter, SubjectFilter
+from ..forms import EmailChangeForm, SubjectForm
+from ..forms_organizations import SchoolStatusForm
+from ..health import broker_status, database_status
+from ..models import AcademicYear, Document, DomainError, Municipality, RoleKind, Subject
 
 PAGE_SIZE = 50
 
@@ -104,17 +104,6 @@ def organization_detail(request, pk):
 
 
 @role_required(*OVERSIGHT_ROLES)
-def people_list(request):
-    access = access_for(request.user)
-    filterset = PersonFilter(request.GET, queryset=selectors.people_list(access), access=access)
-    return render(
-        request,
-        "tutoring/people_list.html",
-        {"filter": filterset, "page": paginate(request, filterset.qs)},
-    )
-
-
-@role_required(*OVERSIGHT_ROLES)
 def audit_list(request):
     access = access_for(request.user)
     filterset = AuditFilter(request.GET, queryset=selectors.audit_list(access))
@@ -127,9 +116,17 @@ def audit_list(request):
 
 @login_required
 def profile(request):
+    return profile_page(request)
+
+
+def profile_page(request, *, email_form=None):
     access = access_for(request.user)
     panels = extensions.profile_panels(request.user, access)
-    return render(request, "tutoring/profile.html", {"access": access, "panels": panels})
+    return render(
+        request,
+        "tutoring/profile.html",
+        {"access": access, "panels": panels, "email_form": email_form or EmailChangeForm()},
+    )
 
 
 @login_required
