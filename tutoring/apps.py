@@ -1,6 +1,30 @@
 from django.apps import AppConfig
 
+ACTION_LABELS = {
+    "directory_import.check": "файл списка проверен",
+    "directory_import.load": "список применён",
+    "directory_import.cancel": "загрузка списка отменена",
+    "directory_import.invite": "отправлены приглашения по списку",
+    "organization.import": "организация добавлена или изменена по списку",
+    "person.import": "человек добавлен или изменён по списку",
+}
+CHANGE_LABELS = {
+    "file": "файл",
+    "errors": "ошибок",
+    "new": "добавится",
+    "update": "обновится",
+    "same": "без изменений",
+    "change": "что сделано",
+    "people": "людей",
+}
+
 
 class TutoringConfig(AppConfig):
     name = "tutoring"
     verbose_name = "Справочники, люди и доступ"
+
+    def ready(self):
+        from . import extensions
+
+        extensions.register_action_labels(ACTION_LABELS)
+        extensions.register_change_labels(CHANGE_LABELS)

@@ -25,6 +25,7 @@ urlpatterns = [
     path("organizations/<int:pk>/", views.organization_detail, name="organization_detail"),
     path("people/", views.people_list, name="people_list"),
     path("audit/", views.audit_list, name="audit_list"),
+    path("directory-imports/", include("tutoring.imports.urls")),
     path("documents/<int:pk>/status/", views.document_status, name="document_status"),
     path("documents/<int:pk>/download/", views.document_download, name="document_download"),
     path("community/", include("community.urls")),

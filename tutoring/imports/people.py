@@ -1,0 +1,561 @@
+"""The staff list of schools: the portal's template or the «Сетевой город» staff export
+(«Сотрудник» holding the whole name, «Должность», «Предметы», «E-mail», «Телефон»). A row is
+a person's role at a school: the person is found by e-mail, else by full name among the
+people of that school, and is then updated, never added twice."""
+
+import re
+import secrets
+from dataclasses import dataclass, field
+
+from django.contrib.auth.hashers import make_password
+from django.db.models.functions import Lower
+
+from ..access import Access
+from ..errors import DomainError
+from ..models import (
+    DirectoryImportRow,
+    Municipality,
+    Organization,
+    Role,
+    RoleKind,
+    Subject,
+    User,
+)
+from ..services.people import normalize_email
+from .reader import Cells, Column, Problems, Workbook, find_table, normalized, template
+
+Change = DirectoryImportRow.Change
+
+SHEET = "Сотрудники"
+SCHOOL = Column(
+    "Школа",
+    "school",
+    "Логин ФИС ОКО школы (edu230123) или её краткое наименование, как в портале. Школа, "
+    "загружающая своих сотрудников, этот столбец может не заполнять.",
+    width=20,
+    aliases=("ОО", "Логин ОО", "Образовательная организация", "Организация", "Место работы"),
+)
+COLUMNS = (
+    SCHOOL,
+    Column("Фамилия", "last_name", "Обязательно.", required=True, width=18),
+    Column("Имя", "first_name", "Обязательно.", required=True, width=16),
+    Column("Отчество", "middle_name", "Если есть.", width=18),
+    Column(
+        "ФИО",
+        "full_name",
+        "Вместо трёх столбцов можно одним: «Фамилия Имя Отчество».",
+        width=32,
+        aliases=("Сотрудник", "Ф.И.О.", "Ф. И. О.", "ФИО сотрудника", "Фамилия Имя Отчество"),
+    ),
+    Column("Должность", "position", "Например «учитель математики».", width=24),
+    Column(
+        "Предметы",
+        "subjects",
+        "Через запятую, как в справочнике портала: «Математика, Информатика».",
+        width=30,
+        aliases=("Предмет", "Преподаваемые предметы", "Предметы (через запятую)"),
+    ),
+    Column(
+        "E-mail",
+        "email",
+        "Личный адрес: по нему человек получит приглашение и будет входить на портал.",
+        width=28,
+        aliases=("Email", "E-mail адрес", "Эл. почта", "Электронная почта", "Адрес эл. почты"),
+    ),
+    Column(
+        "Телефон",
+        "phone",
+        "Если есть.",
+        width=18,
+        aliases=("Мобильный телефон", "Моб. телефон", "Контактный телефон", "Телефон (моб.)"),
+    ),
+    Column(
+        "Роль",
+        "role",
+        "«учитель» (если пусто) или «администрация школы». Школа загружает только учителей.",
+        width=20,
+    ),
+)
+TEMPLATE_COLUMNS = tuple(column for column in COLUMNS if column.key != "full_name")
+INSTRUCTIONS = [
+    f"Заполняйте лист «{SHEET}»: одна строка — один сотрудник одной школы. Столбцы находятся "
+    "по заголовкам, их можно переставлять; подходит и выгрузка сотрудников из «Сетевого "
+    "города» (ФИО одним столбцом «Сотрудник»).",
+    "Человек находится по адресу электронной почты, если его нет — по ФИО среди людей той же "
+    "школы. Найденный обновляется (должность, предметы, телефон, адрес), а не добавляется "
+    "второй раз. Пустая необязательная ячейка оставляет то, что уже есть в портале.",
+    "Пароли портал не создаёт и не рассылает: после загрузки можно отправить добавленным "
+    "людям приглашения, и каждый сам задаст себе пароль по ссылке из письма.",
+    "Портал проверит весь файл и покажет, что с каждой строкой будет: «добавится», «обновится» "
+    "или «без изменений». Файл с ошибками не загружается совсем, а ошибки перечисляются по "
+    "строкам и столбцам. Повторная загрузка того же файла ничего не меняет.",
+]
+EXAMPLES = [
+    [
+        "edu230110",
+        "Гусева",
+        "Нина",
+        "Петровна",
+        "учитель математики",
+        "Математика, Информатика",
+        "n.guseva@example.ru",
+        "+7 900 123-45-67",
+        "учитель",
+    ]
+]
+ROLES = {
+    "учитель": RoleKind.TEACHER,
+    "педагог": RoleKind.TEACHER,
+    "администрация школы": RoleKind.SCHOOL,
+    "администрация": RoleKind.SCHOOL,
+    "администрация оо": RoleKind.SCHOOL,
+}
+PHONE = re.compile(r"^[\d\s()+\-.,;]*$")
+LIMITS = {"last_name": 150, "first_name": 150, "middle_name": 150, "position": 200, "phone": 40}
+PERSON_FIELDS = {
+    "first_name": "имя",
+    "middle_name": "отчество",
+    "email": "адрес",
+    "phone": "телефон",
+}
+_CHUNK = 5000
+
+
+def people_template(rows=()) -> bytes:
+    return template(
+        sheet_name=SHEET,
+        title="Шаблон списка сотрудников",
+        columns=TEMPLATE_COLUMNS,
+        instructions=INSTRUCTIONS,
+        examples=EXAMPLES,
+        rows=rows,
+    )
+
+
+@dataclass
+class Staged:
+    number: int
+    change: str
+    title: str
+    details: str
+    target_id: int | None
+    data: dict
+
+
+@dataclass
+class Checked:
+    errors: list[dict] = field(default_factory=list)
+    rows: list[Staged] = field(default_factory=list)
+
+
+def _chunks(items: list, size: int = _CHUNK):
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def name_key(last: str, first: str, middle: str) -> str:
+    return normalized(f"{last} {first} {middle}")
+
+
+class _Directory:
+    """What the rows are matched against, read in a fixed number of queries."""
+
+    def __init__(self, municipality: Municipality, only_school: Organization | None):
+        orgs = list(
+            Organization.objects.filter(municipality=municipality).select_related("municipality")
+        )
+        self.by_login = {org.fis_oko_login: org for org in orgs if org.fis_oko_login}
+        self.by_short = {normalized(org.short_name): org for org in orgs}
+        self.subjects = {normalized(s.name): s for s in Subject.objects.all()}
+        self.by_email: dict[str, User] = {}
+        self.by_name: dict[tuple[int, str], list[User]] = {}
+        self.roles: dict[int, list[Role]] = {}
+
+    def load_people(self, emails: list[str], school_ids: set[int]) -> None:
+        users: dict[int, User] = {}
+        for chunk in _chunks(emails):
+            for user in User.objects.annotate(lower_email=Lower("email")).filter(
+                lower_email__in=chunk
+            ):
+                users[user.pk] = user
+                self.by_email[user.email.lower()] = user
+        at_schools = Role.objects.filter(organization__in=school_ids).select_related("user")
+        for role in at_schools:
+            user = users.setdefault(role.user_id, role.user)
+            key = (
+                role.organization_id,
+                name_key(user.last_name, user.first_name, user.middle_name),
+            )
+            if user not in self.by_name.setdefault(key, []):
+                self.by_name[key].append(user)
+        for chunk in _chunks(list(users)):
+            for role in (
+                Role.objects.filter(user__in=chunk)
+                .select_related("municipality", "organization")
+                .prefetch_related("subjects")
+            ):
+                self.roles.setdefault(role.user_id, []).append(role)
+
+    def school(self, text: str) -> Organization | None:
+        return self.by_login.get(text.lower()) or self.by_short.get(normalized(text))
+
+
+def check(
+    workbook: Workbook,
+    municipality: Municipality,
+    *,
+    access: Access | None,
+    only_school: Organization | None,
+    limit: int,
+) -> Checked:
+    problems = Problems(limit)
+    table = find_table(
+        workbook,
+        COLUMNS,
+        preferred=SHEET,
+        enough=lambda keys: "full_name" in keys or {"last_name", "first_name"} <= keys,
+    )
+    if table is None:
+        problems.add(
+            None,
+            "",
+            "Не найдена строка заголовков: нужны столбцы «Фамилия» и «Имя» (или «ФИО», "
+            "«Сотрудник»). Возьмите шаблон со страницы загрузки.",
+        )
+        return Checked(errors=[p.as_dict() for p in problems])
+    if only_school is None and "school" not in table.columns:
+        problems.add(
+            table.header_row,
+            SCHOOL.header,
+            "Нет столбца «Школа» («ОО»): укажите в нём логин ФИС ОКО или краткое "
+            "наименование школы каждого сотрудника.",
+        )
+    directory = _Directory(municipality, only_school)
+    parsed = []
+    for number, cells in table.rows:
+        row = Cells(number, cells, table, problems)
+        if row.empty():
+            continue
+        parsed.append((row, _values(row, directory, access, only_school)))
+    emails = [values["email"].lower() for _row, values in parsed if values["email"]]
+    schools = {values["organization_id"] for _row, values in parsed if values["organization_id"]}
+    directory.load_people(emails, schools)
+    checked = Checked()
+    seen: dict[tuple, int] = {}
+    for row, values in parsed:
+        if not values["organization_id"]:
+            continue
+        _check_repeats(row, values, seen)
+        person = _match(row, values, directory)
+        if row.failed:
+            continue
+        checked.rows.append(_staged(row.number, values, person, directory, access))
+    if not parsed and not problems:
+        problems.add(None, "", "В файле нет ни одного сотрудника.")
+    checked.errors = [p.as_dict() for p in problems]
+    if checked.errors:
+        checked.rows = []
+    return checked
+
+
+def _values(row: Cells, directory: _Directory, access, only_school) -> dict:
+    values = {}
+    if row.has("full_name") and row.text("full_name"):
+        parts = row.text("full_name").split()
+        if len(parts) < 2:
+            row.bad("full_name", "Нужны хотя бы фамилия и имя через пробел.")
+        parts += ["", ""]
+        values["last_name"], values["first_name"] = parts[0], parts[1]
+        values["middle_name"] = " ".join(parts[2:]).strip()
+    else:
+        for key in ("last_name", "first_name", "middle_name"):
+            values[key] = row.text(key)
+        if not values["last_name"]:
+            row.bad("last_name" if row.has("last_name") else "full_name", "Пусто: укажите фамилию.")
+        if not values["first_name"]:
+            row.bad("first_name" if row.has("first_name") else "full_name", "Пусто: укажите имя.")
+    values["position"] = row.text("position")
+    values["phone"] = row.text("phone")
+    for key, limit in LIMITS.items():
+        if len(values[key]) > limit:
+            row.bad(key if row.has(key) else "full_name", f"Длиннее {limit} знаков.")
+    if values["phone"] and not PHONE.match(values["phone"]):
+        row.bad("phone", f"«{values['phone']}» не похоже на номер телефона.")
+    try:
+        values["email"] = normalize_email(row.text("email"))
+    except DomainError as error:
+        row.bad("email", str(error))
+        values["email"] = ""
+    values["subject_ids"] = _subjects(row, directory)
+    values["kind"] = _kind(row)
+    values["organization_id"] = None
+    school = _school(row, directory, only_school)
+    if school is not None:
+        values["organization_id"] = school.pk
+        values["school"] = school.short_name
+        if access is not None and not access.may_grant(values["kind"], organization=school):
+            label = RoleKind(values["kind"]).label
+            row.bad(
+                "role" if row.has("role") else "school",
+                f"Вы не можете назначить роль «{label}» в «{school}»."
+                + (" Школа загружает только учителей." if only_school else ""),
+            )
+    return values
+
+
+def _subjects(row: Cells, directory: _Directory) -> list[int]:
+    ids = []
+    for name in re.split(r"[,;]", row.text("subjects")):
+        name = name.strip()
+        if not name:
+            continue
+        subject = directory.subjects.get(normalized(name))
+        if subject is None:
+            row.bad("subjects", f"Предмета «{name}» нет в справочнике портала.")
+        elif subject.pk not in ids:
+            ids.append(subject.pk)
+    return sorted(ids)
+
+
+def _kind(row: Cells) -> str:
+    text = row.text("role")
+    if not text:
+        return RoleKind.TEACHER
+    kind = ROLES.get(normalized(text))
+    if kind is None:
+        row.bad(
+            "role", f"Роль «{text}» списком не назначается: «учитель» или «администрация школы»."
+        )
+        return RoleKind.TEACHER
+    return kind
+
+
+def _school(row: Cells, directory: _Directory, only_school) -> Organization | None:
+    text = row.text("school")
+    if only_school is not None:
+        if text and directory.school(text) != only_school:
+            row.bad(
+                "school",
+                f"«{text}» — не ваша школа: загружать можно только сотрудников «{only_school}».",
+            )
+            return None
+        return only_school
+    if not text:
+        if row.has("school"):
+            row.bad("school", "Пусто: укажите логин ФИС ОКО или краткое наименование школы.")
+        return None
+    school = directory.school(text)
+    if school is None:
+        row.bad(
+            "school",
+            f"Школа «{text}» не найдена в муниципалитете: проверьте логин или наименование.",
+        )
+        return None
+    if school.is_closed:
+        row.bad("school", f"«{school}» закрыта: сотрудников закрытой школы не добавляют.")
+        return None
+    return school
+
+
+def _check_repeats(row: Cells, values: dict, seen: dict) -> None:
+    if values["email"]:
+        first = seen.setdefault(("email", values["email"].lower()), row.number)
+        if first != row.number:
+            row.bad("email", f"Тот же адрес, что в строке {first}: у каждого человека свой адрес.")
+        return
+    key = (
+        "name",
+        values["organization_id"],
+        name_key(values["last_name"], values["first_name"], values["middle_name"]),
+    )
+    first = seen.setdefault(key, row.number)
+    if first != row.number:
+        row.bad(
+            "full_name" if row.has("full_name") else "last_name",
+            f"Тот же человек той же школы, что в строке {first}.",
+        )
+
+
+def _match(row: Cells, values: dict, directory: _Directory) -> User | None:
+    if values["email"]:
+        person = directory.by_email.get(values["email"].lower())
+        if person is not None:
+            if normalized(person.last_name) != normalized(values["last_name"]):
+                row.bad(
+                    "email",
+                    f"Адрес {values['email']} уже указан у другого человека портала: "
+                    f"{person.short_name}. Проверьте адрес.",
+                )
+                return None
+            if not person.is_active:
+                row.bad(
+                    "email",
+                    f"Учётная запись {person.short_name} отключена: включите её на странице "
+                    "людей и загрузите файл снова.",
+                )
+                return None
+            return person
+    key = (
+        values["organization_id"],
+        name_key(values["last_name"], values["first_name"], values["middle_name"]),
+    )
+    found = directory.by_name.get(key, [])
+    if len(found) > 1:
+        row.bad(
+            "email",
+            f"В «{values['school']}» несколько человек с таким ФИО: укажите адрес, чтобы "
+            "портал понял, о ком строка.",
+        )
+        return None
+    if (
+        found
+        and values["email"]
+        and found[0].email
+        and found[0].email.lower() != values["email"].lower()
+    ):
+        # The same name at the same school under another address: a namesake, added anew.
+        return None
+    return found[0] if found else None
+
+
+def _staged(number: int, values: dict, person: User | None, directory, access) -> Staged:
+    title = " ".join(
+        p for p in (values["last_name"], values["first_name"], values["middle_name"]) if p
+    )
+    title = f"{title} — {values['school']}"
+    label = RoleKind(values["kind"]).label
+    if person is None:
+        return Staged(number, Change.NEW, title, "", None, values)
+    roles = directory.roles.get(person.pk, [])
+    details = []
+    person_changes = {}
+    manages = access is None or access.manages_person(person, roles)
+    for key, field_label in PERSON_FIELDS.items():
+        new, old = values[key], getattr(person, key)
+        if new and new != old and manages:
+            person_changes[key] = new
+            details.append(f"{field_label}: {old or '—'} → {new}")
+    role = next(
+        (
+            r
+            for r in roles
+            if r.kind == values["kind"] and r.organization_id == values["organization_id"]
+        ),
+        None,
+    )
+    role_changes = {}
+    if role is None:
+        details.append(f"роль «{label}» добавится")
+    else:
+        if values["position"] and values["position"] != role.position:
+            role_changes["position"] = values["position"]
+            details.append(f"должность: {role.position or '—'} → {values['position']}")
+        current = sorted(s.pk for s in role.subjects.all())
+        if values["subject_ids"] and values["subject_ids"] != current:
+            role_changes["subject_ids"] = values["subject_ids"]
+            names = {s.pk: s.name for s in directory.subjects.values()}
+            details.append(
+                "предметы: "
+                + (", ".join(names[i] for i in current) or "—")
+                + " → "
+                + ", ".join(names[i] for i in values["subject_ids"])
+            )
+    data = {
+        **values,
+        "person_changes": person_changes,
+        "role_id": role.pk if role else None,
+        "role_changes": role_changes,
+    }
+    change = Change.UPDATE if details else Change.SAME
+    return Staged(number, change, title, "; ".join(details), person.pk, data)
+
+
+def _username(email: str, taken: set[str]) -> str:
+    if email and email.lower() not in taken:
+        taken.add(email.lower())
+        return email.lower()
+    return f"u{secrets.token_hex(6)}"
+
+
+def apply(rows: list[DirectoryImportRow], municipality: Municipality) -> list[tuple[User, str]]:
+    """Create the people, roles and subjects of checked rows in bulk and update the changed
+    ones; returns (person, change) pairs for the audit."""
+    new = [row for row in rows if row.change == Change.NEW]
+    updated = [row for row in rows if row.change == Change.UPDATE]
+    emails = [row.data["email"].lower() for row in new if row.data["email"]]
+    taken = set()
+    for chunk in _chunks(emails):
+        taken |= set(
+            User.objects.annotate(lower=Lower("username"))
+            .filter(lower__in=chunk)
+            .values_list("lower", flat=True)
+        )
+    # The same unusable marker `set_unusable_password` stores: nobody can sign in with it.
+    unusable = [make_password(None) for _ in new]
+    created = User.objects.bulk_create(
+        [
+            User(
+                username=_username(row.data["email"], taken),
+                last_name=row.data["last_name"],
+                first_name=row.data["first_name"],
+                middle_name=row.data["middle_name"],
+                email=row.data["email"],
+                phone=row.data["phone"],
+                password=password,
+            )
+            for row, password in zip(new, unusable, strict=True)
+        ],
+        batch_size=2000,
+    )
+    people = User.objects.in_bulk([row.target_id for row in updated])
+    fields: set[str] = set()
+    for row in updated:
+        for key, value in row.data["person_changes"].items():
+            setattr(people[row.target_id], key, value)
+            fields.add(key)
+    if fields:
+        changed = [people[row.target_id] for row in updated if row.data["person_changes"]]
+        User.objects.bulk_update(changed, sorted(fields), batch_size=1000)
+
+    new_roles = [(row, person.pk) for row, person in zip(new, created, strict=True)]
+    new_roles += [(row, row.target_id) for row in updated if row.data["role_id"] is None]
+    roles = Role.objects.bulk_create(
+        [
+            Role(
+                user_id=user_id,
+                kind=row.data["kind"],
+                municipality=municipality,
+                organization_id=row.data["organization_id"],
+                position=row.data["position"],
+            )
+            for row, user_id in new_roles
+        ],
+        batch_size=2000,
+    )
+    Through = Role.subjects.through
+    links = [
+        Through(role_id=role.pk, subject_id=subject)
+        for (row, _user), role in zip(new_roles, roles, strict=True)
+        for subject in row.data["subject_ids"]
+    ]
+    changed_roles = [row for row in updated if row.data["role_id"] and row.data["role_changes"]]
+    positions = [
+        Role(pk=row.data["role_id"], position=row.data["role_changes"]["position"])
+        for row in changed_roles
+        if "position" in row.data["role_changes"]
+    ]
+    if positions:
+        Role.objects.bulk_update(positions, ["position"], batch_size=1000)
+    resubjected = [row for row in changed_roles if "subject_ids" in row.data["role_changes"]]
+    for chunk in _chunks([row.data["role_id"] for row in resubjected]):
+        Through.objects.filter(role_id__in=chunk).delete()
+    links += [
+        Through(role_id=row.data["role_id"], subject_id=subject)
+        for row in resubjected
+        for subject in row.data["role_changes"]["subject_ids"]
+    ]
+    Through.objects.bulk_create(links, batch_size=5000)
+    return [
+        *((person, Change.NEW) for person in created),
+        *((people[r.target_id], Change.UPDATE) for r in updated),
+    ]
