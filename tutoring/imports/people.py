@@ -383,8 +383,8 @@ def _match(row: Cells, values: dict, directory: _Directory) -> User | None:
             if normalized(person.last_name) != normalized(values["last_name"]):
                 row.bad(
                     "email",
-                    f"Адрес {values['email']} уже указан у другого человека портала: "
-                    f"{person.short_name}. Проверьте адрес.",
+                    f"Адрес {values['email']} уже указан у другого человека портала "
+                    f"({person.short_name}): проверьте адрес.",
                 )
                 return None
             if not person.is_active:

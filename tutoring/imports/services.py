@@ -26,6 +26,7 @@ Kind = DirectoryImport.Kind
 Status = DirectoryImport.Status
 Change = DirectoryImportRow.Change
 MAX_LISTED_PROBLEMS = 1000
+DONE = {Change.NEW: "добавлено", Change.UPDATE: "изменено"}
 
 
 def _digest(uploaded) -> tuple[int, str]:
@@ -84,6 +85,8 @@ def directory_import_check(
         return checked.errors, checked.rows
 
     errors, rows = read_file(uploaded, read)
+    # Problems found in the second pass (repeats, matches) join their rows' in the list.
+    errors = sorted(errors, key=lambda problem: problem["row"] or 0)
     batch = DirectoryImport(
         kind=kind,
         municipality=municipality,
@@ -167,7 +170,9 @@ def directory_import_confirm(*, actor: User | None, batch: DirectoryImport) -> D
         obj=batch,
         changes={
             "file": batch.original_name,
-            **{key: batch.counts.get(key, 0) for key in ("new", "update", "same")},
+            "added": batch.counts.get("new", 0),
+            "updated": batch.counts.get("update", 0),
+            "same": batch.counts.get("same", 0),
         },
     )
     # One entry per organization or person, written in bulk: the journal of each shows where
@@ -184,7 +189,7 @@ def directory_import_confirm(*, actor: User | None, batch: DirectoryImport) -> D
                 object_repr=str(obj)[:300],
                 municipality=batch.municipality,
                 changes={
-                    "change": Change(change).label,
+                    "change": DONE[change],
                     "file": batch.original_name,
                 },
             )
