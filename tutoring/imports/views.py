@@ -20,8 +20,16 @@ VIEWERS = (RoleKind.METHODIST, RoleKind.REGION_ADMIN, RoleKind.SCHOOL)
 
 @role_required(*VIEWERS)
 def import_list(request):
-    imports = selectors.imports_for(access_for(request.user))
-    return render(request, "tutoring/imports/list.html", {"page": paginate(request, imports)})
+    access = access_for(request.user)
+    return render(
+        request,
+        "tutoring/imports/list.html",
+        {
+            "page": paginate(request, selectors.imports_for(access)),
+            "imports_schools": access.has(RoleKind.METHODIST, RoleKind.REGION_ADMIN),
+            "imports_staff": access.has(RoleKind.METHODIST, RoleKind.SCHOOL),
+        },
+    )
 
 
 def _create(request, kind: str, municipalities, school=None):
