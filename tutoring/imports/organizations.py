@@ -319,9 +319,9 @@ def _staged(number: int, values: dict, target: Organization | None, directory) -
     return Staged(number, change, title, "; ".join(details), target.pk, values)
 
 
-def apply(rows: list[DirectoryImportRow], municipality: Municipality) -> dict:
+def apply(rows: list[DirectoryImportRow], municipality: Municipality) -> list[tuple]:
     """Create and update the organizations of checked rows in bulk; returns what changed as
-    (organization, change) pairs for the audit, and the counts."""
+    (object type, id, name, change) for the audit."""
     today = timezone.localdate()
     new = [row for row in rows if row.change == Change.NEW]
     updated = [row for row in rows if row.change == Change.UPDATE]
@@ -358,9 +358,8 @@ def apply(rows: list[DirectoryImportRow], municipality: Municipality) -> dict:
         if row.data["head_name"]
     ]
     OrganizationHead.objects.bulk_create(heads)
-    return {
-        "changed": [
-            *((org, Change.NEW) for org in created),
-            *((targets[r.target_id], Change.UPDATE) for r in updated),
-        ],
-    }
+    label = Organization._meta.label
+    return [
+        *((label, org.pk, str(org), Change.NEW) for org in created),
+        *((label, r.target_id, str(targets[r.target_id]), Change.UPDATE) for r in updated),
+    ]

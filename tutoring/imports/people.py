@@ -7,8 +7,9 @@ import re
 import secrets
 from dataclasses import dataclass, field
 
-from django.contrib.auth.hashers import make_password
+from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
 from django.db.models.functions import Lower
+from django.utils import timezone
 
 from ..access import Access
 from ..errors import DomainError
@@ -22,6 +23,7 @@ from ..models import (
     User,
 )
 from ..services.people import normalize_email
+from . import bulk
 from .reader import Cells, Column, Problems, Workbook, find_table, normalized, template
 
 Change = DirectoryImportRow.Change
@@ -119,6 +121,19 @@ PERSON_FIELDS = {
     "phone": "телефон",
 }
 _CHUNK = 5000
+USER_COLUMNS = (
+    "username",
+    "last_name",
+    "first_name",
+    "middle_name",
+    "email",
+    "phone",
+    "password",
+    "is_superuser",
+    "is_staff",
+    "is_active",
+    "date_joined",
+)
 
 
 def people_template(rows=()) -> bytes:
@@ -490,22 +505,28 @@ def apply(rows: list[DirectoryImportRow], municipality: Municipality) -> list[tu
             .filter(lower__in=chunk)
             .values_list("lower", flat=True)
         )
-    # The same unusable marker `set_unusable_password` stores: nobody can sign in with it.
-    unusable = [make_password(None) for _ in new]
-    created = User.objects.bulk_create(
-        [
-            User(
-                username=_username(row.data["email"], taken),
-                last_name=row.data["last_name"],
-                first_name=row.data["first_name"],
-                middle_name=row.data["middle_name"],
-                email=row.data["email"],
-                phone=row.data["phone"],
-                password=password,
+    now = timezone.now()
+    # What `set_unusable_password` stores: a marker nobody can sign in with.
+    created = bulk.insert(
+        User,
+        USER_COLUMNS,
+        (
+            (
+                _username(row.data["email"], taken),
+                row.data["last_name"],
+                row.data["first_name"],
+                row.data["middle_name"],
+                row.data["email"],
+                row.data["phone"],
+                UNUSABLE_PASSWORD_PREFIX + secrets.token_hex(20),
+                False,
+                False,
+                True,
+                now,
             )
-            for row, password in zip(new, unusable, strict=True)
-        ],
-        batch_size=2000,
+            for row in new
+        ),
+        ids=True,
     )
     people = User.objects.in_bulk([row.target_id for row in updated])
     fields: set[str] = set()
@@ -517,24 +538,27 @@ def apply(rows: list[DirectoryImportRow], municipality: Municipality) -> list[tu
         changed = [people[row.target_id] for row in updated if row.data["person_changes"]]
         User.objects.bulk_update(changed, sorted(fields), batch_size=1000)
 
-    new_roles = [(row, person.pk) for row, person in zip(new, created, strict=True)]
+    new_roles = list(zip(new, created, strict=True))
     new_roles += [(row, row.target_id) for row in updated if row.data["role_id"] is None]
-    roles = Role.objects.bulk_create(
-        [
-            Role(
-                user_id=user_id,
-                kind=row.data["kind"],
-                municipality=municipality,
-                organization_id=row.data["organization_id"],
-                position=row.data["position"],
+    roles = bulk.insert(
+        Role,
+        ("user_id", "kind", "municipality_id", "organization_id", "position", "region"),
+        (
+            (
+                user_id,
+                row.data["kind"],
+                municipality.pk,
+                row.data["organization_id"],
+                row.data["position"],
+                "",
             )
             for row, user_id in new_roles
-        ],
-        batch_size=2000,
+        ),
+        ids=True,
     )
     Through = Role.subjects.through
     links = [
-        Through(role_id=role.pk, subject_id=subject)
+        (role, subject)
         for (row, _user), role in zip(new_roles, roles, strict=True)
         for subject in row.data["subject_ids"]
     ]
@@ -550,12 +574,21 @@ def apply(rows: list[DirectoryImportRow], municipality: Municipality) -> list[tu
     for chunk in _chunks([row.data["role_id"] for row in resubjected]):
         Through.objects.filter(role_id__in=chunk).delete()
     links += [
-        Through(role_id=row.data["role_id"], subject_id=subject)
+        (row.data["role_id"], subject)
         for row in resubjected
         for subject in row.data["role_changes"]["subject_ids"]
     ]
-    Through.objects.bulk_create(links, batch_size=5000)
+    bulk.insert(Through, ("role_id", "subject_id"), links)
+    label = User._meta.label
+    names = {row.target_id: people[row.target_id].full_name for row in updated}
     return [
-        *((person, Change.NEW) for person in created),
-        *((people[r.target_id], Change.UPDATE) for r in updated),
+        *(
+            (label, pk, _full_name(row.data), Change.NEW)
+            for row, pk in zip(new, created, strict=True)
+        ),
+        *((label, row.target_id, names[row.target_id], Change.UPDATE) for row in updated),
     ]
+
+
+def _full_name(data: dict) -> str:
+    return " ".join(p for p in (data["last_name"], data["first_name"], data["middle_name"]) if p)

@@ -18,6 +18,7 @@ import zipfile
 import zlib
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from xml.parsers import expat
 
 import xlsxwriter
 from django.core.exceptions import ValidationError
@@ -34,10 +35,12 @@ MAX_PART_BYTES = 4 * 1024 * 1024  # workbook.xml and its relationships
 HEADER_SEARCH_ROWS = 40
 INSTRUCTIONS_SHEET = "Инструкция"
 
+_CHUNK = 64 * 1024
 _CELL = re.compile(r"^\$?([A-Za-z]{1,3})\$?(\d+)$")
 # A hostile file fails inside zipfile, zlib or expat in many ways; each means «cannot be read».
 _XML_ERRORS = (
     ET.ParseError,
+    expat.ExpatError,
     zipfile.BadZipFile,
     zipfile.LargeZipFile,
     zlib.error,
@@ -151,18 +154,6 @@ def _cell_position(ref: str) -> tuple[int, int] | None:
     return int(match.group(2)), _column_index(match.group(1))
 
 
-def _string_item(element: ET.Element) -> str:
-    """A shared string: its text runs, without the phonetic hints (`rPh`) Excel may add."""
-    parts = []
-    for child in element:
-        tag = _local(child.tag)
-        if tag == "t":
-            parts.append(child.text or "")
-        elif tag == "r":
-            parts.extend(t.text or "" for t in child if _local(t.tag) == "t")
-    return "".join(parts)
-
-
 def _number_text(value: str) -> str:
     """A number cell as the text a person typed: 2301234567, not 2301234567.0."""
     try:
@@ -233,81 +224,27 @@ class Workbook:
 
     def _shared_strings(self) -> list[str]:
         if self._strings is None:
-            strings: list[str] = []
+            parser = _StringsParser(self._name)
             entry = self._entry(self._shared_path)
             if entry is not None:
                 with self._archive.open(entry) as raw:
-                    stream = io.BufferedReader(
-                        _Capped(raw, MAX_SHARED_STRINGS_BYTES, self._too_big())
-                    )
-                    for _event, element in ET.iterparse(stream, events=("end",)):
-                        if _local(element.tag) == "si":
-                            strings.append(_string_item(element))
-                            element.clear()
-            self._strings = strings
+                    stream = _Capped(raw, MAX_SHARED_STRINGS_BYTES, self._too_big())
+                    while chunk := stream.read(_CHUNK):
+                        parser.feed(chunk)
+                    parser.close()
+            self._strings = parser.strings
         return self._strings
 
     def rows(self, path: str) -> Iterator[tuple[int, list[str]]]:
         """(row number, cell texts) of each row the sheet has, in order; cells as text."""
-        strings = self._shared_strings()
+        parser = _SheetParser(self, self._shared_strings())
         with self._archive.open(self._entry(path)) as raw:
-            stream = io.BufferedReader(_Capped(raw, MAX_SHEET_BYTES, self._too_big()))
-            parser = ET.iterparse(stream, events=("start", "end"))
-            row_number = 0
-            cells: dict[int, str] = {}
-            cell_column = 0
-            cell_type = ""
-            value = ""
-            inline: list[str] = []
-            container = None
-            for event, element in parser:
-                tag = _local(element.tag)
-                if event == "start":
-                    if tag == "dimension":
-                        self._check_dimension(element.get("ref", ""))
-                    elif tag == "sheetData":
-                        container = element
-                    elif tag == "row":
-                        number = element.get("r")
-                        row_number = int(number) if number and number.isdigit() else row_number + 1
-                        if row_number > MAX_ROWS:
-                            raise FileRefused(self._too_big())
-                        cells = {}
-                        cell_column = -1
-                    elif tag == "c":
-                        position = _cell_position(element.get("r", ""))
-                        cell_column = position[1] if position else cell_column + 1
-                        if cell_column >= MAX_COLUMNS:
-                            raise FileRefused(self._too_wide())
-                        cell_type = element.get("t", "")
-                        value, inline = "", []
-                    continue
-                if tag == "v":
-                    value = element.text or ""
-                elif tag == "t" and cell_type == "inlineStr":
-                    inline.append(element.text or "")
-                elif tag == "c":
-                    cells[cell_column] = self._cell_text(cell_type, value, inline, strings)
-                elif tag == "row":
-                    if cells:
-                        width = max(cells) + 1
-                        yield row_number, [cells.get(i, "") for i in range(width)]
-                    if container is not None:
-                        container.clear()
-
-    def _cell_text(self, kind: str, value: str, inline: list[str], strings) -> str:
-        if kind == "s":
-            try:
-                return strings[int(value)].strip()
-            except (ValueError, IndexError):
-                return ""
-        if kind == "inlineStr":
-            return "".join(inline).strip()
-        if kind in ("str", "e"):
-            return value.strip()
-        if kind == "b":
-            return "да" if value == "1" else "нет"
-        return _number_text(value) if value else ""
+            stream = _Capped(raw, MAX_SHEET_BYTES, self._too_big())
+            while chunk := stream.read(_CHUNK):
+                parser.feed(chunk)
+                yield from parser.take()
+            parser.close()
+            yield from parser.take()
 
     def _check_dimension(self, ref: str) -> None:
         corners = [_cell_position(part) for part in ref.split(":")]
@@ -325,6 +262,136 @@ class Workbook:
             f"В файле «{self._name}» лист занимает больше {MAX_COLUMNS} столбцов: так список "
             "не выглядит. Скопируйте таблицу на чистый лист и загрузите файл снова."
         )
+
+
+def _cell_text(kind: str, value: str, strings: list[str]) -> str:
+    if kind == "s":
+        try:
+            return strings[int(value)].strip()
+        except (ValueError, IndexError):
+            return ""
+    if kind in ("inlineStr", "str", "e"):
+        return value.strip()
+    if kind == "b":
+        return "да" if value == "1" else "нет"
+    return _number_text(value) if value else ""
+
+
+def _local_name(name: str) -> str:
+    return name.rpartition(":")[2]
+
+
+class _Expat:
+    """An expat parser that refuses any DTD: Office never writes one, and entities are how
+    a small XML file grows into a huge one."""
+
+    def __init__(self, name: str):
+        self.name = name
+        self.parser = expat.ParserCreate()
+        self.parser.buffer_text = True
+        self.parser.StartDoctypeDeclHandler = self._refuse
+        self.parser.EntityDeclHandler = self._refuse
+        self.parser.StartElementHandler = self.start
+        self.parser.EndElementHandler = self.end
+        self.parser.CharacterDataHandler = self.text
+
+    def _refuse(self, *args):
+        raise FileRefused(_damaged(self.name))
+
+    def feed(self, data: bytes) -> None:
+        self.parser.Parse(data, False)
+
+    def close(self) -> None:
+        self.parser.Parse(b"", True)
+
+
+class _StringsParser(_Expat):
+    """The shared strings: each `si`'s text runs, without phonetic hints (`rPh`)."""
+
+    def __init__(self, name: str):
+        super().__init__(name)
+        self.strings: list[str] = []
+        self.parts: list[str] = []
+        self.collect = False
+        self.phonetic = 0
+
+    def start(self, name, attrs):
+        name = _local_name(name)
+        if name == "t":
+            self.collect = not self.phonetic
+        elif name == "rPh":
+            self.phonetic += 1
+        elif name == "si":
+            self.parts = []
+
+    def end(self, name):
+        name = _local_name(name)
+        if name == "t":
+            self.collect = False
+        elif name == "rPh":
+            self.phonetic -= 1
+        elif name == "si":
+            self.strings.append("".join(self.parts))
+
+    def text(self, data):
+        if self.collect:
+            self.parts.append(data)
+
+
+class _SheetParser(_Expat):
+    """A worksheet's rows, as they stream past: bounds are checked at each row and cell as it
+    opens, so a hostile position is refused before anything is built for it."""
+
+    def __init__(self, workbook: "Workbook", strings: list[str]):
+        super().__init__(workbook._name)
+        self.workbook = workbook
+        self.strings = strings
+        self.ready: list[tuple[int, list[str]]] = []
+        self.number = 0
+        self.cells: dict[int, str] = {}
+        self.column = -1
+        self.kind = ""
+        self.value: list[str] = []
+        self.collect = False
+
+    def take(self) -> list[tuple[int, list[str]]]:
+        ready, self.ready = self.ready, []
+        return ready
+
+    def start(self, name, attrs):
+        name = _local_name(name)
+        if name == "c":
+            position = _cell_position(attrs.get("r", ""))
+            self.column = position[1] if position else self.column + 1
+            if self.column >= MAX_COLUMNS:
+                raise FileRefused(self.workbook._too_wide())
+            self.kind = attrs.get("t", "")
+            self.value = []
+        elif name == "v" or (name == "t" and self.kind == "inlineStr"):
+            self.collect = True
+        elif name == "row":
+            number = attrs.get("r", "")
+            self.number = int(number) if number.isdigit() else self.number + 1
+            if self.number > MAX_ROWS:
+                raise FileRefused(self.workbook._too_big())
+            self.cells = {}
+            self.column = -1
+        elif name == "dimension":
+            self.workbook._check_dimension(attrs.get("ref", ""))
+
+    def end(self, name):
+        name = _local_name(name)
+        if name in ("v", "t"):
+            self.collect = False
+        elif name == "c":
+            self.cells[self.column] = _cell_text(self.kind, "".join(self.value), self.strings)
+        elif name == "row" and self.cells:
+            width = max(self.cells) + 1
+            self.ready.append((self.number, [self.cells.get(i, "") for i in range(width)]))
+
+    def text(self, data):
+        if self.collect:
+            self.value.append(data)
 
 
 def open_workbook(uploaded) -> Workbook:

@@ -19,7 +19,7 @@ from ..models import (
     User,
 )
 from ..services import audit_record
-from . import organizations, people
+from . import bulk, organizations, people
 from .reader import read_file
 
 Kind = DirectoryImport.Kind
@@ -106,20 +106,29 @@ def directory_import_check(
     with transaction.atomic():
         batch.save()
         if not errors:
-            DirectoryImportRow.objects.bulk_create(
-                [
-                    DirectoryImportRow(
-                        directory_import=batch,
-                        number=row.number,
-                        change=row.change,
-                        title=row.title[:500],
-                        details=row.details[:1000],
-                        target_id=row.target_id,
-                        data=row.data,
+            bulk.insert(
+                DirectoryImportRow,
+                (
+                    "directory_import_id",
+                    "number",
+                    "change",
+                    "title",
+                    "details",
+                    "target_id",
+                    "data",
+                ),
+                (
+                    (
+                        batch.pk,
+                        row.number,
+                        row.change,
+                        row.title[:500],
+                        row.details[:1000],
+                        row.target_id,
+                        row.data,
                     )
                     for row in rows
-                ],
-                batch_size=5000,
+                ),
             )
         audit_record(
             actor=actor,
@@ -151,7 +160,7 @@ def directory_import_confirm(*, actor: User | None, batch: DirectoryImport) -> D
     try:
         with transaction.atomic():
             if batch.kind == Kind.ORGANIZATIONS:
-                changed = organizations.apply(rows, batch.municipality)["changed"]
+                changed = organizations.apply(rows, batch.municipality)
                 action = "organization.import"
             else:
                 changed = people.apply(rows, batch.municipality)
@@ -178,24 +187,31 @@ def directory_import_confirm(*, actor: User | None, batch: DirectoryImport) -> D
     # One entry per organization or person, written in bulk: the journal of each shows where
     # its data came from, without a round trip per row.
     now = timezone.now()
-    AuditEntry.objects.bulk_create(
-        [
-            AuditEntry(
-                at=now,
-                actor=actor if actor is not None else None,
-                action=action,
-                object_type=obj._meta.label,
-                object_id=str(obj.pk),
-                object_repr=str(obj)[:300],
-                municipality=batch.municipality,
-                changes={
-                    "change": DONE[change],
-                    "file": batch.original_name,
-                },
+    bulk.insert(
+        AuditEntry,
+        (
+            "at",
+            "actor_id",
+            "action",
+            "object_type",
+            "object_id",
+            "object_repr",
+            "municipality_id",
+            "changes",
+        ),
+        (
+            (
+                now,
+                actor.pk if actor is not None else None,
+                action,
+                object_type,
+                str(pk),
+                name[:300],
+                batch.municipality_id,
+                {"change": DONE[change], "file": batch.original_name},
             )
-            for obj, change in changed
-        ],
-        batch_size=5000,
+            for object_type, pk, name, change in changed
+        ),
     )
     return batch
 
