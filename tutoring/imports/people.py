@@ -172,6 +172,13 @@ def name_key(last: str, first: str, middle: str) -> str:
     return normalized(f"{last} {first} {middle}")
 
 
+def _row_key(values: dict) -> tuple[int, str]:
+    return (
+        values["organization_id"],
+        name_key(values["last_name"], values["first_name"], values["middle_name"]),
+    )
+
+
 class _Directory:
     """What the rows are matched against, read in a fixed number of queries."""
 
@@ -183,33 +190,51 @@ class _Directory:
         self.by_short = {normalized(org.short_name): org for org in orgs}
         self.subjects = {normalized(s.name): s for s in Subject.objects.all()}
         self.by_email: dict[str, User] = {}
-        self.by_name: dict[tuple[int, str], list[User]] = {}
+        self.users: dict[int, User] = {}
+        self.by_name: dict[tuple[int, str], list[int]] = {}
         self.roles: dict[int, list[Role]] = {}
+        self.subjects_of: dict[int, list[int]] = {}
 
-    def load_people(self, emails: list[str], school_ids: set[int]) -> None:
-        users: dict[int, User] = {}
+    def load_people(self, wanted: list[tuple[str, tuple[int, str]]]) -> None:
+        """The people the rows may be: by address, and by name at the row's school for rows
+        whose address matches nobody; then their roles and the roles' subjects. Plain values
+        where objects are not needed: a region's list meets 40,000 people."""
+        emails = [email for email, _key in wanted if email]
         for chunk in _chunks(emails):
             for user in User.objects.annotate(lower_email=Lower("email")).filter(
                 lower_email__in=chunk
             ):
-                users[user.pk] = user
+                self.users[user.pk] = user
                 self.by_email[user.email.lower()] = user
-        at_schools = Role.objects.filter(organization__in=school_ids).select_related("user")
-        for role in at_schools:
-            user = users.setdefault(role.user_id, role.user)
-            key = (
-                role.organization_id,
-                name_key(user.last_name, user.first_name, user.middle_name),
-            )
-            if user not in self.by_name.setdefault(key, []):
-                self.by_name[key].append(user)
-        for chunk in _chunks(list(users)):
-            for role in (
-                Role.objects.filter(user__in=chunk)
-                .select_related("municipality", "organization")
-                .prefetch_related("subjects")
+        keys = {key for email, key in wanted if email not in self.by_email}
+        schools = sorted({school for school, _name in keys})
+        for chunk in _chunks(schools):
+            for school, user_id, *names in Role.objects.filter(organization__in=chunk).values_list(
+                "organization_id",
+                "user_id",
+                "user__last_name",
+                "user__first_name",
+                "user__middle_name",
+            ):
+                key = (school, name_key(*names))
+                if key in keys and user_id not in self.by_name.setdefault(key, []):
+                    self.by_name[key].append(user_id)
+        missing = {pk for ids in self.by_name.values() for pk in ids} - set(self.users)
+        for chunk in _chunks(sorted(missing)):
+            self.users.update(User.objects.in_bulk(chunk))
+        role_ids = []
+        for chunk in _chunks(sorted(self.users)):
+            for role in Role.objects.filter(user__in=chunk).select_related(
+                "municipality", "organization"
             ):
                 self.roles.setdefault(role.user_id, []).append(role)
+                role_ids.append(role.pk)
+        Through = Role.subjects.through
+        for chunk in _chunks(role_ids):
+            for role_id, subject_id in Through.objects.filter(role__in=chunk).values_list(
+                "role_id", "subject_id"
+            ):
+                self.subjects_of.setdefault(role_id, []).append(subject_id)
 
     def school(self, text: str) -> Organization | None:
         return self.by_login.get(text.lower()) or self.by_short.get(normalized(text))
@@ -252,9 +277,13 @@ def check(
         if row.empty():
             continue
         parsed.append((row, _values(row, directory, access, only_school)))
-    emails = [values["email"].lower() for _row, values in parsed if values["email"]]
-    schools = {values["organization_id"] for _row, values in parsed if values["organization_id"]}
-    directory.load_people(emails, schools)
+    directory.load_people(
+        [
+            (values["email"].lower(), _row_key(values))
+            for _row, values in parsed
+            if values["organization_id"]
+        ]
+    )
     checked = Checked()
     seen: dict[tuple, int] = {}
     for row, values in parsed:
@@ -410,11 +439,7 @@ def _match(row: Cells, values: dict, directory: _Directory) -> User | None:
                 )
                 return None
             return person
-    key = (
-        values["organization_id"],
-        name_key(values["last_name"], values["first_name"], values["middle_name"]),
-    )
-    found = directory.by_name.get(key, [])
+    found = [directory.users[pk] for pk in directory.by_name.get(_row_key(values), [])]
     if len(found) > 1:
         row.bad(
             "email",
@@ -465,7 +490,7 @@ def _staged(number: int, values: dict, person: User | None, directory, access) -
         if values["position"] and values["position"] != role.position:
             role_changes["position"] = values["position"]
             details.append(f"должность: {role.position or '—'} → {values['position']}")
-        current = sorted(s.pk for s in role.subjects.all())
+        current = sorted(directory.subjects_of.get(role.pk, []))
         if values["subject_ids"] and values["subject_ids"] != current:
             role_changes["subject_ids"] = values["subject_ids"]
             names = {s.pk: s.name for s in directory.subjects.values()}

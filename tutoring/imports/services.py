@@ -5,7 +5,9 @@ entry per organization or person it changed."""
 
 import hashlib
 
+from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
 from django.db import IntegrityError, transaction
+from django.db.models.fields.json import KT
 from django.utils import timezone
 
 from ..access import access_for
@@ -16,6 +18,7 @@ from ..models import (
     DirectoryImportRow,
     Municipality,
     Organization,
+    RoleKind,
     User,
 )
 from ..services import audit_record
@@ -46,11 +49,11 @@ def _check_access(actor, kind: str, municipality: Municipality, school: Organiza
     if kind == Kind.ORGANIZATIONS:
         allowed = access.manages_organizations_of(municipality)
     elif school is not None:
-        allowed = access.holds("school", organization=school) or access.holds(
-            "methodist", municipality=municipality
+        allowed = access.holds(RoleKind.SCHOOL, organization=school) or access.holds(
+            RoleKind.METHODIST, municipality=municipality
         )
     else:
-        allowed = access.holds("methodist", municipality=municipality)
+        allowed = access.holds(RoleKind.METHODIST, municipality=municipality)
     if not allowed:
         raise DomainError("Загружать этот список для этого муниципалитета вы не можете.")
 
@@ -231,16 +234,13 @@ def directory_import_cancel(*, actor: User | None, batch: DirectoryImport) -> Di
 def invitees(batch: DirectoryImport):
     """The people the import added who have an address, are active and have set no password
     yet: whom «Отправить приглашения» writes to."""
-    emails = [
-        data["email"].lower()
-        for data in batch.rows.filter(change=Change.NEW).values_list("data", flat=True)
-        if data.get("email")
-    ]
-    from django.db.models.functions import Lower
-
+    # New people were stored with exactly the address of their row.
+    emails = batch.rows.filter(change=Change.NEW).annotate(email=KT("data__email")).values("email")
     return (
-        User.objects.annotate(lower_email=Lower("email"))
-        .filter(lower_email__in=emails, is_active=True, password__startswith="!")
+        User.objects.filter(
+            email__in=emails, is_active=True, password__startswith=UNUSABLE_PASSWORD_PREFIX
+        )
+        .exclude(email="")
         .order_by("pk")
     )
 
