@@ -114,3 +114,14 @@ def test_it_lets_a_region_admin_import_for_a_municipality_of_the_region(municipa
     entry = AuditEntry.objects.get(action="organization.import")
     assert ("что сделано", "добавлено") in entry.change_items
     assert entry.actor == admin
+
+
+def test_it_refuses_the_login_of_another_school_of_the_municipality(methodist, municipality):
+    OrganizationFactory(municipality=municipality, short_name="СОШ 10", inn="2301234567")
+    OrganizationFactory(municipality=municipality, short_name="СОШ 11", fis_oko_login="edu230111")
+    row = ("Школа № 10", "СОШ 10", "", "edu230111", "2301234567", "", "", "")
+    batch = check(methodist, schools_file(row), municipality)
+    assert batch.status == Status.REJECTED
+    texts = [problem_text(problem) for problem in batch.errors]
+    assert any("ИНН уже у организации «СОШ 10», а строка относится к «СОШ 11»" in t for t in texts)
+    assert Organization.objects.get(short_name="СОШ 10").fis_oko_login == ""

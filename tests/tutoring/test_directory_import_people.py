@@ -220,3 +220,44 @@ def test_it_invites_the_added_people_once_from_a_task(
     assert person.invitations.get().is_open
     with pytest.raises(DomainError, match="уже отправлены"):
         services.directory_import_invite(actor=methodist, batch=batch)
+
+
+def test_it_adds_a_role_at_another_school_to_a_person_found_by_address(methodist, school):
+    other = OrganizationFactory(municipality=school.municipality, fis_oko_login="edu230111")
+    person = UserFactory(last_name="Гусева", first_name="Нина", email="n.guseva@example.ru")
+    RoleFactory(user=person, kind=RoleKind.TEACHER, organization=other)
+    batch = check(methodist, staff_file(GUSEVA))
+    row = batch.rows.get()
+    assert row.get_change_display() == "обновится"
+    assert "роль «учитель» добавится" in row.details
+    services.directory_import_confirm(actor=methodist, batch=batch)
+    assert set(person.roles.values_list("organization__fis_oko_login", flat=True)) == {
+        "edu230110",
+        "edu230111",
+    }
+    assert User.objects.filter(email__iexact="n.guseva@example.ru").count() == 1
+
+
+def test_a_methodist_may_import_school_administration(methodist, school):
+    row = (
+        "edu230110",
+        "Орлов",
+        "Пётр",
+        "",
+        "заместитель директора",
+        "",
+        "",
+        "",
+        "администрация школы",
+    )
+    services.directory_import_confirm(actor=methodist, batch=check(methodist, staff_file(row)))
+    assert Role.objects.get(user__last_name="Орлов").kind == RoleKind.SCHOOL
+
+
+def test_a_file_without_a_school_column_is_refused_for_a_methodist(methodist):
+    data = sheet(["Фамилия", "Имя"], [["Гусева", "Нина"]])
+    batch = check(methodist, data)
+    assert [problem_text(p) for p in batch.errors] == [
+        "Строка 1, столбец „Школа“: Нет столбца «Школа» («ОО»): укажите в нём логин ФИС ОКО "
+        "или краткое наименование школы каждого сотрудника."
+    ]

@@ -196,3 +196,41 @@ def test_a_school_is_offered_only_the_staff_list(client, school):
     page = client.get(reverse("imports:list")).content.decode()
     assert "Загрузить список сотрудников" in page
     assert "Загрузить список школ" not in page
+
+
+def test_the_preview_filters_rows_by_what_happens(client, methodist, school):
+    first = services.directory_import_check(
+        actor=methodist,
+        kind=PEOPLE,
+        municipality=school.municipality,
+        uploaded=upload(staff_file(teacher_row())),
+    )
+    services.directory_import_confirm(actor=methodist, batch=first)
+    batch = services.directory_import_check(
+        actor=methodist,
+        kind=PEOPLE,
+        municipality=school.municipality,
+        uploaded=upload(staff_file(teacher_row(), teacher_row("Орлов", "p.orlov@example.ru"))),
+    )
+    client.force_login(methodist)
+    page = client.get(reverse("imports:detail", args=[batch.pk]), {"change": "new"})
+    text = page.content.decode()
+    assert "Орлов Нина — МБОУ СОШ № 10" in text
+    assert "Гусева Нина — МБОУ СОШ № 10" not in text
+
+
+def test_the_invitation_button_queues_the_letters(
+    client, methodist, school, django_capture_on_commit_callbacks
+):
+    batch = services.directory_import_check(
+        actor=methodist,
+        kind=PEOPLE,
+        municipality=school.municipality,
+        uploaded=upload(staff_file(teacher_row())),
+    )
+    services.directory_import_confirm(actor=methodist, batch=batch)
+    client.force_login(methodist)
+    with django_capture_on_commit_callbacks(execute=False) as queued:
+        response = client.post(reverse("imports:invite", args=[batch.pk]), follow=True)
+    assert "Приглашения отправляются (людей: 1)" in response.content.decode()
+    assert len(queued) == 1
