@@ -66,21 +66,34 @@ def huge_range_file() -> bytes:
     return buffer.getvalue()
 
 
-def lying_dimension_file() -> bytes:
-    """A sheet that claims one cell but has one at row 1,048,576."""
+def bomb_file(megabytes: int = 60) -> bytes:
+    """A small xlsx whose sheet unpacks to `megabytes` of padding."""
+    return _rewritten_sheet(
+        lambda text: text.replace("<sheetData>", "<sheetData>" + " " * megabytes * 2**20)
+    )
+
+
+def _rewritten_sheet(change) -> bytes:
     source = io.BytesIO(staff_file(("edu230110", "Гусева", "Нина", "", "", "", "", "", "")))
     out = io.BytesIO()
     with zipfile.ZipFile(source) as old, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as new:
         for item in old.infolist():
             data = old.read(item)
             if item.filename == "xl/worksheets/sheet1.xml":
-                text = data.decode()
-                text = re.sub(r'<dimension ref="[^"]*"/>', '<dimension ref="A1"/>', text)
-                text = text.replace(
-                    "</sheetData>",
-                    '<row r="1048576"><c r="A1048576" t="inlineStr"><is><t>x</t></is></c></row>'
-                    "</sheetData>",
-                )
-                data = text.encode()
+                data = change(data.decode()).encode()
             new.writestr(item, data)
     return out.getvalue()
+
+
+def lying_dimension_file() -> bytes:
+    """A sheet that claims one cell but has one at row 1,048,576."""
+
+    def lie(text: str) -> str:
+        text = re.sub(r'<dimension ref="[^"]*"/>', '<dimension ref="A1"/>', text)
+        return text.replace(
+            "</sheetData>",
+            '<row r="1048576"><c r="A1048576" t="inlineStr"><is><t>x</t></is></c></row>'
+            "</sheetData>",
+        )
+
+    return _rewritten_sheet(lie)

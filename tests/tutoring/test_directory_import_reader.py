@@ -1,6 +1,7 @@
 import pytest
 
 from tests.tutoring.listfiles import (
+    bomb_file,
     huge_range_file,
     lying_dimension_file,
     sheet,
@@ -49,3 +50,10 @@ def test_it_refuses_an_empty_file():
 def test_it_writes_a_problem_with_its_row_and_column():
     problem = {"row": 7, "column": "E-mail", "message": "Плохой адрес."}
     assert problem_text(problem) == "Строка 7, столбец „E-mail“: Плохой адрес."
+
+
+def test_it_refuses_a_decompression_bomb_before_unpacking_it():
+    data = bomb_file()
+    assert len(data) < 200_000
+    with pytest.raises(FileRefused, match="архив-бомбу"):
+        open_workbook(upload(data))
