@@ -14,6 +14,7 @@ from tutoring.imports import services
 from tutoring.imports.reader import problem_text
 from tutoring.imports.tasks import send_import_invitations
 from tutoring.models import AuditEntry, DirectoryImport, Role, RoleKind, User
+from tutoring.services import people
 
 pytestmark = pytest.mark.django_db
 Status = DirectoryImport.Status
@@ -261,3 +262,25 @@ def test_a_file_without_a_school_column_is_refused_for_a_methodist(methodist):
         "Строка 1, столбец „Школа“: Нет столбца «Школа» («ОО»): укажите в нём логин ФИС ОКО "
         "или краткое наименование школы каждого сотрудника."
     ]
+
+
+def test_a_person_found_by_name_gets_the_new_address_and_loses_the_old_invitation(
+    methodist, school
+):
+    teacher = UserFactory(
+        last_name="Гусева",
+        first_name="Нина",
+        middle_name="Петровна",
+        email="old@example.ru",
+        password="!unusable",
+    )
+    RoleFactory(user=teacher, kind=RoleKind.TEACHER, organization=school)
+    invitation = people.invitation_send(actor=methodist, person=teacher)
+    batch = check(methodist, staff_file(GUSEVA))
+    assert "адрес: old@example.ru → n.guseva@example.ru" in batch.rows.get().details
+    services.directory_import_confirm(actor=methodist, batch=batch)
+    teacher.refresh_from_db()
+    invitation.refresh_from_db()
+    assert teacher.email == "n.guseva@example.ru"
+    assert not invitation.is_open
+    assert User.objects.filter(last_name="Гусева").count() == 1

@@ -15,6 +15,7 @@ from ..access import Access
 from ..errors import DomainError
 from ..models import (
     DirectoryImportRow,
+    Invitation,
     Municipality,
     Organization,
     Role,
@@ -447,14 +448,8 @@ def _match(row: Cells, values: dict, directory: _Directory) -> User | None:
             "портал понял, о ком строка.",
         )
         return None
-    if (
-        found
-        and values["email"]
-        and found[0].email
-        and found[0].email.lower() != values["email"].lower()
-    ):
-        # The same name at the same school under another address: a namesake, added anew.
-        return None
+    # The same name at the same school under another address is the same person with a new
+    # address: the preview shows the change («адрес: … → …»), and nobody is added twice.
     return found[0] if found else None
 
 
@@ -562,6 +557,12 @@ def apply(rows: list[DirectoryImportRow], municipality: Municipality) -> list[tu
     if fields:
         changed = [people[row.target_id] for row in updated if row.data["person_changes"]]
         User.objects.bulk_update(changed, sorted(fields), batch_size=1000)
+    readdressed = [row.target_id for row in updated if "email" in row.data["person_changes"]]
+    # An open invitation went to the old address: it stops working, as after `person_update`.
+    for chunk in _chunks(readdressed):
+        Invitation.objects.filter(
+            user__in=chunk, accepted_at__isnull=True, revoked_at__isnull=True
+        ).update(revoked_at=now)
 
     new_roles = list(zip(new, created, strict=True))
     new_roles += [(row, row.target_id) for row in updated if row.data["role_id"] is None]
