@@ -284,3 +284,17 @@ def test_a_person_found_by_name_gets_the_new_address_and_loses_the_old_invitatio
     assert teacher.email == "n.guseva@example.ru"
     assert not invitation.is_open
     assert User.objects.filter(last_name="Гусева").count() == 1
+
+
+def test_a_school_adds_its_role_but_leaves_the_data_of_a_person_of_another_school(school):
+    other = OrganizationFactory(municipality=school.municipality)
+    person = UserFactory(last_name="Гусева", first_name="Нина", email="n.guseva@example.ru")
+    RoleFactory(user=person, kind=RoleKind.TEACHER, organization=other)
+    staff = user_with_role(RoleKind.SCHOOL, organization=school)
+    row = ("", "Гусева", "Нина", "", "", "", "n.guseva@example.ru", "+7 900 000-00-00", "")
+    batch = check(staff, staff_file(row), school=school)
+    assert batch.rows.get().details == "роль «учитель» добавится"
+    services.directory_import_confirm(actor=staff, batch=batch)
+    person.refresh_from_db()
+    assert person.phone == ""
+    assert person.roles.filter(organization=school, kind=RoleKind.TEACHER).exists()

@@ -464,12 +464,17 @@ def _staged(number: int, values: dict, person: User | None, directory, access) -
     roles = directory.roles.get(person.pk, [])
     details = []
     person_changes = {}
-    manages = access is None or access.manages_person(person, roles)
-    for key, field_label in PERSON_FIELDS.items():
-        new, old = values[key], getattr(person, key)
-        if new and new != old and manages:
+    differ = {
+        key: (getattr(person, key), values[key])
+        for key in PERSON_FIELDS
+        if values[key] and values[key] != getattr(person, key)
+    }
+    # A person who also works outside the user's scope keeps their name, address and phone:
+    # those are changed by whoever manages all of the person's roles. The role is still added.
+    if differ and (access is None or access.manages_person(person, roles)):
+        for key, (old, new) in differ.items():
             person_changes[key] = new
-            details.append(f"{field_label}: {old or '—'} → {new}")
+            details.append(f"{PERSON_FIELDS[key]}: {old or '—'} → {new}")
     role = next(
         (
             r
