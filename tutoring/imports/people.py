@@ -517,9 +517,9 @@ def _username(email: str, taken: set[str]) -> str:
     return f"u{secrets.token_hex(6)}"
 
 
-def apply(rows: list[DirectoryImportRow], municipality: Municipality) -> list[tuple[User, str]]:
+def apply(rows: list[DirectoryImportRow], municipality: Municipality) -> list[tuple]:
     """Create the people, roles and subjects of checked rows in bulk and update the changed
-    ones; returns (person, change) pairs for the audit."""
+    ones; returns (object type, id, name, change) for the audit."""
     new = [row for row in rows if row.change == Change.NEW]
     updated = [row for row in rows if row.change == Change.UPDATE]
     emails = [row.data["email"].lower() for row in new if row.data["email"]]
@@ -553,7 +553,9 @@ def apply(rows: list[DirectoryImportRow], municipality: Municipality) -> list[tu
         ),
         ids=True,
     )
-    people = User.objects.in_bulk([row.target_id for row in updated])
+    people: dict[int, User] = {}
+    for chunk in _chunks([row.target_id for row in updated]):
+        people.update(User.objects.in_bulk(chunk))
     fields: set[str] = set()
     for row in updated:
         for key, value in row.data["person_changes"].items():
