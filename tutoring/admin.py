@@ -4,6 +4,7 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from .models import (
     AcademicYear,
     AuditEntry,
+    DirectoryImport,
     Document,
     Municipality,
     Organization,
@@ -119,3 +120,13 @@ class DocumentAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(DirectoryImport)
+class DirectoryImportAdmin(admin.ModelAdmin):
+    """For technical support: what was uploaded, by whom, with what outcome."""
+
+    list_display = ["original_name", "kind", "municipality", "status", "created_at"]
+    list_filter = ["kind", "status"]
+    list_select_related = ["municipality"]
+    readonly_fields = ["counts", "errors", "sha256"]

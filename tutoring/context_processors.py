@@ -54,6 +54,8 @@ def navigation(request):
             items.append(NavItem(organization.short_name, organization.get_absolute_url()))
     if access.manages_people or access.has(*OVERSIGHT_ROLES):
         items.append(NavItem("Люди", reverse("people_list"), group=ADMINISTRATION))
+    if access.has(RoleKind.METHODIST, RoleKind.REGION_ADMIN, RoleKind.SCHOOL):
+        items.append(NavItem("Загрузка списков", reverse("imports:list"), group=ADMINISTRATION))
     if access.has(*REFERENCE_EDITORS):
         items.append(NavItem("Предметы", reverse("subject_list"), group=ADMINISTRATION))
     items += extensions.navigation(access)

@@ -613,3 +613,94 @@ class Document(models.Model):
         name = re.sub(r'[\\/:*?"<>|\x00-\x1f]', "_", self.title)
         name = " ".join(name.split())[:150].rstrip()
         return f"{name or 'документ'}.pdf"
+
+
+class DirectoryImport(models.Model):
+    """An uploaded list of schools or of staff: checked at once (every problem by row and
+    column, or each row's outcome staged as a `DirectoryImportRow`), shown as a preview, and
+    applied when the user confirms."""
+
+    class Kind(models.TextChoices):
+        ORGANIZATIONS = "organizations", "список школ"
+        PEOPLE = "people", "список сотрудников"
+
+    class Status(models.TextChoices):
+        REJECTED = "rejected", "отклонён: есть ошибки"
+        READY = "ready", "проверен, ждёт подтверждения"
+        LOADED = "loaded", "загружен"
+        CANCELLED = "cancelled", "отменён"
+
+    kind = models.CharField("что загружается", max_length=16, choices=Kind.choices)
+    municipality = models.ForeignKey(
+        Municipality,
+        verbose_name="муниципальное образование",
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    organization = models.ForeignKey(
+        Organization,
+        verbose_name="школа, загрузившая список",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="Пусто, если список загрузил методист или администратор региона.",
+    )
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="загрузил",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    original_name = models.CharField("имя файла", max_length=255)
+    size = models.PositiveBigIntegerField("размер, байт")
+    sha256 = models.CharField("SHA-256 файла", max_length=64)
+    status = models.CharField("состояние", max_length=16, choices=Status.choices)
+    counts = models.JSONField("итоги", default=dict, blank=True)
+    errors = models.JSONField("ошибки", default=list, blank=True)
+    created_at = models.DateTimeField("загружен на проверку", default=timezone.now)
+    loaded_at = models.DateTimeField("применён", null=True, blank=True)
+    invited_at = models.DateTimeField("приглашения отправлены", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "загрузка списка"
+        verbose_name_plural = "загрузки списков"
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["municipality", "-created_at"])]
+
+    def __str__(self):
+        return f"{self.get_kind_display().capitalize()}: {self.original_name}"
+
+    def get_absolute_url(self):
+        return reverse("imports:detail", args=[self.pk])
+
+
+class DirectoryImportRow(models.Model):
+    """One checked row of a clean file: what it will do, and everything needed to do it
+    (resolved ids, normalised values), so that confirming reads no file again."""
+
+    class Change(models.TextChoices):
+        NEW = "new", "добавится"
+        UPDATE = "update", "обновится"
+        SAME = "same", "без изменений"
+
+    directory_import = models.ForeignKey(
+        DirectoryImport, verbose_name="загрузка", on_delete=models.CASCADE, related_name="rows"
+    )
+    number = models.PositiveIntegerField("строка файла")
+    change = models.CharField("что будет", max_length=8, choices=Change.choices)
+    title = models.CharField("кто или что", max_length=500)
+    details = models.CharField("что изменится", max_length=1000, blank=True)
+    target_id = models.PositiveBigIntegerField("существующая запись", null=True, blank=True)
+    data = models.JSONField("значения", default=dict)
+
+    class Meta:
+        verbose_name = "строка загрузки списка"
+        verbose_name_plural = "строки загрузок списков"
+        ordering = ["directory_import", "number"]
+        indexes = [models.Index(fields=["directory_import", "change", "number"])]
+
+    def __str__(self):
+        return f"Строка {self.number}: {self.title}"

@@ -67,3 +67,7 @@ def render_document(self, document_id: int) -> None:
 )
 def send_letter(to: str, subject: str, body: str) -> None:
     EmailMessage(subject, body, to=[to]).send()
+
+
+# Tasks of subpackages, registered where Celery's autodiscovery looks (`tutoring.tasks`).
+from .imports.tasks import send_import_invitations  # noqa: E402, F401

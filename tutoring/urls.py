@@ -102,6 +102,7 @@ urlpatterns = [
     path("subjects/<int:pk>/edit/", views.subject_update, name="subject_update"),
     path("subjects/<int:pk>/retire/", views.subject_retire, name="subject_retire"),
     path("subjects/<int:pk>/restore/", views.subject_restore, name="subject_restore"),
+    path("directory-imports/", include("tutoring.imports.urls")),
     path("documents/<int:pk>/status/", views.document_status, name="document_status"),
     path("documents/<int:pk>/download/", views.document_download, name="document_download"),
     path("community/", include("community.urls")),

@@ -31,7 +31,14 @@ def test_it_gathers_the_administration_pages_of_a_methodist_in_one_menu(client, 
     assert shown[0] == "Главная"
     assert shown[-1] == (
         ADMINISTRATION,
-        ("Организации", "Люди", "Предметы", "Время приёма тьюторов", "Журнал изменений"),
+        (
+            "Организации",
+            "Люди",
+            "Загрузка списков",
+            "Предметы",
+            "Время приёма тьюторов",
+            "Журнал изменений",
+        ),
     )
     assert not {"Организации", "Люди", "Журнал изменений"} & set(shown)
 
@@ -67,6 +74,7 @@ def test_it_puts_an_apps_administration_page_into_the_menu(client, db, monkeypat
     assert [link.label for link in menu(client.get("/"), ADMINISTRATION).links] == [
         "Организации",
         "Люди",
+        "Загрузка списков",
         "Предметы",
         "Время приёма тьюторов",
         "Рубрики",
@@ -91,11 +99,15 @@ def test_it_keeps_sign_out_and_the_password_in_the_users_menu(client, db):
 
 def test_it_gives_a_school_its_staff_and_a_region_admin_its_municipalities(client, db):
     client.force_login(user_with_role(RoleKind.SCHOOL))
-    assert [link.label for link in menu(client.get("/"), ADMINISTRATION).links] == ["Люди"]
+    assert [link.label for link in menu(client.get("/"), ADMINISTRATION).links] == [
+        "Люди",
+        "Загрузка списков",
+    ]
     client.force_login(user_with_role(RoleKind.REGION_ADMIN))
     assert [link.label for link in menu(client.get("/"), ADMINISTRATION).links] == [
         "Муниципалитеты",
         "Организации",
         "Люди",
+        "Загрузка списков",
         "Предметы",
     ]

@@ -1,0 +1,271 @@
+"""Imports of school lists and staff lists: check → preview → confirm. Checking stores the
+outcome of every row (or every problem) and changes nothing else; confirming applies all rows
+in one transaction with bulk statements, one audit entry for the import and one bulk-written
+entry per organization or person it changed."""
+
+import hashlib
+
+from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
+from django.db import IntegrityError, transaction
+from django.db.models.fields.json import KT
+from django.utils import timezone
+
+from ..access import access_for
+from ..errors import DomainError
+from ..models import (
+    AuditEntry,
+    DirectoryImport,
+    DirectoryImportRow,
+    Municipality,
+    Organization,
+    RoleKind,
+    User,
+)
+from ..services import audit_record
+from . import bulk, organizations, people
+from .reader import read_file
+
+Kind = DirectoryImport.Kind
+Status = DirectoryImport.Status
+Change = DirectoryImportRow.Change
+MAX_LISTED_PROBLEMS = 1000
+DONE = {Change.NEW: "добавлено", Change.UPDATE: "изменено"}
+
+
+def _digest(uploaded) -> tuple[int, str]:
+    uploaded.seek(0)
+    digest, size = hashlib.sha256(), 0
+    while chunk := uploaded.read(64 * 1024):
+        size += len(chunk)
+        digest.update(chunk)
+    uploaded.seek(0)
+    return size, digest.hexdigest()
+
+
+def _check_access(actor, kind: str, municipality: Municipality, school: Organization | None):
+    if actor is None:
+        return
+    access = access_for(actor)
+    if kind == Kind.ORGANIZATIONS:
+        allowed = access.manages_organizations_of(municipality)
+    elif school is not None:
+        allowed = access.holds(RoleKind.SCHOOL, organization=school) or access.holds(
+            RoleKind.METHODIST, municipality=municipality
+        )
+    else:
+        allowed = access.holds(RoleKind.METHODIST, municipality=municipality)
+    if not allowed:
+        raise DomainError("Загружать этот список для этого муниципалитета вы не можете.")
+
+
+def directory_import_check(
+    *,
+    actor: User | None,
+    kind: str,
+    municipality: Municipality,
+    uploaded,
+    school: Organization | None = None,
+) -> DirectoryImport:
+    """Check a file and keep the outcome: `READY` with each row's «добавится / обновится /
+    без изменений», or `REJECTED` with every problem by row and column."""
+    _check_access(actor, kind, municipality, school)
+    if school is not None and school.municipality_id != municipality.pk:
+        raise DomainError("Школа относится к другому муниципалитету.")
+    size, sha256 = _digest(uploaded) if uploaded.size else (0, hashlib.sha256().hexdigest())
+    access = access_for(actor) if actor is not None else None
+
+    def read(workbook):
+        if kind == Kind.ORGANIZATIONS:
+            checked = organizations.check(workbook, municipality, MAX_LISTED_PROBLEMS)
+        else:
+            checked = people.check(
+                workbook,
+                municipality,
+                access=access,
+                only_school=school,
+                limit=MAX_LISTED_PROBLEMS,
+            )
+        return checked.errors, checked.rows
+
+    errors, rows = read_file(uploaded, read)
+    # Problems found in the second pass (repeats, matches) join their rows' in the list.
+    errors = sorted(errors, key=lambda problem: problem["row"] or 0)
+    batch = DirectoryImport(
+        kind=kind,
+        municipality=municipality,
+        organization=school,
+        uploaded_by=actor,
+        original_name=(uploaded.name or "без имени")[:255],
+        size=size,
+        sha256=sha256,
+        status=Status.REJECTED if errors else Status.READY,
+        errors=errors,
+    )
+    if not errors:
+        batch.counts = dict.fromkeys(Change.values, 0)
+        for row in rows:
+            batch.counts[row.change] += 1
+        batch.counts["rows"] = len(rows)
+    with transaction.atomic():
+        batch.save()
+        if not errors:
+            bulk.insert(
+                DirectoryImportRow,
+                (
+                    "directory_import_id",
+                    "number",
+                    "change",
+                    "title",
+                    "details",
+                    "target_id",
+                    "data",
+                ),
+                (
+                    (
+                        batch.pk,
+                        row.number,
+                        row.change,
+                        row.title[:500],
+                        row.details[:1000],
+                        row.target_id,
+                        row.data,
+                    )
+                    for row in rows
+                ),
+            )
+        audit_record(
+            actor=actor,
+            action="directory_import.check",
+            obj=batch,
+            changes={
+                "file": batch.original_name,
+                "status": batch.get_status_display(),
+                "errors": len(errors),
+                **{key: batch.counts.get(key, 0) for key in ("new", "update", "same")},
+            },
+        )
+    return batch
+
+
+def _locked(batch: DirectoryImport) -> DirectoryImport:
+    return DirectoryImport.objects.select_for_update().get(pk=batch.pk)
+
+
+@transaction.atomic
+def directory_import_confirm(*, actor: User | None, batch: DirectoryImport) -> DirectoryImport:
+    """Apply a checked file: every row at once, or nothing (the database refused a row that
+    became a duplicate since the check)."""
+    batch = _locked(batch)
+    if batch.status != Status.READY:
+        raise DomainError("Применить можно только проверенный файл, который ещё не применён.")
+    _check_access(actor, batch.kind, batch.municipality, batch.organization)
+    rows = list(batch.rows.exclude(change=Change.SAME).order_by("number"))
+    try:
+        with transaction.atomic():
+            if batch.kind == Kind.ORGANIZATIONS:
+                changed = organizations.apply(rows, batch.municipality)
+                action = "organization.import"
+            else:
+                changed = people.apply(rows, batch.municipality)
+                action = "person.import"
+    except IntegrityError:
+        raise DomainError(
+            "С момента проверки данные в портале изменились (например, такой адрес, логин или "
+            "ИНН уже появился у другой записи). Загрузите файл ещё раз: портал проверит его заново."
+        ) from None
+    batch.status = Status.LOADED
+    batch.loaded_at = timezone.now()
+    batch.save(update_fields=["status", "loaded_at"])
+    audit_record(
+        actor=actor,
+        action="directory_import.load",
+        obj=batch,
+        changes={
+            "file": batch.original_name,
+            "added": batch.counts.get("new", 0),
+            "updated": batch.counts.get("update", 0),
+            "same": batch.counts.get("same", 0),
+        },
+    )
+    # One entry per organization or person, written in bulk: the journal of each shows where
+    # its data came from, without a round trip per row.
+    now = timezone.now()
+    bulk.insert(
+        AuditEntry,
+        (
+            "at",
+            "actor_id",
+            "action",
+            "object_type",
+            "object_id",
+            "object_repr",
+            "municipality_id",
+            "changes",
+        ),
+        (
+            (
+                now,
+                actor.pk if actor is not None else None,
+                action,
+                object_type,
+                str(pk),
+                name[:300],
+                batch.municipality_id,
+                {"change": DONE[change], "file": batch.original_name},
+            )
+            for object_type, pk, name, change in changed
+        ),
+    )
+    return batch
+
+
+@transaction.atomic
+def directory_import_cancel(*, actor: User | None, batch: DirectoryImport) -> DirectoryImport:
+    batch = _locked(batch)
+    if batch.status != Status.READY:
+        raise DomainError("Отменить можно только проверенный и ещё не применённый файл.")
+    batch.status = Status.CANCELLED
+    batch.save(update_fields=["status"])
+    batch.rows.all().delete()
+    audit_record(actor=actor, action="directory_import.cancel", obj=batch, changes={})
+    return batch
+
+
+def invitees(batch: DirectoryImport):
+    """The people the import added who have an address, are active and have set no password
+    yet: whom «Отправить приглашения» writes to."""
+    # New people were stored with exactly the address of their row.
+    emails = batch.rows.filter(change=Change.NEW).annotate(email=KT("data__email")).values("email")
+    return (
+        User.objects.filter(
+            email__in=emails, is_active=True, password__startswith=UNUSABLE_PASSWORD_PREFIX
+        )
+        .exclude(email="")
+        .order_by("pk")
+    )
+
+
+@transaction.atomic
+def directory_import_invite(*, actor: User | None, batch: DirectoryImport) -> int:
+    """Queue the invitations of the people a staff list added; returns how many there are.
+    The letters go from a Celery task, one invitation (and letter) per person."""
+    from .tasks import send_import_invitations
+
+    batch = _locked(batch)
+    if batch.kind != Kind.PEOPLE or batch.status != Status.LOADED:
+        raise DomainError("Приглашения отправляются после того, как список сотрудников применён.")
+    if batch.invited_at is not None:
+        raise DomainError("Приглашения по этому списку уже отправлены.")
+    count = invitees(batch).count()
+    if not count:
+        raise DomainError(
+            "Приглашать некого: у добавленных людей нет адресов или они уже задали пароль."
+        )
+    batch.invited_at = timezone.now()
+    batch.save(update_fields=["invited_at"])
+    audit_record(
+        actor=actor, action="directory_import.invite", obj=batch, changes={"people": count}
+    )
+    actor_id = actor.pk if actor is not None else None
+    transaction.on_commit(lambda: send_import_invitations.delay(batch.pk, actor_id))
+    return count

@@ -1,0 +1,159 @@
+import io
+
+from django.contrib import messages
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from ..access import access_for, require, role_required
+from ..errors import DomainError
+from ..models import DirectoryImport, RoleKind
+from ..views import paginate
+from . import organizations, people, selectors, services
+from .forms import DirectoryImportForm, RowFilter
+from .reader import problem_text
+
+Kind = DirectoryImport.Kind
+Status = DirectoryImport.Status
+VIEWERS = (RoleKind.METHODIST, RoleKind.REGION_ADMIN, RoleKind.SCHOOL)
+
+
+@role_required(*VIEWERS)
+def import_list(request):
+    access = access_for(request.user)
+    return render(
+        request,
+        "tutoring/imports/list.html",
+        {
+            "page": paginate(request, selectors.imports_for(access)),
+            "imports_schools": access.has(RoleKind.METHODIST, RoleKind.REGION_ADMIN),
+            "imports_staff": access.has(RoleKind.METHODIST, RoleKind.SCHOOL),
+        },
+    )
+
+
+def _create(request, kind: str, municipalities, school=None):
+    form = DirectoryImportForm(
+        request.POST or None, request.FILES or None, municipalities=municipalities
+    )
+    if request.method == "POST" and form.is_valid():
+        municipality = school.municipality if school else form.cleaned_data["municipality"]
+        try:
+            batch = services.directory_import_check(
+                actor=request.user,
+                kind=kind,
+                municipality=municipality,
+                uploaded=form.cleaned_data["file"],
+                school=school,
+            )
+        except DomainError as error:
+            messages.error(request, str(error))
+        else:
+            if batch.status == Status.READY:
+                messages.success(
+                    request, "Файл проверен. Посмотрите, что изменится, и подтвердите."
+                )
+            else:
+                messages.error(request, "Файл не принят: исправьте ошибки и загрузите его снова.")
+            return redirect(batch)
+    return render(
+        request,
+        "tutoring/imports/form.html",
+        {"form": form, "kind": kind, "school": school},
+    )
+
+
+@role_required(RoleKind.METHODIST, RoleKind.REGION_ADMIN)
+def organizations_new(request):
+    municipalities = selectors.organization_import_municipalities(access_for(request.user))
+    return _create(request, Kind.ORGANIZATIONS, municipalities)
+
+
+@role_required(RoleKind.METHODIST, RoleKind.SCHOOL)
+def people_new(request):
+    access = access_for(request.user)
+    municipalities = selectors.people_import_municipalities(access)
+    if municipalities.exists():
+        return _create(request, Kind.PEOPLE, municipalities)
+    school = access.roles_of(RoleKind.SCHOOL)[0].organization
+    return _create(request, Kind.PEOPLE, None, school=school)
+
+
+def _batch(request, pk) -> DirectoryImport:
+    return get_object_or_404(selectors.imports_for(access_for(request.user)), pk=pk)
+
+
+@role_required(*VIEWERS)
+def import_detail(request, pk):
+    batch = _batch(request, pk)
+    rows = RowFilter(request.GET or None, queryset=batch.rows.order_by("number"))
+    return render(
+        request,
+        "tutoring/imports/detail.html",
+        {
+            "batch": batch,
+            "errors": [problem_text(problem) for problem in batch.errors],
+            "filter": rows,
+            "page": paginate(request, rows.qs, per_page=100),
+            "may_apply": selectors.may_apply(access_for(request.user), batch),
+            "invitees": (
+                services.invitees(batch).count()
+                if batch.kind == Kind.PEOPLE
+                and batch.status == Status.LOADED
+                and not batch.invited_at
+                else 0
+            ),
+        },
+    )
+
+
+def _act(request, pk, action, done: str):
+    batch = _batch(request, pk)
+    require(selectors.may_apply(access_for(request.user), batch))
+    try:
+        result = action(actor=request.user, batch=batch)
+    except DomainError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, done.format(result=result))
+    return redirect(batch)
+
+
+@require_POST
+@role_required(*VIEWERS)
+def import_confirm(request, pk):
+    return _act(request, pk, services.directory_import_confirm, "Список применён.")
+
+
+@require_POST
+@role_required(*VIEWERS)
+def import_cancel(request, pk):
+    return _act(
+        request, pk, services.directory_import_cancel, "Загрузка отменена, данные не изменились."
+    )
+
+
+@require_POST
+@role_required(RoleKind.METHODIST, RoleKind.SCHOOL)
+def import_invite(request, pk):
+    return _act(
+        request,
+        pk,
+        services.directory_import_invite,
+        "Приглашения отправляются (людей: {result}). Кто ещё не задал пароль, видно в "
+        "списке людей.",
+    )
+
+
+TEMPLATES = {
+    Kind.ORGANIZATIONS: (organizations.organizations_template, "Шаблон списка школ.xlsx"),
+    Kind.PEOPLE: (people.people_template, "Шаблон списка сотрудников.xlsx"),
+}
+
+
+@role_required(*VIEWERS)
+def import_template(request, kind):
+    if kind not in TEMPLATES:
+        raise Http404
+    write, filename = TEMPLATES[kind]
+    return FileResponse(io.BytesIO(write()), as_attachment=True, filename=filename)
