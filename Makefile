@@ -24,7 +24,7 @@ run: $(VENV)/.installed
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py collectstatic --noinput --verbosity 0
 	$(BIN)/python manage.py load_demo
-	@echo "Портал: http://$(HOST)/  (логины: methodist, director, school, teacher, tutor, regional, admin; пароль demo)"
+	@echo "Портал: http://$(HOST)/  (логины: methodist, director, school, teacher, tutor, regional, region_admin, admin; пароль demo)"
 	$(BIN)/python manage.py runserver $(HOST)
 
 ## Lint, Django checks, migrations check and pytest on throwaway PostgreSQL and Redis.
