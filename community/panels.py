@@ -14,7 +14,7 @@ from .models import DevelopmentRoute, Nomination, Order, RouteStep, TutorPlan
 
 
 def navigation(access):
-    if not access.roles:
+    if not access.takes_part:
         return []
     return [("Сообщество", reverse("community:index"))]
 

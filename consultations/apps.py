@@ -83,7 +83,7 @@ def navigation(access):
     from tutoring.extensions import ADMINISTRATION, NavItem
     from tutoring.models import RoleKind
 
-    if not access.roles:
+    if not access.takes_part:
         return []
     items = [NavItem("Консультации", reverse("consultations:index"))]
     if access.has(RoleKind.METHODIST):

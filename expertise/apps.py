@@ -75,5 +75,5 @@ class ExpertiseConfig(AppConfig):
         extensions.register_difficulty_source(route_sources.expertise_difficulties)
         extensions.register_home_panel(panels.home_panel)
         extensions.register_navigation(
-            lambda access: [("Экспертиза", reverse("expertise:index"))] if access.roles else []
+            lambda access: [("Экспертиза", reverse("expertise:index"))] if access.takes_part else []
         )

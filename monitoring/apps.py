@@ -51,5 +51,7 @@ class MonitoringConfig(AppConfig):
         )
         # One entry: the monitoring page lists the sections the user's roles open.
         extensions.register_navigation(
-            lambda access: [("Мониторинг", reverse("monitoring:index"))] if access.roles else []
+            lambda access: (
+                [("Мониторинг", reverse("monitoring:index"))] if access.takes_part else []
+            )
         )

@@ -67,6 +67,12 @@ class Access:
             if r.kind in ORGANIZATION_ROLES and r.organization_id
         )
 
+    @property
+    def takes_part(self) -> bool:
+        """Holds a role of the community's work (a region administrator alone only sets
+        municipalities up: the sections of the work are not theirs)."""
+        return any(role.kind != RoleKind.REGION_ADMIN for role in self.roles)
+
     def has(self, *kinds: str) -> bool:
         return bool(self.kinds.intersection(kinds))
 

@@ -111,3 +111,9 @@ def test_it_gives_a_school_its_staff_and_a_region_admin_its_municipalities(clien
         "Загрузка списков",
         "Предметы",
     ]
+
+
+def test_it_shows_a_region_admin_no_sections_of_the_community_work(client, db):
+    client.force_login(user_with_role(RoleKind.REGION_ADMIN))
+    shown = entries(client.get("/"))
+    assert not {"Сообщество", "Консультации", "Экспертиза", "Мониторинг"} & set(shown)
