@@ -68,7 +68,7 @@ class RoleForm(forms.Form):
     )
     position = forms.CharField(label="Должность", max_length=200, required=False)
     subjects = forms.ModelMultipleChoiceField(
-        label="Предметы", queryset=Subject.objects.all(), required=False
+        label="Предметы", queryset=Subject.objects.active(), required=False
     )
 
     def __init__(self, *args, access, **kwargs):
@@ -116,8 +116,13 @@ class RoleForm(forms.Form):
 class RoleUpdateForm(forms.Form):
     position = forms.CharField(label="Должность", max_length=200, required=False)
     subjects = forms.ModelMultipleChoiceField(
-        label="Предметы", queryset=Subject.objects.all(), required=False
+        label="Предметы", queryset=Subject.objects.none(), required=False
     )
+
+    def __init__(self, *args, role, **kwargs):
+        super().__init__(*args, **kwargs)
+        # A retired subject the role already has stays chosen; no new one is offered.
+        self.fields["subjects"].queryset = Subject.objects.active(keep=role.subjects.all())
 
 
 class PersonCreateForm(PersonForm, RoleForm):

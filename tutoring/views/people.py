@@ -150,7 +150,7 @@ def role_update(request, pk, role_pk):
     role = get_object_or_404(selectors.person_roles(person), pk=role_pk)
     require(access.manages_role(role))
     initial = {"position": role.position, "subjects": list(role.subjects.all())}
-    form = RoleUpdateForm(request.POST or None, initial=initial)
+    form = RoleUpdateForm(request.POST or None, initial=initial, role=role)
     if request.method == "POST" and form.is_valid():
         try:
             people.role_update(actor=request.user, role=role, **form.cleaned_data)
