@@ -6,27 +6,39 @@ results are loaded. Inside `results_cache()` the decorated functions of `analysi
 they computed for a municipality or the region under a key made of their arguments and the
 version of the loaded results: the number of result sets, the last one's id and the latest
 load. Any load, replacement or removal changes the version, so nothing needs invalidating;
-a school's own figures, cheap to count, are never cached. Outside the context (services,
+a school's own figures, cheap to count, are never cached. The ЕГЭ minimum scores, which the
+figures read live, are part of the version too: a random stamp that every change of a minimum
+drops on commit (a lost stamp only means counting afresh). Outside the context (services,
 tests of the indicators) everything is counted afresh."""
 
 import functools
 import hashlib
+import secrets
 from contextlib import contextmanager
 from contextvars import ContextVar
 
 from django.core.cache import cache
+from django.db import transaction
 from django.db.models import Count, Max, QuerySet
 
 from .models import ResultSet
 
 TIMEOUT = 7 * 24 * 3600
+MINIMUMS_KEY = "monitoring:minimums:stamp"
 _version: ContextVar[str | None] = ContextVar("results_version", default=None)
 
 
 def results_version() -> str:
     stamp = ResultSet.objects.aggregate(count=Count("pk"), last=Max("pk"), at=Max("loaded_at"))
     at = stamp["at"].isoformat() if stamp["at"] else ""
-    return f"{stamp['count']}-{stamp['last']}-{at}"
+    minimums = cache.get_or_set(MINIMUMS_KEY, lambda: secrets.token_hex(8), None)
+    return f"{stamp['count']}-{stamp['last']}-{at}-{minimums}"
+
+
+def minimums_changed() -> None:
+    """Call inside the transaction that changes a minimum score: the cached figures that read
+    it are not used after the commit."""
+    transaction.on_commit(lambda: cache.delete(MINIMUMS_KEY))
 
 
 @contextmanager

@@ -4,6 +4,8 @@ from django.db.models import Q
 
 from tutoring.models import AcademicYear, Municipality, Organization, Role, RoleKind, User
 
+from .models import AssessmentKind, MinimumScore
+
 
 class YearForm(forms.Form):
     """Which academic year (and, for a regional coordinator, which municipality) a report is
@@ -71,3 +73,19 @@ class TeacherFilter(django_filters.FilterSet):
     def filter_school(self, queryset, name, value):
         teachers = Role.objects.filter(kind=RoleKind.TEACHER, organization=value)
         return queryset.filter(pk__in=teachers.values("user"))
+
+
+GIA_EXAMS = [(k, label) for k, label in AssessmentKind.choices if k in ("oge", "ege", "gve")]
+
+
+def _minimum_years():
+    return [(year, str(year)) for year in MinimumScore.objects.years()]
+
+
+class MinimumScoreFilter(django_filters.FilterSet):
+    year = django_filters.ChoiceFilter(label="Год", choices=_minimum_years, empty_label="Все")
+    kind = django_filters.ChoiceFilter(label="Экзамен", choices=GIA_EXAMS, empty_label="Все")
+
+    class Meta:
+        model = MinimumScore
+        fields = ["year", "kind"]

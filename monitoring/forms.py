@@ -1,9 +1,13 @@
+import datetime
+
 from django import forms
 
 from tutoring.models import Municipality, Organization, Subject
 
-from .gia import Layout
+from .filters import GIA_EXAMS
+from .gia import FIRST_YEAR, Layout
 from .models import ResultSet
+from .services import MinimumSpec
 
 MAX_IMPORT_SIZE = 50 * 1024 * 1024
 
@@ -85,3 +89,39 @@ class AnalyticalReportForm(forms.Form):
                 "school", "Эта школа не относится к выбранному муниципальному образованию."
             )
         return cleaned
+
+
+class MinimumScoreForm(forms.Form):
+    kind = forms.ChoiceField(label="Экзамен", choices=GIA_EXAMS)
+    year = forms.IntegerField(label="Год", help_text="Год проведения экзамена, например 2026.")
+    subject = forms.ModelChoiceField(label="Предмет", queryset=Subject.objects.none())
+    grade = forms.TypedChoiceField(
+        label="Класс",
+        coerce=int,
+        choices=[(grade, f"{grade} класс") for grade in (9, 10, 11, 12)],
+        initial=11,
+        help_text="ОГЭ — 9 класс; ЕГЭ — 11 (10 и 12 — для вечерних школ); ГВЭ — 9 или 11.",
+    )
+    score = forms.IntegerField(
+        label="Минимальный балл",
+        help_text="ЕГЭ — тестовый балл (из 100); ОГЭ и ГВЭ — первичный балл отметки «3».",
+    )
+
+    def __init__(self, *args, minimum=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        # A retired subject stays on the minimum that has it, and is offered for no other.
+        keep = [minimum.subject_id] if minimum else None
+        self.fields["subject"].queryset = Subject.objects.active(keep=keep).order_by("name")
+
+    def spec(self) -> MinimumSpec:
+        return MinimumSpec(**self.cleaned_data)
+
+
+class MinimumSeedForm(forms.Form):
+    year = forms.IntegerField(label="Год", help_text="Например, год предстоящей ГИА.")
+
+    def clean_year(self):
+        year, last = self.cleaned_data["year"], datetime.date.today().year + 1
+        if not FIRST_YEAR <= year <= last:
+            raise forms.ValidationError(f"Год — от {FIRST_YEAR} до {last}.")
+        return year

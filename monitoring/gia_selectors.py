@@ -2,7 +2,7 @@
 from, and the figures of a loaded file. Apart from `selectors.py`, which the analysis pages
 grow, so that each import page reads what it needs in one place."""
 
-from django.db.models import Avg, Count, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Avg, Count, Exists, OuterRef, Q, QuerySet, Subquery
 
 from tutoring.access import Access
 from tutoring.models import Organization
@@ -91,3 +91,19 @@ def result_figures(result_sets: QuerySet[ResultSet]) -> list[dict]:
             }
         )
     return figures
+
+
+def minimum_scores() -> QuerySet[MinimumScore]:
+    """The region's ГИА minimum scores, newest year first, each with `in_use`: whether loaded
+    results are of its exam, year, subject and class (then it may not be deleted)."""
+    loaded = ResultSet.objects.filter(
+        assessment__kind=OuterRef("kind"),
+        assessment__year=OuterRef("year"),
+        assessment__subject=OuterRef("subject"),
+        assessment__grade=OuterRef("grade"),
+    )
+    return (
+        MinimumScore.objects.select_related("subject")
+        .annotate(in_use=Exists(loaded))
+        .order_by("-year", "kind", "subject__name", "grade")
+    )

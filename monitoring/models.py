@@ -4,11 +4,13 @@ files ФИС ОКО exports. A pupil is a participant code, never a name (DESIGN
 from django.conf import settings
 from django.db import models
 
+from tutoring.errors import DomainError as _DomainError
 from tutoring.models import Municipality, Organization, Subject
 
 
-class DomainError(Exception):
-    """A monitoring rule refused the change; the message is for the user."""
+class DomainError(_DomainError):
+    """A monitoring rule refused the change; the message is for the user (and `field`, when
+    given, the form field it belongs to)."""
 
 
 class AssessmentKind(models.TextChoices):
@@ -52,6 +54,11 @@ class Assessment(models.Model):
         return f"{name} {self.year}, {self.subject}, {self.grade} класс"
 
 
+class MinimumScoreQuerySet(models.QuerySet):
+    def years(self) -> list[int]:
+        return list(self.order_by("-year").values_list("year", flat=True).distinct())
+
+
 class MinimumScore(models.Model):
     """The minimum of a ГИА exam in a year, set by Рособрнадзор (ЕГЭ: a test score) or by the
     region (ОГЭ and ГВЭ: the primary score of a «3»). Reference data, kept by the admin."""
@@ -67,6 +74,8 @@ class MinimumScore(models.Model):
     score = models.PositiveSmallIntegerField(
         "минимальный балл", help_text="ЕГЭ — тестовый балл; ОГЭ и ГВЭ — первичный балл отметки «3»."
     )
+
+    objects = MinimumScoreQuerySet.as_manager()
 
     class Meta:
         verbose_name = "минимальный балл ГИА"

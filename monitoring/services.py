@@ -19,7 +19,7 @@ from django.utils import timezone
 from tutoring.models import Municipality, Organization, Subject, User, subject_key
 from tutoring.services import audit_record
 
-from . import bulk, gia
+from . import bulk, figures_cache, gia
 from .gia import Layout
 from .models import (
     Assessment,
@@ -644,6 +644,7 @@ def minimum_scores_seed(*, actor: User | None, years: Iterable[int]) -> int:
     Returns how many were added."""
     years = sorted(set(years))
     with transaction.atomic():
+        figures_cache.minimums_changed()
         subjects = Subject.objects.all().by_key()
         added = []
         for (kind, grade), scores in gia.MINIMUM_SCORES.items():
@@ -669,3 +670,153 @@ def minimum_scores_seed(*, actor: User | None, years: Iterable[int]) -> int:
                 changes={"minimums": len(added), "years": ", ".join(map(str, years))},
             )
     return len(added)
+
+
+# Minimum scores kept in the browser by methodists and region administrators. The analysis
+# reads them live, so a change moves the share «below the minimum» of results already loaded;
+# a minimum that loaded results use is never deleted, and its exam, year, subject and class
+# stay as they are (changing them would take the minimum away from those results).
+
+EXAM_GRADES = {kind: range(low, high + 1) for kind, (low, high) in gia.GRADES.items()}
+# ЕГЭ: a test score out of 100; ОГЭ and ГВЭ: a primary score, no paper has more than
+# `gia.PRIMARY_LIMIT` points (and none more than the loaded work's own maximum).
+TEST_SCORE_LIMIT = 100
+
+
+@dataclass(frozen=True, slots=True)
+class MinimumSpec:
+    kind: str
+    year: int
+    subject: Subject
+    grade: int
+    score: int
+
+
+def minimum_in_use(minimum: MinimumScore) -> bool:
+    """Whether a loaded result set is of the minimum's exam, year, subject and class."""
+    return ResultSet.objects.filter(
+        assessment__kind=minimum.kind,
+        assessment__year=minimum.year,
+        assessment__subject=minimum.subject_id,
+        assessment__grade=minimum.grade,
+    ).exists()
+
+
+def _minimum_label(spec) -> str:
+    kind = AssessmentKind(spec.kind).label
+    return f"{kind} {spec.year}, {spec.subject.name}, {spec.grade} класс"
+
+
+def _minimum_checked(spec: MinimumSpec, *, minimum: MinimumScore | None = None) -> None:
+    """Refuse a minimum outside its exam's scale or a second one for the same work."""
+    last_year = timezone.localdate().year + 1
+    if not gia.FIRST_YEAR <= spec.year <= last_year:
+        raise DomainError(f"Год — от {gia.FIRST_YEAR} до {last_year}.", field="year")
+    grades = EXAM_GRADES[spec.kind]
+    if spec.grade not in grades:
+        exam = AssessmentKind(spec.kind).label
+        where = f"{grades[0]} классе" if len(grades) == 1 else f"{grades[0]}–{grades[-1]} классах"
+        raise DomainError(f"{exam} сдают в {where}.", field="grade")
+    if not spec.subject.is_active and (minimum is None or minimum.subject_id != spec.subject.pk):
+        raise DomainError(
+            f"Предмет «{spec.subject.name}» выведен из употребления.", field="subject"
+        )
+    if spec.kind == AssessmentKind.EGE:
+        if not 1 <= spec.score <= TEST_SCORE_LIMIT:
+            raise DomainError(
+                f"Минимальный балл ЕГЭ — тестовый балл от 1 до {TEST_SCORE_LIMIT}.", field="score"
+            )
+    else:
+        high = gia.PRIMARY_LIMIT
+        work = Assessment.objects.filter(
+            kind=spec.kind, year=spec.year, subject=spec.subject, grade=spec.grade, title=""
+        ).first()
+        if work is not None and work.max_primary:
+            high = min(high, work.max_primary)
+        if not 1 <= spec.score <= high:
+            raise DomainError(
+                f"Минимальный балл {AssessmentKind(spec.kind).label} — первичный балл отметки "
+                f"«3», от 1 до {high}"
+                + (" (максимальный первичный балл загруженной работы)." if high != 100 else "."),
+                field="score",
+            )
+    same = MinimumScore.objects.filter(
+        kind=spec.kind, year=spec.year, subject=spec.subject, grade=spec.grade
+    )
+    if minimum is not None:
+        same = same.exclude(pk=minimum.pk)
+    if other := same.first():
+        raise DomainError(
+            f"Минимальный балл {_minimum_label(spec)} уже задан ({other.score}): "
+            "измените его, а не добавляйте второй.",
+            field="subject",
+        )
+
+
+def _minimum_changes(minimum: MinimumScore) -> dict:
+    return {
+        "exam": minimum.get_kind_display(),
+        "year": str(minimum.year),
+        "subject": minimum.subject.name,
+        "grade": str(minimum.grade),
+        "score": str(minimum.score),
+    }
+
+
+@transaction.atomic
+def minimum_score_create(*, actor: User, spec: MinimumSpec) -> MinimumScore:
+    _minimum_checked(spec)
+    minimum = MinimumScore.objects.create(
+        kind=spec.kind, year=spec.year, subject=spec.subject, grade=spec.grade, score=spec.score
+    )
+    figures_cache.minimums_changed()
+    audit_record(
+        actor=actor, action="minimum.create", obj=minimum, changes=_minimum_changes(minimum)
+    )
+    return minimum
+
+
+@transaction.atomic
+def minimum_score_update(*, actor: User, minimum: MinimumScore, spec: MinimumSpec) -> MinimumScore:
+    minimum = MinimumScore.objects.select_for_update().select_related("subject").get(pk=minimum.pk)
+    moved = (spec.kind, spec.year, spec.subject.pk, spec.grade) != (
+        minimum.kind,
+        minimum.year,
+        minimum.subject_id,
+        minimum.grade,
+    )
+    if moved and minimum_in_use(minimum):
+        raise DomainError(
+            f"По {_minimum_label(minimum)} уже загружены результаты: у этого минимального балла "
+            "можно изменить только сам балл. Для другой работы добавьте новый.",
+            field="subject",
+        )
+    _minimum_checked(spec, minimum=minimum)
+    before = _minimum_changes(minimum)
+    minimum.kind, minimum.year, minimum.subject = spec.kind, spec.year, spec.subject
+    minimum.grade, minimum.score = spec.grade, spec.score
+    after = _minimum_changes(minimum)
+    changes = {key: [before[key], after[key]] for key in before if before[key] != after[key]}
+    if not changes:
+        return minimum
+    minimum.save()
+    figures_cache.minimums_changed()
+    audit_record(actor=actor, action="minimum.update", obj=minimum, changes=changes)
+    return minimum
+
+
+@transaction.atomic
+def minimum_score_delete(*, actor: User, minimum: MinimumScore) -> None:
+    """Only a minimum no loaded results use: theirs would silently lose their threshold."""
+    minimum = MinimumScore.objects.select_for_update().select_related("subject").get(pk=minimum.pk)
+    if minimum_in_use(minimum):
+        raise DomainError(
+            f"Минимальный балл {_minimum_label(minimum)} не удалить: по этой работе загружены "
+            "результаты, и анализ считает по нему, кто не преодолел минимальный порог. "
+            "Если балл неверен, измените его."
+        )
+    audit_record(
+        actor=actor, action="minimum.delete", obj=minimum, changes=_minimum_changes(minimum)
+    )
+    minimum.delete()
+    figures_cache.minimums_changed()

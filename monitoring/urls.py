@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import analysis, community, effect, hub, imports, reports, risks
+from .views import analysis, community, effect, hub, imports, minimums, reports, risks
 
 app_name = "monitoring"
 
@@ -13,6 +13,11 @@ urlpatterns = [
     path("imports/<int:pk>/progress/", imports.import_progress, name="import_progress"),
     path("imports/<int:pk>/confirm/", imports.import_confirm, name="import_confirm"),
     path("imports/<int:pk>/cancel/", imports.import_cancel, name="import_cancel"),
+    path("minimums/", minimums.minimum_list, name="minimum_list"),
+    path("minimums/new/", minimums.minimum_create, name="minimum_create"),
+    path("minimums/seed/", minimums.minimum_seed, name="minimum_seed"),
+    path("minimums/<int:pk>/edit/", minimums.minimum_update, name="minimum_update"),
+    path("minimums/<int:pk>/delete/", minimums.minimum_delete, name="minimum_delete"),
     path("results/", analysis.results_overview, name="results"),
     path("results/export.xlsx", analysis.results_export, name="results_export"),
     path("results/schools/<int:pk>/", analysis.results_school, name="results_school"),

@@ -8,6 +8,7 @@ from tutoring.models import RoleKind
 
 from .. import selectors
 from ..models import ImportBatch
+from .minimums import READERS as MINIMUM_READERS
 
 OVERSIGHT = (RoleKind.METHODIST, RoleKind.DIRECTOR, RoleKind.REGIONAL)
 IMPORT_READERS = (*OVERSIGHT, RoleKind.SCHOOL)
@@ -52,6 +53,16 @@ def sections(access) -> list[Section]:
                 "проверка, сводка, загрузка.",
                 reverse("monitoring:import_list"),
                 waiting,
+            )
+        )
+    if access.has(*MINIMUM_READERS):
+        found.append(
+            Section(
+                "Минимальные баллы ГИА",
+                "Минимальные баллы ЕГЭ, ОГЭ и ГВЭ по годам и предметам, по которым анализ "
+                "считает, кто не преодолел порог; баллы нового года — из справочника портала.",
+                reverse("monitoring:minimum_list"),
+                "",
             )
         )
     if access.has(*OVERSIGHT):

@@ -13,6 +13,7 @@ from .. import gia, gia_selectors, selectors, services
 from ..forms import ResultImportForm
 from ..models import DomainError, ImportBatch, ResultSet
 from ..tasks import load_progress
+from .minimums import READERS as MINIMUM_READERS
 
 Status = ImportBatch.Status
 READERS = (RoleKind.METHODIST, RoleKind.DIRECTOR, RoleKind.REGIONAL, RoleKind.SCHOOL)
@@ -42,7 +43,8 @@ def _importer(access):
 
 @role_required(RoleKind.METHODIST, RoleKind.SCHOOL)
 def import_create(request):
-    municipality, school = _importer(access_for(request.user))
+    access = access_for(request.user)
+    municipality, school = _importer(access)
     form = ResultImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         batch = services.batch_check(
@@ -60,7 +62,12 @@ def import_create(request):
     return render(
         request,
         "monitoring/imports/form.html",
-        {"form": form, "municipality": municipality, "school": school},
+        {
+            "form": form,
+            "municipality": municipality,
+            "school": school,
+            "sees_minimums": access.has(*MINIMUM_READERS),
+        },
     )
 
 
