@@ -37,7 +37,6 @@ class MonitoringConfig(AppConfig):
     verbose_name = "Мониторинг результатов"
 
     def ready(self):
-        from django.urls import reverse
 
         from tutoring import documents, extensions
 
@@ -55,9 +54,24 @@ class MonitoringConfig(AppConfig):
             title=reports.report_title,
             can_view=reports.report_visible,
         )
-        # One entry: the monitoring page lists the sections the user's roles open.
-        extensions.register_navigation(
-            lambda access: (
-                [("Мониторинг", reverse("monitoring:index"))] if access.takes_part else []
+        extensions.register_navigation(navigation)
+
+
+def navigation(access):
+    """One entry: the monitoring page lists the sections the user's roles open; and the ГИА
+    minimum scores among the reference data of those who keep them."""
+    from django.urls import reverse
+
+    from tutoring.extensions import ADMINISTRATION, NavItem
+    from tutoring.models import RoleKind
+
+    items = []
+    if access.takes_part:
+        items.append(NavItem("Мониторинг", reverse("monitoring:index")))
+    if access.has(RoleKind.METHODIST, RoleKind.REGION_ADMIN):
+        items.append(
+            NavItem(
+                "Минимальные баллы ГИА", reverse("monitoring:minimum_list"), group=ADMINISTRATION
             )
         )
+    return items

@@ -37,6 +37,7 @@ def test_it_gathers_the_administration_pages_of_a_methodist_in_one_menu(client, 
             "Загрузка списков",
             "Предметы",
             "Время приёма тьюторов",
+            "Минимальные баллы ГИА",
             "Журнал изменений",
         ),
     )
@@ -77,6 +78,7 @@ def test_it_puts_an_apps_administration_page_into_the_menu(client, db, monkeypat
         "Загрузка списков",
         "Предметы",
         "Время приёма тьюторов",
+        "Минимальные баллы ГИА",
         "Рубрики",
         "Журнал изменений",
     ]
@@ -110,6 +112,7 @@ def test_it_gives_a_school_its_staff_and_a_region_admin_its_municipalities(clien
         "Люди",
         "Загрузка списков",
         "Предметы",
+        "Минимальные баллы ГИА",
     ]
 
 
