@@ -26,6 +26,7 @@ from django.db import models
 from django.db.models import Avg, Count, F, Q, QuerySet, Sum
 
 from .figures_cache import cached
+from .gia import BASE_MATH_TITLE
 from .models import Assessment, AssessmentKind, AssessmentTask, MinimumScore, Participant, TaskScore
 
 # ФИОКО: a figure from fewer than 20 participants is not reliable.
@@ -313,8 +314,11 @@ def work_figures(
 
 
 def minimum_scores(assessments) -> dict[int, int]:
-    """The ЕГЭ minimum test score of each ЕГЭ assessment that has one set."""
-    ege = Assessment.objects.filter(pk__in=_ids(assessments), kind=AssessmentKind.EGE)
+    """The ЕГЭ minimum test score of each ЕГЭ assessment that has one set. The базовый
+    уровень of mathematics has no test score, hence no minimum of its own: it is marked."""
+    ege = Assessment.objects.filter(pk__in=_ids(assessments), kind=AssessmentKind.EGE).exclude(
+        title=BASE_MATH_TITLE
+    )
     minimums = MinimumScore.objects.filter(
         kind=AssessmentKind.EGE,
         year__in=ege.values("year"),
@@ -338,14 +342,22 @@ def gia_figures(
     region: str | None = None,
 ) -> dict[Key, GiaFigures]:
     """Participants, mean score, below the minimum (ЕГЭ: a test score under the year's
-    minimum; ОГЭ and ГВЭ: a «2»), 81–100 and 100 test points (ЕГЭ); in three queries."""
-    kinds = dict(
-        Assessment.objects.filter(pk__in=_ids(assessments), kind__in=GIA_KINDS).values_list(
-            "pk", "kind"
-        )
-    )
-    minimums = minimum_scores(kinds)
-    below = Q(result_set__assessment__in=[pk for pk, k in kinds.items() if k != "ege"], mark=2)
+    minimum; ОГЭ, ГВЭ and the базовый уровень of ЕГЭ mathematics: a «2»), 81–100 and 100
+    test points (ЕГЭ with test scores); in three queries."""
+    works = {
+        pk: (kind, title)
+        for pk, kind, title in Assessment.objects.filter(
+            pk__in=_ids(assessments), kind__in=GIA_KINDS
+        ).values_list("pk", "kind", "title")
+    }
+    kinds = {pk: kind for pk, (kind, _) in works.items()}
+    tested = {
+        pk
+        for pk, (kind, title) in works.items()
+        if kind == AssessmentKind.EGE and title != BASE_MATH_TITLE
+    }
+    minimums = minimum_scores(tested)
+    below = Q(result_set__assessment__in=[pk for pk in works if pk not in tested], mark=2)
     for pk, score in minimums.items():
         below |= Q(result_set__assessment=pk, test_score__lt=score)
     rows = _grouped(
@@ -361,7 +373,7 @@ def gia_figures(
     figures = {}
     for key, row in rows:
         kind = kinds[key[0]]
-        ege = kind == AssessmentKind.EGE
+        ege = key[0] in tested
         mean = row["mean_test"] if ege else row["mean_primary"]
         figures[key] = GiaFigures(
             kind=kind,

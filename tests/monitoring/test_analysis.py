@@ -4,6 +4,7 @@ import pytest
 
 from monitoring import analysis
 from monitoring.analysis import GiaFigures, Level, Mastery, WorkFigures
+from monitoring.gia import BASE_MATH_TITLE
 from monitoring.models import (
     Assessment,
     MinimumScore,
@@ -266,6 +267,19 @@ def test_ege_without_a_minimum_has_no_share_below_it(world):
 
     assert figures.below is None and figures.below_share is None
     assert figures.high == 1
+
+
+def test_base_level_ege_mathematics_counts_its_twos_not_the_profile_minimum(world):
+    work = gia_work(world, "ege", scores=[(3, None), (9, None), (15, None)], marks=[2, 4, 5])
+    work.title = BASE_MATH_TITLE
+    work.save(update_fields=["title"])
+    MinimumScore.objects.create(kind="ege", year=2025, subject=world.subject, grade=11, score=27)
+
+    figures = analysis.gia_figures([work], level=Level.SCHOOL)[(work.pk, world.school.pk)]
+
+    assert figures.below == 1 and figures.mean == approx(9)
+    assert figures.high is None and figures.full is None
+    assert analysis.minimum_scores([work]) == {}
 
 
 def test_oge_counts_a_two_as_below_the_minimum_and_means_primary_scores(world):
