@@ -1,9 +1,13 @@
 import datetime
 from collections import defaultdict
+from collections.abc import Callable
+from functools import partial
+from typing import NamedTuple
 
 from django.contrib import messages
 from django.db.models import Min
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
@@ -68,6 +72,47 @@ def _own_page(request, slot_form=None, exception_form=None):
     )
 
 
+class _Adding(NamedTuple):
+    """One of the two forms of an hours page: what it adds and what the page is then told."""
+
+    form: type
+    create: Callable
+    done: str
+    page_arg: str
+
+
+SLOT = _Adding(SlotForm, services.slot_create, "Время приёма добавлено: {}.", "slot_form")
+EXCEPTION = _Adding(
+    ExceptionForm, services.exception_create, "Период без приёма добавлен: {}.", "exception_form"
+)
+
+
+def _add(request, adding: _Adding, *, tutor, municipalities, to: str, page):
+    """Save a form posted on an hours page: a message and a redirect to `to`, or the page once
+    more with the form's errors."""
+    form = adding.form(request.POST, municipalities=municipalities)
+    if form.is_valid():
+        try:
+            added = adding.create(actor=request.user, tutor=tutor, **form.cleaned_data)
+        except DomainError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, adding.done.format(added))
+            return redirect(to)
+    return page(**{adding.page_arg: form})
+
+
+def _own_add(request, adding: _Adding):
+    return _add(
+        request,
+        adding,
+        tutor=request.user,
+        municipalities=_tutor_municipalities(access_for(request.user)),
+        to=reverse("consultations:availability"),
+        page=partial(_own_page, request),
+    )
+
+
 @role_required(RoleKind.TUTOR)
 def availability(request):
     return _own_page(request)
@@ -76,35 +121,13 @@ def availability(request):
 @require_POST
 @role_required(RoleKind.TUTOR)
 def slot_create(request):
-    access = access_for(request.user)
-    form = SlotForm(request.POST, municipalities=_tutor_municipalities(access))
-    if form.is_valid():
-        try:
-            slot = services.slot_create(actor=request.user, tutor=request.user, **form.cleaned_data)
-        except DomainError as error:
-            form.add_error(None, str(error))
-        else:
-            messages.success(request, f"Время приёма добавлено: {slot}.")
-            return redirect("consultations:availability")
-    return _own_page(request, slot_form=form)
+    return _own_add(request, SLOT)
 
 
 @require_POST
 @role_required(RoleKind.TUTOR)
 def exception_create(request):
-    access = access_for(request.user)
-    form = ExceptionForm(request.POST, municipalities=_tutor_municipalities(access))
-    if form.is_valid():
-        try:
-            exception = services.exception_create(
-                actor=request.user, tutor=request.user, **form.cleaned_data
-            )
-        except DomainError as error:
-            form.add_error(None, str(error))
-        else:
-            messages.success(request, f"Период без приёма добавлен: {exception}.")
-            return redirect("consultations:availability")
-    return _own_page(request, exception_form=form)
+    return _own_add(request, EXCEPTION)
 
 
 def _own(request, queryset, pk):
@@ -227,6 +250,18 @@ def _tutor_page(request, role, slot_form=None, exception_form=None):
     )
 
 
+def _kept_add(request, pk, adding: _Adding):
+    role = _kept_tutor(request, pk)
+    return _add(
+        request,
+        adding,
+        tutor=role.user,
+        municipalities=[role.municipality],
+        to=reverse("consultations:hours_tutor", args=[role.pk]),
+        page=partial(_tutor_page, request, role),
+    )
+
+
 @role_required(RoleKind.METHODIST)
 def hours_tutor(request, pk):
     return _tutor_page(request, _kept_tutor(request, pk))
@@ -235,17 +270,7 @@ def hours_tutor(request, pk):
 @require_POST
 @role_required(RoleKind.METHODIST)
 def hours_slot_create(request, pk):
-    role = _kept_tutor(request, pk)
-    form = SlotForm(request.POST, municipalities=[role.municipality])
-    if form.is_valid():
-        try:
-            slot = services.slot_create(actor=request.user, tutor=role.user, **form.cleaned_data)
-        except DomainError as error:
-            form.add_error(None, str(error))
-        else:
-            messages.success(request, f"Время приёма добавлено: {slot}.")
-            return redirect("consultations:hours_tutor", pk=role.pk)
-    return _tutor_page(request, role, slot_form=form)
+    return _kept_add(request, pk, SLOT)
 
 
 @require_POST
@@ -263,19 +288,7 @@ def hours_slot_delete(request, pk, slot_pk):
 @require_POST
 @role_required(RoleKind.METHODIST)
 def hours_exception_create(request, pk):
-    role = _kept_tutor(request, pk)
-    form = ExceptionForm(request.POST, municipalities=[role.municipality])
-    if form.is_valid():
-        try:
-            exception = services.exception_create(
-                actor=request.user, tutor=role.user, **form.cleaned_data
-            )
-        except DomainError as error:
-            form.add_error(None, str(error))
-        else:
-            messages.success(request, f"Период без приёма добавлен: {exception}.")
-            return redirect("consultations:hours_tutor", pk=role.pk)
-    return _tutor_page(request, role, exception_form=form)
+    return _kept_add(request, pk, EXCEPTION)
 
 
 @require_POST

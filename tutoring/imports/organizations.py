@@ -4,13 +4,13 @@ its ФИС ОКО login, else by its ИНН, else by its short name within the m
 optional cell leaves what the portal has."""
 
 import re
-from dataclasses import dataclass, field
 
 from django.db.models import Q
 from django.utils import timezone
 
 from ..models import DirectoryImportRow, Municipality, Organization, OrganizationHead
-from .reader import Cells, Column, Problems, Workbook, find_table, normalized, template
+from .lists import Checked, ListSheet, Staged, applied, by_change
+from .reader import Cells, Column, Problems, Workbook, normalized
 
 Change = DirectoryImportRow.Change
 Kind = Organization.Kind
@@ -113,31 +113,18 @@ FIELDS = {
 LIMITS = {"name": 500, "short_name": 200, "address": 500, "head_position": 300, "head_name": 200}
 
 
-def organizations_template(rows=()) -> bytes:
-    return template(
-        sheet_name=SHEET,
-        title="Шаблон списка школ муниципалитета",
-        columns=COLUMNS,
-        instructions=INSTRUCTIONS,
-        examples=EXAMPLES,
-        rows=rows,
-    )
-
-
-@dataclass
-class Staged:
-    number: int
-    change: str
-    title: str
-    details: str
-    target_id: int | None
-    data: dict
-
-
-@dataclass
-class Checked:
-    errors: list[dict] = field(default_factory=list)
-    rows: list[Staged] = field(default_factory=list)
+LIST = ListSheet(
+    name=SHEET,
+    title="Шаблон списка школ муниципалитета",
+    columns=COLUMNS,
+    instructions=INSTRUCTIONS,
+    examples=EXAMPLES,
+    enough=lambda keys: {"name", "short_name"} <= keys,
+    no_header="Не найдена строка заголовков: нужны столбцы «Полное наименование» и «Краткое "
+    "наименование». Возьмите шаблон со страницы загрузки.",
+    no_rows="В файле нет ни одной организации.",
+)
+organizations_template = LIST.template
 
 
 def signature_name(text: str) -> str:
@@ -177,40 +164,21 @@ class _Directory:
 
 def check(workbook: Workbook, municipality: Municipality, limit: int) -> Checked:
     problems = Problems(limit)
-    table = find_table(
-        workbook, COLUMNS, preferred=SHEET, enough=lambda keys: {"name", "short_name"} <= keys
-    )
+    table = LIST.table(workbook, problems)
     if table is None:
-        problems.add(
-            None,
-            "",
-            "Не найдена строка заголовков: нужны столбцы «Полное наименование» и «Краткое "
-            "наименование». Возьмите шаблон со страницы загрузки.",
-        )
-        return Checked(errors=[p.as_dict() for p in problems])
-    parsed = []
-    for number, cells in table.rows:
-        row = Cells(number, cells, table, problems)
-        if row.empty():
-            continue
-        parsed.append((row, _values(row)))
+        return LIST.outcome(problems)
+    parsed = LIST.parse(table, problems, _values)
     logins = {values["fis_oko_login"] for _row, values in parsed if values["fis_oko_login"]}
     inns = {values["inn"] for _row, values in parsed if values["inn"]}
     directory = _Directory(municipality, logins, inns)
-    checked = Checked()
+    staged = []
     seen: dict[tuple[str, str], int] = {}
     for row, values in parsed:
         _check_repeats(row, values, seen)
         target = _match(row, values, directory)
-        if row.failed:
-            continue
-        checked.rows.append(_staged(row.number, values, target, directory))
-    if not parsed and not problems:
-        problems.add(None, "", "В файле нет ни одной организации.")
-    checked.errors = [p.as_dict() for p in problems]
-    if checked.errors:
-        checked.rows = []
-    return checked
+        if not row.failed:
+            staged.append(_staged(row.number, values, target, directory))
+    return LIST.outcome(problems, parsed, staged)
 
 
 def _values(row: Cells) -> dict:
@@ -323,8 +291,7 @@ def apply(rows: list[DirectoryImportRow], municipality: Municipality) -> list[tu
     """Create and update the organizations of checked rows in bulk; returns what changed as
     (object type, id, name, change) for the audit."""
     today = timezone.localdate()
-    new = [row for row in rows if row.change == Change.NEW]
-    updated = [row for row in rows if row.change == Change.UPDATE]
+    new, updated = by_change(rows)
     created = Organization.objects.bulk_create(
         [
             Organization(
@@ -358,8 +325,8 @@ def apply(rows: list[DirectoryImportRow], municipality: Municipality) -> list[tu
         if row.data["head_name"]
     ]
     OrganizationHead.objects.bulk_create(heads)
-    label = Organization._meta.label
-    return [
-        *((label, org.pk, str(org), Change.NEW) for org in created),
-        *((label, r.target_id, str(targets[r.target_id]), Change.UPDATE) for r in updated),
-    ]
+    return applied(
+        Organization,
+        ((org.pk, str(org)) for org in created),
+        ((row.target_id, str(targets[row.target_id])) for row in updated),
+    )

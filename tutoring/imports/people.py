@@ -5,7 +5,6 @@ people of that school, and is then updated, never added twice."""
 
 import re
 import secrets
-from dataclasses import dataclass, field
 
 from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
 from django.db.models.functions import Lower
@@ -25,7 +24,8 @@ from ..models import (
 )
 from ..services.people import normalize_email
 from . import bulk
-from .reader import Cells, Column, Problems, Workbook, find_table, normalized, template
+from .lists import Checked, ListSheet, Staged, applied, by_change
+from .reader import Cells, Column, Problems, Workbook, normalized
 
 Change = DirectoryImportRow.Change
 
@@ -79,7 +79,6 @@ COLUMNS = (
         width=20,
     ),
 )
-TEMPLATE_COLUMNS = tuple(column for column in COLUMNS if column.key != "full_name")
 INSTRUCTIONS = [
     f"Заполняйте лист «{SHEET}»: одна строка — один сотрудник одной школы. Столбцы находятся "
     "по заголовкам, их можно переставлять; подходит и выгрузка сотрудников из «Сетевого "
@@ -137,31 +136,19 @@ USER_COLUMNS = (
 )
 
 
-def people_template(rows=()) -> bytes:
-    return template(
-        sheet_name=SHEET,
-        title="Шаблон списка сотрудников",
-        columns=TEMPLATE_COLUMNS,
-        instructions=INSTRUCTIONS,
-        examples=EXAMPLES,
-        rows=rows,
-    )
-
-
-@dataclass
-class Staged:
-    number: int
-    change: str
-    title: str
-    details: str
-    target_id: int | None
-    data: dict
-
-
-@dataclass
-class Checked:
-    errors: list[dict] = field(default_factory=list)
-    rows: list[Staged] = field(default_factory=list)
+LIST = ListSheet(
+    name=SHEET,
+    title="Шаблон списка сотрудников",
+    columns=COLUMNS,
+    instructions=INSTRUCTIONS,
+    examples=EXAMPLES,
+    enough=lambda keys: "full_name" in keys or {"last_name", "first_name"} <= keys,
+    no_header="Не найдена строка заголовков: нужны столбцы «Фамилия» и «Имя» (или «ФИО», "
+    "«Сотрудник»). Возьмите шаблон со страницы загрузки.",
+    no_rows="В файле нет ни одного сотрудника.",
+    unoffered=frozenset({"full_name"}),
+)
+people_template = LIST.template
 
 
 def _chunks(items: list, size: int = _CHUNK):
@@ -250,20 +237,9 @@ def check(
     limit: int,
 ) -> Checked:
     problems = Problems(limit)
-    table = find_table(
-        workbook,
-        COLUMNS,
-        preferred=SHEET,
-        enough=lambda keys: "full_name" in keys or {"last_name", "first_name"} <= keys,
-    )
+    table = LIST.table(workbook, problems)
     if table is None:
-        problems.add(
-            None,
-            "",
-            "Не найдена строка заголовков: нужны столбцы «Фамилия» и «Имя» (или «ФИО», "
-            "«Сотрудник»). Возьмите шаблон со страницы загрузки.",
-        )
-        return Checked(errors=[p.as_dict() for p in problems])
+        return LIST.outcome(problems)
     if only_school is None and "school" not in table.columns:
         problems.add(
             table.header_row,
@@ -272,12 +248,7 @@ def check(
             "наименование школы каждого сотрудника.",
         )
     directory = _Directory(municipality, only_school)
-    parsed = []
-    for number, cells in table.rows:
-        row = Cells(number, cells, table, problems)
-        if row.empty():
-            continue
-        parsed.append((row, _values(row, directory, access, only_school)))
+    parsed = LIST.parse(table, problems, lambda row: _values(row, directory, access, only_school))
     directory.load_people(
         [
             (values["email"].lower(), _row_key(values))
@@ -285,22 +256,16 @@ def check(
             if values["organization_id"]
         ]
     )
-    checked = Checked()
+    staged = []
     seen: dict[tuple, int] = {}
     for row, values in parsed:
         if not values["organization_id"]:
             continue
         _check_repeats(row, values, seen)
         person = _match(row, values, directory)
-        if row.failed:
-            continue
-        checked.rows.append(_staged(row.number, values, person, directory, access))
-    if not parsed and not problems:
-        problems.add(None, "", "В файле нет ни одного сотрудника.")
-    checked.errors = [p.as_dict() for p in problems]
-    if checked.errors:
-        checked.rows = []
-    return checked
+        if not row.failed:
+            staged.append(_staged(row.number, values, person, directory, access))
+    return LIST.outcome(problems, parsed, staged)
 
 
 def _values(row: Cells, directory: _Directory, access, only_school) -> dict:
@@ -520,8 +485,7 @@ def _username(email: str, taken: set[str]) -> str:
 def apply(rows: list[DirectoryImportRow], municipality: Municipality) -> list[tuple]:
     """Create the people, roles and subjects of checked rows in bulk and update the changed
     ones; returns (object type, id, name, change) for the audit."""
-    new = [row for row in rows if row.change == Change.NEW]
-    updated = [row for row in rows if row.change == Change.UPDATE]
+    new, updated = by_change(rows)
     emails = [row.data["email"].lower() for row in new if row.data["email"]]
     taken = set()
     for chunk in _chunks(emails):
@@ -612,15 +576,11 @@ def apply(rows: list[DirectoryImportRow], municipality: Municipality) -> list[tu
         for subject in row.data["role_changes"]["subject_ids"]
     ]
     bulk.insert(Through, ("role_id", "subject_id"), links)
-    label = User._meta.label
-    names = {row.target_id: people[row.target_id].full_name for row in updated}
-    return [
-        *(
-            (label, pk, _full_name(row.data), Change.NEW)
-            for row, pk in zip(new, created, strict=True)
-        ),
-        *((label, row.target_id, names[row.target_id], Change.UPDATE) for row in updated),
-    ]
+    return applied(
+        User,
+        ((pk, _full_name(row.data)) for row, pk in zip(new, created, strict=True)),
+        ((row.target_id, people[row.target_id].full_name) for row in updated),
+    )
 
 
 def _full_name(data: dict) -> str:
