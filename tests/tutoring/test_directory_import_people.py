@@ -298,3 +298,19 @@ def test_a_school_adds_its_role_but_leaves_the_data_of_a_person_of_another_schoo
     person.refresh_from_db()
     assert person.phone == ""
     assert person.roles.filter(organization=school, kind=RoleKind.TEACHER).exists()
+
+
+def test_it_takes_a_language_by_its_everyday_name_and_refuses_a_retired_subject(methodist):
+    english = SubjectFactory(name="Иностранный язык (английский)")
+    SubjectFactory(name="Черчение", is_active=False)
+    row = (*GUSEVA[:5], "Английский язык", *GUSEVA[6:])
+    batch = check(methodist, staff_file(row))
+    assert batch.status == Status.READY, batch.errors
+    services.directory_import_confirm(actor=methodist, batch=batch)
+    role = Role.objects.get(user__email="n.guseva@example.ru")
+    assert list(role.subjects.all()) == [english]
+
+    retired = (*GUSEVA[:5], "Черчение", "other@example.ru", *GUSEVA[7:])
+    refused = check(methodist, staff_file(retired))
+    assert refused.status != Status.READY
+    assert "выведен из употребления" in str(refused.errors)

@@ -21,6 +21,7 @@ from ..models import (
     RoleKind,
     Subject,
     User,
+    subject_key,
 )
 from ..services.people import normalize_email
 from . import bulk
@@ -176,7 +177,8 @@ class _Directory:
         )
         self.by_login = {org.fis_oko_login: org for org in orgs if org.fis_oko_login}
         self.by_short = {normalized(org.short_name): org for org in orgs}
-        self.subjects = {normalized(s.name): s for s in Subject.objects.all()}
+        # The names a file may use: «Английский язык» is «Иностранный язык (английский)».
+        self.subjects = Subject.objects.all().by_key()
         self.by_email: dict[str, User] = {}
         self.users: dict[int, User] = {}
         self.by_name: dict[tuple[int, str], list[int]] = {}
@@ -319,9 +321,15 @@ def _subjects(row: Cells, directory: _Directory) -> list[int]:
         name = name.strip()
         if not name:
             continue
-        subject = directory.subjects.get(normalized(name))
+        subject = directory.subjects.get(subject_key(name))
         if subject is None:
             row.bad("subjects", f"Предмета «{name}» нет в справочнике портала.")
+        elif not subject.is_active:
+            row.bad(
+                "subjects",
+                f"Предмет «{subject.name}» выведен из употребления: выберите другой или "
+                "верните его в «Управление» → «Предметы».",
+            )
         elif subject.pk not in ids:
             ids.append(subject.pk)
     return sorted(ids)
