@@ -1,4 +1,7 @@
+import threading
+
 import pytest
+from django.db import connection, transaction
 
 from tests.tutoring.factories import MunicipalityFactory, OrganizationFactory, user_with_role
 from tutoring.errors import DomainError
@@ -141,3 +144,41 @@ def test_the_command_creates_a_region_admin_with_an_invitation():
     assert person.roles.get().region == "Краснодарский край"
     assert Invitation.objects.get(user=person).is_open
     assert not person.has_usable_password()
+
+
+def test_it_refuses_the_same_person_twice_at_one_school(school):
+    staff = user_with_role(RoleKind.SCHOOL, organization=school)
+    spec = RoleSpec(kind=RoleKind.TEACHER, organization=school)
+    people.person_create(actor=staff, last_name="Гусева", first_name="Нина", roles=[spec])
+    with pytest.raises(DomainError) as error:
+        people.person_create(actor=staff, last_name="гусева", first_name="Нина", roles=[spec])
+    assert "уже есть" in error.value.message
+    assert User.objects.filter(last_name="Гусева").count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_submissions_of_one_new_teacher_at_once_add_one_person():
+    """The second waits for the first one's lock on the school and then finds the person;
+    without the lock both would find nobody and both would add them."""
+    school = OrganizationFactory()
+    staff = user_with_role(RoleKind.SCHOOL, organization=school)
+    spec = RoleSpec(kind=RoleKind.TEACHER, organization=school)
+    refused = []
+
+    def submit_again():
+        try:
+            people.person_create(actor=staff, last_name="Гусева", first_name="Нина", roles=[spec])
+        except DomainError as error:
+            refused.append(error.message)
+        finally:
+            connection.close()
+
+    with transaction.atomic():
+        people.person_create(actor=staff, last_name="Гусева", first_name="Нина", roles=[spec])
+        racer = threading.Thread(target=submit_again)
+        racer.start()
+        racer.join(timeout=1)
+        assert racer.is_alive(), "the second submission did not wait for the first"
+    racer.join(timeout=10)
+    assert refused and "уже есть" in refused[0]
+    assert User.objects.filter(last_name="Гусева").count() == 1

@@ -151,6 +151,7 @@ def person_create(
         _check_grant(actor, spec)
     email = normalize_email(email)
     _check_email_free(email)
+    _check_not_there(last_name, first_name, middle_name.strip(), roles)
     person = User(
         username=_new_username(email),
         last_name=last_name,
@@ -182,6 +183,32 @@ def person_create(
     if invite and email:
         _invite(person, actor=actor, municipality=municipality)
     return person
+
+
+def _check_not_there(last_name: str, first_name: str, middle_name: str, roles) -> None:
+    """A person of that full name already working at the organization is the same person
+    (a form sent twice, or a colleague who added them first): open their card instead. The
+    organization's row is locked so that two submissions at once cannot both pass."""
+    organizations = sorted({spec.organization.pk for spec in roles if spec.organization})
+    if not organizations:
+        return
+    list(Organization.objects.select_for_update().filter(pk__in=organizations).order_by("pk"))
+    there = (
+        User.objects.filter(
+            last_name__iexact=last_name,
+            first_name__iexact=first_name,
+            middle_name__iexact=middle_name,
+            roles__organization__in=organizations,
+        )
+        .distinct()
+        .first()
+    )
+    if there is not None:
+        raise DomainError(
+            f"{there.full_name} уже есть в этой организации: откройте карточку в списке людей "
+            "и добавьте роль там.",
+            field="last_name",
+        )
 
 
 PERSON_FIELDS = ("last_name", "first_name", "middle_name", "email", "phone")
