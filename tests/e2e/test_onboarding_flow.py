@@ -12,6 +12,7 @@ import time
 from pathlib import Path
 
 import pytest
+from django.utils import timezone
 from playwright.sync_api import expect
 
 from tests.consultations.factories import ConsultationRequestFactory
@@ -160,7 +161,7 @@ def test_it_starts_a_municipality_from_the_region_to_its_teachers(page, demo_sit
         IMC[0],
         Organization.Kind.METHODICAL_CENTRE,
     )
-    head = municipality.issuer.head_on(datetime.date.today())
+    head = municipality.issuer.head_on(timezone.localdate())
     assert (head.position, head.name) == (IMC[2], IMC[3])
     photograph(page, "municipality-detail")
 
@@ -333,7 +334,7 @@ def test_it_places_a_request_once_the_methodist_gives_its_tutor_hours(page, demo
     school_user = User.objects.get(username="school")
     school = school_user.roles.get(kind=RoleKind.SCHOOL).organization
     assert school.pk not in workplaces
-    first_day = datetime.date.today() + datetime.timedelta(days=14)
+    first_day = timezone.localdate() + datetime.timedelta(days=14)
     last_day = first_day + datetime.timedelta(days=6)
     request = ConsultationRequestFactory(
         municipality=labinsk,
@@ -361,6 +362,7 @@ def test_it_places_a_request_once_the_methodist_gives_its_tutor_hours(page, demo
     field(page, "До").first.fill("14:00")
     page.get_by_role("button", name="Добавить", exact=True).click()
     expect(page.get_by_text("Время приёма добавлено")).to_be_visible()
+    photograph(page, "reception-hours")
     expect(page.get_by_role("table").first).to_contain_text("10:00–14:00")
     assert AvailabilitySlot.objects.filter(tutor=tutor, municipality=labinsk).count() == 1
 
@@ -368,11 +370,13 @@ def test_it_places_a_request_once_the_methodist_gives_its_tutor_hours(page, demo
     page.get_by_role("link", name="Построить график").click()
     field(page, "С").fill(first_day.isoformat())
     field(page, "По").fill(last_day.isoformat())
-    page.get_by_role("button", name="Составить график").click()
+    photograph(page, "schedule-build")
+    page.get_by_role("button", name="Построить график").click()
     booked = page.get_by_role("region", name=re.compile("Назначено занятий"))
     placed = booked.get_by_role("row").filter(has_text=f"№ {request.pk}")
     expect(placed).to_contain_text(tutor.full_name)
     expect(placed).to_contain_text("Ср,")
+    photograph(page, "schedule-built")
 
     request.refresh_from_db()
     assert request.status == ConsultationRequest.Status.SCHEDULED
