@@ -168,6 +168,7 @@ def test_it_starts_a_municipality_from_the_region_to_its_teachers(page, demo_sit
     # 2. The methodist sets a password from the letter and is signed in.
     letter = letter_to(inbox, METHODIST[3])
     assert "Ирина Сергеевна" in letter.body
+    assert f"(методист, {MUNICIPALITY[1]})" in letter.body
     sign_out(page)
     page.goto(letter.first_link)
     photograph(page, "invitation-accept")
