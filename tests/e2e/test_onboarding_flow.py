@@ -307,6 +307,16 @@ def test_it_restores_a_forgotten_password_from_the_login_page(page, demo_site, i
     expect(page.get_by_role("heading", name="Ссылка больше не действует")).to_be_visible()
 
 
+def build_schedule(page, site, first_day, last_day):
+    """«Построить график» from the consultations page, for the days of the request."""
+    page.goto(f"{site.url}/consultations/")
+    page.get_by_role("link", name="Построить график").click()
+    field(page, "С").fill(first_day.isoformat())
+    field(page, "По").fill(last_day.isoformat())
+    page.get_by_role("button", name="Построить график").click()
+    expect(page.get_by_role("heading", name=re.compile("Не размещено заявок"))).to_be_visible()
+
+
 def test_it_places_a_request_once_the_methodist_gives_its_tutor_hours(page, demo_site):
     from consultations.models import (
         AvailabilityException,
@@ -315,26 +325,23 @@ def test_it_places_a_request_once_the_methodist_gives_its_tutor_hours(page, demo
         Format,
         Session,
     )
-    from tutoring.models import Municipality, Organization, Role, RoleKind, Subject, User
+    from tutoring.models import Municipality, Role, RoleKind, Subject, User
 
     site = demo_site
     labinsk = Municipality.objects.get(short_name="Лабинский район")
-    # A subject that no demo tutor teaches but one: the request waits for that tutor alone.
-    subject = Subject.objects.create(name="Астрономия")
-    role = (
-        Role.objects.filter(kind=RoleKind.TUTOR, municipality=labinsk)
-        .select_related("user")
-        .order_by("user__last_name", "pk")
-        .first()
-    )
+    tutors = Role.objects.filter(kind=RoleKind.TUTOR, municipality=labinsk)
+    role = tutors.select_related("user").order_by("user__last_name", "pk").first()
     tutor = role.user
+    # A subject that this tutor alone teaches, and no hours of theirs: the request below
+    # waits for exactly the hours the methodist will enter.
+    subject, _ = Subject.objects.get_or_create(name="Астрономия")
     role.subjects.add(subject)
+    assert not tutors.filter(subjects=subject).exclude(user=tutor).exists()
     AvailabilitySlot.objects.filter(tutor=tutor).delete()
     AvailabilityException.objects.filter(tutor=tutor).delete()
-    workplaces = set(Role.objects.filter(user=tutor).values_list("organization", flat=True))
     school_user = User.objects.get(username="school")
     school = school_user.roles.get(kind=RoleKind.SCHOOL).organization
-    assert school.pk not in workplaces
+    assert not Role.objects.filter(user=tutor, organization=school).exists()  # no conflict
     first_day = timezone.localdate() + datetime.timedelta(days=14)
     last_day = first_day + datetime.timedelta(days=6)
     request = ConsultationRequestFactory(
@@ -347,13 +354,19 @@ def test_it_places_a_request_once_the_methodist_gives_its_tutor_hours(page, demo
         status=ConsultationRequest.Status.ACCEPTED,
         windows=[(first_day, last_day)],
     )
-    assert Organization.objects.filter(pk=school.pk).exists()
 
     sign_in(page, site, "methodist")
+    build_schedule(page, site, first_day, last_day)
+    unplaced = page.get_by_role("region", name=re.compile("Не размещено заявок"))
+    waiting = unplaced.get_by_role("listitem").filter(has_text=f"№ {request.pk}")
+    expect(waiting).to_contain_text("ни у одного тьютора по предмету «Астрономия» нет свободных")
+    request.refresh_from_db()
+    assert request.status == ConsultationRequest.Status.ACCEPTED
+
     page.goto(f"{site.url}/consultations/")
     page.get_by_role("link", name="Заполнить время приёма").click()
     field(page, "ФИО тьютора").fill(tutor.last_name)
-    page.get_by_role("button", name=re.compile("Показать|Найти")).click()
+    page.get_by_role("button", name="Показать").click()
     row = page.get_by_role("row").filter(has_text=tutor.last_name).first
     expect(row).to_contain_text("не указано")
     row.get_by_role("link").click()
@@ -362,25 +375,19 @@ def test_it_places_a_request_once_the_methodist_gives_its_tutor_hours(page, demo
     field(page, "С").first.fill("10:00")
     field(page, "До").first.fill("14:00")
     page.get_by_role("button", name="Добавить", exact=True).click()
-    expect(page.get_by_text("Время приёма добавлено")).to_be_visible()
-    photograph(page, "reception-hours")
+    expect(page.get_by_text("Время приёма добавлено: среда 10:00–14:00")).to_be_visible()
     expect(page.get_by_role("table").first).to_contain_text("10:00–14:00")
+    photograph(page, "reception-hours")
     assert AvailabilitySlot.objects.filter(tutor=tutor, municipality=labinsk).count() == 1
 
-    page.goto(f"{site.url}/consultations/")
-    page.get_by_role("link", name="Построить график").click()
-    field(page, "С").fill(first_day.isoformat())
-    field(page, "По").fill(last_day.isoformat())
-    photograph(page, "schedule-build")
-    page.get_by_role("button", name="Построить график").click()
+    build_schedule(page, site, first_day, last_day)
     booked = page.get_by_role("region", name=re.compile("Назначено занятий"))
     placed = booked.get_by_role("row").filter(has_text=f"№ {request.pk}")
     expect(placed).to_contain_text(tutor.full_name)
     expect(placed).to_contain_text("Ср,")
     photograph(page, "schedule-built")
-
     request.refresh_from_db()
     assert request.status == ConsultationRequest.Status.SCHEDULED
     session = Session.objects.get(request=request)
     local = session.starts_at.astimezone(labinsk.tzinfo)
-    assert (session.tutor, local.weekday(), local.hour >= 10) == (tutor, 2, True)
+    assert (session.tutor, local.weekday(), 10 <= local.hour < 14) == (tutor, 2, True)
