@@ -41,6 +41,14 @@ def _letter(message: Message) -> Letter:
     )
 
 
+def _arrival(key: str) -> tuple[int, int, str]:
+    """A Maildir key begins with the delivery time, «<seconds>.M<microseconds>P…», the
+    microseconds not zero-padded: compared as text, M99999 would come after M100000."""
+    seconds, _, rest = key.partition(".")
+    micro = re.match(r"M(\d+)", rest)
+    return (int(seconds), int(micro.group(1)) if micro else 0, key)
+
+
 class Mailbox:
     def __init__(self, maildir: str, capture_on_commit):
         self._box = mailbox.Maildir(maildir)
@@ -55,8 +63,7 @@ class Mailbox:
 
     @property
     def letters(self) -> list[Letter]:
-        # Keys of a Maildir begin with the delivery time: sorted, they are in arrival order.
-        return [_letter(self._box[key]) for key in sorted(self._box.keys())]
+        return [_letter(self._box[key]) for key in sorted(self._box.keys(), key=_arrival)]
 
     def to(self, address: str) -> list[Letter]:
         return [letter for letter in self.letters if address in letter.to]

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from tutoring.access import access_for, require, role_required
+from tutoring.forms_organizations import RUSSIAN_TIMEZONES
 from tutoring.models import Role, RoleKind
 from tutoring.views import paginate
 
@@ -32,6 +33,10 @@ def _tutor_municipalities(access) -> list:
 
 
 def _zone_label(municipality) -> str:
+    # A methodist reads «Москва (UTC+3)», not the zone's key.
+    known = dict(RUSSIAN_TIMEZONES).get(municipality.timezone)
+    if known:
+        return known
     offset = timezone.now().astimezone(municipality.tzinfo).utcoffset()
     hours = int(offset.total_seconds() // 3600)
     return f"{municipality.timezone}, UTC{hours:+d}"

@@ -253,7 +253,7 @@ def test_it_shows_the_tutor_their_free_time_in_local_time(client, db):
     slot = kaltan_slot(weekday=tomorrow.weekday())
     client.force_login(slot.tutor)
     page = client.get("/consultations/availability/").content.decode()
-    assert "Asia/Novokuznetsk, UTC+7" in page
+    assert "Новокузнецк, Кузбасс (UTC+7)" in page
     assert page.count(": 14:00–17:00") == 2  # tomorrow and a week later
 
 

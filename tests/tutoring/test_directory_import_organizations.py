@@ -85,7 +85,9 @@ def test_it_lists_every_problem_and_stores_nothing(methodist, municipality):
     ]
     batch = check(methodist, schools_file(*rows), municipality)
     texts = [problem_text(problem) for problem in batch.errors]
-    assert texts[0].startswith("Строка 3, столбец „Краткое наименование“: Тот же краткое")
+    assert texts[0].startswith(
+        "Строка 3, столбец „Краткое наименование“: Краткое наименование повторяет строку 2"
+    )
     assert [text.split(":")[0] for text in texts[1:]] == [
         "Строка 4, столбец „Вид“",
         "Строка 4, столбец „Логин ФИС ОКО“",

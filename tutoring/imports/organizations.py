@@ -227,7 +227,11 @@ def _check_repeats(row: Cells, values: dict, seen: dict) -> None:
             continue
         first = seen.setdefault((key, value), row.number)
         if first != row.number:
-            row.bad(column, f"Тот же {what}, что в строке {first}: одна организация — одна строка.")
+            row.bad(
+                column,
+                f"{what[0].upper()}{what[1:]} повторяет строку {first}: одна организация — "
+                "одна строка.",
+            )
 
 
 def _match(row: Cells, values: dict, directory: _Directory) -> Organization | None:

@@ -386,7 +386,9 @@ def _invite(person: User, *, actor: User | None, municipality: Municipality | No
             "inviter": actor,
             "link": portal_url(f"/invitation/{token}/"),
             "expires_at": invitation.expires_at,
-            "roles": list(Role.objects.filter(user=person).select_related("organization")),
+            "roles": list(
+                Role.objects.filter(user=person).select_related("organization", "municipality")
+            ),
         },
     )
     return invitation
