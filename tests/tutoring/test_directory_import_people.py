@@ -314,3 +314,10 @@ def test_it_takes_a_language_by_its_everyday_name_and_refuses_a_retired_subject(
     refused = check(methodist, staff_file(retired))
     assert refused.status != Status.READY
     assert "выведен из употребления" in str(refused.errors)
+
+
+def test_the_preview_says_what_a_new_person_will_be(methodist):
+    no_address = (*GUSEVA[:6], "", *GUSEVA[7:])
+    batch = check(methodist, staff_file(no_address))
+    row = batch.rows.get()
+    assert row.details == "учитель, учитель математики, без эл. почты — без приглашения"

@@ -433,7 +433,9 @@ def _staged(number: int, values: dict, person: User | None, directory, access) -
     title = f"{title} — {values['school']}"
     label = RoleKind(values["kind"]).label
     if person is None:
-        return Staged(number, Change.NEW, title, "", None, values)
+        # What the person will be, so that a wrong role or a missing address shows now.
+        details = [label, values["position"], values["email"] or "без эл. почты — без приглашения"]
+        return Staged(number, Change.NEW, title, ", ".join(d for d in details if d), None, values)
     roles = directory.roles.get(person.pk, [])
     details = []
     person_changes = {}
