@@ -45,7 +45,7 @@ def test_it_fails_the_deployment_checks_with_the_demo_secret_key():
 
 def test_it_runs_the_demo_on_sqlite_with_tasks_in_process():
     result = manage(
-        "shell", "-c",
+        "shell", "--no-imports", "-c",
         "from django.conf import settings as s; "
         "print(s.DATABASES['default']['ENGINE'], s.CELERY_TASK_ALWAYS_EAGER, s.LANGUAGE_CODE)",
         DATABASE_URL="", REDIS_URL="",
@@ -86,3 +86,34 @@ def test_it_writes_logs_as_json_in_production():
     line = result.stderr.strip().splitlines()[-1]
     assert '"level": "WARNING"' in line
     assert "проверка" in line or "\\u043f" in line
+
+
+def test_it_sends_letters_through_the_relay_named_by_the_environment():
+    result = manage(
+        "shell", "--no-imports", "-c",
+        "from django.conf import settings as s; print(s.EMAIL_BACKEND, s.EMAIL_HOST, s.EMAIL_PORT,"
+        " s.EMAIL_HOST_USER, s.EMAIL_USE_TLS, s.EMAIL_TIMEOUT, s.DEFAULT_FROM_EMAIL, s.PORTAL_URL)",
+        EMAIL_HOST="smtp.edu.example.ru", EMAIL_PORT="587", EMAIL_HOST_USER="portal",
+        EMAIL_HOST_PASSWORD="secret", EMAIL_USE_TLS="1", EMAIL_TIMEOUT="7",
+        DEFAULT_FROM_EMAIL="portal@edu.example.ru", PORTAL_URL="https://tutors.example.ru",
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == [
+        "django.core.mail.backends.smtp.EmailBackend",
+        "smtp.edu.example.ru",
+        "587",
+        "portal",
+        "True",
+        "7",
+        "portal@edu.example.ru",
+        "https://tutors.example.ru",
+    ]
+
+
+def test_it_prints_letters_to_the_console_without_a_relay():
+    result = manage(
+        "shell", "--no-imports",
+        "-c", "from django.conf import settings as s; print(s.EMAIL_BACKEND)",
+        EMAIL_HOST="", EMAIL_BACKEND="",
+    )  # fmt: skip
+    assert result.stdout.strip() == "django.core.mail.backends.console.EmailBackend"
