@@ -58,7 +58,8 @@ def test_it_leaves_the_menu_inactive_on_a_section_of_its_own(client, db):
     client.force_login(user_with_role(RoleKind.METHODIST))
     response = client.get("/")
     assert not menu(response, ADMINISTRATION).active
-    assert 'class="nav-link active" href="/" aria-current="page"' in response.content.decode()
+    page = response.content.decode()
+    assert 'class="nav-link active" href="/" title="Главная" aria-current="page"' in page
 
 
 def test_it_shows_a_tutor_the_organizations_as_a_section_and_no_menu(client, db):
