@@ -9,7 +9,7 @@ invented people. Loading is idempotent: every record is found by its natural key
 import hashlib
 import secrets
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import date, timedelta
 
 from django.conf import settings
 from django.db import transaction
@@ -21,6 +21,7 @@ from .models import (
     Invitation,
     Municipality,
     Organization,
+    OrganizationHead,
     Role,
     RoleKind,
     SchoolStatus,
@@ -111,6 +112,14 @@ ORGANIZATIONS = {
         ),
     ],
 }
+
+# The heads who sign: the director of the ИМЦ is the demo `director` (order № 01-03/24 of
+# seed 002 is signed by the centre's director); the school heads are invented.
+HEADS = [
+    (IMC, "Директор МКУ ИМЦ г. Лабинска", "С. И. Орлов", date(2022, 9, 1)),
+    ("МОБУ СОШ № 20", "Директор МОБУ СОШ № 20", "Н. В. Гринько", date(2019, 9, 1)),
+    ("МОБУ СОШ № 22", "Директор МОБУ СОШ № 22", "А. А. Мирошниченко", date(2021, 8, 30)),
+]
 
 SUBJECTS = [
     ("Математика", Subject.Kind.SUBJECT),
@@ -402,6 +411,21 @@ def _organizations(result, municipalities) -> dict[str, Organization]:
                 defaults={"name": name, "kind": kind, "fis_oko_login": login},
             )
             result.count(created)
+    for municipality_name, rows in ORGANIZATIONS.items():
+        # The first organization of each municipality issues its documents (its ИМЦ, or
+        # without one its education department), as a region administrator would set it.
+        municipality = municipalities[municipality_name]
+        if municipality.issuer_id is None:
+            municipality.issuer = found[rows[0][0]]
+            municipality.save(update_fields=["issuer"])
+            result.count(True)
+    for short_name, position, name, since in HEADS:
+        _, created = OrganizationHead.objects.get_or_create(
+            organization=found[short_name],
+            since=since,
+            defaults={"position": position, "name": name},
+        )
+        result.count(created)
     return found
 
 

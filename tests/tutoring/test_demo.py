@@ -67,3 +67,11 @@ def test_it_creates_one_demo_login_per_role_with_the_demo_password(demo):
 
 def test_it_gives_the_other_demo_people_no_usable_password(demo):
     assert not User.objects.get(username="tutor02").has_usable_password()
+
+
+def test_the_demo_municipalities_have_their_issuer_and_the_centre_its_director(demo):
+    labinsk = Municipality.objects.get(short_name="Лабинский район")
+    assert labinsk.issuer.short_name == "МКУ ИМЦ г. Лабинска"
+    head = labinsk.issuer.head_on()
+    assert (head.position, head.name) == ("Директор МКУ ИМЦ г. Лабинска", "С. И. Орлов")
+    assert not Municipality.objects.filter(issuer__isnull=True).exists()
