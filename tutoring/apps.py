@@ -18,6 +18,7 @@ IMPORT_CHANGE_LABELS = {
     "added": "добавлено",
     "updated": "обновлено",
     "change": "что сделано",
+    "details": "что изменилось",
     "people": "людей",
 }
 

@@ -73,6 +73,7 @@ _action_labels: dict[str, str] = {
 # Russian names of the keys of audit changes that several apps share.
 _change_labels: dict[str, str] = {
     "comment": "комментарий",
+    "created": "создано записей",
     "email": "адрес электронной почты",
     "first_name": "имя",
     "last_name": "фамилия",

@@ -103,6 +103,9 @@ def test_it_shows_a_person_found_by_name_as_an_update(methodist, school):
     assert teacher.email == "n.guseva@example.ru"
     assert User.objects.filter(last_name="Гусева").count() == 1
     assert Role.objects.get(user=teacher).position == "учитель математики"
+    entry = AuditEntry.objects.get(action="person.import", object_id=str(teacher.pk))
+    assert "должность: учитель → учитель математики" in entry.changes["details"]
+    assert ("что изменилось", entry.changes["details"]) in entry.change_items
 
 
 def test_it_reads_a_netgorod_export_with_the_name_in_one_column(methodist, school):

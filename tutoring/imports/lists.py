@@ -93,11 +93,12 @@ def by_change(rows: list[DirectoryImportRow]) -> tuple[list, list]:
 
 
 def applied(
-    model, added: Iterable[tuple[int, str]], updated: Iterable[tuple[int, str]]
+    model, added: Iterable[tuple[int, str, str]], updated: Iterable[tuple[int, str, str]]
 ) -> list[tuple]:
-    """What applying the rows changed, as (object type, id, name, change) for the audit."""
+    """What applying the rows changed, as (object type, id, name, change, details) for the
+    audit: `details` is the preview's «что изменится» of the row, so the journal says it too."""
     label = model._meta.label
     return [
-        *((label, pk, name, Change.NEW) for pk, name in added),
-        *((label, pk, name, Change.UPDATE) for pk, name in updated),
+        *((label, pk, name, Change.NEW, details) for pk, name, details in added),
+        *((label, pk, name, Change.UPDATE, details) for pk, name, details in updated),
     ]

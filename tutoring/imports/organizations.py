@@ -331,6 +331,6 @@ def apply(rows: list[DirectoryImportRow], municipality: Municipality) -> list[tu
     OrganizationHead.objects.bulk_create(heads)
     return applied(
         Organization,
-        ((org.pk, str(org)) for org in created),
-        ((row.target_id, str(targets[row.target_id])) for row in updated),
+        ((org.pk, str(org), row.details) for row, org in zip(new, created, strict=True)),
+        ((row.target_id, str(targets[row.target_id]), row.details) for row in updated),
     )

@@ -588,8 +588,8 @@ def apply(rows: list[DirectoryImportRow], municipality: Municipality) -> list[tu
     bulk.insert(Through, ("role_id", "subject_id"), links)
     return applied(
         User,
-        ((pk, _full_name(row.data)) for row, pk in zip(new, created, strict=True)),
-        ((row.target_id, people[row.target_id].full_name) for row in updated),
+        ((pk, _full_name(row.data), row.details) for row, pk in zip(new, created, strict=True)),
+        ((row.target_id, people[row.target_id].full_name, row.details) for row in updated),
     )
 
 

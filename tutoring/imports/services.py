@@ -211,9 +211,9 @@ def directory_import_confirm(*, actor: User | None, batch: DirectoryImport) -> D
                 str(pk),
                 name[:300],
                 batch.municipality_id,
-                {"change": DONE[change], "file": batch.original_name},
+                {"change": DONE[change], "details": details, "file": batch.original_name},
             )
-            for object_type, pk, name, change in changed
+            for object_type, pk, name, change, details in changed
         ),
     )
     return batch
