@@ -106,10 +106,6 @@ def organization_people(organization: Organization) -> QuerySet[Role]:
     )
 
 
-def visible_roles(access: Access) -> QuerySet[Role]:
-    return Role.objects.filter(access.municipality_q("municipality"))
-
-
 def people_roles(access: Access) -> QuerySet[Role]:
     """Roles whose holders the user's people pages show (`Access.people_q`)."""
     return Role.objects.filter(access.people_q())
