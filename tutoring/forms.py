@@ -20,7 +20,7 @@ class LoginForm(AuthenticationForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["username"].label = "Логин"
+        self.fields["username"].label = "Логин или эл. почта"
         self.fields["username"].widget.attrs["autocomplete"] = "username"
 
 

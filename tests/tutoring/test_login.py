@@ -10,6 +10,13 @@ def test_it_signs_a_user_in_and_lands_on_the_home_page(client, db):
     assert "Здравствуйте, Мария Петровна!" in response.content.decode()
 
 
+def test_it_signs_a_user_in_by_their_address_in_any_case(client, db):
+    user_with_role(RoleKind.METHODIST, username="anna", email="anna@edu.example.ru")
+    response = client.post("/login/", {"username": " Anna@EDU.example.ru ", "password": PASSWORD})
+    assert response.status_code == 302
+    assert client.session["_auth_user_id"]
+
+
 def test_it_shows_a_russian_error_and_keeps_the_login_on_a_wrong_password(client, db):
     user_with_role(RoleKind.METHODIST, username="anna")
     response = client.post("/login/", {"username": "anna", "password": "wrong"})
