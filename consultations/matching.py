@@ -21,6 +21,7 @@ from django.utils import timezone
 
 from community.models import Assignment
 from tutoring.models import Municipality, Role, RoleKind, User, current_start_year
+from tutoring.words import plural
 
 from .models import (
     ConsultationPoint,
@@ -93,17 +94,6 @@ class Candidate:
     @property
     def blocked(self) -> bool:
         return bool(self.blockers)
-
-
-def plural(number: int, one: str, few: str, many: str) -> str:
-    """«1 окно, 3 окна, 5 окон»."""
-    if number % 10 == 1 and number % 100 != 11:
-        word = one
-    elif 2 <= number % 10 <= 4 and not 12 <= number % 100 <= 14:
-        word = few
-    else:
-        word = many
-    return f"{number} {word}"
 
 
 def session_length(request: ConsultationRequest) -> datetime.timedelta:
