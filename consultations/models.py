@@ -363,6 +363,15 @@ class Session(models.Model):
     def get_absolute_url(self):
         return reverse("consultations:session_detail", args=[self.pk])
 
+    @property
+    def is_over(self) -> bool:
+        """A report is written after the session, so from its end, not from its start."""
+        return self.ends_at <= timezone.now()
+
+    @property
+    def awaits_report(self) -> bool:
+        return self.status == self.Status.PLANNED and self.is_over
+
 
 class CalendarFeed(models.Model):
     """A secret address of the user's calendar (.ics): whoever knows it sees the sessions, so

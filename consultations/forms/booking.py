@@ -48,10 +48,45 @@ class _TimeFields(forms.Form):
         help_text="Время муниципалитета.",
     )
     duration = forms.TypedChoiceField(label="Продолжительность", choices=DURATIONS, coerce=int)
+    outside_windows = forms.BooleanField(
+        label="Назначить вне желаемых дат заявителя",
+        required=False,
+        help_text="Отметьте, если другое время согласовано с заявителем.",
+    )
 
-    def __init__(self, *args, zone, **kwargs):
+    def __init__(self, *args, zone, windows=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.zone = zone
+        # The requester said when they can come; a date outside it is a mistake unless the
+        # methodist has agreed it with them, so it takes a tick, not a silent booking.
+        self.windows = list(windows)
+        if self.windows:
+            self.fields["outside_windows"].help_text = (
+                f"Желаемые даты заявителя: {self.windows_text()}. "
+                + self.fields["outside_windows"].help_text
+            )
+        else:
+            del self.fields["outside_windows"]
+
+    def windows_text(self) -> str:
+        return ", ".join(str(window) for window in self.windows)
+
+    def is_outside_windows(self) -> bool:
+        day = self.cleaned_data.get("date")
+        return bool(
+            self.windows and day and not any(w.starts_on <= day <= w.ends_on for w in self.windows)
+        )
+
+    def clean(self):
+        data = super().clean()
+        if self.is_outside_windows() and not data.get("outside_windows"):
+            self.add_error(
+                "date",
+                f"{data['date']:%d.%m.%Y} — вне желаемых дат заявителя ({self.windows_text()}). "
+                "Выберите дату из них или, если время согласовано с заявителем, отметьте "
+                "«Назначить вне желаемых дат заявителя».",
+            )
+        return data
 
     def interval(self) -> tuple[datetime.datetime, datetime.datetime]:
         data = self.cleaned_data
@@ -72,11 +107,20 @@ class BookingForm(_TimeFields):
     )
     format = forms.ChoiceField(label="Формат", choices=Format.choices)
 
-    field_order = ["tutor", "date", "time", "duration", "format", "point", "room"]
+    field_order = [
+        "tutor",
+        "date",
+        "time",
+        "duration",
+        "outside_windows",
+        "format",
+        "point",
+        "room",
+    ]
 
     def __init__(self, *args, request: ConsultationRequest, **kwargs):
         municipality = request.municipality
-        super().__init__(*args, zone=municipality.tzinfo, **kwargs)
+        super().__init__(*args, zone=municipality.tzinfo, windows=request.windows.all(), **kwargs)
         # The requesting school's own staff are never offered (conflict of interest).
         self.fields["tutor"].queryset = tutors_of(municipality).exclude(
             roles__organization=request.organization_id
@@ -110,7 +154,8 @@ class RescheduleForm(_TimeFields):
     )
 
     def __init__(self, *args, session, **kwargs):
-        super().__init__(*args, zone=session.municipality.tzinfo, **kwargs)
+        windows = session.request.windows.all() if session.request_id else ()
+        super().__init__(*args, zone=session.municipality.tzinfo, windows=windows, **kwargs)
         self.fields["room"].queryset = rooms_of(session.municipality).filter(point=session.point)
 
 

@@ -13,6 +13,14 @@ from .requests import move
 Status = ConsultationRequest.Status
 
 
+def report_not_yet(session: Session) -> str:
+    ends = timezone.localtime(session.ends_at, session.municipality.tzinfo)
+    return (
+        "Отчёт составляется после занятия: его можно будет написать "
+        f"после окончания, с {ends:%H:%M} {ends:%d.%m.%Y}."
+    )
+
+
 @transaction.atomic
 def report_file(
     *, actor: User, session: Session, held: bool, teachers_present=(), **fields
@@ -20,8 +28,8 @@ def report_file(
     session = Session.objects.select_for_update().get(pk=session.pk)
     if session.status != Session.Status.PLANNED:
         raise DomainError("Отчёт об этом занятии уже составлен или занятие отменено.")
-    if session.starts_at > timezone.now():
-        raise DomainError("Отчёт составляется после занятия: это занятие ещё не началось.")
+    if not session.is_over:
+        raise DomainError(report_not_yet(session))
     if held and not fields.get("summary", "").strip():
         raise DomainError("Опишите, что сделано на занятии.")
     if not held and not fields.get("not_held_reason", "").strip():

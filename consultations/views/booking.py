@@ -79,7 +79,8 @@ def request_schedule(request, pk):
         else:
             messages.success(
                 request,
-                f"Занятие назначено: {_when(session)}, тьютор {session.tutor.short_name}.",
+                f"Занятие назначено: {_when(session)}, тьютор {session.tutor.short_name}"
+                + (", вне желаемых дат заявителя." if form.is_outside_windows() else "."),
             )
             return redirect(consultation_request)
     candidates = rank_tutors(consultation_request, include_blocked=True)
@@ -125,7 +126,8 @@ def session_reschedule(request, pk):
         except DomainError as error:
             form.add_error(None, str(error))
         else:
-            messages.success(request, f"Занятие перенесено на {_when(moved)}.")
+            note = ", вне желаемых дат заявителя" if form.is_outside_windows() else ""
+            messages.success(request, f"Занятие перенесено на {_when(moved)}{note}.")
             return redirect(session.request or "consultations:session_list")
     today = timezone.localdate(timezone=zone)
     free = free_intervals(

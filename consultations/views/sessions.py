@@ -39,7 +39,10 @@ def session_list(request):
 def _session(request, pk):
     access = access_for(request.user)
     return get_object_or_404(
-        selectors.sessions_for(access).select_related("request__organization", "report"), pk=pk
+        selectors.sessions_for(access).select_related(
+            "request__organization", "report", "municipality"
+        ),
+        pk=pk,
     )
 
 
@@ -53,9 +56,11 @@ def session_detail(request, pk):
         {
             "session": session,
             "report": getattr(session, "report", None),
-            "can_report": is_tutor
+            "can_report": is_tutor and session.awaits_report,
+            "report_not_yet": is_tutor
             and session.status == Session.Status.PLANNED
-            and session.starts_at <= timezone.now(),
+            and not session.is_over
+            and services.report_not_yet(session),
             "can_manage": session.status == Session.Status.PLANNED
             and access_for(request.user).holds(
                 RoleKind.METHODIST, municipality=session.municipality_id
@@ -69,6 +74,10 @@ def session_detail(request, pk):
 def report_create(request, pk):
     session = _session(request, pk)
     require(session.tutor_id == request.user.pk)
+    if session.status == Session.Status.PLANNED and not session.is_over:
+        # Said before the form is filled in, not after.
+        messages.info(request, services.report_not_yet(session))
+        return redirect(session)
     form = ReportForm(request.POST or None, request.FILES or None, session=session)
     if request.method == "POST" and form.is_valid():
         try:

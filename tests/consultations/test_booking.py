@@ -419,3 +419,41 @@ def test_it_reschedules_from_the_page(client, world):
     assert "Занятие перенесено" in response.content.decode()
     session.refresh_from_db()
     assert session.ends_at == at(world, world.monday, 16, 30) and session.room == world.room
+
+
+def test_it_asks_for_a_tick_before_booking_outside_the_requesters_dates(client, world):
+    # The request's desired dates are the next two weeks from world.monday; three weeks on
+    # the tutor is free too, but the requester did not say they could come then.
+    later = world.monday + datetime.timedelta(days=21)
+    client.force_login(world.methodist)
+    page = client.post(schedule_url(world), form_data(world, date=later.isoformat()))
+    text = page.content.decode()
+    assert f"{later:%d.%m.%Y} — вне желаемых дат заявителя" in text
+    assert not Session.objects.exists()
+    data = form_data(world, date=later.isoformat(), outside_windows="on")
+    response = client.post(schedule_url(world), data, follow=True)
+    assert "вне желаемых дат заявителя." in response.content.decode()
+    assert Session.objects.get().starts_at == at(world, later, 14)
+
+
+def test_it_books_inside_the_desired_dates_without_a_tick(client, world):
+    client.force_login(world.methodist)
+    page = client.get(schedule_url(world)).content.decode()
+    first = world.request.windows.get()
+    assert f"Желаемые даты заявителя: {first}" in page
+    client.post(schedule_url(world), form_data(world))
+    assert Session.objects.count() == 1
+
+
+def test_it_asks_for_the_tick_when_moving_a_session_outside_the_dates(client, world):
+    session = book(world)
+    later = world.monday + datetime.timedelta(days=21)
+    client.force_login(world.methodist)
+    url = f"/consultations/sessions/{session.pk}/reschedule/"
+    data = {"date": later.isoformat(), "time": "14:00", "duration": 60, "room": ""}
+    assert "вне желаемых дат заявителя" in client.post(url, data).content.decode()
+    session.refresh_from_db()
+    assert session.starts_at == at(world, world.monday, 14)
+    client.post(url, data | {"outside_windows": "on"})
+    session.refresh_from_db()
+    assert session.starts_at == at(world, later, 14)

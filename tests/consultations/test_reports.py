@@ -63,10 +63,42 @@ def test_it_returns_the_request_for_rebooking_when_the_session_was_not_held(clie
 def test_it_refuses_a_report_on_a_future_session(client, db):
     session = SessionFactory(request=ConsultationRequestFactory(status=Status.SCHEDULED))
     client.force_login(session.tutor)
-    page = client.post(f"/consultations/sessions/{session.pk}/report/", report_data())
-    assert "это занятие ещё не началось" in page.content.decode()
+    page = client.post(f"/consultations/sessions/{session.pk}/report/", report_data(), follow=True)
+    assert "Отчёт составляется после занятия" in page.content.decode()
     session.refresh_from_db()
     assert session.status == Session.Status.PLANNED
+
+
+def started_session(minutes_ago=1):
+    request = ConsultationRequestFactory(status=Status.SCHEDULED)
+    started = timezone.now() - datetime.timedelta(minutes=minutes_ago)
+    return SessionFactory(
+        request=request,
+        municipality=request.municipality,
+        starts_at=started,
+        ends_at=started + datetime.timedelta(hours=1),
+    )
+
+
+def test_it_refuses_a_report_while_the_session_is_still_going(client, db):
+    session = started_session()
+    client.force_login(session.tutor)
+    client.post(f"/consultations/sessions/{session.pk}/report/", report_data())
+    session.refresh_from_db()
+    assert session.status == Session.Status.PLANNED
+    assert not hasattr(session, "report")
+
+
+def test_it_says_when_the_report_opens_before_the_form_is_filled(client, db):
+    session = started_session()
+    client.force_login(session.tutor)
+    detail = client.get(f"/consultations/sessions/{session.pk}/").content.decode()
+    assert "Составить отчёт о занятии" not in detail
+    ends = timezone.localtime(session.ends_at, session.municipality.tzinfo)
+    assert f"после окончания, с {ends:%H:%M} {ends:%d.%m.%Y}" in detail
+    response = client.get(f"/consultations/sessions/{session.pk}/report/", follow=True)
+    assert response.redirect_chain[-1][0] == f"/consultations/sessions/{session.pk}/"
+    assert "Отчёт составляется после занятия" in response.content.decode()
 
 
 def test_it_refuses_a_held_report_without_a_summary_and_files_of_other_types(client, db):
