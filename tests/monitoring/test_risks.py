@@ -8,7 +8,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from consultations.models import ConsultationRequest
-from monitoring import risks
+from monitoring import analytical, risks
 from monitoring.models import Assessment, AssessmentKind, Participant, ResultSet
 from tests.tutoring.factories import (
     AcademicYearFactory,
@@ -194,6 +194,20 @@ def test_a_rise_with_a_small_earlier_year_is_unreliable(world):
 
     assert row.reasons[0].text.startswith("доля «2» выросла: 2026: 32,0 %")
     assert row.reasons[0].caveat == "ненадёжно: 14 участников, меньше 20"
+
+
+def test_the_analytical_report_lists_the_mark_with_the_reason_and_states_the_rules(world):
+    vpr(world, 2026, SCHOOL, twos=8, total=14)
+    vpr(world, 2026, OTHER, twos=2, total=25, seed=1)
+
+    data = analytical.analytical_data(analytical.Scope(world.municipality, 2026))
+
+    (row,) = data["risks"]
+    (reason,) = row["reasons"]
+    assert reason.startswith("ВПР, 5 класс: доля «2» 57,1 % против 25,6 % по муниципалитету")
+    assert reason.endswith("(ненадёжно: 14 участников, меньше 20)")
+    assert "в среднем за 2–4 предыдущих года" in data["risk_rules"]
+    assert "помечается «ненадёжно»" in data["risk_rules"]
 
 
 def row_html(text: str, school: str) -> str:
