@@ -151,11 +151,17 @@ def rise_reason(series: dict[int, analysis.WorkFigures], year: int, where: str) 
     mean = sum(series[past].twos for past in earlier) / len(earlier)
     if not _above(now.twos, mean, analysis.WORRYING_RISE):
         return None
+    # The smallest year behind the mean is named too: it is what makes the reason unreliable.
+    smallest = min(earlier, key=lambda past: series[past].participants)
+    counted = f"участников в {year} г.: {now.participants}"
+    fewest = now.participants
+    if series[smallest].participants < min(now.participants, analysis.RELIABLE_FROM):
+        fewest = series[smallest].participants
+        counted += f", в {smallest} г.: {fewest}"
     text = (
         f"доля «2» выросла: {year}: {_pct(now.twos)}, в среднем за {_years(earlier)}: "
-        f"{_pct(mean)}, {_points(now.twos - mean)} (участников в {year} г. {now.participants})"
+        f"{_pct(mean)}, {_points(now.twos - mean)} ({counted})"
     )
-    fewest = min(series[past].participants for past in [*earlier, year])
     return Reason(where, text, fewest)
 
 

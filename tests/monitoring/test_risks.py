@@ -192,7 +192,10 @@ def test_a_rise_with_a_small_earlier_year_is_unreliable(world):
 
     (row,) = risks.risk_rows(world.municipality, 2026)
 
-    assert row.reasons[0].text.startswith("доля «2» выросла: 2026: 32,0 %")
+    assert row.reasons[0].text == (
+        "доля «2» выросла: 2026: 32,0 %, в среднем за 2024–2025: 8,6 %, +23,4 п. "
+        "(участников в 2026 г.: 25, в 2024 г.: 14)"
+    )
     assert row.reasons[0].caveat == "ненадёжно: 14 участников, меньше 20"
 
 
