@@ -23,12 +23,8 @@ NOTICE = (
     "за которыми меньше 20 участников, ненадёжны, выводы по ним делать нельзя."
 )
 
-RISK_RULES = (
-    f"доля отметок «2» на {risks.HIGH_TWOS_GAP:g} и более пунктов выше муниципальной, её рост "
-    f"на {analysis.WORRYING_RISE:g} и более пунктов за год, доля не преодолевших минимальный "
-    f"порог ГИА от {risks.GIA_BELOW:g} % и выше муниципальной, отметки за работу ниже "
-    f"журнальных у {risks.JOURNAL_GAP:g} % участников и более"
-)
+# The same rules as the risk list states them, so that the report and the page agree.
+RISK_RULES = "; ".join(risks.RULES) + ". " + risks.UNRELIABLE_RULE.rstrip(".")
 
 
 class NoResults(Exception):
@@ -256,11 +252,7 @@ def _risks(scope: Scope) -> list[dict]:
         {
             "school": row.school.short_name,
             "subject": row.subject.name,
-            "reasons": [
-                f"{reason.work}: {reason.text}"
-                + (" (меньше 20 участников: ненадёжно)" if reason.unreliable else "")
-                for reason in row.reasons
-            ],
+            "reasons": [reason.line for reason in row.reasons],
         }
         for row in found
         if scope.subject is None or row.subject.pk == scope.subject.pk

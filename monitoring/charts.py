@@ -60,11 +60,17 @@ def _rect(x, y, width, height, fill, title) -> str:
     )
 
 
-def _svg(width: float, height: float, title: str, desc: str, body: list[str]) -> SafeString:
+def _svg(
+    width: float, height: float, title: str, desc: str, body: list[str], *, fixed: bool = False
+) -> SafeString:
+    """A chart that fills its column (`width="100%"`), or, `fixed`, one drawn one unit to a
+    pixel: its width then says how much it holds, and two such charts share one scale."""
     uid = f"chart-{next(_ids)}"
+    size = f'width="{_f(width)}" height="{_f(height)}"' if fixed else 'width="100%"'
+    classes = "chart chart-fixed" if fixed else "chart"
     return mark_safe(
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {_f(width)} {_f(height)}" '
-        f'width="100%" role="img" aria-labelledby="{uid}-t {uid}-d" class="chart">'
+        f'{size} role="img" aria-labelledby="{uid}-t {uid}-d" class="{classes}">'
         f'<title id="{uid}-t">{escape(title)}</title><desc id="{uid}-d">{escape(desc)}</desc>'
         + "".join(body)
         + "</svg>"
@@ -153,54 +159,117 @@ def histogram_chart(histogram: Histogram, *, title: str) -> SafeString:
     return _svg(width, height, title, desc, body)
 
 
+# The task-success chart: a fixed pitch per task, whatever the number of tasks. Stretched to
+# its column, a work of 7 tasks came out three times the scale of one of 11; now a chart grows
+# in width with its tasks and every bar, label and percent keeps its size (a page scrolls a
+# wide one sideways, a PDF shrinks only one wider than the page).
+TASK_PITCH = 36
+TASK_BAR = 26
+TASK_PLOT_HEIGHT = 170
+
+
 def tasks_chart(tasks: Sequence[TaskSuccess], *, title: str) -> SafeString:
     """Task success in %, a bar per task, with ФИОКО's thresholds as lines: 60 % for basic
     tasks (Б), 30 % for advanced ones (П). A task under its threshold is marked «×»."""
-    left, top, plot_h = 34, 18, 170
-    slot = max(22, min(40, 560 / max(len(tasks), 1)))
-    plot_w = slot * max(len(tasks), 1)
-    width, height = left + plot_w + 70, top + plot_h + 44
+    left, top, plot_h = 34, 22, TASK_PLOT_HEIGHT
+    plot_w = TASK_PITCH * max(len(tasks), 1)
+    width, height = left + plot_w + 76, top + plot_h + 50
     body = _percent_axis(left, top, plot_w, plot_h)
+    gap = (TASK_PITCH - TASK_BAR) / 2
     for index, task in enumerate(tasks):
-        x = left + index * slot
+        x = left + index * TASK_PITCH
         h = plot_h * (task.percent or 0) / 100
         fill = ADVANCED if task.level == "П" else BASIC
         verdict = task.verdict.label if task.verdict else "уровень не указан"
         label = f"Задание {task.number} ({task.level or '—'}): {number(task.percent)} %, {verdict}"
-        body.append(_rect(x + 3, top + plot_h - h, slot - 6, h, fill, label))
+        body.append(_rect(x + gap, top + plot_h - h, TASK_BAR, h, fill, label))
         mark = "×" if task.verdict == Mastery.NOT_MASTERED else ""
-        body.append(
-            _text(x + slot / 2, top + plot_h - h - 3, number(task.percent, 0) + mark, size=9)
-        )
-        body.append(_text(x + slot / 2, top + plot_h + 13, task.number, size=9))
-        body.append(_text(x + slot / 2, top + plot_h + 25, task.level or "—", size=9, fill=MUTED))
+        middle = x + TASK_PITCH / 2
+        body.append(_text(middle, top + plot_h - h - 4, number(task.percent, 0) + mark, size=11))
+        body.append(_text(middle, top + plot_h + 15, task.number, size=11))
+        body.append(_text(middle, top + plot_h + 29, task.level or "—", size=10, fill=MUTED))
     for level, (threshold, _below) in THRESHOLDS.items():
         y = top + plot_h - plot_h * threshold / 100
         body.append(_line(left, y, left + plot_w, y, stroke=INK, dash="5 3"))
         body.append(
-            _text(left + plot_w + 4, y + 4, f"{threshold:.0f} % ({level})", size=10, anchor="start")
+            _text(left + plot_w + 4, y + 4, f"{threshold:.0f} % ({level})", size=11, anchor="start")
         )
     failed = [t.number for t in tasks if t.verdict == Mastery.NOT_MASTERED]
     desc = "Линии — пороги ФИОКО: 60 % для базовых заданий (Б), 30 % для повышенных (П). " + (
         f"Не освоены: {', '.join(failed)}." if failed else "Неосвоенных заданий нет."
     )
-    return _svg(width, height, title, desc, body)
+    return _svg(width, height, title, desc, body, fixed=True)
+
+
+# Value labels of the trend chart: digits of font 10 stand about 8 units tall; a label sits
+# this far above the centre of its point, and two labels of one year keep a baseline apart.
+LABEL_SIZE = 10
+LABEL_HEIGHT = 8
+LABEL_LIFT = 8
+LABEL_GAP = 12
+POINT_RADIUS = 3.5
+
+
+def label_baselines(points: Sequence[float]) -> list[float]:
+    """The baselines of the value labels of the points of one year (the y of each point's
+    centre), in the order given. Each label stands above its point; when the points of two
+    lines are close, a label is lifted above the label of the point below it and above any
+    point it would cover, so that no two labels overlap and none hides a point. Labels keep
+    the order of their points from top to bottom."""
+    placed: dict[int, float] = {}
+    below = None
+    for index in sorted(range(len(points)), key=lambda i: -points[i]):
+        y = points[index] - LABEL_LIFT
+        if below is not None:
+            y = min(y, below - LABEL_GAP)
+        covering = True
+        while covering:
+            covering = False
+            for other, centre in enumerate(points):
+                if other == index:
+                    continue
+                if y - LABEL_HEIGHT < centre + POINT_RADIUS and y > centre - POINT_RADIUS - 1:
+                    y = centre - POINT_RADIUS - 1
+                    covering = True
+        placed[index] = below = y
+    return [placed[index] for index in range(len(points))]
 
 
 def trend_chart(
     series: Sequence[tuple[str, Sequence[tuple[int, float | None]]]], *, title: str
 ) -> SafeString:
     """The share of «2» over the years, a line per unit told apart by its dash pattern and
-    the legend; every point carries its value."""
+    the legend; every point carries its value, in the colour of its line, placed by
+    `label_baselines` so that the values of close lines never overlap."""
     years = sorted({year for _name, points in series for year, _value in points})
     values = [v for _name, points in series for _year, v in points if v is not None]
     top_value = max(20, int((max(values, default=0) + 9) // 10 * 10))
     step = 10 if top_value <= 50 else 20
-    left, top, plot_w, plot_h = 34, 18, 380, 150
+    left, plot_w, plot_h = 34, 380, 150
+    slot = plot_w / max(len(years), 1)
+    known = [
+        [(year, value) for year, value in points if value is not None] for _n, points in series
+    ]
+
+    # The labels of each year, first measured from the top of the plot; the plot then moves
+    # down far enough for the highest stack of labels to stay inside the chart.
+    labels: dict[tuple[int, int], float] = {}
+    for year in years:
+        at_year = [
+            (offset, plot_h - plot_h * value / top_value)
+            for offset, points in enumerate(known)
+            for point_year, value in points
+            if point_year == year
+        ]
+        for (offset, _y), baseline in zip(
+            at_year, label_baselines([y for _offset, y in at_year]), strict=True
+        ):
+            labels[(offset, year)] = baseline
+    highest = min(labels.values(), default=0) - LABEL_HEIGHT
+    top = max(18, 6 - highest)
     legend_top = top + plot_h + 38
     width, height = left + plot_w + 30, legend_top + 16 * len(series)
     body = _percent_axis(left, top, plot_w, plot_h, top_value=top_value, step=step)
-    slot = plot_w / max(len(years), 1)
 
     def at(year, value):
         return (
@@ -211,29 +280,34 @@ def trend_chart(
     for year in years:
         body.append(_text(at(year, 0)[0], top + plot_h + 14, str(year), size=10, fill=MUTED))
     described = []
-    for offset, (name, points) in enumerate(series):
+    for offset, (name, _points) in enumerate(series):
         colour, dash = LINES[offset % 3]
         dashed = f' stroke-dasharray="{dash}"' if dash else ""
-        known = [(year, value) for year, value in points if value is not None]
-        coordinates = " ".join(f"{_f(x)},{_f(y)}" for x, y in (at(*p) for p in known))
-        if len(known) > 1:
+        coordinates = " ".join(f"{_f(x)},{_f(y)}" for x, y in (at(*p) for p in known[offset]))
+        if len(known[offset]) > 1:
             body.append(
                 f'<polyline points="{coordinates}" fill="none" stroke="{colour}" '
                 f'stroke-width="2"{dashed}/>'
             )
-        for year, value in known:
+        for year, value in known[offset]:
             x, y = at(year, value)
             body.append(
-                f'<circle cx="{_f(x)}" cy="{_f(y)}" r="3.5" fill="{colour}">'
+                f'<circle cx="{_f(x)}" cy="{_f(y)}" r="{POINT_RADIUS}" fill="{colour}">'
                 f"<title>{escape(f'{name}, {year}: {number(value)} %')}</title></circle>"
             )
-            body.append(_text(x + 6 * (offset - 1), y - 7, number(value), size=9))
         y = legend_top + 16 * offset
         body.append(_line(left, y - 4, left + 24, y - 4, stroke=colour, dash=dash, width=2))
         body.append(_text(left + 30, y, name, anchor="start"))
         described.append(
-            f"{name}: " + ", ".join(f"{year} — {number(value)} %" for year, value in known)
+            f"{name}: " + ", ".join(f"{year} — {number(value)} %" for year, value in known[offset])
         )
+    # The values last, over the lines and the points.
+    for offset, points in enumerate(known):
+        colour = LINES[offset % 3][0]
+        for year, value in points:
+            x = at(year, value)[0]
+            baseline = top + labels[(offset, year)]
+            body.append(_text(x, baseline, number(value), size=LABEL_SIZE, fill=colour))
     return _svg(width, height, title, "Доля «2». " + "; ".join(described) + ".", body)
 
 

@@ -1,43 +1,112 @@
 """Where support is needed: the schools and subjects whose results of a year call for help,
 each with its reasons spelled out. Built on the indicators of `analysis`; a constant number of
-queries whatever the number of schools and participants.
+queries whatever the number of schools, participants and years.
 
-The rules (shared/DESIGN.md, «Monitoring»; ФИОКО's recommendations for analysing ВПР):
-- the share of «2» is high against the municipality: at least `HIGH_TWOS_GAP` points above
-  the municipality's share in the same work;
-- the share of «2» rose by `analysis.WORRYING_RISE` points or more since the year before;
-- ГИА: the share below the minimum is at least `GIA_BELOW` % and above the municipality's;
-- the ВПР marks are below the journal marks for at least `JOURNAL_GAP` % of the pupils with
-  both: the marks of the school and of the work do not agree.
-A figure from fewer than 20 participants is shown as unreliable, never dropped."""
+The rules (shared/DESIGN.md, «Monitoring»; ФИОКО's recommendations for analysing ВПР), written
+once in `RULES` for the page, the analytical report and README alike:
+- ВПР: the share of «2» is at least `HIGH_TWOS_GAP` points above the municipality's in the
+  same work;
+- ВПР: the share of «2» of the year is at least `analysis.WORRYING_RISE` points above its mean
+  over the 2–4 years before it that have results (DESIGN looks at the share of «2» over 3–5
+  years; one earlier year is not a trend, so with fewer than `RISE_EARLIER_MIN` there is no
+  such reason);
+- ВПР: the marks are below the journal marks for at least `JOURNAL_GAP` % of the pupils with
+  both: the marks of the school and of the work do not agree;
+- ГИА: the share below the minimum is at least `GIA_GAP` points above the municipality's.
+A reason drawn from fewer than `analysis.RELIABLE_FROM` participants is kept and marked
+«ненадёжно» on its own line, never dropped. The differences are compared as the page prints
+them, to a tenth: a rise shown as «+9,9 п.» never flags, «+10,0 п.» always does."""
 
 from collections import defaultdict
 from dataclasses import dataclass, field
 
 from tutoring.models import AcademicYear, Municipality, Organization, SchoolStatus, Subject
+from tutoring.words import plural
 
 from . import analysis
-from .analysis import Level
+from .analysis import Level, rounded
 from .models import Assessment, AssessmentKind
 
 HIGH_TWOS_GAP = 10.0
-GIA_BELOW = 10.0
 JOURNAL_GAP = 40.0
+# The rise of «2»: the year against the mean of at least 2 and at most 4 earlier years, so
+# that the span is the 3–5 years of DESIGN («the share of "2" over 3–5 years, +10 points is a
+# bad sign»).
+RISE_EARLIER_MIN = 2
+RISE_EARLIER_MAX = 4
+# ГИА has no ФИОКО threshold of its own: the share below the minimum is the «2» of ОГЭ and
+# ГВЭ, so it takes the same 10-point gap DESIGN gives for the share of «2». A school 0.2 points
+# above the municipality is the municipality's level, not a reason.
+GIA_GAP = 10.0
+
+UNRELIABLE = "ненадёжно"
+
+RULES = (
+    f"на ВПР доля «2» на {HIGH_TWOS_GAP:g} п. и больше выше, чем по муниципалитету в той же работе",
+    f"на ВПР доля «2» в выбранном году на {analysis.WORRYING_RISE:g} п. и больше выше, чем в "
+    f"среднем за {RISE_EARLIER_MIN}–{RISE_EARLIER_MAX} предыдущих года с результатами "
+    f"(признак считается, только если есть хотя бы {RISE_EARLIER_MIN} более ранних года)",
+    f"на ВПР у {JOURNAL_GAP:g} % и больше участников с отметкой в журнале отметка за работу "
+    "ниже журнальной",
+    f"на ГИА доля участников ниже минимального балла на {GIA_GAP:g} п. и больше выше, чем по "
+    "муниципалитету",
+)
+UNRELIABLE_RULE = (
+    f"Признак, посчитанный меньше чем по {analysis.RELIABLE_FROM} участникам, не отбрасывается, "
+    f"а помечается «{UNRELIABLE}»: по рекомендациям ФИОКО такая цифра ненадёжна, выводы по ней "
+    "делать нельзя."
+)
 
 
 def _pct(value: float | None) -> str:
-    return "—" if value is None else f"{value:.1f}".replace(".", ",") + " %"
+    return "—" if value is None else f"{rounded(value):.1f}".replace(".", ",") + " %"
+
+
+def _points(value: float) -> str:
+    return f"{rounded(value):+.1f}".replace(".", ",").replace("-", "−") + " п."
 
 
 def _above(own: float | None, whole: float | None, by: float) -> bool:
-    return own is not None and whole is not None and own - whole >= by
+    return own is not None and whole is not None and rounded(own - whole) >= by
+
+
+def _years(years: list[int]) -> str:
+    """«2022–2024» for a run of years, «2021, 2023, 2024» when one is missing."""
+    if years == list(range(years[0], years[-1] + 1)) and len(years) > 1:
+        return f"{years[0]}–{years[-1]}"
+    return ", ".join(str(year) for year in years)
 
 
 @dataclass
 class Reason:
     work: str  # «ВПР, 5 класс»
     text: str
-    unreliable: bool = False
+    # The fewest participants behind the figures of the reason: the school's, in the year or
+    # in any earlier year it is compared with.
+    participants: int | None = None
+
+    @property
+    def unreliable(self) -> bool:
+        return self.participants is not None and self.participants < analysis.RELIABLE_FROM
+
+    @property
+    def few(self) -> str:
+        """«14 участников, меньше 20»: why the reason is unreliable; empty for a reliable one."""
+        if not self.unreliable:
+            return ""
+        counted = plural(self.participants, "участник", "участника", "участников")
+        return f"{counted}, меньше {analysis.RELIABLE_FROM}"
+
+    @property
+    def caveat(self) -> str:
+        """«ненадёжно: 14 участников, меньше 20»; empty for a reliable reason."""
+        return f"{UNRELIABLE}: {self.few}" if self.unreliable else ""
+
+    @property
+    def line(self) -> str:
+        """The reason as one line of a report or a route, with its caveat."""
+        line = f"{self.work}: {self.text}"
+        return f"{line} ({self.caveat})" if self.unreliable else line
 
 
 @dataclass
@@ -50,7 +119,7 @@ class RiskRow:
     @property
     def summary(self) -> str:
         """The reasons in one line: the difficulty of a consultation request made from it."""
-        return "; ".join(f"{r.work}: {r.text}" for r in self.reasons)
+        return "; ".join(reason.line for reason in self.reasons)
 
 
 def latest_year(municipality: Municipality | None) -> int | None:
@@ -66,24 +135,63 @@ def status_year(year: int) -> AcademicYear | None:
     return AcademicYear.objects.filter(start_year=year).first()
 
 
+def rise_reason(series: dict[int, analysis.WorkFigures], year: int, where: str) -> Reason | None:
+    """The rise of «2» of one work at one school: `series` holds its figures by year. The year
+    against the mean of the shares of «2» of the `RISE_EARLIER_MAX` years before it that have
+    one (a year without results is skipped, not counted as zero); None without the year, with
+    fewer than `RISE_EARLIER_MIN` earlier years or a smaller rise."""
+    now = series.get(year)
+    earlier = sorted(
+        past
+        for past, figures in series.items()
+        if year - RISE_EARLIER_MAX <= past < year and figures.twos is not None
+    )
+    if now is None or now.twos is None or len(earlier) < RISE_EARLIER_MIN:
+        return None
+    mean = sum(series[past].twos for past in earlier) / len(earlier)
+    if not _above(now.twos, mean, analysis.WORRYING_RISE):
+        return None
+    # The smallest year behind the mean is named too: it is what makes the reason unreliable.
+    smallest = min(earlier, key=lambda past: series[past].participants)
+    counted = f"участников в {year} г.: {now.participants}"
+    fewest = now.participants
+    if series[smallest].participants < min(now.participants, analysis.RELIABLE_FROM):
+        fewest = series[smallest].participants
+        counted += f", в {smallest} г.: {fewest}"
+    text = (
+        f"доля «2» выросла: {year}: {_pct(now.twos)}, в среднем за {_years(earlier)}: "
+        f"{_pct(mean)}, {_points(now.twos - mean)} ({counted})"
+    )
+    return Reason(where, text, fewest)
+
+
 def risk_rows(municipality: Municipality, year: int, *, school: Organization | None = None):
     """The rows of the risk list of a municipality (or of one of its schools) for the results
     of `year`, the schools with the most reasons first."""
     works = {
         work.pk: work
-        for work in Assessment.objects.filter(year__in=(year - 1, year)).select_related("subject")
+        for work in Assessment.objects.filter(
+            year__gte=year - RISE_EARLIER_MAX, year__lte=year
+        ).select_related("subject")
     }
     current = [pk for pk, work in works.items() if work.year == year]
     vpr = [pk for pk in current if works[pk].kind == AssessmentKind.VPR]
+    vpr_years = [pk for pk, work in works.items() if work.kind == AssessmentKind.VPR]
     gia = [pk for pk in current if works[pk].kind in analysis.GIA_KINDS]
     place = {"municipalities": [municipality.pk]}
     schools = {"schools": [school.pk]} if school is not None else {}
     found = defaultdict(list)
 
-    figures = analysis.work_figures(vpr, level=Level.SCHOOL, **place, **schools)
+    # One query for every year of the window: the year's figures, and the earlier ones its
+    # share of «2» is compared with.
+    figures = analysis.work_figures(vpr_years, level=Level.SCHOOL, **place, **schools)
     municipal = analysis.work_figures(vpr, level=Level.MUNICIPALITY, **place)
+    series = defaultdict(dict)
     for (work_id, school_id), own in figures.items():
         work = works[work_id]
+        series[(work.kind, work.subject_id, work.grade, work.title, school_id)][work.year] = own
+        if work.year != year:
+            continue
         where = f"ВПР, {work.grade} класс"
         whole = municipal.get((work_id, municipality.pk))
         if _above(own.twos, whole.twos if whole else None, HIGH_TWOS_GAP):
@@ -91,59 +199,33 @@ def risk_rows(municipality: Municipality, year: int, *, school: Organization | N
                 f"доля «2» {_pct(own.twos)} против {_pct(whole.twos)} по муниципалитету "
                 f"(участников {own.participants})"
             )
-            found[(school_id, work.subject_id)].append(
-                Reason(where, text, own.participants < analysis.RELIABLE_FROM)
-            )
-        if own.lower_share is not None and own.lower_share >= JOURNAL_GAP:
+            found[(school_id, work.subject_id)].append(Reason(where, text, own.participants))
+        if own.lower_share is not None and rounded(own.lower_share) >= JOURNAL_GAP:
             text = (
                 f"у {_pct(own.lower_share)} участников отметка ВПР ниже отметки в журнале "
                 f"(сравнимо участников {own.compared})"
             )
-            found[(school_id, work.subject_id)].append(
-                Reason(where, text, own.compared < analysis.RELIABLE_FROM)
-            )
+            found[(school_id, work.subject_id)].append(Reason(where, text, own.compared))
 
-    trends = analysis.twos_over_years(
-        [pk for pk, work in works.items() if work.kind == AssessmentKind.VPR],
-        level=Level.SCHOOL,
-        **place,
-        **schools,
-    )
-    subject_of = {
-        (work.kind, work.subject_id, work.grade, work.title): work for work in works.values()
-    }
-    for (work_key, school_id), trend in trends.items():
-        points = dict(trend.points)
-        if year not in points or year - 1 not in points or not trend.worrying:
-            continue
-        work = subject_of[work_key]
-        text = (
-            f"доля «2» выросла на {trend.rise:.1f}".replace(".", ",")
-            + f" п.: {_pct(points[year - 1])} в {year - 1} г., {_pct(points[year])} в {year} г."
-        )
-        found[(school_id, work.subject_id)].append(Reason(f"ВПР, {work.grade} класс", text))
+    for (_kind, subject_id, grade, _title, school_id), by_year in series.items():
+        reason = rise_reason(by_year, year, f"ВПР, {grade} класс")
+        if reason is not None:
+            found[(school_id, subject_id)].append(reason)
 
     gia_own = analysis.gia_figures(gia, level=Level.SCHOOL, **place, **schools)
     gia_municipal = analysis.gia_figures(gia, level=Level.MUNICIPALITY, **place)
     for (work_id, school_id), own in gia_own.items():
         whole = gia_municipal.get((work_id, municipality.pk))
-        below = own.below_share
-        if below is None or below < GIA_BELOW:
-            continue
-        if whole is not None and whole.below_share is not None and below <= whole.below_share:
+        if whole is None or not _above(own.below_share, whole.below_share, GIA_GAP):
             continue
         work = works[work_id]
         text = (
-            f"ниже минимального балла {_pct(below)}"
-            + (f" против {_pct(whole.below_share)} по муниципалитету" if whole else "")
-            + f" (участников {own.participants})"
+            f"ниже минимального балла {_pct(own.below_share)} против "
+            f"{_pct(whole.below_share)} по муниципалитету, "
+            f"{_points(own.below_share - whole.below_share)} (участников {own.participants})"
         )
         found[(school_id, work.subject_id)].append(
-            Reason(
-                f"{work.get_kind_display()}, {work.grade} класс",
-                text,
-                own.participants < analysis.RELIABLE_FROM,
-            )
+            Reason(f"{work.get_kind_display()}, {work.grade} класс", text, own.participants)
         )
 
     return _rows(found, year)

@@ -28,8 +28,5 @@ def results_difficulties(teacher, academic_year) -> list[tuple[str, str]]:
             if subjects and row.subject.pk not in subjects:
                 continue
             for reason in row.reasons:
-                text = f"{row.subject.name}, {reason.work}: {reason.text}"
-                if reason.unreliable:
-                    text += " (мало участников, вывод ненадёжен)"
-                found.append((SOURCE, text))
+                found.append((SOURCE, f"{row.subject.name}, {reason.line}"))
     return found

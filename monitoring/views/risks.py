@@ -120,6 +120,8 @@ def risk_list(request):
             "status_year": risks.status_year(year) if year else None,
             "methodist": methodist,
             "kinds": SchoolStatus.Kind.choices,
+            "rules": risks.RULES,
+            "unreliable_rule": risks.UNRELIABLE_RULE,
         },
     )
 

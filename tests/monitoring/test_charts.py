@@ -1,6 +1,7 @@
 """The SVG charts: well-formed, labelled for screen readers, readable without colour (the
 values are written out), no inline styles (CSP), coordinates that survive a Russian locale."""
 
+import itertools
 import xml.etree.ElementTree as ET
 
 from django.utils import translation
@@ -119,3 +120,85 @@ def test_names_in_a_chart_are_escaped():
 
     assert "<script>" not in svg and "<b>" not in svg
     assert "Ш — <b>Школа & Ко</b>" in texts(svg)
+
+
+def task_list(count: int) -> list[TaskSuccess]:
+    return [TaskSuccess(n, str(n), 1, "Б", 50.0 + n) for n in range(1, count + 1)]
+
+
+def bars(svg) -> list[ET.Element]:
+    return list(parsed(svg).iter(f"{SVG}rect"))
+
+
+def test_task_charts_of_7_and_11_tasks_share_one_scale():
+    seven = charts.tasks_chart(task_list(7), title="7")
+    eleven = charts.tasks_chart(task_list(11), title="11")
+
+    for svg, count in ((seven, 7), (eleven, 11)):
+        root = parsed(svg)
+        # drawn one unit to a pixel: the page does not stretch it to its column
+        assert root.get("viewBox") == f"0 0 {root.get('width')} {root.get('height')}"
+        widths = {float(rect.get("width")) for rect in bars(svg)}
+        lefts = [float(rect.get("x")) for rect in bars(svg)]
+        assert widths == {charts.TASK_BAR}
+        assert {b - a for a, b in itertools.pairwise(lefts)} == {charts.TASK_PITCH}
+        assert len(lefts) == count
+    assert parsed(seven).get("height") == parsed(eleven).get("height")
+    grown = float(parsed(eleven).get("width")) - float(parsed(seven).get("width"))
+    assert grown == 4 * charts.TASK_PITCH
+
+
+def test_a_task_bar_keeps_its_height_for_its_percent_whatever_the_tasks():
+    def height_of_first(count):
+        return float(bars(charts.tasks_chart(task_list(count), title="t"))[0].get("height"))
+
+    assert height_of_first(3) == height_of_first(7) == height_of_first(20)
+    assert height_of_first(3) == charts.TASK_PLOT_HEIGHT * 51 / 100
+
+
+def covers(baseline: float, centre: float) -> bool:
+    """A label's digits (from its baseline up) over a point's circle."""
+    top = baseline - charts.LABEL_HEIGHT
+    return top < centre + charts.POINT_RADIUS and baseline > centre - charts.POINT_RADIUS
+
+
+def test_labels_of_close_points_are_set_apart_and_hide_no_point():
+    points = [100.0, 103.0, 101.5]  # three lines nearly meet in one year
+
+    baselines = charts.label_baselines(points)
+
+    ordered = sorted(baselines)
+    assert all(b - a >= charts.LABEL_GAP for a, b in itertools.pairwise(ordered))
+    assert not any(covers(b, c) for b in baselines for c in points)
+    # the highest point keeps the highest label
+    assert baselines.index(min(baselines)) == points.index(min(points))
+
+
+def test_a_lone_point_keeps_its_label_just_above_it():
+    assert charts.label_baselines([80.0]) == [80.0 - charts.LABEL_LIFT]
+    assert charts.label_baselines([40.0, 120.0]) == [32.0, 112.0]
+
+
+def test_the_trend_chart_writes_close_values_apart_inside_the_chart():
+    svg = charts.trend_chart(
+        [
+            ("Школа", [(2024, 30.0), (2025, 31.0), (2026, 50.0)]),
+            ("Муниципалитет", [(2024, 29.5), (2025, 31.0), (2026, 49.0)]),
+            ("Регион", [(2024, 30.5), (2025, 30.0), (2026, 50.0)]),
+        ],
+        title="Доля «2»",
+    )
+
+    root = parsed(svg)
+    circles = [(float(c.get("cx")), float(c.get("cy"))) for c in root.iter(f"{SVG}circle")]
+    values = [
+        (float(t.get("x")), float(t.get("y")))
+        for t in root.iter(f"{SVG}text")
+        if t.get("font-size") == str(charts.LABEL_SIZE) and "," in (t.text or "")
+    ]
+    assert len(values) == len(circles) == 9
+    for x in {x for x, _y in values}:
+        column = sorted(y for vx, y in values if vx == x)
+        assert all(b - a >= charts.LABEL_GAP for a, b in itertools.pairwise(column))
+        assert not any(covers(y, cy) for y in column for cx, cy in circles if cx == x)
+    assert min(y for _x, y in values) - charts.LABEL_HEIGHT >= 0

@@ -8,7 +8,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from consultations.models import ConsultationRequest
-from monitoring import risks
+from monitoring import analytical, risks
 from monitoring.models import Assessment, AssessmentKind, Participant, ResultSet
 from tests.tutoring.factories import (
     AcademicYearFactory,
@@ -35,9 +35,11 @@ def vpr(world, year, school, *, twos, total=20, lower=0, seed=0):
     loaded(world, f1files.f1_file(rows, year=year))
 
 
-def oge(world, organization, year, *, twos, total=20):
+def results(world, organization, year, *, twos, total=20, kind=AssessmentKind.OGE, grade=9):
+    """`total` participants of a work of `kind` at `organization`, `twos` of them with «2»:
+    for counts a generated file cannot make cheaply (a thousand pupils, a share to a tenth)."""
     assessment, _ = Assessment.objects.get_or_create(
-        kind=AssessmentKind.OGE, year=year, subject=world.subject, grade=9
+        kind=kind, year=year, subject=world.subject, grade=grade
     )
     result_set = ResultSet.objects.create(
         assessment=assessment, organization=organization, participants=total, digest="x"
@@ -51,6 +53,16 @@ def oge(world, organization, year, *, twos, total=20):
         )
         for n in range(total)
     )
+
+
+def oge(world, organization, year, *, twos, total=20):
+    results(world, organization, year, twos=twos, total=total)
+
+
+def rising(world, shares: dict[int, int], *, total=1000):
+    """ВПР of 5th grade at `world.school` alone, `shares[year]` «2» of `total` each year."""
+    for year, twos in shares.items():
+        results(world, world.school, year, twos=twos, total=total, kind=AssessmentKind.VPR, grade=5)
 
 
 @pytest.fixture
@@ -77,16 +89,47 @@ def test_it_flags_a_high_share_of_twos_against_the_municipality(world):
     assert reasons(rows, world.other_school) == ""
 
 
-def test_it_flags_a_rise_of_ten_points(world):
-    vpr(world, 2025, SCHOOL, twos=6)
-    vpr(world, 2026, SCHOOL, twos=9, seed=1)
-    vpr(world, 2025, OTHER, twos=8, seed=2)
-    vpr(world, 2026, OTHER, twos=8, seed=3)
+def test_it_compares_the_share_of_twos_with_the_mean_of_the_earlier_years(world):
+    vpr(world, 2023, SCHOOL, twos=4)
+    vpr(world, 2024, SCHOOL, twos=6, seed=1)
+    vpr(world, 2025, SCHOOL, twos=8, seed=2)
+    vpr(world, 2026, SCHOOL, twos=9, seed=3)
+    for year in (2023, 2024, 2025, 2026):
+        vpr(world, year, OTHER, twos=8, seed=10 + year)
 
     text = reasons(risks.risk_rows(world.municipality, 2026), world.school)
 
-    assert "доля «2» выросла на 15,0 п.: 30,0 % в 2025 г., 45,0 % в 2026 г." in text
+    # 45 % against the mean of 20, 30 and 40 % in 2023–2025
+    assert (
+        "ВПР, 5 класс: доля «2» выросла: 2026: 45,0 %, в среднем за 2023–2025: 30,0 %, +15,0 п."
+    ) in text
     assert "по муниципалитету" not in text  # 45 % against 42.5 %: not high
+
+
+def test_one_earlier_year_is_no_trend(world):
+    vpr(world, 2025, SCHOOL, twos=2)
+    vpr(world, 2026, SCHOOL, twos=9, seed=1)
+
+    assert reasons(risks.risk_rows(world.municipality, 2026), world.school) == ""
+
+
+def test_the_rise_looks_four_years_back_and_names_a_gap(world):
+    # 2021 is five years back, out of the window; 2023 has no results
+    rising(world, {2021: 900, 2022: 50, 2024: 50, 2025: 50, 2026: 200})
+
+    text = reasons(risks.risk_rows(world.municipality, 2026), world.school)
+
+    assert "в среднем за 2022, 2024, 2025: 5,0 %, +15,0 п." in text
+
+
+@pytest.mark.parametrize(("twos", "flagged"), [(109, False), (110, True)])
+def test_a_rise_flags_from_ten_points(world, twos, flagged):
+    rising(world, {2023: 10, 2024: 10, 2025: 10, 2026: twos})  # 1 % before; 10,9 or 11 % now
+
+    text = reasons(risks.risk_rows(world.municipality, 2026), world.school)
+
+    assert ("+10,0 п." in text) is flagged
+    assert ("выросла" in text) is flagged
 
 
 def test_it_flags_vpr_marks_below_the_journal(world):
@@ -99,26 +142,102 @@ def test_it_flags_vpr_marks_below_the_journal(world):
     assert reasons(rows, world.other_school) == ""
 
 
-def test_it_flags_the_share_below_the_gia_minimum(world):
-    oge(world, world.school, 2026, twos=5)
-    oge(world, world.other_school, 2026, twos=1)
+def test_it_flags_the_share_below_the_gia_minimum_ten_points_above_the_municipality(world):
+    oge(world, world.school, 2026, twos=6)
+    oge(world, world.other_school, 2026, twos=2)
 
     text = reasons(risks.risk_rows(world.municipality, 2026), world.school)
 
-    assert "ОГЭ, 9 класс: ниже минимального балла 25,0 % против 15,0 % по муниципалитету" in text
+    # 6 of 20 = 30 % against 8 of 40 = 20 %
+    assert (
+        "ОГЭ, 9 класс: ниже минимального балла 30,0 % против 20,0 % по муниципалитету, +10,0 п."
+    ) in text
 
 
-def test_it_marks_a_figure_of_few_participants_unreliable(world):
-    vpr(world, 2026, SCHOOL, twos=8, total=12)
-    vpr(world, 2026, OTHER, twos=2, seed=1)
+def test_a_gia_share_a_little_above_the_municipality_is_no_reason(world):
+    oge(world, world.school, 2026, twos=5)  # 25 %
+    oge(world, world.other_school, 2026, twos=99, total=400)  # 24,75 %
 
-    row = risks.risk_rows(world.municipality, 2026)[0]
+    rows = risks.risk_rows(world.municipality, 2026)
+
+    assert reasons(rows, world.school) == ""  # 25 % against 24,8 %: +0,2 points
+
+
+def test_a_reason_of_fourteen_participants_is_marked_unreliable(world):
+    vpr(world, 2026, SCHOOL, twos=8, total=14)
+    vpr(world, 2026, OTHER, twos=2, total=25, seed=1)
+
+    (row,) = risks.risk_rows(world.municipality, 2026)
 
     assert row.school == world.school
-    assert row.reasons[0].unreliable
+    assert [reason.unreliable for reason in row.reasons] == [True]
+    assert row.reasons[0].caveat == "ненадёжно: 14 участников, меньше 20"
+    assert "(ненадёжно: 14 участников, меньше 20)" in row.summary
+
+
+def test_a_reason_of_twenty_five_participants_is_reliable(world):
+    vpr(world, 2026, SCHOOL, twos=15, total=25)
+    vpr(world, 2026, OTHER, twos=2, total=25, seed=1)
+
+    (row,) = risks.risk_rows(world.municipality, 2026)
+
+    assert [reason.unreliable for reason in row.reasons] == [False]
+    assert "ненадёжно" not in row.summary
+
+
+def test_a_rise_with_a_small_earlier_year_is_unreliable(world):
+    vpr(world, 2024, SCHOOL, twos=1, total=14)
+    vpr(world, 2025, SCHOOL, twos=2, seed=1)
+    vpr(world, 2026, SCHOOL, twos=8, total=25, seed=2)
+
+    (row,) = risks.risk_rows(world.municipality, 2026)
+
+    assert row.reasons[0].text == (
+        "доля «2» выросла: 2026: 32,0 %, в среднем за 2024–2025: 8,6 %, +23,4 п. "
+        "(участников в 2026 г.: 25, в 2024 г.: 14)"
+    )
+    assert row.reasons[0].caveat == "ненадёжно: 14 участников, меньше 20"
+
+
+def test_the_analytical_report_lists_the_mark_with_the_reason_and_states_the_rules(world):
+    vpr(world, 2026, SCHOOL, twos=8, total=14)
+    vpr(world, 2026, OTHER, twos=2, total=25, seed=1)
+
+    data = analytical.analytical_data(analytical.Scope(world.municipality, 2026))
+
+    (row,) = data["risks"]
+    (reason,) = row["reasons"]
+    assert reason.startswith("ВПР, 5 класс: доля «2» 57,1 % против 25,6 % по муниципалитету")
+    assert reason.endswith("(ненадёжно: 14 участников, меньше 20)")
+    assert "в среднем за 2–4 предыдущих года" in data["risk_rules"]
+    assert "помечается «ненадёжно»" in data["risk_rules"]
+
+
+def row_html(text: str, school: str) -> str:
+    return next(row for row in text.split("<tr>") if school in row)
+
+
+def test_the_page_marks_the_unreliable_row_and_explains_the_mark(client, world):
+    vpr(world, 2026, SCHOOL, twos=8, total=14)
+    vpr(world, 2026, OTHER, twos=15, total=25, seed=1)
+    third = OrganizationFactory(municipality=world.municipality, fis_oko_login="edu230130")
+    vpr(world, 2026, (third.fis_oko_login, third.short_name), twos=0, total=60, seed=2)
+    client.force_login(world.methodist)
+
+    text = client.get(reverse("monitoring:risks"), {"year": 2026}).content.decode()
+
+    unreliable = row_html(text, "МОБУ СОШ № 10")
+    assert '>ненадёжно</span> <span class="text-body-secondary">(14 участников, меньше 20)' in (
+        unreliable
+    )
+    assert 'title="Ненадёжно: 14 участников, меньше 20. По рекомендациям ФИОКО' in unreliable
+    assert "ненадёжно" not in row_html(text, "МОБУ СОШ № 20")
+    assert "меньше чем по 20 участникам, не отбрасывается, а помечается «ненадёжно»" in text
+    assert "в среднем за 2–4 предыдущих года" in text
 
 
 def test_the_school_with_most_reasons_comes_first(world):
+    vpr(world, 2024, OTHER, twos=2, seed=3)
     vpr(world, 2025, OTHER, twos=2, seed=4)
     vpr(world, 2026, OTHER, twos=8, lower=9, seed=5)
     vpr(world, 2026, SCHOOL, twos=11, seed=6)
@@ -272,8 +391,11 @@ def test_the_list_keeps_its_query_count(client, risky):
     before = count()
     for n in range(5):
         school = OrganizationFactory(municipality=risky.municipality, fis_oko_login=f"edu23014{n}")
-        vpr(risky, 2026, (school.fis_oko_login, school.short_name), twos=15, seed=20 + n)
+        for year in (2023, 2024, 2025, 2026):  # earlier years for the rise of «2» as well
+            twos = 15 if year == 2026 else 2
+            vpr(risky, year, (school.fis_oko_login, school.short_name), twos=twos, seed=year + n)
     assert count() == before <= 25
+    assert "выросла" in client.get(url, {"year": 2026}).content.decode()
 
 
 def test_regional_opens_on_a_municipality_with_results(client, risky):
