@@ -168,9 +168,10 @@ TOTALS = re.compile(r"^(итого|всего)(\b|$)")
 def is_totals(cells: list, skip: set[int]) -> bool:
     """A totals row: «Итого» or «Всего» (any case) in a text column, not a participant."""
     return any(
-        TOTALS.match(normalized(_text(cell)))
+        TOTALS.match(normalized(cell))
         for index, cell in enumerate(cells)
-        if index not in skip and isinstance(cell, str)
+        # A cheap look first: it runs on every cell of every row of a region's file.
+        if isinstance(cell, str) and cell.lstrip()[:1] in "ИиВв" and index not in skip
     )
 
 
