@@ -55,8 +55,8 @@ class Command(BaseCommand):
                 self.stderr.write(f"{path}: не загружен, ошибок: {count}")
                 for problem in batch.errors:
                     where = f"строка {problem['row']}, " if problem["row"] else ""
-                    letter = f"{problem['letter']} " if problem.get("letter") else ""
-                    column = f"{letter}«{problem['column']}»: " if problem["column"] else ""
+                    letter = f" (столбец {problem['letter']})" if problem.get("letter") else ""
+                    column = f"«{problem['column']}»{letter}: " if problem["column"] else ""
                     self.stderr.write(f"  {where}{column}{problem['message']}")
                 if more := batch.summary.get("more_errors"):
                     self.stderr.write(f"  и ещё {plural(more, 'ошибка', 'ошибки', 'ошибок')}")
