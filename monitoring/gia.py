@@ -486,7 +486,7 @@ def _read_template(source, *, sheet: str, headers: set, missing: str, read_rows,
             result.header_row = located[1]
             read_rows(located, result, errors, warnings)
     except (CalamineError, ValueError):  # a damaged sheet fails inside calamine
-        errors.add(None, "", damaged_sheet(sheet))
+        errors.add(None, "", damaged_sheet())
     if not errors and not result.participants:
         errors.add(None, "", "В файле нет ни одного участника.")
     result.errors, result.more_errors = list(errors), errors.omitted

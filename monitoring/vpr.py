@@ -270,9 +270,10 @@ def unreadable(data: bytes) -> str:
     return f"Файл не похож на таблицу Excel (xlsx): {SAVE_AS}."
 
 
-def damaged_sheet(name: str) -> str:
+def damaged_sheet(name: str = "") -> str:
+    sheet = f"Лист «{name}»" if name else "Лист книги"
     return (
-        f"Лист «{name}» повреждён и не читается: откройте книгу в Excel и сохраните как «Книга "
+        f"{sheet} повреждён и не читается: откройте книгу в Excel и сохраните как «Книга "
         "Excel (*.xlsx)», затем загрузите снова."
     )
 
@@ -386,10 +387,6 @@ def read_f1(source, *, max_errors: int = 200) -> F1Result:
     result.errors, result.more_errors = list(errors), errors.omitted
     result.warnings, result.more_warnings = list(warnings), warnings.omitted
     return result
-
-
-def _reason(error: Exception) -> str:
-    return str(error).splitlines()[0][:200] if str(error) else type(error).__name__
 
 
 def _read_sheet(rows: Iterator[tuple[int, list]], result: F1Result, errors, warnings) -> None:

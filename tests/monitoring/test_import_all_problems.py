@@ -359,3 +359,20 @@ def test_a_text_file_named_as_a_gia_workbook_is_told_in_russian(world):
 
     [problem] = batch.errors
     assert problem["message"].startswith("Файл не похож на таблицу Excel")
+
+
+def test_a_diagnostic_file_without_its_title_still_lists_its_row_problems(world):
+    rows = giafiles.diagnostic_rows(3, seed=1)
+    rows[1][6] = 9  # the mark
+
+    batch = services.batch_check(
+        actor=world.methodist,
+        municipality=world.municipality,
+        uploaded=upload(giafiles.diagnostic_file(rows, title=""), "Пробный.xlsx"),
+        layout=Layout.DIAGNOSTIC,
+    )
+
+    messages = [e["message"] for e in batch.errors]
+    assert any("«Название работы»" in m for m in messages)
+    row = giafiles.DIAGNOSTIC_FIRST_ROW + 1
+    assert any(e["row"] == row and e["column"] == "Отметка" for e in batch.errors), messages
