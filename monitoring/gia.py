@@ -24,20 +24,25 @@ from django.db import models
 from python_calamine import CalamineError
 
 from tutoring.models import FOREIGN_LANGUAGES
+from tutoring.words import plural
 
 from .models import AssessmentKind
 from .vpr import (
     TASK_HEADER,
     Problem,
+    SchoolRef,
     Task,
     _date,
-    _open,
     _Problems,
-    _reason,
     _rows,
     _text,
     _whole,
+    column_letter,
+    damaged_sheet,
+    is_totals,
     normalized,
+    open_workbook,
+    totals_note,
 )
 
 
@@ -244,6 +249,8 @@ class Work:
     max_primary: int | None = None
     held_on: datetime.date | None = None
     tasks: tuple[Task, ...] = ()
+    # (header, column letters) of each task, for problems about the tasks.
+    task_columns: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -280,6 +287,12 @@ class TemplateResult:
     participants: list[Participant] = field(default_factory=list)
     errors: list[Problem] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
+    more_errors: int = 0  # found beyond the listed ones
+    more_warnings: int = 0
+    notes: list[Problem] = field(default_factory=list)  # a totals row skipped
+    # Every school the file names (in rows with problems too), by its login.
+    schools: dict[str, SchoolRef] = field(default_factory=dict)
+    header_row: int | None = None
 
 
 def work_label(kind: str, year: int, subject: str, grade: int, title: str = "") -> str:
@@ -334,13 +347,10 @@ def _locate(workbook, preferred: str, marks: set[str]):
 
 
 def _workbook(source, errors: _Problems):
-    try:
-        workbook = _open(source)
-        names = workbook.sheet_names
-    except (CalamineError, OSError, ValueError) as error:
-        errors.add(None, "", f"Файл не читается как книга Excel (xlsx): {_reason(error)}")
+    workbook = open_workbook(source, errors)
+    if workbook is None:
         return None
-    if any(F1_SHEET_MARK in normalized(name) for name in names):
+    if any(F1_SHEET_MARK in normalized(name) for name in workbook.sheet_names):
         errors.add(
             None,
             "",
@@ -353,13 +363,18 @@ def _workbook(source, errors: _Problems):
 class _Row:
     """One row's cells by field, and its problems, reported under the file's own headers."""
 
-    def __init__(self, number: int, cells: list, columns: dict, titles: dict, errors):
+    def __init__(
+        self, number: int, cells: list, columns: dict, titles: dict, errors, missing=frozenset()
+    ):
         self.number = number
         self.cells = cells
         self.columns = columns
         self.titles = titles
         self.errors = errors
-        self.count = len(errors)
+        self.count = errors.count
+        # Required columns the file lacks: said once on the header row, not on every row.
+        self.missing = missing
+        self.incomplete = False
 
     def value(self, key: str):
         index = self.columns.get(key)
@@ -369,11 +384,15 @@ class _Row:
         return " ".join(_text(self.value(key)).split())
 
     def bad(self, key: str, message: str) -> None:
-        self.errors.add(self.number, self.titles.get(key, key), message)
+        if key in self.missing:
+            self.incomplete = True
+            return
+        letter = column_letter(self.columns[key]) if key in self.columns else ""
+        self.errors.add(self.number, self.titles.get(key, key), message, letter)
 
     @property
     def failed(self) -> bool:
-        return len(self.errors) != self.count
+        return self.errors.count != self.count or self.incomplete
 
     def whole(self, key: str, *, required: bool, low: int = 0, high: int | None = None):
         """A whole number from `low` to `high`; empty (or «X») is None."""
@@ -410,12 +429,16 @@ class _Row:
             return None
         return mark
 
-    def login(self) -> str:
+    def login(self, schools: dict[str, SchoolRef]) -> str:
+        """The row's school login; a well-formed one is kept in `schools` with its first row."""
         login = self.text("login").lower()
         if not login:
             self.bad("login", "Пусто: нужен логин школы в ФИС ОКО (edu и цифры).")
         elif not LOGIN.match(login):
             self.bad("login", f"Логин школы «{login}» не похож на логин ФИС ОКО (edu и цифры).")
+        else:
+            letter = column_letter(self.columns["login"])
+            schools.setdefault(login, SchoolRef(self.number, "", self.titles["login"], letter))
         return login
 
     def code(self) -> str:
@@ -425,10 +448,19 @@ class _Row:
         return code
 
 
-def _missing(columns: dict, spec: Sequence[Column], row: int, errors) -> None:
+def _missing(columns: dict, spec: Sequence[Column], row: int, errors) -> frozenset[str]:
+    """Say each required column the file lacks, once; the rest are still read."""
+    missing = []
     for column in spec:
         if column.required and column.key not in columns:
-            errors.add(row, column.header, f"Нет обязательного столбца «{column.header}».")
+            errors.add(
+                row,
+                column.header,
+                f"Нет обязательного столбца «{column.header}»: добавьте его в строку заголовков "
+                f"(строка {row}). Остальные столбцы проверены.",
+            )
+            missing.append(column.key)
+    return frozenset(missing)
 
 
 def _is_empty(cells: list, indexes: Iterable[int]) -> bool:
@@ -451,12 +483,14 @@ def _read_template(source, *, sheet: str, headers: set, missing: str, read_rows,
         if located is None:
             errors.add(None, "", missing)
         else:
+            result.header_row = located[1]
             read_rows(located, result, errors, warnings)
-    except (CalamineError, ValueError) as error:  # a damaged sheet fails inside calamine
-        errors.add(None, "", f"Лист не читается: {_reason(error)}")
+    except (CalamineError, ValueError):  # a damaged sheet fails inside calamine
+        errors.add(None, "", damaged_sheet())
     if not errors and not result.participants:
         errors.add(None, "", "В файле нет ни одного участника.")
-    result.errors, result.warnings = list(errors), list(warnings)
+    result.errors, result.more_errors = list(errors), errors.omitted
+    result.warnings, result.more_warnings = list(warnings), warnings.omitted
     return result
 
 
@@ -476,16 +510,20 @@ def read_gia(source, *, max_errors: int = 200) -> TemplateResult:
 def _read_gia_rows(located, result: TemplateResult, errors, _warnings) -> None:
     rows, header_row, header, _above = located
     columns, titles = _columns(header, GIA_COLUMNS)
-    _missing(columns, GIA_COLUMNS, header_row, errors)
-    if errors:
-        return
+    missing = _missing(columns, GIA_COLUMNS, header_row, errors)
+    numeric = {
+        columns[k] for k in ("year", "variant", "primary", "test_score", "mark") if k in columns
+    }
     last_year = datetime.date.today().year + 1
     seen: dict[tuple, int] = {}
     for number, cells in rows:
+        if is_totals(cells, numeric):
+            result.notes.append(totals_note(number))
+            continue
         if _is_empty(cells, columns.values()):
             continue
-        row = _Row(number, cells, columns, titles, errors)
-        login = row.login()
+        row = _Row(number, cells, columns, titles, errors, missing)
+        login = row.login(result.schools)
         code = row.code()
         if not code:
             row.bad("code", "Пусто: нужен код участника (строка без кода не загружается).")
@@ -497,7 +535,7 @@ def _read_gia_rows(located, result: TemplateResult, errors, _warnings) -> None:
         primary = row.whole("primary", required=True, high=PRIMARY_LIMIT)
         kind = exam[0] if exam else None
         scored = kind == AssessmentKind.EGE and title != BASE_MATH_TITLE
-        test_score = _test_score(row, scored=scored)
+        test_score = _test_score(row, scored=scored, kind=kind)
         mark = _gia_mark(row, kind, marked=kind is not None and not scored)
         if row.failed:
             continue
@@ -582,7 +620,9 @@ def _class(row: _Row, exam) -> tuple[int, str]:
     return grade, class_name
 
 
-def _test_score(row: _Row, *, scored: bool) -> int | None:
+def _test_score(row: _Row, *, scored: bool, kind: str | None) -> int | None:
+    if kind is None:
+        return None  # no exam to check it against: the exam's own problem is said
     if scored:
         if row.text("test_score") == "" and "test_score" not in row.columns:
             row.bad("test_score", "Нет столбца «Тестовый балл»: у ЕГЭ нужен тестовый балл 0–100.")
@@ -598,6 +638,8 @@ def _test_score(row: _Row, *, scored: bool) -> int | None:
 
 
 def _gia_mark(row: _Row, kind: str | None, *, marked: bool) -> int | None:
+    if kind is None:
+        return None  # no exam to check it against: the exam's own problem is said
     if marked:
         return row.mark("mark", required=True)
     if kind == AssessmentKind.EGE and row.text("mark"):
@@ -703,27 +745,35 @@ def _read_diagnostic_rows(located, result: TemplateResult, errors, warnings) -> 
     rows, header_row, header, above = located
     work = _diagnostic_work(above, header_row, errors)
     columns, titles = _columns(header, DIAGNOSTIC_COLUMNS)
-    _missing(columns, DIAGNOSTIC_COLUMNS, header_row, errors)
+    missing = _missing(columns, DIAGNOSTIC_COLUMNS, header_row, errors)
     levels = above[-1][1] if above and above[-1][0] == header_row - 1 else []
     tasks = _tasks(header, levels)
-    if errors:
-        return
-    work.tasks = tuple(task for _index, task, _title in tasks)
-    if work.max_primary is None and tasks:
-        work.max_primary = sum(task.max_score for task in work.tasks)
-    result.works[work.key] = work
+    max_primary = None
+    if work is not None:
+        work.tasks = tuple(task for _index, task, _title in tasks)
+        work.task_columns = tuple((title, column_letter(index)) for index, _t, title in tasks)
+        if work.max_primary is None and tasks:
+            work.max_primary = sum(task.max_score for task in work.tasks)
+        max_primary = work.max_primary
+        result.works[work.key] = work
+    numeric = {index for index, _t, _h in tasks} | {
+        columns[k] for k in ("variant", "primary", "mark", "journal") if k in columns
+    }
     seen: dict[tuple[str, str], int] = {}
     for number, cells in rows:
+        if is_totals(cells, numeric):
+            result.notes.append(totals_note(number))
+            continue
         if _is_empty(cells, [*columns.values(), *(index for index, _t, _h in tasks)]):
             continue
-        row = _Row(number, cells, columns, titles, errors)
-        login = row.login()
+        row = _Row(number, cells, columns, titles, errors, missing)
+        login = row.login(result.schools)
         code = row.code()
         if not code:
             row.bad("code", "Пусто: нужен код участника (строка без кода не загружается).")
         class_name = row.text("class_name").replace(" ", "").replace("-", "")[:8].upper()
         digits = re.match(r"\d+", class_name)
-        if digits and int(digits[0]) != work.key.grade:
+        if work is not None and digits and int(digits[0]) != work.key.grade:
             row.bad(
                 "class_name",
                 f"Класс «{class_name}» не из {work.key.grade} класса, для которого работа.",
@@ -735,17 +785,26 @@ def _read_diagnostic_rows(located, result: TemplateResult, errors, warnings) -> 
             try:
                 score = _whole(value)
             except ValueError:
-                errors.add(number, title, f"Балл «{_text(value)}» — не целое число от 0 и не «X».")
+                errors.add(
+                    number,
+                    title,
+                    f"Балл «{_text(value)}» — не целое число от 0 и не «X».",
+                    column_letter(index),
+                )
                 score = None
             if score is not None and score > task.max_score:
                 errors.add(
-                    number, title, f"Балл {score} больше максимума задания ({task.max_score})."
+                    number,
+                    title,
+                    f"Балл {score} больше максимума задания {task.number} "
+                    f"({plural(task.max_score, 'балл', 'балла', 'баллов')}).",
+                    column_letter(index),
                 )
             scores.append(score)
-        primary = row.whole("primary", required=True, high=work.max_primary)
+        primary = row.whole("primary", required=True, high=max_primary)
         mark = row.mark("mark", required=False)
         journal = row.mark("journal", required=False)
-        if row.failed:
+        if row.failed or work is None:
             continue
         if (login, code) in seen:
             row.bad("code", f"Код участника {code} уже встречался в строке {seen[(login, code)]}.")

@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from tutoring.models import Municipality, Organization, Subject, User, subject_key
 from tutoring.services import audit_record
+from tutoring.words import plural
 
 from . import bulk, figures_cache, gia
 from .gia import Layout
@@ -32,10 +33,11 @@ from .models import (
     ResultSet,
     TaskScore,
 )
-from .vpr import Problem, read_f1
+from .vpr import Problem, SchoolRef, column_index, read_f1
 
 Status = ImportBatch.Status
-MAX_LISTED_PROBLEMS = 200
+# A file's problems are listed up to this many, with the count of the rest.
+MAX_LISTED_PROBLEMS = 300
 PROGRESS_EVERY = 5_000
 
 
@@ -44,12 +46,29 @@ def normalized(text: str) -> str:
     return " ".join(text.replace("ё", "е").replace("Ё", "Е").split()).casefold()
 
 
-def _problem(row, column, message) -> dict:
-    return {"row": row, "column": column, "message": message}
+def _problem(row, column, message, letter: str = "") -> dict:
+    return {"row": row, "column": column, "letter": letter, "message": message}
 
 
 def _as_dicts(problems: Iterable[Problem]) -> list[dict]:
-    return [_problem(p.row, p.column, p.message) for p in problems]
+    return [_problem(p.row, p.column, p.message, p.letter) for p in problems]
+
+
+def _position(problem: dict) -> tuple:
+    """Problems as the file reads: those of the whole file first, then row by row, column
+    by column."""
+    row = problem.get("row")
+    return (row is not None, row or 0, column_index(problem.get("letter") or ""))
+
+
+def _listed(read: list[dict], omitted: int, found: list[dict]) -> tuple[list[dict], int]:
+    """Every problem in one list by row and column, at most `MAX_LISTED_PROBLEMS`, and how
+    many more there are. The problems found against the portal's data (schools, subject,
+    tasks: a few per file) are always listed; the rows' problems fill the rest."""
+    found = found[:MAX_LISTED_PROBLEMS]
+    room = MAX_LISTED_PROBLEMS - len(found)
+    shown = sorted(found + read[:room], key=_position)
+    return shown, omitted + max(len(read) - room, 0)
 
 
 def _subject_problem(name: str, subject: Subject | None) -> str:
@@ -83,66 +102,106 @@ def _schools_by_name(scope) -> dict[str, Organization]:
     return found
 
 
-def _schools(result, municipality: Municipality | None, only: Organization | None):
+def _schools(
+    refs: dict[str, SchoolRef], municipality: Municipality | None, only: Organization | None
+):
     """The schools of the file by their ФИС ОКО login, and the problems: a login the portal
-    does not know, a school of another municipality, another school's data from a school."""
-    first_row: dict[str, int] = {}
-    names: dict[str, str] = {}
-    for participant in result.participants:
-        first_row.setdefault(participant.school_login, participant.row)
-        names.setdefault(participant.school_login, getattr(participant, "school_name", ""))
+    does not know, a school of another municipality, another school's data from a school.
+    `refs` are every school the file names, in rows with problems too."""
     found = {
         o.fis_oko_login: o
-        for o in Organization.objects.filter(fis_oko_login__in=first_row).select_related(
-            "municipality"
-        )
+        for o in Organization.objects.filter(fis_oko_login__in=refs).select_related("municipality")
     }
     problems = []
-    unknown = [login for login in first_row if login not in found]
+    unknown = [login for login in refs if login not in found]
     by_name = _schools_by_name(municipality or only) if unknown else {}
-    for login, row in first_row.items():
+    for login, ref in refs.items():
         school = found.get(login)
+
+        def problem(message: str, ref=ref) -> dict:
+            return _problem(ref.row, ref.column, message, ref.letter)
+
         if school is None:
             # The file names the school too: when the portal knows a school of that name,
             # the methodist is sent straight to its card to enter the login.
-            named = by_name.get(normalized(names.get(login, "")))
-            problem = _problem(
-                row,
-                "ОО",
-                f"Школа с логином ФИС ОКО «{login}» не найдена в портале: {LOGIN_HINT}"
-                + (f" «{named.short_name}»." if named else "."),
+            named = by_name.get(normalized(ref.name)) if ref.name else None
+            unknown_school = problem(
+                f"Школа с логином ФИС ОКО «{login}»"
+                + (f" ({ref.name})" if ref.name else "")
+                + f" не найдена в портале: {LOGIN_HINT}"
+                + (f" «{named.short_name}»." if named else ".")
             )
-            problem["school_name"] = names.get(login, "")
+            unknown_school["school_name"] = ref.name
             if named is not None:
-                problem["organization"] = named.pk
-            problems.append(problem)
+                unknown_school["organization"] = named.pk
+            problems.append(unknown_school)
         elif municipality is not None and school.municipality_id != municipality.pk:
             problems.append(
-                _problem(
-                    row, "ОО", f"{school.short_name} — школа другого муниципального образования."
+                problem(
+                    f"{school.short_name} ({login}) — школа другого муниципального образования "
+                    f"({school.municipality.name}): загрузите только школы своего."
                 )
             )
         elif only is not None and school.pk != only.pk:
             problems.append(
-                _problem(row, "ОО", f"Результаты {school.short_name}: школа загружает только свои.")
+                problem(
+                    f"Результаты {school.short_name} ({login}): {only.short_name} загружает "
+                    "только свои результаты."
+                )
             )
     return found, problems
 
 
-def _task_problems(assessment: Assessment | None, tasks) -> list[dict]:
+def _points(number: int) -> str:
+    return plural(number, "балл", "балла", "баллов")
+
+
+def _task_problems(
+    assessment: Assessment | None, tasks, columns=(), header_row: int | None = None
+) -> list[dict]:
+    """Each task of the file that differs from the loaded work's, by its column: the same
+    work is one set of tasks, whoever loads it."""
     if assessment is None:
         return []
     known = [(t.number, t.max_score) for t in assessment.tasks.all()]
-    if known and known != [(t.number, t.max_score) for t in tasks]:
-        return [
-            _problem(
-                None,
-                "",
-                f"Задания файла не совпадают с заданиями уже загруженной работы «{assessment}»: "
-                "проверьте, что выгружена та же работа.",
+    mine = [(t.number, t.max_score) for t in tasks]
+    if not known or known == mine:
+        return []
+    work = f"уже загруженной работе «{assessment}»"
+    problems = [
+        _problem(
+            header_row,
+            "",
+            f"Задания файла не совпадают с заданиями уже загруженной работы «{assessment}» "
+            f"(в файле {plural(len(mine), 'задание', 'задания', 'заданий')}, в работе — "
+            f"{len(known)}): проверьте, что выгружена та же работа.",
+        )
+    ]
+    for position, (number, max_score) in enumerate(mine):
+        column, letter = columns[position] if position < len(columns) else ("", "")
+        if position >= len(known):
+            message = (
+                f"Лишнее задание {number}: в {work} "
+                f"{plural(len(known), 'задание', 'задания', 'заданий')}."
             )
-        ]
-    return []
+        elif (number, max_score) != known[position]:
+            other_number, other_max = known[position]
+            message = (
+                f"Задание {number} ({_points(max_score)}): в {work} на этом месте задание "
+                f"{other_number} ({_points(other_max)})."
+            )
+        else:
+            continue
+        problems.append(_problem(header_row, column, message, letter))
+    for number, max_score in known[len(mine) :]:
+        problems.append(
+            _problem(
+                header_row,
+                "",
+                f"Нет задания {number} ({_points(max_score)}), которое есть в {work}.",
+            )
+        )
+    return problems
 
 
 def _digest(rows: list[list]) -> str:
@@ -155,11 +214,19 @@ class _Checked:
     (work, school): the position of the work in the summary and the school's id."""
 
     kind: str
-    errors: list[dict]
+    errors: list[dict]  # the reader's, in the file's order
     warnings: list[dict]
     participants: int
     summary: dict = field(default_factory=dict)
     rows: dict[tuple[int, int], list[list]] = field(default_factory=dict)
+    found: list[dict] = field(default_factory=list)  # against the portal: schools, tasks
+    more_errors: int = 0  # the reader's problems beyond those it kept
+    more_warnings: int = 0
+    notes: list[dict] = field(default_factory=list)  # a totals row skipped
+
+    @property
+    def failed(self) -> bool:
+        return bool(self.errors or self.found or self.more_errors)
 
 
 def batch_check(
@@ -180,6 +247,7 @@ def batch_check(
         checked = _check_f1(uploaded, municipality, only_school)
     else:
         checked = _check_template(uploaded, layout, municipality, only_school)
+    warnings, more_warnings = _listed(checked.warnings, checked.more_warnings, [])
     batch = ImportBatch(
         kind=checked.kind,
         municipality=municipality,
@@ -189,20 +257,27 @@ def batch_check(
         size=len(content),
         sha256=hashlib.sha256(content).hexdigest(),
         token=secrets.token_hex(16),
-        warnings=checked.warnings[:MAX_LISTED_PROBLEMS],
+        warnings=warnings,
     )
+    # What the preview says besides the problems: a totals row skipped, how many problems
+    # were not listed.
+    extra = {"notes": checked.notes} if checked.notes else {}
+    if more_warnings:
+        extra["more_warnings"] = more_warnings
     with transaction.atomic():
-        if checked.errors:
+        if checked.failed:
             batch.status = Status.REJECTED
-            batch.errors = checked.errors[: MAX_LISTED_PROBLEMS + 1]
-            batch.summary = {"participants": checked.participants}
+            batch.errors, more_errors = _listed(checked.errors, checked.more_errors, checked.found)
+            batch.summary = {"participants": checked.participants, **extra}
+            if more_errors:
+                batch.summary["more_errors"] = more_errors
             if layout != Layout.VPR:
                 batch.summary["layout"] = layout
             batch.save()
         else:
             batch.status = Status.READY
             batch.created_at = timezone.now()
-            batch.summary = checked.summary
+            batch.summary = {**checked.summary, **extra}
             batch.staging.save("rows", ContentFile(_staging_bytes(checked.rows)), save=False)
             batch.save()
         audit_record(
@@ -212,39 +287,54 @@ def batch_check(
             changes={
                 "file": batch.original_name,
                 "status": batch.get_status_display(),
-                "errors": len(batch.errors),
+                "errors": batch_error_count(batch),
             },
         )
     return batch
 
 
+def batch_error_count(batch: ImportBatch) -> int:
+    """Every problem of a rejected file: the listed and the rest."""
+    return len(batch.errors) + batch.summary.get("more_errors", 0)
+
+
+def _read(checked: _Checked, result) -> None:
+    """What a reader's result adds to a check besides its rows."""
+    checked.more_errors = result.more_errors
+    checked.more_warnings = result.more_warnings
+    checked.notes = _as_dicts(result.notes)
+
+
 def _check_f1(uploaded, municipality, only_school) -> _Checked:
+    """Every problem of the file at once: its structure and rows (the reader), then, whatever
+    the rows say, its subject, its tasks against a loaded work and its schools."""
     result = read_f1(uploaded, max_errors=MAX_LISTED_PROBLEMS)
-    errors = _as_dicts(result.errors)
     header = result.header
+    checked = _Checked(
+        kind=AssessmentKind.VPR,
+        errors=_as_dicts(result.errors),
+        warnings=_as_dicts(result.warnings),
+        participants=len(result.participants),
+    )
+    _read(checked, result)
     subject = assessment = None
-    schools: dict[str, Organization] = {}
-    if header is not None and not errors:
+    if header is not None:
         subject = Subject.objects.all().by_key().get(subject_key(header.subject))
         if problem := _subject_problem(header.subject, subject):
-            errors.append(_problem(None, "Предмет", problem))
+            checked.found.append(_problem(None, "Предмет", problem))
             subject = None
         else:
             assessment = Assessment.objects.filter(
                 kind=AssessmentKind.VPR, year=header.year, subject=subject, grade=header.grade
             ).first()
-            errors += _task_problems(assessment, header.tasks)
-        schools, school_errors = _schools(result, municipality, only_school)
-        errors += school_errors
-        if not result.participants:
-            errors.append(_problem(None, "", "В файле нет ни одного участника."))
-    checked = _Checked(
-        kind=AssessmentKind.VPR,
-        errors=errors,
-        warnings=_as_dicts(result.warnings),
-        participants=len(result.participants),
-    )
-    if not errors:
+            checked.found += _task_problems(
+                assessment, header.tasks, header.task_columns, header.header_row
+            )
+    schools, checked_schools = _schools(result.schools, municipality, only_school)
+    checked.found += checked_schools
+    if header is not None and not result.participants and not checked.failed:
+        checked.found.append(_problem(None, "", "В файле нет ни одного участника."))
+    if not checked.failed:
         rows = _staging_rows(result, schools)
         checked.summary = _summary(header, subject, assessment, rows, schools, result)
         checked.rows = {(0, school): school_rows for school, school_rows in rows.items()}
@@ -338,15 +428,19 @@ def _check_template(uploaded, layout, municipality, only_school) -> _Checked:
     several exams and subjects), each found in the portal or to be made on load."""
     reader = gia.read_gia if layout == Layout.GIA else gia.read_diagnostic
     result = reader(uploaded, max_errors=MAX_LISTED_PROBLEMS)
-    errors = _as_dicts(result.errors)
     warnings = _as_dicts(result.warnings)
     # A batch has one kind: a ГИА file of several exams is filed under the first of them, and
     # its summary lists every work with its own kind.
     kinds = sorted({key.kind for key in result.works}, key=KIND_ORDER.index)
     kind = AssessmentKind.DIAGNOSTIC if layout == Layout.DIAGNOSTIC else AssessmentKind.OGE
-    checked = _Checked(kinds[0] if kinds else kind, errors, warnings, len(result.participants))
-    if errors:
-        return checked
+    checked = _Checked(
+        kinds[0] if kinds else kind,
+        _as_dicts(result.errors),
+        warnings,
+        len(result.participants),
+    )
+    _read(checked, result)
+    # The works and schools of the rows read are checked whatever the other rows say.
     subjects = Subject.objects.all().by_key()
     found = {}
     for key, work in result.works.items():
@@ -354,18 +448,21 @@ def _check_template(uploaded, layout, municipality, only_school) -> _Checked:
         if problem := _subject_problem(work.subject, subject):
             if subject is None:
                 problem += " Выберите предмет из списка на листе «Списки» шаблона."
-            errors.append(_problem(work.first_row, "Предмет", problem))
+            checked.found.append(_problem(work.first_row, "Предмет", problem))
         else:
             found[key] = subject
-    schools, school_errors = _schools(result, municipality, only_school)
-    errors += school_errors
+    schools, checked_schools = _schools(result.schools, municipality, only_school)
+    checked.found += checked_schools
     assessments = {}
     for key, subject in found.items():
         assessments[key] = Assessment.objects.filter(
             kind=key.kind, year=key.year, subject=subject, grade=key.grade, title=key.title
         ).first()
-        errors += _task_problems(assessments[key], result.works[key].tasks)
-    if errors:
+        work = result.works[key]
+        checked.found += _task_problems(
+            assessments[key], work.tasks, work.task_columns, result.header_row
+        )
+    if checked.failed:
         return checked
     order = sorted(
         result.works,

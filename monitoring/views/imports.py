@@ -91,6 +91,8 @@ def import_detail(request, pk):
         {
             "batch": batch,
             "errors": selectors.import_errors(access_for(request.user), batch),
+            "error_count": services.batch_error_count(batch),
+            "warning_count": len(batch.warnings) + batch.summary.get("more_warnings", 0),
             "can_load": selectors.can_load(access_for(request.user), batch),
             "figures": figures,
             "progress": load_progress(batch.pk) if batch.status == Status.LOADING else None,
@@ -123,7 +125,13 @@ def import_confirm(request, pk):
     except DomainError as error:
         messages.error(request, str(error))
     else:
-        messages.success(request, "Загрузка начата.")
+        # Without a broker the load runs at once: the message says what the status says.
+        batch.refresh_from_db(fields=["status"])
+        if batch.status == Status.LOADING:
+            messages.success(request, "Загрузка начата.")
+        elif batch.status == Status.LOADED:
+            messages.success(request, "Файл загружен: результаты в портале.")
+        # A failed load is told by the page itself, with its reason.
     return redirect(batch)
 
 

@@ -154,7 +154,7 @@ def test_an_unknown_subject_or_school_is_rejected_at_its_row(world):
     assert batch.status == Status.REJECTED
     found = {(e["row"], e["column"]): e["message"] for e in batch.errors}
     assert "Астрономия" in found[(GIA_FIRST_ROW + 1, "Предмет")]
-    assert "edu000777" in found[(GIA_FIRST_ROW + 2, "ОО")]
+    assert "edu000777" in found[(GIA_FIRST_ROW + 2, "Логин ОО (ФИС ОКО)")]
 
 
 def test_the_same_file_twice_changes_nothing(world):
@@ -257,7 +257,10 @@ def test_a_school_loads_only_its_own_gia(world):
 
     assert batch.status == Status.REJECTED
     assert [(e["row"], e["message"]) for e in batch.errors] == [
-        (GIA_FIRST_ROW + 1, "Результаты МОБУ СОШ № 20: школа загружает только свои.")
+        (
+            GIA_FIRST_ROW + 1,
+            "Результаты МОБУ СОШ № 20 (edu230120): МОБУ СОШ № 10 загружает только свои результаты.",
+        )
     ]
 
 

@@ -161,7 +161,8 @@ def test_it_rejects_a_school_the_portal_does_not_know(world):
 
     assert batch.status == Status.REJECTED
     assert "edu000777" in batch.errors[0]["message"]
-    assert batch.errors[0]["column"] == "ОО"
+    # A school file names its school on the line above the table, not in a column.
+    assert (batch.errors[0]["row"], batch.errors[0]["column"]) == (6, "строка школы в шапке")
 
 
 def test_it_rejects_a_school_of_another_municipality(world):

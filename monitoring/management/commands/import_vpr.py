@@ -7,6 +7,7 @@ from monitoring import services
 from monitoring.gia import Layout
 from monitoring.models import ImportBatch
 from tutoring.models import Municipality
+from tutoring.words import plural
 
 
 class Command(BaseCommand):
@@ -50,11 +51,15 @@ class Command(BaseCommand):
                 )
             if batch.status == ImportBatch.Status.REJECTED:
                 rejected += 1
-                self.stderr.write(f"{path}: не загружен, ошибок: {len(batch.errors)}")
+                count = services.batch_error_count(batch)
+                self.stderr.write(f"{path}: не загружен, ошибок: {count}")
                 for problem in batch.errors:
                     where = f"строка {problem['row']}, " if problem["row"] else ""
-                    column = f"«{problem['column']}»: " if problem["column"] else ""
+                    letter = f" (столбец {problem['letter']})" if problem.get("letter") else ""
+                    column = f"«{problem['column']}»{letter}: " if problem["column"] else ""
                     self.stderr.write(f"  {where}{column}{problem['message']}")
+                if more := batch.summary.get("more_errors"):
+                    self.stderr.write(f"  и ещё {plural(more, 'ошибка', 'ошибки', 'ошибок')}")
                 continue
             services.batch_confirm(actor=None, batch=batch, queue=False)
             services.batch_load(batch.pk)
