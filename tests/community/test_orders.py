@@ -304,7 +304,7 @@ def test_it_shows_what_is_signed_before_signing(client, db):
     page = client.get(url).content.decode()
     assert "Подписать приказ?" in page
     assert "Приказ от 09.01.2023 № 01-03/24" in page and order.heading in page
-    assert "Состав сообщества" in page and "тьюторов: 2" in page
+    assert "Состав сообщества" in page and "2 тьютора" in page
     order.refresh_from_db()
     assert order.status == Order.Status.SENT  # looking is not signing
 
