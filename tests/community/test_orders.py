@@ -181,6 +181,7 @@ def test_it_sends_a_draft_for_signature_once(client, db):
     client.force_login(methodist_of(order))
     page = client.get(f"/community/orders/{order.pk}/").content.decode()
     assert "Отправить на подпись" in page and "передайте на подпись" not in page
+    assert "2 тьютора" in page
     response = client.post(f"/community/orders/{order.pk}/send/", follow=True)
     assert "Приказ отправлен на подпись руководителю." in response.content.decode()
     order.refresh_from_db()
