@@ -8,7 +8,9 @@ ACTION_LABELS = {
     "roster.entry_add": "тьютор добавлен в состав",
     "roster.entry_update": "изменена запись состава",
     "roster.entry_remove": "тьютор исключён из состава",
-    "roster.approve": "состав утверждён",
+    "roster.ready": "состав отмечен «готов к приказу»",
+    "roster.unready": "состав возвращён в черновик",
+    "roster.approve": "состав утверждён приказом",
     "roster.revise": "открыта новая редакция состава",
     "roster.carry_over": "черновик состава составлен по утверждённому составу прошлого года",
     "year.start": "начат новый учебный год",
@@ -16,6 +18,8 @@ ACTION_LABELS = {
     "order.update": "изменён проект приказа",
     "order.appendix_add": "добавлено приложение",
     "order.appendix_remove": "удалено приложение",
+    "order.send": "приказ отправлен на подпись",
+    "order.return": "приказ возвращён на доработку",
     "order.approve": "приказ подписан",
     "order.amend": "подготовлен изменяющий приказ",
     "plan.create": "создан план работы сообщества",
@@ -87,6 +91,21 @@ YEAR_CHANGE_LABELS = {
     "assignments_skipped": "закреплений уже было",
 }
 
+# Russian names of the keys that the orders' and rosters' audit entries record.
+ORDER_CHANGE_LABELS = {
+    "heading": "заголовок",
+    "organization": "издающая организация",
+    "place": "место издания",
+    "preamble": "преамбула",
+    "points": "пункты приказа",
+    "signatory_position": "должность подписывающего",
+    "signatory_name": "подписывающий",
+    "rosters_approved": "утверждены составы",
+    "order": "приказ",
+    "tutor_roles_granted": "получили роль тьютора",
+    "amends": "изменяет приказ",
+}
+
 # Russian names of the keys that the library's audit entries record.
 MATERIAL_CHANGE_LABELS = {
     "authors": "авторы",
@@ -137,6 +156,7 @@ class CommunityConfig(AppConfig):
         extensions.register_change_labels(ROUTE_CHANGE_LABELS)
         extensions.register_change_labels(MATERIAL_CHANGE_LABELS)
         extensions.register_change_labels(YEAR_CHANGE_LABELS)
+        extensions.register_change_labels(ORDER_CHANGE_LABELS)
         extensions.register_navigation(panels.navigation)
         extensions.register_home_panel(panels.home_panel)
         extensions.register_profile_panel(panels.profile_panel)

@@ -1,7 +1,8 @@
 """The community's demo records: Лабинский район's order № 01-03/24 of 09.01.2023 with its
 three appendices as in seed 002 (the 21-tutor roster, the regulation, the 15-item
-plan-schedule), signed and printed; a draft roster for the current year with two pending
-nominations; one assignment. Idempotent, like the rest of `load_demo`."""
+plan-schedule), sent, signed and printed, its roster approved by it; a draft roster for the
+current year with two pending nominations; one assignment. Idempotent, like the rest of
+`load_demo`."""
 
 from datetime import date, datetime
 from pathlib import Path
@@ -9,6 +10,7 @@ from zoneinfo import ZoneInfo
 
 from tutoring.demo import IMC, LABINSK, SHNOR_SCHOOL, TUTORS
 from tutoring.models import AcademicYear, Document, Municipality, Organization, Subject, User
+from tutoring.signatures import head_signature
 
 from .models import (
     Activity,
@@ -134,12 +136,9 @@ def _order_01_03_24(labinsk, users) -> Order:
     subjects = {s.name: s for s in Subject.objects.all()}
     signed_at = datetime(2023, 1, 9, 10, 0, tzinfo=ZoneInfo(labinsk.timezone))
 
+    # Marked ready by the methodist; the director's signature under the order approves it.
     roster = Roster.objects.create(
-        municipality=labinsk,
-        academic_year=year,
-        status=Roster.Status.APPROVED,
-        approved_by=methodist,
-        approved_at=signed_at,
+        municipality=labinsk, academic_year=year, status=Roster.Status.READY
     )
     for username, _, subject_names, position, school in TUTORS:
         entry = RosterEntry.objects.create(
@@ -172,16 +171,19 @@ def _order_01_03_24(labinsk, users) -> Order:
         for position, (activity, content, timing) in enumerate(PLAN_ITEMS, start=1)
     )
 
+    # Signed by whoever headed the centre on the order's date (the demo `director`).
+    signature = head_signature(imc, ORDER_DATE)
     order = order_services.order_create(
         actor=methodist,
         municipality=labinsk,
         organization=imc,
+        academic_year=year,
         place="г. Лабинск",
         heading=HEADING,
         preamble=PREAMBLE,
         points="\n".join(POINTS),
-        signatory_position="Директор МКУ ИМЦ города Лабинска",
-        signatory_name="С.И. Клименко",
+        signatory_position=signature.position,
+        signatory_name=signature.name,
     )
     order_services.appendix_add(
         actor=methodist,
@@ -200,9 +202,15 @@ def _order_01_03_24(labinsk, users) -> Order:
     order_services.appendix_add(
         actor=methodist, order=order, kind=Appendix.Kind.PLAN, title=plan.title, plan=plan
     )
-    return order_services.order_approve(
+    order_services.order_send(actor=methodist, order=order)
+    order = order_services.order_approve(
         actor=director, order=order, number=ORDER_NUMBER, date=ORDER_DATE
     )
+    # The record says when it was signed: on the order's date, not on the demo's load.
+    Roster.objects.filter(pk=roster.pk).update(approved_at=signed_at)
+    Order.objects.filter(pk=order.pk).update(sent_at=signed_at, approved_at=signed_at)
+    order.refresh_from_db()
+    return order
 
 
 def _render(order: Order) -> None:

@@ -6,7 +6,7 @@ from tutoring.access import Access
 from tutoring.models import AcademicYear, RoleKind, Subject, User
 
 from . import library
-from .models import Material, Nomination, RosterEntry, TutorLevel
+from .models import Material, Nomination, Order, RosterEntry, TutorLevel
 
 
 class NominationFilter(django_filters.FilterSet):
@@ -26,6 +26,19 @@ class NominationFilter(django_filters.FilterSet):
         return queryset.filter(
             Q(teacher__last_name__icontains=value) | Q(organization__short_name__icontains=value)
         )
+
+
+class OrderFilter(django_filters.FilterSet):
+    status = django_filters.ChoiceFilter(
+        label="Статус", choices=Order.Status.choices, empty_label="Любой"
+    )
+    academic_year = django_filters.ModelChoiceFilter(
+        label="Учебный год", queryset=AcademicYear.objects.all(), empty_label="Любой"
+    )
+
+    class Meta:
+        model = Order
+        fields = ["status", "academic_year"]
 
 
 class DirectoryFilter(django_filters.FilterSet):

@@ -138,11 +138,14 @@ def eligibility_warnings(*, education: str | None, experience_years: int | None)
 
 
 class Roster(models.Model):
-    """The community's membership for one academic year. A draft is edited; an approved
-    roster is locked, and a change after that is a new revision under an amending order."""
+    """The community's membership for one academic year. A draft is edited; the methodist
+    marks it ready for the order, and the director's signature under that order approves it.
+    A ready or approved roster is locked; a change after approval is a new revision under an
+    amending order."""
 
     class Status(models.TextChoices):
         DRAFT = "draft", "черновик"
+        READY = "ready", "готов к приказу"
         APPROVED = "approved", "утверждён"
 
     municipality = models.ForeignKey(
@@ -165,6 +168,14 @@ class Roster(models.Model):
         related_name="+",
     )
     approved_at = models.DateTimeField("утверждён", null=True, blank=True)
+    approved_order = models.ForeignKey(
+        "Order",
+        verbose_name="утверждён приказом",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="approved_rosters",
+    )
 
     class Meta:
         verbose_name = "состав сообщества"
@@ -172,13 +183,16 @@ class Roster(models.Model):
         ordering = ["-academic_year__start_year", "-revision"]
         constraints = [
             models.UniqueConstraint(
-                fields=["municipality", "academic_year", "revision"], name="roster_unique_revision"
+                fields=["municipality", "academic_year", "revision"],
+                name="roster_unique_revision",
+                violation_error_message="Такая редакция состава на этот учебный год уже есть.",
             ),
-            # At most one draft at a time, so that nominations have one place to go.
+            # At most one unapproved roster at a time, so that nominations have one place to go.
             models.UniqueConstraint(
                 fields=["municipality", "academic_year"],
-                condition=Q(status="draft"),
-                name="roster_one_draft",
+                condition=Q(status__in=["draft", "ready"]),
+                name="roster_one_open",
+                violation_error_message="Неутверждённый состав на этот учебный год уже есть.",
             ),
         ]
 
@@ -192,6 +206,14 @@ class Roster(models.Model):
     @property
     def is_draft(self) -> bool:
         return self.status == self.Status.DRAFT
+
+    @property
+    def is_ready(self) -> bool:
+        return self.status == self.Status.READY
+
+    @property
+    def is_approved(self) -> bool:
+        return self.status == self.Status.APPROVED
 
 
 class RosterEntry(models.Model):
@@ -445,12 +467,15 @@ class Assignment(models.Model):
 
 
 class Order(models.Model):
-    """Приказ: drafted by the methodist, approved (signed) by the director. At approval its
-    number and date are fixed and every appendix is frozen into a snapshot, which is what
-    the PDF shows from then on."""
+    """Приказ on an academic year: drafted by the methodist, sent for signature to the head of
+    the issuing organization, who returns it with a comment or signs it. At signing its number
+    and date are fixed, every appendix is frozen into a snapshot (what the PDF shows from then
+    on) and the rosters it carries are approved."""
 
     class Status(models.TextChoices):
         DRAFT = "draft", "проект"
+        SENT = "sent", "на подписи"
+        RETURNED = "returned", "возвращён на доработку"
         APPROVED = "approved", "подписан"
 
     municipality = models.ForeignKey(
@@ -464,6 +489,9 @@ class Order(models.Model):
         verbose_name="издающая организация",
         on_delete=models.PROTECT,
         related_name="orders",
+    )
+    academic_year = models.ForeignKey(
+        AcademicYear, verbose_name="учебный год", on_delete=models.PROTECT, related_name="+"
     )
     number = models.CharField("номер", max_length=50, blank=True)
     date = models.DateField("дата", null=True, blank=True)
@@ -484,6 +512,8 @@ class Order(models.Model):
         related_name="amendments",
     )
     status = models.CharField("статус", max_length=16, choices=Status.choices, default="draft")
+    return_comment = models.TextField("замечания руководителя", blank=True)
+    sent_at = models.DateTimeField("отправлен на подпись", null=True, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name="кто подготовил",
@@ -511,10 +541,12 @@ class Order(models.Model):
                 fields=["organization", "number", "date"],
                 condition=Q(status="approved"),
                 name="order_unique_number",
+                violation_error_message="Приказ с этим номером и датой у организации уже есть.",
             ),
             models.CheckConstraint(
-                condition=Q(status="draft") | (~Q(number="") & Q(date__isnull=False)),
+                condition=~Q(status="approved") | (~Q(number="") & Q(date__isnull=False)),
                 name="order_approved_has_number_and_date",
+                violation_error_message="У подписанного приказа должны быть номер и дата.",
             ),
         ]
 
@@ -528,7 +560,17 @@ class Order(models.Model):
 
     @property
     def is_draft(self) -> bool:
-        return self.status == self.Status.DRAFT
+        """Not signed yet (a draft, on signature or returned): no number, no PDF."""
+        return self.status != self.Status.APPROVED
+
+    @property
+    def is_signed(self) -> bool:
+        return self.status == self.Status.APPROVED
+
+    @property
+    def is_editable(self) -> bool:
+        """The methodist edits a draft and a returned order; on signature it waits."""
+        return self.status in (self.Status.DRAFT, self.Status.RETURNED)
 
     @property
     def point_list(self) -> list[str]:
@@ -572,7 +614,11 @@ class Appendix(models.Model):
         verbose_name_plural = "приложения к приказу"
         ordering = ["number"]
         constraints = [
-            models.UniqueConstraint(fields=["order", "number"], name="appendix_unique_number"),
+            models.UniqueConstraint(
+                fields=["order", "number"],
+                name="appendix_unique_number",
+                violation_error_message="Приложение с этим номером у приказа уже есть.",
+            ),
             models.CheckConstraint(
                 condition=(
                     Q(kind="roster", roster__isnull=False, plan__isnull=True)
@@ -580,6 +626,10 @@ class Appendix(models.Model):
                     | Q(kind="text", roster__isnull=True, plan__isnull=True)
                 ),
                 name="appendix_kind_matches_source",
+                violation_error_message=(
+                    "Приложение «состав сообщества» показывает выбранный состав, «план работы» — "
+                    "выбранный план, текстовое — только текст: выберите то, что подходит к виду."
+                ),
             ),
         ]
 

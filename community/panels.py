@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from tutoring.extensions import Panel
 from tutoring.models import AcademicYear, RoleKind
+from tutoring.words import plural
 
 from . import library, selectors
 from .models import DevelopmentRoute, Nomination, Order, RouteStep, TutorPlan
@@ -41,9 +42,9 @@ def home_panel(user, access):
                 )
             )
     if access.has(RoleKind.DIRECTOR):
-        unsigned = selectors.orders_for(access).filter(status=Order.Status.DRAFT).count()
-        if unsigned:
-            items.append((f"Приказов ждут подписи: {unsigned}", reverse("community:order_list")))
+        items += _orders_to_sign(access)
+    if access.has(RoleKind.METHODIST):
+        items += _orders_returned(access)
     if access.has(RoleKind.METHODIST):
         submitted = (
             selectors.tutor_plans_for(access).filter(status=TutorPlan.Status.SUBMITTED).count()
@@ -77,6 +78,48 @@ def home_panel(user, access):
     if not items:
         return None
     return Panel("community/panels/home.html", {"items": items})
+
+
+# How many orders the home page names one by one; the rest are behind the list's link.
+ORDERS_LISTED = 5
+
+
+def _orders_to_sign(access) -> list[tuple[str, str]]:
+    """«На подпись»: only the orders sent for signature, never a draft still being written."""
+    municipalities = [r.municipality_id for r in access.roles_of(RoleKind.DIRECTOR)]
+    sent = selectors.orders_for(access).filter(
+        status=Order.Status.SENT, municipality__in=municipalities
+    )
+    listed = list(sent.order_by("sent_at", "pk")[: ORDERS_LISTED + 1])
+    if not listed:
+        return []
+    count = len(listed) if len(listed) <= ORDERS_LISTED else sent.count()
+    items = [
+        (
+            f"На подпись: {plural(count, 'приказ', 'приказа', 'приказов')}",
+            reverse("community:order_list") + "?status=sent",
+        )
+    ]
+    items += [
+        (f"На подпись: «{order.heading}»", order.get_absolute_url())
+        for order in listed[:ORDERS_LISTED]
+    ]
+    return items
+
+
+def _orders_returned(access) -> list[tuple[str, str]]:
+    """The methodist's orders that the director returned, each with the comment."""
+    municipalities = [r.municipality_id for r in access.roles_of(RoleKind.METHODIST)]
+    returned = selectors.orders_for(access).filter(
+        status=Order.Status.RETURNED, municipality__in=municipalities
+    )
+    return [
+        (
+            f"Приказ «{order.heading}» возвращён на доработку: {order.return_comment}",
+            order.get_absolute_url(),
+        )
+        for order in returned.order_by("-pk")[:ORDERS_LISTED]
+    ]
 
 
 # How far ahead the home page warns of the deadlines of a route's steps.

@@ -40,7 +40,9 @@ def nominations_for(access: Access) -> QuerySet[Nomination]:
 
 
 def rosters_for(access: Access) -> QuerySet[Roster]:
-    qs = Roster.objects.select_related("municipality", "academic_year", "approved_by")
+    qs = Roster.objects.select_related(
+        "municipality", "academic_year", "approved_by", "approved_order"
+    )
     if access.everywhere:
         return qs
     return qs.filter(municipality__in=_municipalities_where(access, *DOCUMENT_READERS))
@@ -83,14 +85,24 @@ def directory_entries(access: Access, *, year: AcademicYear | None) -> QuerySet[
 
 
 def orders_for(access: Access) -> QuerySet[Order]:
-    qs = Order.objects.select_related("municipality", "organization", "amends", "approved_by")
+    qs = Order.objects.select_related(
+        "municipality", "organization", "academic_year", "amends", "approved_by"
+    )
     if access.everywhere:
         return qs
     return qs.filter(municipality__in=_municipalities_where(access, *DOCUMENT_READERS))
 
 
+def last_signed_order(municipality) -> Order | None:
+    return (
+        Order.objects.filter(municipality=municipality, status=Order.Status.APPROVED)
+        .order_by("-date", "-pk")
+        .first()
+    )
+
+
 def order_appendices(order: Order) -> QuerySet[Appendix]:
-    return order.appendices.select_related("roster__academic_year", "plan").annotate(
+    return order.appendices.select_related("roster__academic_year", "plan__academic_year").annotate(
         roster_size=Count("roster__entries", distinct=True),
         plan_size=Count("plan__items", distinct=True),
     )
@@ -138,19 +150,24 @@ def assignments_for(access: Access) -> QuerySet[Assignment]:
 
 def roster_is_latest_approved(roster: Roster) -> bool:
     """Whether a new revision may be opened from this roster."""
-    if roster.is_draft:
+    if not roster.is_approved:
         return False
     siblings = Roster.objects.filter(
         municipality=roster.municipality_id, academic_year=roster.academic_year_id
     )
     return not siblings.filter(
-        Q(revision__gt=roster.revision) | Q(status=Roster.Status.DRAFT)
+        Q(revision__gt=roster.revision) | ~Q(status=Roster.Status.APPROVED)
     ).exists()
 
 
 def roster_orders(roster: Roster) -> QuerySet[Order]:
     """The orders whose appendices show this roster."""
-    return Order.objects.filter(appendices__roster=roster).distinct().order_by("-date", "-pk")
+    return (
+        Order.objects.filter(appendices__roster=roster)
+        .select_related("academic_year")
+        .distinct()
+        .order_by("-date", "-pk")
+    )
 
 
 def routes_for(access: Access) -> QuerySet[DevelopmentRoute]:

@@ -1,6 +1,9 @@
 """Orders (приказы) and their appendices. Each function is one transaction with one audit
-entry. Approval freezes what the order shows: the appendices' snapshots and the PDF."""
+entry; the order's moves (send, return, approve) are written once, in ORDER_MOVES. Signing
+freezes what the order shows (the appendices' snapshots and the PDF) and approves the
+rosters it carries."""
 
+from dataclasses import dataclass
 from datetime import date
 
 from django.db import transaction
@@ -8,8 +11,10 @@ from django.db.models import Max
 from django.utils import timezone
 
 from tutoring import documents
-from tutoring.models import Municipality, Organization, User
+from tutoring.access import Access, access_for
+from tutoring.models import Municipality, Organization, RoleKind, User
 from tutoring.services import audit_record
+from tutoring.signatures import issuer_signature
 
 from ..models import (
     Activity,
@@ -19,10 +24,12 @@ from ..models import (
     Order,
     Roster,
 )
+from .rosters import roster_approve_by_order
 
 ORDER_DOCUMENT = "community.order"
 ORDER_FIELDS = (
     "organization",
+    "academic_year",
     "place",
     "heading",
     "preamble",
@@ -39,13 +46,92 @@ PLAN_COLUMNS = [
 ]
 
 
-def _locked_draft(order: Order) -> Order:
-    order = Order.objects.select_for_update().get(pk=order.pk)
-    if not order.is_draft:
-        raise DomainError(
-            "Приказ подписан и больше не меняется. Изменения вносит новый, изменяющий приказ."
-        )
+@dataclass(frozen=True)
+class OrderMove:
+    """One move of an order's path: from which statuses, to which, who makes it, what the
+    journal calls it, and what a user reads when the order is not where the move starts."""
+
+    sources: frozenset
+    target: str
+    role: str
+    action: str
+    refusal: str
+
+
+Status = Order.Status
+ORDER_MOVES = {
+    "send": OrderMove(
+        frozenset({Status.DRAFT, Status.RETURNED}),
+        Status.SENT,
+        RoleKind.METHODIST,
+        "order.send",
+        "Отправить на подпись можно проект или приказ, возвращённый на доработку.",
+    ),
+    "return": OrderMove(
+        frozenset({Status.SENT}),
+        Status.RETURNED,
+        RoleKind.DIRECTOR,
+        "order.return",
+        "Вернуть на доработку можно только приказ, отправленный на подпись.",
+    ),
+    "approve": OrderMove(
+        frozenset({Status.SENT}),
+        Status.APPROVED,
+        RoleKind.DIRECTOR,
+        "order.approve",
+        "Подписать можно только приказ, отправленный на подпись.",
+    ),
+}
+# Who makes each move, as the user reads it when they may not.
+MOVE_ROLES = {
+    RoleKind.METHODIST: "Отправляет приказ на подпись методист муниципалитета.",
+    RoleKind.DIRECTOR: "Подписывает и возвращает приказ руководитель муниципалитета.",
+}
+LOCKED = {
+    Status.SENT: "Приказ на подписи и не меняется. Чтобы исправить его, попросите руководителя "
+    "вернуть приказ на доработку.",
+    Status.APPROVED: "Приказ подписан и больше не меняется. Изменения вносит новый, "
+    "изменяющий приказ.",
+}
+
+
+def order_can(access: Access, order: Order, move: str) -> bool:
+    """Whether the user may make the move now: the page shows only the buttons this allows."""
+    step = ORDER_MOVES[move]
+    return order.status in step.sources and access.holds(
+        step.role, municipality=order.municipality_id
+    )
+
+
+def _start_move(actor: User, order: Order, move: str) -> Order:
+    """The order again, locked until the transaction ends (a second click on «Подписать»
+    waits for the first and is then refused), once the move is allowed."""
+    step = ORDER_MOVES[move]
+    order = Order.objects.select_for_update().select_related("academic_year").get(pk=order.pk)
+    if not access_for(actor).holds(step.role, municipality=order.municipality_id):
+        raise DomainError(MOVE_ROLES[step.role])
+    if order.status == step.target:
+        raise DomainError(f"Приказ уже {order.get_status_display()}.")
+    if order.status not in step.sources:
+        raise DomainError(f"{step.refusal} Сейчас приказ: «{order.get_status_display()}».")
     return order
+
+
+def _locked_editable(order: Order) -> Order:
+    order = Order.objects.select_for_update().select_related("academic_year").get(pk=order.pk)
+    if not order.is_editable:
+        raise DomainError(LOCKED[order.status])
+    return order
+
+
+def issuer_defaults(municipality: Municipality) -> dict:
+    """A new order is issued by the municipality's issuing organization and signed by its head
+    now, never by whoever signed an older order."""
+    signature = issuer_signature(municipality)
+    initial = {"signatory_position": signature.position, "signatory_name": signature.name}
+    if municipality.issuer_id:
+        initial["organization"] = municipality.issuer_id
+    return initial
 
 
 @transaction.atomic
@@ -56,13 +142,18 @@ def order_create(
     order = Order.objects.create(
         municipality=municipality, amends=amends, created_by=actor, **fields
     )
-    audit_record(actor=actor, action="order.create", obj=order, changes={"heading": order.heading})
+    audit_record(
+        actor=actor,
+        action="order.create",
+        obj=order,
+        changes={"heading": order.heading, "academic_year": str(order.academic_year)},
+    )
     return order
 
 
 @transaction.atomic
 def order_update(*, actor: User, order: Order, **fields) -> Order:
-    order = _locked_draft(order)
+    order = _locked_editable(order)
     _check_organization(fields["organization"], order.municipality)
     changes = {}
     for name in ORDER_FIELDS:
@@ -80,6 +171,54 @@ def _check_organization(organization: Organization, municipality: Municipality) 
         raise DomainError("Приказ издаёт организация того же муниципального образования.")
 
 
+def _check_year(order: Order, source: Roster | CommunityPlan) -> None:
+    """An appendix's roster or plan is of the order's academic year: an order «…на 2026/27
+    учебный год» must not put the 2022/23 roster into force."""
+    if source.academic_year_id == order.academic_year_id:
+        return
+    what = "Состав сообщества" if isinstance(source, Roster) else "План работы сообщества"
+    raise DomainError(
+        f"{what} на {source.academic_year} учебный год не может быть приложением к приказу "
+        f"на {order.academic_year} учебный год. Выберите {what.split()[0].lower()} "
+        f"{order.academic_year} учебного года или исправьте учебный год приказа."
+    )
+
+
+def _check_roster(order: Order, roster: Roster) -> None:
+    if roster.municipality_id != order.municipality_id:
+        raise DomainError("В приказ включается только состав этого муниципалитета.")
+    _check_year(order, roster)
+    # Taken back to a draft after it was attached: it is marked ready again before sending.
+    if roster.is_draft:
+        raise DomainError(
+            f"{roster} ещё черновик. Отметьте его «готов к приказу», тогда приказ можно "
+            "отправить на подпись."
+        )
+
+
+def _check_plan(order: Order, plan: CommunityPlan) -> None:
+    if plan.municipality_id != order.municipality_id or plan.is_draft:
+        raise DomainError("В приказ включается только утверждённый план этого муниципалитета.")
+    _check_year(order, plan)
+
+
+def _check_appendices(order: Order) -> list[Appendix]:
+    """Again at sending and at signing: the year of the order or a roster may have changed
+    since the appendix was added."""
+    appendices = list(
+        order.appendices.select_related("roster__academic_year", "plan__academic_year")
+    )
+    for appendix in appendices:
+        try:
+            if appendix.roster is not None:
+                _check_roster(order, appendix.roster)
+            elif appendix.plan is not None:
+                _check_plan(order, appendix.plan)
+        except DomainError as error:
+            raise DomainError(f"Приложение № {appendix.number}: {error}") from None
+    return appendices
+
+
 @transaction.atomic
 def appendix_add(
     *,
@@ -91,20 +230,16 @@ def appendix_add(
     plan: CommunityPlan | None = None,
     text: str = "",
 ) -> Appendix:
-    order = _locked_draft(order)
+    order = _locked_editable(order)
     if kind == Appendix.Kind.ROSTER:
         if roster is None:
             raise DomainError("Выберите состав, который утверждает приказ.")
-        if roster.municipality_id != order.municipality_id or roster.is_draft:
-            raise DomainError(
-                "В приказ включается только утверждённый состав этого муниципалитета."
-            )
+        _check_roster(order, roster)
         plan, text = None, ""
     elif kind == Appendix.Kind.PLAN:
         if plan is None:
             raise DomainError("Выберите план работы сообщества.")
-        if plan.municipality_id != order.municipality_id or plan.is_draft:
-            raise DomainError("В приказ включается только утверждённый план этого муниципалитета.")
+        _check_plan(order, plan)
         roster, text = None, ""
     else:
         if not text.strip():
@@ -125,7 +260,7 @@ def appendix_add(
 
 @transaction.atomic
 def appendix_remove(*, actor: User, appendix: Appendix) -> None:
-    order = _locked_draft(appendix.order)
+    order = _locked_editable(appendix.order)
     number, title = appendix.number, appendix.title
     appendix.delete()
     # Appendices stay numbered 1, 2, 3…: the order's points refer to them by number.
@@ -140,35 +275,73 @@ def appendix_remove(*, actor: User, appendix: Appendix) -> None:
     )
 
 
+def _check_ready_to_sign(order: Order) -> list[Appendix]:
+    if not order.point_list:
+        raise DomainError("В приказе нет ни одного пункта.")
+    if not (order.signatory_position.strip() and order.signatory_name.strip()):
+        raise DomainError("Укажите в проекте, кто подписывает приказ: должность и имя.")
+    return _check_appendices(order)
+
+
+@transaction.atomic
+def order_send(*, actor: User, order: Order) -> Order:
+    """The methodist sends the order to the head of the issuing organization."""
+    order = _start_move(actor, order, "send")
+    _check_ready_to_sign(order)
+    order.status, order.sent_at, order.return_comment = Status.SENT, timezone.now(), ""
+    order.save(update_fields=["status", "sent_at", "return_comment"])
+    audit_record(actor=actor, action="order.send", obj=order)
+    return order
+
+
+@transaction.atomic
+def order_return(*, actor: User, order: Order, comment: str) -> Order:
+    """The director sends the order back with what to mend; the methodist sees the comment."""
+    order = _start_move(actor, order, "return")
+    comment = comment.strip()
+    if not comment:
+        raise DomainError("Напишите, что исправить: методист увидит этот комментарий.")
+    order.status, order.return_comment = Status.RETURNED, comment
+    order.save(update_fields=["status", "return_comment"])
+    audit_record(actor=actor, action="order.return", obj=order, changes={"comment": comment})
+    return order
+
+
 @transaction.atomic
 def order_approve(*, actor: User, order: Order, number: str, date: date) -> Order:
     """The director signs: the order takes its number and date, each appendix is frozen into
-    its snapshot, and the PDF is rendered once from that."""
-    order = _locked_draft(order)
+    its snapshot, every ready roster it carries is approved by it, and the PDF is rendered
+    once from that."""
+    order = _start_move(actor, order, "approve")
     number = number.strip()
     if not number:
         raise DomainError("Укажите номер приказа: без номера приказ не подписывается.")
     if date is None:
         raise DomainError("Укажите дату приказа.")
-    if not order.point_list:
-        raise DomainError("В приказе нет ни одного пункта.")
+    appendices = _check_ready_to_sign(order)
     taken = Order.objects.filter(
-        organization=order.organization, number=number, date=date, status=Order.Status.APPROVED
+        organization=order.organization, number=number, date=date, status=Status.APPROVED
     )
     if taken.exists():
         raise DomainError(f"Приказ № {number} от {date:%d.%m.%Y} уже есть у этой организации.")
-    for appendix in order.appendices.select_related("roster", "plan"):
+    for appendix in appendices:
         appendix.snapshot = appendix_snapshot(appendix)
         appendix.save(update_fields=["snapshot"])
     order.number, order.date = number, date
-    order.status = Order.Status.APPROVED
+    order.status = Status.APPROVED
     order.approved_by, order.approved_at = actor, timezone.now()
     order.save(update_fields=["number", "date", "status", "approved_by", "approved_at"])
+    ready = [a.roster for a in appendices if a.roster is not None and a.roster.is_ready]
+    approved = [roster_approve_by_order(actor=actor, roster=r, order=order) for r in ready]
     audit_record(
         actor=actor,
         action="order.approve",
         obj=order,
-        changes={"number": number, "date": date.isoformat()},
+        changes={
+            "number": number,
+            "date": f"{date:%d.%m.%Y}",
+            "rosters_approved": [str(roster) for roster in approved],
+        },
     )
     documents.document_request(kind=ORDER_DOCUMENT, obj=order, actor=actor)
     return order
@@ -176,12 +349,15 @@ def order_approve(*, actor: User, order: Order, number: str, date: date) -> Orde
 
 @transaction.atomic
 def order_amend(*, actor: User, order: Order) -> Order:
-    """A draft that changes a signed order; the methodist fills in what changes."""
-    if order.is_draft:
+    """A draft that changes a signed order; the methodist fills in what changes. It is signed
+    by the issuing organization's head now, who may be another person than then."""
+    if not order.is_signed:
         raise DomainError("Изменять можно только подписанный приказ; проект правится напрямую.")
+    signature = issuer_signature(order.municipality)
     draft = Order.objects.create(
         municipality=order.municipality,
         organization=order.organization,
+        academic_year=order.academic_year,
         place=order.place,
         heading=f"О внесении изменений в приказ от {order.date:%d.%m.%Y} № {order.number}",
         points=(
@@ -189,8 +365,8 @@ def order_amend(*, actor: User, order: Order) -> Order:
             f"№ {order.number} «{order.heading}», изложив приложение в новой редакции "
             "(Приложение 1).\nКонтроль за исполнением приказа оставляю за собой."
         ),
-        signatory_position=order.signatory_position,
-        signatory_name=order.signatory_name,
+        signatory_position=signature.position,
+        signatory_name=signature.name,
         amends=order,
         created_by=actor,
     )

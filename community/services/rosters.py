@@ -6,7 +6,7 @@ from django.utils import timezone
 from tutoring.models import AcademicYear, Municipality, Organization, Role, RoleKind, User
 from tutoring.services import audit_record
 
-from ..models import DomainError, Nomination, Roster, RosterEntry
+from ..models import DomainError, Nomination, Order, Roster, RosterEntry
 
 
 def _locked(obj):
@@ -102,6 +102,11 @@ def _draft_for(municipality: Municipality, year: AcademicYear, *, actor: User) -
     draft = rosters.filter(status=Roster.Status.DRAFT).first()
     if draft is not None:
         return draft
+    if rosters.filter(status=Roster.Status.READY).exists():
+        raise DomainError(
+            f"Состав на {year} учебный год отмечен «готов к приказу» и закрыт для изменений. "
+            "Чтобы добавить тьютора, верните состав в черновик."
+        )
     if rosters.exists():
         raise DomainError(
             f"Состав на {year} учебный год уже утверждён. Чтобы добавить тьютора, откройте "
@@ -119,13 +124,18 @@ def roster_create(*, actor: User, municipality: Municipality, academic_year: Aca
     return _draft_for(municipality, academic_year, actor=actor)
 
 
+LOCKED = {
+    Roster.Status.READY: "Состав отмечен «готов к приказу» и не меняется. Чтобы изменить его, "
+    "верните состав в черновик.",
+    Roster.Status.APPROVED: "Состав утверждён и больше не меняется. Откройте новую редакцию "
+    "состава: её утвердит изменяющий приказ.",
+}
+
+
 def _editable(roster: Roster) -> Roster:
     roster = _locked(roster)
     if not roster.is_draft:
-        raise DomainError(
-            "Состав утверждён и больше не меняется. Откройте новую редакцию состава: "
-            "её утвердит изменяющий приказ."
-        )
+        raise DomainError(LOCKED[roster.status])
     return roster
 
 
@@ -192,20 +202,62 @@ def entry_remove(*, actor: User, entry: RosterEntry) -> None:
 
 
 @transaction.atomic
-def roster_approve(*, actor: User, roster: Roster) -> Roster:
+def roster_mark_ready(*, actor: User, roster: Roster) -> Roster:
+    """The methodist closes the draft for the order: the signed order approves it."""
     roster = _editable(roster)
+    count = roster.entries.count()
+    if not count:
+        raise DomainError("В составе нет ни одного тьютора: готовить к приказу нечего.")
+    roster.status = Roster.Status.READY
+    roster.save(update_fields=["status"])
+    audit_record(actor=actor, action="roster.ready", obj=roster, changes={"entries": count})
+    return roster
+
+
+def roster_carrying_orders(roster: Roster):
+    """The orders on signature or signed that carry the roster: while one does, the roster
+    stays as the director reads it."""
+    return Order.objects.filter(
+        appendices__roster=roster, status__in=[Order.Status.SENT, Order.Status.APPROVED]
+    ).distinct()
+
+
+@transaction.atomic
+def roster_mark_draft(*, actor: User, roster: Roster) -> Roster:
+    """The methodist takes a ready roster back to edit it, unless an order on signature or a
+    signed one carries it."""
+    roster = _locked(roster)
+    if not roster.is_ready:
+        raise DomainError("Вернуть в черновик можно только состав, отмеченный «готов к приказу».")
+    carrying = roster_carrying_orders(roster).first()
+    if carrying is not None:
+        raise DomainError(
+            f"Состав — приложение к приказу «{carrying.heading}», который "
+            f"{carrying.get_status_display()}. Пока приказ на подписи, состав не меняется; "
+            "попросите руководителя вернуть приказ на доработку."
+        )
+    roster.status = Roster.Status.DRAFT
+    roster.save(update_fields=["status"])
+    audit_record(actor=actor, action="roster.unready", obj=roster)
+    return roster
+
+
+def roster_approve_by_order(*, actor: User, roster: Roster, order: Order) -> Roster:
+    """A ready roster approved by the order the director signs, inside that signing's
+    transaction; its members become tutors."""
+    roster = _locked(roster)
+    if not roster.is_ready:
+        raise DomainError(f"{roster} не отмечен «готов к приказу».")
     entries = list(roster.entries.select_related("person").prefetch_related("subjects"))
-    if not entries:
-        raise DomainError("В составе нет ни одного тьютора: утверждать нечего.")
     roster.status = Roster.Status.APPROVED
-    roster.approved_by, roster.approved_at = actor, timezone.now()
-    roster.save(update_fields=["status", "approved_by", "approved_at"])
+    roster.approved_by, roster.approved_at, roster.approved_order = actor, timezone.now(), order
+    roster.save(update_fields=["status", "approved_by", "approved_at", "approved_order"])
     granted = _grant_tutor_roles(roster, entries)
     audit_record(
         actor=actor,
         action="roster.approve",
         obj=roster,
-        changes={"entries": len(entries), "tutor_roles_granted": granted},
+        changes={"order": str(order), "entries": len(entries), "tutor_roles_granted": granted},
     )
     return roster
 
@@ -237,13 +289,15 @@ def _grant_tutor_roles(roster: Roster, entries: list[RosterEntry]) -> list[str]:
 
 @transaction.atomic
 def roster_revise(*, actor: User, roster: Roster) -> Roster:
-    """A change after approval: a new draft revision with the same entries, to be approved
-    and then put into force by an amending order."""
+    """A change after approval: a new draft revision with the same entries, to be marked
+    ready and approved by an amending order."""
     roster = _locked(roster)
     siblings = Roster.objects.filter(
         municipality=roster.municipality, academic_year=roster.academic_year
     )
-    if roster.is_draft or siblings.filter(status=Roster.Status.DRAFT).exists():
+    if not roster.is_approved:
+        raise DomainError("Новую редакцию открывают от утверждённого состава.")
+    if siblings.exclude(status=Roster.Status.APPROVED).exists():
         raise DomainError("Черновик новой редакции этого состава уже открыт.")
     if siblings.filter(revision__gt=roster.revision).exists():
         raise DomainError("Это не последняя редакция состава: изменяйте последнюю.")

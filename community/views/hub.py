@@ -42,7 +42,8 @@ def _sections(access) -> list[Section]:
         sections.append(
             Section(
                 "Состав сообщества",
-                "Состав на учебный год: черновик, утверждение, новые редакции.",
+                "Состав на учебный год: черновик, «готов к приказу», утверждение приказом, "
+                "новые редакции.",
                 reverse("community:roster_list"),
                 f"черновиков: {drafts}" if drafts else "",
             )
@@ -59,14 +60,14 @@ def _sections(access) -> list[Section]:
             )
         )
     if access.has(RoleKind.METHODIST, RoleKind.DIRECTOR, RoleKind.REGIONAL):
-        unsigned = selectors.orders_for(access).filter(status=Order.Status.DRAFT).count()
+        unsigned = selectors.orders_for(access).filter(status=Order.Status.SENT).count()
         sections.append(
             Section(
                 "Приказы",
-                "Приказы об утверждении состава и плана с приложениями; руководитель "
-                "подписывает их на портале, PDF формируется сам.",
+                "Приказы об утверждении состава и плана с приложениями: методист отправляет "
+                "их на подпись, руководитель подписывает на портале, PDF формируется сам.",
                 reverse("community:order_list"),
-                f"ждут подписи: {unsigned}" if unsigned else "",
+                f"на подписи: {unsigned}" if unsigned else "",
             )
         )
     sections.append(

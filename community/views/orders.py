@@ -9,8 +9,9 @@ from tutoring.selectors import object_history
 from tutoring.views import paginate
 
 from .. import selectors
-from ..forms.orders import AppendixForm, ApproveForm, OrderForm
-from ..models import Appendix, DomainError, Order
+from ..filters import OrderFilter
+from ..forms.orders import AppendixForm, ApproveForm, OrderForm, ReturnForm
+from ..models import Appendix, DomainError
 from ..services import orders as services
 
 READERS = (RoleKind.METHODIST, RoleKind.DIRECTOR, RoleKind.REGIONAL)
@@ -20,25 +21,42 @@ READERS = (RoleKind.METHODIST, RoleKind.DIRECTOR, RoleKind.REGIONAL)
 def order_list(request):
     access = access_for(request.user)
     orders = selectors.orders_for(access).order_by("-date", "-created_at", "-pk")
+    filterset = OrderFilter(request.GET, queryset=orders)
     return render(
         request,
         "community/orders/list.html",
-        {"page": paginate(request, orders), "can_create": access.has(RoleKind.METHODIST)},
+        {
+            "filter": filterset,
+            "page": paginate(request, filterset.qs),
+            "can_create": access.has(RoleKind.METHODIST),
+        },
     )
 
 
 def _defaults(municipality):
-    """A new order starts from the last signed one: issuer, place and signatory rarely change."""
-    last = Order.objects.filter(municipality=municipality, status=Order.Status.APPROVED).first()
+    """A new order is issued by the issuing organization and signed by its head now; the
+    place is the last signed order's, as it rarely changes."""
     initial = {"heading": "Об утверждении состава муниципального сообщества тьюторов"}
+    initial |= services.issuer_defaults(municipality)
+    last = selectors.last_signed_order(municipality)
     if last is not None:
-        initial |= {
-            "organization": last.organization_id,
-            "place": last.place,
-            "signatory_position": last.signatory_position,
-            "signatory_name": last.signatory_name,
-        }
+        initial["place"] = last.place
     return initial
+
+
+def _form_page(request, form, municipality, order=None):
+    """The order's form, with a word when the issuer has no head to sign."""
+    issuer = municipality.issuer
+    return render(
+        request,
+        "community/orders/form.html",
+        {
+            "form": form,
+            "order": order,
+            "issuer": issuer,
+            "issuer_has_head": issuer is not None and issuer.head_on() is not None,
+        },
+    )
 
 
 @role_required(RoleKind.METHODIST)
@@ -52,10 +70,10 @@ def order_create(request):
             actor=request.user, municipality=municipality, **form.cleaned_data
         )
         messages.success(
-            request, "Проект приказа создан. Добавьте приложения и передайте на подпись."
+            request, "Проект приказа создан. Добавьте приложения и отправьте его на подпись."
         )
         return redirect(order)
-    return render(request, "community/orders/form.html", {"form": form})
+    return _form_page(request, form, municipality)
 
 
 def _order(request, pk):
@@ -69,11 +87,10 @@ def _methodist_order(request, pk):
 
 
 @role_required(*READERS)
-def order_detail(request, pk, approve_form=None):
+def order_detail(request, pk, approve_form=None, return_form=None):
     access = access_for(request.user)
     order = _order(request, pk)
     is_methodist = access.holds(RoleKind.METHODIST, municipality=order.municipality_id)
-    is_director = access.holds(RoleKind.DIRECTOR, municipality=order.municipality_id)
     document = Document.objects.filter(
         kind=services.ORDER_DOCUMENT, object_id=str(order.pk)
     ).first()
@@ -83,25 +100,28 @@ def order_detail(request, pk, approve_form=None):
         {
             "order": order,
             "appendices": selectors.order_appendices(order),
-            "can_edit": is_methodist and order.is_draft,
-            "can_approve": is_director and order.is_draft,
-            "can_amend": is_methodist and not order.is_draft,
+            "can_edit": is_methodist and order.is_editable,
+            "can_send": services.order_can(access, order, "send"),
+            "can_return": services.order_can(access, order, "return"),
+            "can_approve": services.order_can(access, order, "approve"),
+            "can_amend": is_methodist and order.is_signed,
             "approve_form": approve_form or ApproveForm(),
+            "return_form": return_form or ReturnForm(),
             "document": document
             if document and documents.document_visible(access, document)
             else None,
             "history": object_history(order, document),
             "amendments": order.amendments.all(),
         },
-        status=400 if approve_form is not None else 200,
+        status=400 if approve_form is not None or return_form is not None else 200,
     )
 
 
 @role_required(RoleKind.METHODIST)
 def order_update(request, pk):
     order = _methodist_order(request, pk)
-    if not order.is_draft:
-        messages.error(request, "Подписанный приказ не меняется: подготовьте изменяющий приказ.")
+    if not order.is_editable:
+        messages.error(request, services.LOCKED[order.status])
         return redirect(order)
     form = OrderForm(request.POST or None, instance=order, municipality=order.municipality)
     if request.method == "POST" and form.is_valid():
@@ -112,7 +132,7 @@ def order_update(request, pk):
         else:
             messages.success(request, "Проект приказа сохранён.")
             return redirect(order)
-    return render(request, "community/orders/form.html", {"form": form, "order": order})
+    return _form_page(request, form, order.municipality, order)
 
 
 @role_required(RoleKind.METHODIST)
@@ -123,7 +143,7 @@ def appendix_create(request, pk):
         try:
             appendix = services.appendix_add(actor=request.user, order=order, **form.cleaned_data)
         except DomainError as error:
-            form.add_error(None, str(error))
+            form.add_error(form.source_field, str(error))
         else:
             messages.success(request, f"Приложение № {appendix.number} добавлено.")
             return redirect(order)
@@ -147,19 +167,77 @@ def appendix_delete(request, pk):
     return redirect(appendix.order)
 
 
+def _director_order(request, pk):
+    order = _order(request, pk)
+    require(access_for(request.user).holds(RoleKind.DIRECTOR, municipality=order.municipality_id))
+    return order
+
+
+@require_POST
+@role_required(RoleKind.METHODIST)
+def order_send(request, pk):
+    order = _methodist_order(request, pk)
+    try:
+        services.order_send(actor=request.user, order=order)
+    except DomainError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, "Приказ отправлен на подпись руководителю.")
+    return redirect(order)
+
+
+@require_POST
+@role_required(RoleKind.DIRECTOR)
+def order_return(request, pk):
+    order = _director_order(request, pk)
+    form = ReturnForm(request.POST)
+    if not form.is_valid():
+        return order_detail(request, pk, return_form=form)
+    try:
+        services.order_return(actor=request.user, order=order, **form.cleaned_data)
+    except DomainError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, "Приказ возвращён на доработку; методист увидит комментарий.")
+    return redirect(order)
+
+
+@role_required(RoleKind.DIRECTOR)
+def order_sign(request, pk):
+    """«Подписать…»: what is about to be signed, the number and the date, before the POST
+    that signs it."""
+    order = _director_order(request, pk)
+    form = ApproveForm(request.GET)
+    if not form.is_valid():
+        return order_detail(request, pk, approve_form=form)
+    if not services.order_can(access_for(request.user), order, "approve"):
+        messages.error(request, f"Приказ не на подписи: он {order.get_status_display()}.")
+        return redirect(order)
+    appendices = selectors.order_appendices(order)
+    return render(
+        request,
+        "community/orders/sign.html",
+        {
+            "order": order,
+            "form": form,
+            "appendices": appendices,
+            "rosters": [a.roster for a in appendices if a.roster and a.roster.is_ready],
+        },
+    )
+
+
 @require_POST
 @role_required(RoleKind.DIRECTOR)
 def order_approve(request, pk):
-    order = _order(request, pk)
-    require(access_for(request.user).holds(RoleKind.DIRECTOR, municipality=order.municipality_id))
+    order = _director_order(request, pk)
     form = ApproveForm(request.POST)
     if not form.is_valid():
         return order_detail(request, pk, approve_form=form)
     try:
         services.order_approve(actor=request.user, order=order, **form.cleaned_data)
     except DomainError as error:
-        form.add_error(None, str(error))
-        return order_detail(request, pk, approve_form=form)
+        messages.error(request, str(error))
+        return redirect(order)
     messages.success(request, "Приказ подписан. PDF формируется и появится на этой странице.")
     return redirect(order)
 
@@ -189,7 +267,7 @@ def order_print(request, pk):
         access.holds(RoleKind.METHODIST, municipality=order.municipality_id)
         or access.holds(RoleKind.DIRECTOR, municipality=order.municipality_id)
     )
-    if order.is_draft:
+    if not order.is_signed:
         messages.error(request, "Печатается только подписанный приказ.")
     else:
         documents.document_request(kind=services.ORDER_DOCUMENT, obj=order, actor=request.user)

@@ -72,6 +72,7 @@ def roster_detail(request, pk):
             "roster": roster,
             "page": paginate(request, selectors.roster_entries(roster), per_page=100),
             "can_edit": is_methodist and roster.is_draft,
+            "can_unready": is_methodist and roster.is_ready,
             "can_revise": is_methodist and selectors.roster_is_latest_approved(roster),
             "orders": selectors.roster_orders(roster),
             "history": object_history(roster),
@@ -150,17 +151,31 @@ def entry_delete(request, pk):
 
 @require_POST
 @role_required(RoleKind.METHODIST)
-def roster_approve(request, pk):
+def roster_ready(request, pk):
     roster = _editable_roster(request, pk)
     try:
-        services.roster_approve(actor=request.user, roster=roster)
+        services.roster_mark_ready(actor=request.user, roster=roster)
     except DomainError as error:
         messages.error(request, str(error))
     else:
         messages.success(
             request,
-            "Состав утверждён и закрыт для изменений. Подготовьте приказ о его утверждении.",
+            "Состав отмечен «готов к приказу». Включите его в приказ: подписанный приказ "
+            "утвердит состав.",
         )
+    return redirect(roster)
+
+
+@require_POST
+@role_required(RoleKind.METHODIST)
+def roster_unready(request, pk):
+    roster = _editable_roster(request, pk)
+    try:
+        services.roster_mark_draft(actor=request.user, roster=roster)
+    except DomainError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, "Состав возвращён в черновик: его снова можно изменять.")
     return redirect(roster)
 
 
@@ -175,8 +190,8 @@ def roster_revise(request, pk):
         return redirect(roster)
     messages.success(
         request,
-        f"Открыта редакция {revision.revision}. После утверждения её введёт в действие "
-        "изменяющий приказ.",
+        f"Открыта редакция {revision.revision}. Когда она будет готова, отметьте её «готов к "
+        "приказу» и включите в изменяющий приказ: его подпись утвердит редакцию.",
     )
     return redirect(revision)
 

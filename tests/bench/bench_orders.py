@@ -56,8 +56,12 @@ def render(order):
 
 
 def big_order(size):
-    order = OrderFactory()
-    roster = RosterFactory(municipality=order.municipality, status=Roster.Status.APPROVED)
+    order = OrderFactory(status=Order.Status.SENT)
+    roster = RosterFactory(
+        municipality=order.municipality,
+        academic_year=order.academic_year,
+        status=Roster.Status.READY,
+    )
     school = OrganizationFactory(municipality=order.municipality)
     subject = SubjectFactory()
     people = UserFactory.create_batch(size)
@@ -81,7 +85,7 @@ def test_it_reports_signing_and_printing_orders(demo):
     order, roster = big_order(1000)
     director = user_with_role(RoleKind.DIRECTOR, municipality=order.municipality)
     measure(
-        "состав из 1 000 тьюторов: подписание (снимок)",
+        "состав из 1 000 тьюторов: подписание (снимок, утверждение состава)",
         lambda: services.order_approve(
             actor=director, order=order, number="1000", date=order.created_at.date()
         ),

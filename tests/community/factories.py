@@ -123,6 +123,7 @@ class OrderFactory(factory.django.DjangoModelFactory):
         municipality=factory.SelfAttribute("..municipality"),
         kind=Organization.Kind.METHODICAL_CENTRE,
     )
+    academic_year = factory.SubFactory(AcademicYearFactory)
     place = "г. Лабинск"
     heading = "Об утверждении состава муниципального сообщества тьюторов"
     points = "Утвердить состав сообщества (Приложение 1).\nКонтроль оставляю за собой."

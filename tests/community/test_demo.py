@@ -36,7 +36,7 @@ def test_it_prints_the_heading_number_and_date_of_the_order(demo_pdf):
     assert "09.01.2023" in first_page
     assert "№ 01-03/24" in first_page
     assert "Об утверждении Дорожной карты повышения качества образования" in first_page
-    assert "С.И. Клименко" in first_page
+    assert "С. И. Орлов" in first_page  # the centre's head on the order's date
 
 
 def test_it_prints_the_roster_of_seed_002_row_for_row(demo_pdf):
@@ -59,6 +59,17 @@ def test_it_marks_each_appendix_with_the_order(demo_pdf):
         assert (
             f"Приложение № {number} к приказу МКУ ИМЦ г. Лабинска от 09.01.2023 № 01-03/24" in text
         )
+
+
+def test_it_approves_the_demo_roster_by_the_signed_order(demo_order):
+    roster = demo_order.appendices.get(kind="roster").roster
+    assert roster.status == Roster.Status.APPROVED
+    assert roster.approved_order == demo_order and roster.approved_by.username == "director"
+    assert demo_order.academic_year.start_year == 2022
+
+
+def test_it_leaves_no_order_half_way_in_the_demo(demo):
+    assert set(Order.objects.values_list("status", flat=True)) == {Order.Status.APPROVED}
 
 
 def test_it_freezes_the_demo_order(demo_order):

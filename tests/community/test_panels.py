@@ -1,5 +1,6 @@
 """What the community adds to the home, profile and hub pages of each role."""
 
+from community.models import Order
 from tests.tutoring.factories import user_with_role
 from tutoring.models import RoleKind
 
@@ -20,10 +21,45 @@ def test_it_tells_the_methodist_of_pending_nominations_on_the_home_page(client, 
     assert "Предложений школ ждут решения: 2" in client.get("/").content.decode()
 
 
-def test_it_tells_the_director_of_orders_awaiting_signature(client, db):
-    order = OrderFactory()
-    client.force_login(user_with_role(RoleKind.DIRECTOR, municipality=order.municipality))
-    assert "Приказов ждут подписи: 1" in client.get("/").content.decode()
+def test_it_counts_for_the_director_only_the_orders_sent_for_signature(client, db):
+    sent = OrderFactory(status=Order.Status.SENT, heading="О составе на подписи")
+    OrderFactory(municipality=sent.municipality, heading="Черновик методиста")
+    OrderFactory(municipality=sent.municipality, status=Order.Status.RETURNED)
+    client.force_login(user_with_role(RoleKind.DIRECTOR, municipality=sent.municipality))
+    page = client.get("/").content.decode()
+    assert "На подпись: 1 приказ" in page
+    assert "/community/orders/?status=sent" in page
+    assert f'href="/community/orders/{sent.pk}/"' in page and "О составе на подписи" in page
+    assert "Черновик методиста" not in page
+
+
+def test_it_shows_nothing_to_sign_when_only_drafts_exist(client, db):
+    draft = OrderFactory()
+    client.force_login(user_with_role(RoleKind.DIRECTOR, municipality=draft.municipality))
+    assert "На подпись" not in client.get("/").content.decode()
+
+
+def test_it_counts_many_orders_to_sign_in_constant_queries(
+    client, db, django_assert_max_num_queries
+):
+    first = OrderFactory(status=Order.Status.SENT)
+    client.force_login(user_with_role(RoleKind.DIRECTOR, municipality=first.municipality))
+    client.get("/")
+    with django_assert_max_num_queries(40) as few:
+        client.get("/")
+    for _ in range(7):
+        OrderFactory(municipality=first.municipality, status=Order.Status.SENT)
+    with django_assert_max_num_queries(len(few.captured_queries) + 1):
+        page = client.get("/").content.decode()
+    assert "На подпись: 8 приказов" in page
+
+
+def test_it_shows_the_methodist_a_returned_order_with_the_comment(client, db):
+    order = OrderFactory(status=Order.Status.RETURNED, return_comment="Уточните пункт 2.")
+    client.force_login(user_with_role(RoleKind.METHODIST, municipality=order.municipality))
+    page = client.get("/").content.decode()
+    assert "возвращён на доработку: Уточните пункт 2." in page
+    assert f'href="/community/orders/{order.pk}/"' in page
 
 
 def test_it_opens_each_role_only_its_community_sections(client, demo, sign_in):

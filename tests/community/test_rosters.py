@@ -1,10 +1,12 @@
 import io
 
 import openpyxl
+import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from community.models import Roster, RosterEntry, TutorLevel
+from community.models import Appendix, DomainError, Order, Roster, RosterEntry, TutorLevel
+from community.services import rosters as services
 from tests.tutoring.factories import (
     MunicipalityFactory,
     OrganizationFactory,
@@ -13,7 +15,7 @@ from tests.tutoring.factories import (
 )
 from tutoring.models import AuditEntry, Role, RoleKind
 
-from .factories import RosterEntryFactory, RosterFactory
+from .factories import NominationFactory, OrderFactory, RosterEntryFactory, RosterFactory
 
 
 def methodist_of(roster):
@@ -54,25 +56,58 @@ def test_it_edits_and_removes_entries_of_a_draft(client, db):
     assert not RosterEntry.objects.exists()
 
 
-def test_it_approves_a_roster_locks_it_and_makes_its_members_tutors(client, db):
+def test_it_marks_a_roster_ready_and_locks_it_without_approving_it(client, db):
     entry = RosterEntryFactory()
     client.force_login(methodist_of(entry.roster))
-    response = client.post(f"/community/rosters/{entry.roster.pk}/approve/", follow=True)
-    assert "Состав утверждён" in response.content.decode()
-    role = Role.objects.get(user=entry.person, kind=RoleKind.TUTOR)
-    assert role.organization == entry.organization
+    response = client.post(f"/community/rosters/{entry.roster.pk}/ready/", follow=True)
+    page = response.content.decode()
+    assert "Состав готов к приказу" in page and "Утвердить состав" not in page
+    assert "Добавить тьютора" not in page and "Исключить" not in page
+    entry.roster.refresh_from_db()
+    assert entry.roster.status == Roster.Status.READY and entry.roster.approved_by is None
+    assert not Role.objects.filter(user=entry.person, kind=RoleKind.TUTOR).exists()
     response = client.post(f"/community/entries/{entry.pk}/delete/", follow=True)
-    assert "Состав утверждён и больше не меняется" in response.content.decode()
+    assert "отмечен «готов к приказу» и не меняется" in response.content.decode()
     assert RosterEntry.objects.filter(pk=entry.pk).exists()
 
 
-def test_it_refuses_to_approve_an_empty_roster(client, db):
+def test_it_refuses_to_mark_an_empty_roster_ready(client, db):
     roster = RosterFactory()
     client.force_login(methodist_of(roster))
-    response = client.post(f"/community/rosters/{roster.pk}/approve/", follow=True)
+    response = client.post(f"/community/rosters/{roster.pk}/ready/", follow=True)
     assert "нет ни одного тьютора" in response.content.decode()
     roster.refresh_from_db()
     assert roster.is_draft
+
+
+def test_it_takes_a_ready_roster_back_to_draft_while_no_sent_order_carries_it(client, db):
+    roster = RosterFactory(status=Roster.Status.READY)
+    RosterEntryFactory(roster=roster)
+    order = OrderFactory(municipality=roster.municipality)
+    Appendix.objects.create(order=order, number=1, kind="roster", title="Состав", roster=roster)
+    client.force_login(methodist_of(roster))
+    response = client.post(f"/community/rosters/{roster.pk}/unready/", follow=True)
+    assert "Состав возвращён в черновик" in response.content.decode()
+    roster.refresh_from_db()
+    assert roster.is_draft
+    roster.status = Roster.Status.READY
+    roster.save()
+    order.status = Order.Status.SENT
+    order.save()
+    response = client.post(f"/community/rosters/{roster.pk}/unready/", follow=True)
+    assert "Пока приказ на подписи, состав не меняется" in response.content.decode()
+    roster.refresh_from_db()
+    assert roster.is_ready
+
+
+def test_it_sends_a_nomination_nowhere_while_the_roster_is_ready(db):
+    roster = RosterFactory(status=Roster.Status.READY)
+    nomination = NominationFactory(
+        organization=OrganizationFactory(municipality=roster.municipality),
+        academic_year=roster.academic_year,
+    )
+    with pytest.raises(DomainError, match="верните состав в черновик"):
+        services.nomination_accept(actor=methodist_of(roster), nomination=nomination)
 
 
 def test_it_opens_a_new_revision_with_the_same_entries(client, db):
@@ -179,6 +214,6 @@ def test_it_shows_who_changed_the_roster_and_when(client, db):
     entry = RosterEntryFactory()
     methodist = methodist_of(entry.roster)
     client.force_login(methodist)
-    client.post(f"/community/rosters/{entry.roster.pk}/approve/")
+    client.post(f"/community/rosters/{entry.roster.pk}/ready/")
     page = client.get(f"/community/rosters/{entry.roster.pk}/").content.decode()
-    assert "состав утверждён" in page and methodist.short_name in page
+    assert "состав отмечен «готов к приказу»" in page and methodist.short_name in page

@@ -1,6 +1,7 @@
 """The whole flow of issue «Community» in a browser: a school nominates a teacher, the
-methodist accepts and drafts the order, the director signs it and downloads the PDF, which a
-real Celery worker renders; after that nothing signed can be edited."""
+methodist accepts, marks the roster ready, drafts the order and sends it for signature, the
+director signs it and downloads the PDF, which a real Celery worker renders; after that
+nothing signed can be edited."""
 
 import pytest
 from playwright.sync_api import expect
@@ -34,8 +35,8 @@ def test_it_takes_a_nomination_to_a_signed_printed_order(page, demo_site, worker
     page.get_by_role("button", name="Принять в состав").click()
     expect(page.get_by_text("включён(а) в Состав сообщества")).to_be_visible()
     expect(page.get_by_role("cell", name="Ткаченко Дмитрий Олегович")).to_be_visible()
-    page.get_by_role("button", name="Утвердить состав").click()
-    expect(page.get_by_text("Состав утверждён и закрыт для изменений")).to_be_visible()
+    page.get_by_role("button", name="Готов к приказу").click()
+    expect(page.get_by_text("Включите его в приказ: подписанный приказ")).to_be_visible()
     roster_url = page.url
 
     page.goto(f"{site.url}/community/orders/new/")
@@ -53,12 +54,15 @@ def test_it_takes_a_nomination_to_a_signed_printed_order(page, demo_site, worker
     )
     page.get_by_role("button", name="Добавить").click()
     expect(page.get_by_text("Приложение № 1 добавлено.")).to_be_visible()
+    page.get_by_role("button", name="Отправить на подпись").click()
+    expect(page.get_by_text("Приказ отправлен на подпись руководителю.")).to_be_visible()
     order_url = page.url
 
     sign_in(page, site, "director")
     page.goto(order_url)
     page.get_by_label("Номер приказа").fill("01-03/99")
-    page.get_by_role("button", name="Подписать").click()
+    page.get_by_role("button", name="Подписать…").click()
+    page.get_by_role("button", name="Подписать приказ").click()
     expect(page.get_by_text("Приказ подписан.")).to_be_visible()
     download_link = page.get_by_role("link", name="Скачать PDF")
     expect(download_link).to_be_visible(timeout=60_000)  # htmx polls until the worker is done
