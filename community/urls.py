@@ -41,6 +41,7 @@ urlpatterns = [
     path("plans/copy/", plans.plan_copy, name="plan_copy"),
     path("plans/<int:pk>/", plans.plan_detail, name="plan_detail"),
     path("plans/<int:pk>/approve/", plans.plan_approve, name="plan_approve"),
+    path("plans/<int:pk>/grouping/", plans.plan_grouping, name="plan_grouping"),
     path("plans/<int:pk>/items/new/", plans.plan_item_create, name="plan_item_create"),
     path("plan-items/<int:pk>/edit/", plans.plan_item_update, name="plan_item_update"),
     path("plan-items/<int:pk>/delete/", plans.plan_item_delete, name="plan_item_delete"),

@@ -11,14 +11,15 @@ from tutoring import documents
 from tutoring.models import Municipality, Organization, User
 from tutoring.services import audit_record
 
+from ..markup import render_markup
 from ..models import (
-    Activity,
     Appendix,
     CommunityPlan,
     DomainError,
     Order,
     Roster,
 )
+from ..selectors import plan_sections
 
 ORDER_DOCUMENT = "community.order"
 ORDER_FIELDS = (
@@ -235,19 +236,16 @@ def roster_snapshot(title: str, roster: Roster) -> dict:
 
 
 def plan_snapshot(title: str, plan: CommunityPlan) -> dict:
-    """The plan's items numbered through, grouped under their activity."""
+    """The plan as it was approved: its items in the methodist's order, numbered 1..N, under
+    activity headings only when the plan is set to be grouped."""
     rows, groups = [], []
-    items = list(plan.items.order_by("position", "pk"))
-    number = 0
-    for activity, label in Activity.choices:
-        chosen = [item for item in items if item.activity == activity]
-        if not chosen:
-            continue
-        group = {"activity": label.capitalize() + " деятельность", "rows": []}
-        for item in chosen:
-            number += 1
-            row = [str(number), item.content, item.timing, item.responsible]
+    for section in plan_sections(plan):
+        group = {"activity": section.heading, "rows": []}
+        for item in section.items:
+            row = [str(item.number), item.content, item.timing, item.responsible]
             group["rows"].append(row)
             rows.append(row)
         groups.append(group)
+    if not plan.group_by_activity:
+        groups = []
     return {"title": title, "columns": PLAN_COLUMNS, "rows": rows, "groups": groups}
