@@ -31,6 +31,7 @@ urlpatterns = [
     path("orders/<int:pk>/", orders.order_detail, name="order_detail"),
     path("orders/<int:pk>/edit/", orders.order_update, name="order_update"),
     path("orders/<int:pk>/appendices/new/", orders.appendix_create, name="appendix_create"),
+    path("orders/<int:pk>/appendices/preview/", orders.appendix_preview, name="appendix_preview"),
     path("orders/<int:pk>/approve/", orders.order_approve, name="order_approve"),
     path("orders/<int:pk>/amend/", orders.order_amend, name="order_amend"),
     path("orders/<int:pk>/print/", orders.order_print, name="order_print"),

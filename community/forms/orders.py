@@ -43,11 +43,14 @@ class AppendixForm(forms.ModelForm):
     class Meta:
         model = Appendix
         fields = ["kind", "title", "roster", "plan", "text"]
-        widgets = {"text": forms.Textarea(attrs={"rows": 10})}
+        widgets = {"text": forms.Textarea(attrs={"rows": 16})}
         help_texts = {
             "roster": "Для приложения «состав сообщества»: только утверждённые составы.",
             "plan": "Для приложения «план работы»: только утверждённые планы.",
-            "text": "Для текстового приложения, например положения о сообществе.",
+            "text": (
+                "Для текстового приложения, например положения о сообществе. Заголовки, списки "
+                "и курсив — по правилам под полем; «Предпросмотр» покажет результат."
+            ),
         }
 
     def __init__(self, *args, municipality, **kwargs):

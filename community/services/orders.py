@@ -205,11 +205,14 @@ def appendix_snapshot(appendix: Appendix) -> dict:
         return roster_snapshot(appendix.title, appendix.roster)
     if appendix.kind == Appendix.Kind.PLAN:
         return plan_snapshot(appendix.title, appendix.plan)
-    return {"title": appendix.title, "paragraphs": paragraphs(appendix.text)}
+    return text_snapshot(appendix.title, appendix.text)
 
 
-def paragraphs(text: str) -> list[str]:
-    return [line.strip() for line in text.splitlines() if line.strip()]
+def text_snapshot(title: str, text: str) -> dict:
+    """The text as written and as rendered at signing: the signed PDF prints the stored HTML,
+    so a later version of the markup libraries never changes a signed regulation. (Snapshots
+    from before the markup have `paragraphs` instead of `html` and print as they did.)"""
+    return {"title": title, "source": text, "html": render_markup(text)}
 
 
 def subjects_title(subjects) -> str:
