@@ -187,3 +187,25 @@ def test_it_keeps_query_counts_of_the_plan_page_flat(
     client.force_login(cast.methodist)
     with django_assert_max_num_queries(10):
         assert client.get(f"/community/plans/{plan.pk}/").status_code == 200
+
+
+def test_it_numbers_an_older_plan_through_as_it_was_shown_and_keeps_it_grouped(cast):
+    """Migration 0005: items numbered within their activity are renumbered through the plan
+    in the order the grouped page showed them, and the plan stays grouped."""
+    from importlib import import_module
+
+    from django.apps import apps
+
+    migration = import_module("community.migrations.0005_plan_print_order")
+    old = CommunityPlanFactory(municipality=cast.municipality)
+    for activity, position, content in [
+        (Activity.MONITORING, 0, "Мониторинг"),
+        (Activity.INFORMATIONAL, 1, "Сайт"),
+        (Activity.INFORMATIONAL, 0, "Рассылка"),
+    ]:
+        PlanItemFactory(plan=old, activity=activity, position=position, content=content)
+    migration.number_through(apps, None)
+    old.refresh_from_db()
+    assert old.group_by_activity
+    assert contents(old) == ["Рассылка", "Сайт", "Мониторинг"]
+    assert [s["rows"][0][0] for s in plan_snapshot("План", old)["groups"]] == ["1", "3"]
