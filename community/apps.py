@@ -28,6 +28,7 @@ ACTION_LABELS = {
     "plan.item_update": "изменено мероприятие плана",
     "plan.item_remove": "удалено мероприятие плана",
     "plan.item_move": "изменён порядок мероприятий",
+    "plan.grouping": "изменён вид плана (группировка по видам деятельности)",
     "plan.approve": "план утверждён",
     "tutor_plan.create": "создан план тьютора",
     "tutor_plan.copy": "план тьютора перенесён с прошлого учебного года",
@@ -106,6 +107,12 @@ ORDER_CHANGE_LABELS = {
     "amends": "изменяет приказ",
 }
 
+# Russian names of the keys that the community plan's audit entries record.
+PLAN_CHANGE_LABELS = {
+    "grouping": "мероприятия",
+    "item_number": "номер мероприятия в плане",
+}
+
 # Russian names of the keys that the library's audit entries record.
 MATERIAL_CHANGE_LABELS = {
     "authors": "авторы",
@@ -157,6 +164,7 @@ class CommunityConfig(AppConfig):
         extensions.register_change_labels(MATERIAL_CHANGE_LABELS)
         extensions.register_change_labels(YEAR_CHANGE_LABELS)
         extensions.register_change_labels(ORDER_CHANGE_LABELS)
+        extensions.register_change_labels(PLAN_CHANGE_LABELS)
         extensions.register_navigation(panels.navigation)
         extensions.register_home_panel(panels.home_panel)
         extensions.register_profile_panel(panels.profile_panel)

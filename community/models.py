@@ -272,6 +272,9 @@ class CommunityPlan(models.Model):
         AcademicYear, verbose_name="учебный год", on_delete=models.PROTECT, related_name="+"
     )
     title = models.CharField("заголовок", max_length=300)
+    # Seed 002's plan-schedule is one list numbered 1..N in the order of work; a plan is
+    # printed under activity headings only when the methodist chooses so.
+    group_by_activity = models.BooleanField("группировать по видам деятельности", default=False)
     status = models.CharField("статус", max_length=16, choices=Status.choices, default="draft")
     approved_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -335,6 +338,7 @@ class PlanItem(models.Model):
         CommunityPlan, verbose_name="план", on_delete=models.CASCADE, related_name="items"
     )
     activity = models.CharField("вид деятельности", max_length=16, choices=Activity.choices)
+    # The item's place in the whole plan (not within its activity): the printed number.
     position = models.PositiveSmallIntegerField("порядок", default=0)
     content = models.TextField("содержание мероприятия")
     timing = models.CharField("сроки реализации", max_length=100)

@@ -1,11 +1,14 @@
 """What each user may see of the community: every community page reads through these."""
 
+from dataclasses import dataclass, field
+
 from django.db.models import Case, Count, Exists, F, IntegerField, OuterRef, Q, QuerySet, When
 
 from tutoring.access import Access
 from tutoring.models import AcademicYear, Role, RoleKind
 
 from .models import (
+    Activity,
     Appendix,
     Assignment,
     CommunityPlan,
@@ -120,6 +123,41 @@ def plans_for(access: Access) -> QuerySet[CommunityPlan]:
         Q(municipality__in=editors)
         | Q(municipality__in=members, status=CommunityPlan.Status.APPROVED)
     )
+
+
+@dataclass
+class PlanSection:
+    """A run of a plan's items under one heading: an activity's when the plan is grouped,
+    none (the whole plan) when it is not."""
+
+    activity: str = ""
+    label: str = ""
+    items: list = field(default_factory=list)
+
+    @property
+    def heading(self) -> str:
+        return f"{self.label.capitalize()} деятельность" if self.label else ""
+
+
+def plan_sections(plan: CommunityPlan, items=None, *, keep_empty=False) -> list[PlanSection]:
+    """The plan's items as the page, the editor and the printed plan show them: in the order
+    the methodist gave them, numbered 1..N as they appear; grouped by activity (in the order
+    of seed 002, 5.1) only if the plan is set so. `keep_empty` keeps the empty activities, for
+    the editor's «add» buttons."""
+    items = sorted(plan.items.all() if items is None else items, key=lambda i: (i.position, i.pk))
+    if plan.group_by_activity:
+        sections = {value: PlanSection(value, label) for value, label in Activity.choices}
+        for item in items:
+            sections[item.activity].items.append(item)
+        chosen = [s for s in sections.values() if keep_empty or s.items]
+    else:
+        chosen = [PlanSection(items=items)] if items or keep_empty else []
+    number = 0
+    for section in chosen:
+        for item in section.items:
+            number += 1
+            item.number = number
+    return chosen
 
 
 def tutor_plans_for(access: Access) -> QuerySet[TutorPlan]:

@@ -52,12 +52,15 @@ class AppendixForm(forms.ModelForm):
     class Meta:
         model = Appendix
         fields = ["kind", "title", "roster", "plan", "text"]
-        widgets = {"text": forms.Textarea(attrs={"rows": 10})}
+        widgets = {"text": forms.Textarea(attrs={"rows": 16})}
         help_texts = {
             "roster": "Для приложения «состав сообщества»: состав учебного года приказа, "
             "отмеченный «готов к приказу» (приказ утвердит его) или уже утверждённый.",
             "plan": "Для приложения «план работы»: утверждённый план учебного года приказа.",
-            "text": "Для текстового приложения, например положения о сообществе.",
+            "text": (
+                "Для текстового приложения, например положения о сообществе. Заголовки, списки "
+                "и курсив — по правилам под полем; «Предпросмотр» покажет результат."
+            ),
         }
 
     # Which field a refusal of the service is about, by the kind of the appendix.

@@ -75,6 +75,18 @@ class PlanCreateForm(MunicipalityYearForm):
         ).order_by("-start_year")
 
 
+class PlanGroupingForm(forms.Form):
+    group_by_activity = forms.BooleanField(
+        label="Группировать мероприятия по видам деятельности",
+        required=False,
+        help_text=(
+            "Без группировки план — один список, пронумерованный по порядку, как в "
+            "утверждённом плане-графике. С группировкой мероприятия идут под заголовками "
+            "видов деятельности в том же порядке."
+        ),
+    )
+
+
 def _timing_widget():
     return forms.TextInput(attrs={"list": TIMING_LIST_ID, "autocomplete": "off"})
 

@@ -16,14 +16,15 @@ from tutoring.models import Municipality, Organization, RoleKind, User
 from tutoring.services import audit_record
 from tutoring.signatures import issuer_signature
 
+from ..markup import render_markup
 from ..models import (
-    Activity,
     Appendix,
     CommunityPlan,
     DomainError,
     Order,
     Roster,
 )
+from ..selectors import plan_sections
 from .rosters import roster_approve_by_order
 
 ORDER_DOCUMENT = "community.order"
@@ -380,11 +381,14 @@ def appendix_snapshot(appendix: Appendix) -> dict:
         return roster_snapshot(appendix.title, appendix.roster)
     if appendix.kind == Appendix.Kind.PLAN:
         return plan_snapshot(appendix.title, appendix.plan)
-    return {"title": appendix.title, "paragraphs": paragraphs(appendix.text)}
+    return text_snapshot(appendix.title, appendix.text)
 
 
-def paragraphs(text: str) -> list[str]:
-    return [line.strip() for line in text.splitlines() if line.strip()]
+def text_snapshot(title: str, text: str) -> dict:
+    """The text as written and as rendered at signing: the signed PDF prints the stored HTML,
+    so a later version of the markup libraries never changes a signed regulation. (Snapshots
+    from before the markup have `paragraphs` instead of `html` and print as they did.)"""
+    return {"title": title, "source": text, "html": render_markup(text)}
 
 
 def subjects_title(subjects) -> str:
@@ -411,19 +415,16 @@ def roster_snapshot(title: str, roster: Roster) -> dict:
 
 
 def plan_snapshot(title: str, plan: CommunityPlan) -> dict:
-    """The plan's items numbered through, grouped under their activity."""
+    """The plan as it was approved: its items in the methodist's order, numbered 1..N, under
+    activity headings only when the plan is set to be grouped."""
     rows, groups = [], []
-    items = list(plan.items.order_by("position", "pk"))
-    number = 0
-    for activity, label in Activity.choices:
-        chosen = [item for item in items if item.activity == activity]
-        if not chosen:
-            continue
-        group = {"activity": label.capitalize() + " деятельность", "rows": []}
-        for item in chosen:
-            number += 1
-            row = [str(number), item.content, item.timing, item.responsible]
+    for section in plan_sections(plan):
+        group = {"activity": section.heading, "rows": []}
+        for item in section.items:
+            row = [str(item.number), item.content, item.timing, item.responsible]
             group["rows"].append(row)
             rows.append(row)
         groups.append(group)
+    if not plan.group_by_activity:
+        groups = []
     return {"title": title, "columns": PLAN_COLUMNS, "rows": rows, "groups": groups}

@@ -8,6 +8,7 @@ from django.utils import timezone
 from tutoring.models import AcademicYear, Municipality, User
 from tutoring.services import audit_record
 
+from .. import selectors
 from ..models import CommunityPlan, DomainError, PlanItem, TutorPlan, TutorPlanItem
 
 PLAN_ITEM_FIELDS = ("activity", "content", "timing", "responsible")
@@ -56,24 +57,33 @@ def _apply(item, fields: dict, names) -> dict:
     return changes
 
 
-def _move_within_activity(items, item, direction: str) -> None:
-    """Swap the item with its neighbour of the same activity; positions are renumbered, since
-    items added by other means may share one."""
+def _move_in_plan(plan: CommunityPlan, item: PlanItem, direction: str) -> int:
+    """Swap the item with the one above or below it as the plan shows it: its neighbour in
+    the whole plan, or within its activity when the plan is grouped. The whole plan is
+    renumbered 0..N-1, since items copied or added by other means may share a position.
+    Returns the item's new number in the plan as shown."""
     if direction not in ("up", "down"):
-        raise DomainError("Непонятно, куда переместить пункт: выше или ниже.")
-    current = items.filter(pk=item.pk).first()
-    if current is None:
-        raise DomainError("Этого пункта в плане уже нет: возможно, его только что удалили.")
-    group = list(items.filter(activity=current.activity).order_by("position", "pk"))
-    index = next(i for i, other in enumerate(group) if other.pk == item.pk)
-    target = index - 1 if direction == "up" else index + 1
-    if not 0 <= target < len(group):
-        where = "первый" if direction == "up" else "последний"
-        raise DomainError(f"Пункт и так {where} в своём виде деятельности.")
-    group[index], group[target] = group[target], group[index]
-    for position, other in enumerate(group):
+        raise DomainError("Непонятно, куда переместить мероприятие: выше или ниже.")
+    ordered = list(plan.items.order_by("position", "pk"))
+    index = next((i for i, other in enumerate(ordered) if other.pk == item.pk), None)
+    if index is None:
+        raise DomainError("Этого мероприятия в плане уже нет: возможно, его только что удалили.")
+    current = ordered[index]
+    steps = range(index - 1, -1, -1) if direction == "up" else range(index + 1, len(ordered))
+    grouped = plan.group_by_activity
+    target = next(
+        (i for i in steps if not grouped or ordered[i].activity == current.activity), None
+    )
+    if target is None:
+        where = "первое" if direction == "up" else "последнее"
+        scope = "в своём виде деятельности" if grouped else "в плане"
+        raise DomainError(f"Мероприятие и так {where} {scope}.")
+    ordered[index], ordered[target] = ordered[target], ordered[index]
+    for position, other in enumerate(ordered):
         other.position = position
-    type(item).objects.bulk_update(group, ["position"])
+    PlanItem.objects.bulk_update(ordered, ["position"])
+    sections = selectors.plan_sections(plan, ordered)
+    return next(i.number for section in sections for i in section.items if i.pk == item.pk)
 
 
 # Community plan -------------------------------------------------------------------------------
@@ -175,9 +185,11 @@ def _editable_plan(plan: CommunityPlan) -> CommunityPlan:
 @transaction.atomic
 def plan_item_add(*, actor: User, plan: CommunityPlan, **fields) -> PlanItem:
     plan = _editable_plan(plan)
+    last = plan.items.aggregate(last=Max("position"))["last"]
     item = PlanItem.objects.create(
         plan=plan,
-        position=_next_position(plan.items, fields["activity"]),
+        # At the end of the plan (and so of its activity, when the plan is grouped).
+        position=0 if last is None else last + 1,
         **{name: fields[name] for name in PLAN_ITEM_FIELDS},
     )
     audit_record(
@@ -192,10 +204,9 @@ def plan_item_add(*, actor: User, plan: CommunityPlan, **fields) -> PlanItem:
 @transaction.atomic
 def plan_item_update(*, actor: User, item: PlanItem, **fields) -> PlanItem:
     plan = _editable_plan(item.plan)
-    moved = fields["activity"] != item.activity
+    # A new activity leaves the item where it stands in the plan: the order is the
+    # methodist's, not the activities'.
     changes = _apply(item, fields, PLAN_ITEM_FIELDS)
-    if moved:
-        item.position = _next_position(plan.items, item.activity)
     item.save()
     audit_record(
         actor=actor,
@@ -217,14 +228,41 @@ def plan_item_remove(*, actor: User, item: PlanItem) -> None:
 @transaction.atomic
 def plan_item_move(*, actor: User, item: PlanItem, direction: str) -> PlanItem:
     plan = _editable_plan(item.plan)
-    _move_within_activity(plan.items, item, direction)
+    before = selectors.plan_sections(plan)
+    old = next(i.number for section in before for i in section.items if i.pk == item.pk)
+    new = _move_in_plan(plan, item, direction)
     audit_record(
         actor=actor,
         action="plan.item_move",
         obj=plan,
-        changes={"item": item.pk, "direction": direction},
+        changes={"item": item.pk, "item_number": [old, new]},
     )
     return item
+
+
+GROUPING_WORDS = {True: "по видам деятельности", False: "единым списком"}
+
+
+@transaction.atomic
+def plan_grouping_set(
+    *, actor: User, plan: CommunityPlan, group_by_activity: bool
+) -> CommunityPlan:
+    """Whether the plan shows and prints its items under activity headings or as one list;
+    either way in the same order. A choice of the draft: the approved plan prints as
+    approved."""
+    plan = _editable_plan(plan)
+    old = plan.group_by_activity
+    if old == group_by_activity:
+        return plan
+    plan.group_by_activity = group_by_activity
+    plan.save(update_fields=["group_by_activity"])
+    audit_record(
+        actor=actor,
+        action="plan.grouping",
+        obj=plan,
+        changes={"grouping": [GROUPING_WORDS[old], GROUPING_WORDS[group_by_activity]]},
+    )
+    return plan
 
 
 @transaction.atomic

@@ -152,6 +152,24 @@ def appendix_create(request, pk):
 
 @require_POST
 @role_required(RoleKind.METHODIST)
+def appendix_preview(request, pk):
+    """The text as it will be printed, rendered by the same markup as the signed appendix;
+    nothing is saved. htmx asks for the fragment; without scripts the form page comes back
+    with the preview under it."""
+    order = _methodist_order(request, pk)
+    text = request.POST.get("text", "")
+    if request.headers.get("HX-Request"):
+        return render(request, "community/orders/partials/markup_preview.html", {"text": text})
+    form = AppendixForm(request.POST, municipality=order.municipality)
+    return render(
+        request,
+        "community/orders/appendix_form.html",
+        {"form": form, "order": order, "preview": text},
+    )
+
+
+@require_POST
+@role_required(RoleKind.METHODIST)
 def appendix_delete(request, pk):
     access = access_for(request.user)
     appendix = get_object_or_404(

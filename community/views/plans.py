@@ -21,6 +21,7 @@ from ..forms.plans import (
     MunicipalityYearForm,
     PlanCreateForm,
     PlanFilter,
+    PlanGroupingForm,
     PlanItemForm,
     TutorPlanFilter,
     TutorPlanItemForm,
@@ -58,8 +59,8 @@ class ActivityGroup:
 
 
 def by_activity(items, *, keep_empty: bool) -> list[ActivityGroup]:
-    """Items grouped by the five activities in the order of seed 002, 5.1, numbered through
-    the whole plan as in the printed план-график."""
+    """A tutor's plan's items grouped by the five activities in the order of seed 002, 5.1,
+    numbered through the whole plan."""
     groups = {value: ActivityGroup(value, label) for value, label in Activity.choices}
     for item in items:
         groups[item.activity].items.append(item)
@@ -158,8 +159,11 @@ def plan_detail(request, pk):
         "community/plans/plan_detail.html",
         {
             "plan": plan,
-            "groups": by_activity(plan.items.all(), keep_empty=can_edit),
+            "sections": selectors.plan_sections(plan, keep_empty=can_edit),
             "can_edit": can_edit,
+            "grouping_form": PlanGroupingForm(
+                initial={"group_by_activity": plan.group_by_activity}
+            ),
             "history": object_history(plan),
         },
     )
@@ -250,6 +254,22 @@ def plan_item_move(request, pk):
         direction=direction,
     )
     return redirect(item.plan)
+
+
+@login_required
+@require_POST
+def plan_grouping(request, pk):
+    plan = _plan_for_methodist(request, pk)
+    form = PlanGroupingForm(request.POST)
+    if form.is_valid():
+        act(
+            request,
+            services.plan_grouping_set,
+            "Вид плана сохранён: так он показывается и печатается.",
+            plan=plan,
+            **form.cleaned_data,
+        )
+    return redirect(plan)
 
 
 @login_required
