@@ -49,6 +49,7 @@ def test_it_previews_a_text_appendix_from_the_keyboard(page, demo_site):
     draft = Order.objects.create(
         municipality=signed.municipality,
         organization=signed.organization,
+        academic_year=signed.academic_year,
         place=signed.place,
         heading="Об утверждении положения",
         points="Утвердить положение (Приложение 1).",
