@@ -81,7 +81,7 @@ def test_it_numbers_the_schedule_and_names_the_place_and_the_point_once(client, 
 
 
 def test_it_numbers_schedules_through_the_year(client, db):
-    point, session, day = week_with_a_session()
+    point, _, day = week_with_a_session()
     director = user_with_role(RoleKind.DIRECTOR, municipality=point.municipality)
     for _ in range(2):
         create(client, point, day)
