@@ -9,7 +9,7 @@ from tutoring.signatures import capitalized, issuer_signature, person_signature
 from tutoring.typography import keep_together_all
 
 from .models import CommunityPlan, DevelopmentRoute, Order
-from .selectors import routes_for
+from .selectors import plans_for, routes_for
 from .services.orders import plan_snapshot
 
 # The typed pieces of an appendix in which names and «№ 9», «им. И. Ф. …» must not break.
@@ -111,7 +111,7 @@ def plan_context(object_id: str):
     if plan.is_draft:
         raise DocumentError("Печатается только утверждённый план.")
     municipality = plan.municipality
-    approved_on = timezone.localtime(plan.approved_at).date()
+    approved_on = timezone.localtime(plan.approved_at, municipality.tzinfo).date()
     head = issuer_signature(municipality, approved_on)
     if not head:
         raise DocumentError(
@@ -135,3 +135,9 @@ def plan_context(object_id: str):
 
 def plan_title(plan: CommunityPlan) -> str:
     return plan.title
+
+
+def plan_visible(access: Access, document: Document) -> bool:
+    """The printed plan is for whoever sees the plan: everyone of the municipality once it is
+    approved, teachers and schools included."""
+    return plans_for(access).filter(pk=document.object_id).exists()
