@@ -74,6 +74,7 @@ def test_it_numbers_the_schedule_and_names_the_place_and_the_point_once(client, 
     text = approved_schedule_text(client)
     schedule = Schedule.objects.get()
     assert schedule.number == 1
+    assert "№&nbsp;1" in client.get(schedule.get_absolute_url()).content.decode()
     assert "ГРАФИК РАБОТЫ" in text and "№ 1" in text and "г. Лабинск" in text
     one_line = " ".join(text.split())
     assert one_line.count("консультационный пункт") == 1

@@ -156,6 +156,7 @@ def test_the_report_is_numbered_signed_with_initials_first_and_placed(client, wo
     make(client, world.methodist, year, world.municipality)
     first, second = Report.objects.order_by("pk")
     assert (first.number, second.number) == (1, 2)
+    assert "№&nbsp;2" in client.get(second.get_absolute_url()).content.decode()
     document = Document.objects.get(kind=reports.DOCUMENT, object_id=str(second.pk))
     render_document(document.pk)
     document.refresh_from_db()
