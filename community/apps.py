@@ -135,11 +135,15 @@ class CommunityConfig(AppConfig):
         from .documents import (
             order_context,
             order_title,
+            plan_context,
+            plan_title,
+            plan_visible,
             route_context,
             route_title,
             route_visible,
         )
         from .services.orders import ORDER_DOCUMENT
+        from .services.plans import PLAN_DOCUMENT
         from .services.routes import ROUTE_DOCUMENT
 
         documents.register(
@@ -147,6 +151,13 @@ class CommunityConfig(AppConfig):
             template="documents/order.html",
             build_context=order_context,
             title=order_title,
+        )
+        documents.register(
+            PLAN_DOCUMENT,
+            template="documents/community/plan.html",
+            build_context=plan_context,
+            title=plan_title,
+            can_view=plan_visible,
         )
         documents.register(
             ROUTE_DOCUMENT,

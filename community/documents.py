@@ -5,9 +5,22 @@ from django.utils import timezone
 from tutoring.access import Access
 from tutoring.documents import DocumentError
 from tutoring.models import Document
+from tutoring.signatures import capitalized, issuer_signature, person_signature
+from tutoring.typography import keep_together_all
 
-from .models import DevelopmentRoute, Order
-from .selectors import routes_for
+from .models import CommunityPlan, DevelopmentRoute, Order
+from .selectors import plans_for, routes_for
+from .services.orders import plan_snapshot
+
+# The typed pieces of an appendix in which names and «№ 9», «им. И. Ф. …» must not break.
+UNBROKEN_KEYS = ("title", "paragraphs", "rows", "groups")
+
+
+def _unbroken_appendix(appendix: dict) -> dict:
+    return {
+        key: keep_together_all(value) if key in UNBROKEN_KEYS else value
+        for key, value in appendix.items()
+    }
 
 
 def order_context(object_id: str):
@@ -15,7 +28,7 @@ def order_context(object_id: str):
     if order.is_draft:
         raise DocumentError("Печатается только подписанный приказ.")
     appendices = [
-        {**appendix.snapshot, "number": appendix.number}
+        _unbroken_appendix({**appendix.snapshot, "number": appendix.number})
         for appendix in order.appendices.order_by("number")
     ]
     return order, {
@@ -27,8 +40,8 @@ def order_context(object_id: str):
         "number": order.number,
         "place": order.place,
         "heading": order.heading,
-        "signatory_position": order.signatory_position,
-        "signatory_name": order.signatory_name,
+        "signatory_position": capitalized(order.signatory_position),
+        "signatory_name": order.signatory_name.strip(),
         "appendices": appendices,
     }
 
@@ -54,7 +67,13 @@ def route_context(object_id: str):
         "organization_note": route.municipality.name,
         "document_type": "Индивидуальный образовательный маршрут",
         "date": timezone.localdate(),
+        "place": route.municipality.locality,
         "heading": route.topic,
+        # The teacher signs at their school; the tutor as the community's tutor.
+        "signatures": [
+            person_signature(route.teacher, "Учитель", route.organization),
+            person_signature(route.tutor, "Тьютор", None),
+        ],
     }
 
 
@@ -65,3 +84,60 @@ def route_title(route: DevelopmentRoute) -> str:
 def route_visible(access: Access, document: Document) -> bool:
     """The PDF of a route is for whoever sees the route."""
     return routes_for(access).filter(pk=document.object_id).exists()
+
+
+# The kinds of plan a title may begin with, longest first: the kind goes to the document type
+# («ПЛАН-ГРАФИК»), the rest of the title is the heading, so the kind is said once.
+PLAN_KINDS = ("План-график", "План работы", "План")
+
+
+def plan_type_and_heading(title: str) -> tuple[str, str]:
+    """«План-график работы сообщества на 2023 год» → («План-график», «работы сообщества на
+    2023 год»); a title that names no kind keeps it whole under «План»."""
+    title = " ".join(title.split())
+    for kind in PLAN_KINDS:
+        if title.casefold().startswith(kind.casefold() + " "):
+            kind_word = "План" if kind == "План работы" else kind
+            return kind_word, title[len(kind_word) :].strip()
+    return "План", title
+
+
+def plan_context(object_id: str):
+    """The community plan as approved: the items of `plan_snapshot`, under the «УТВЕРЖДАЮ» of
+    the issuing organization's head on the day of approval."""
+    plan = CommunityPlan.objects.select_related(
+        "municipality__issuer", "academic_year", "approved_by"
+    ).get(pk=object_id)
+    if plan.is_draft:
+        raise DocumentError("Печатается только утверждённый план.")
+    municipality = plan.municipality
+    approved_on = timezone.localtime(plan.approved_at, municipality.tzinfo).date()
+    head = issuer_signature(municipality, approved_on)
+    if not head:
+        raise DocumentError(
+            "Не указан руководитель организации, издающей документы муниципалитета: "
+            "внесите его в карточку организации, и план можно будет напечатать."
+        )
+    document_type, heading = plan_type_and_heading(plan.title)
+    snapshot = plan_snapshot(plan.title, plan)
+    issuer = municipality.issuer
+    return plan, {
+        "plan": _unbroken_appendix(snapshot),
+        "approval": {**head.as_dict(), "date": approved_on},
+        "organization": issuer.name if issuer else municipality.name,
+        "organization_note": municipality.name if issuer else "",
+        "document_type": document_type,
+        "date": approved_on,
+        "place": municipality.locality,
+        "heading": heading,
+    }
+
+
+def plan_title(plan: CommunityPlan) -> str:
+    return plan.title
+
+
+def plan_visible(access: Access, document: Document) -> bool:
+    """The printed plan is for whoever sees the plan: everyone of the municipality once it is
+    approved, teachers and schools included."""
+    return plans_for(access).filter(pk=document.object_id).exists()

@@ -49,6 +49,9 @@ EVENT_CHANGE_LABELS = {
     "tutor": "тьютор",
 }
 
+# Of the schedule's approval.
+SCHEDULE_CHANGE_LABELS = {"sessions": "занятий", "number": "регистрационный номер"}
+
 
 class ConsultationsConfig(AppConfig):
     name = "consultations"
@@ -74,6 +77,7 @@ class ConsultationsConfig(AppConfig):
         extensions.register_home_panel(panels.home_panel)
         extensions.register_plan_item_action(panels.event_from_plan_item)
         extensions.register_change_labels(EVENT_CHANGE_LABELS)
+        extensions.register_change_labels(SCHEDULE_CHANGE_LABELS)
         extensions.register_navigation(navigation)
 
 

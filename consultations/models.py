@@ -462,6 +462,12 @@ class Schedule(models.Model):
     ends_on = models.DateField("по")
     status = models.CharField("статус", max_length=16, choices=Status.choices, default="draft")
     snapshot = models.JSONField("занятия на дату утверждения", null=True, blank=True)
+    number = models.PositiveIntegerField(
+        "регистрационный номер",
+        null=True,
+        blank=True,
+        help_text="Присваивается при утверждении: по порядку в пределах пункта и года.",
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name="кто подготовил",

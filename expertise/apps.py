@@ -43,9 +43,12 @@ CHANGE_LABELS = {
 
 
 def conclusion_visible(access, document) -> bool:
-    from .selectors import conclusions_for
+    """Whoever sees the case, but an expert of a blind case: the issued conclusion names the
+    author and the school, which the expert worked without."""
+    from .selectors import cases_for, conclusions_for
 
-    return conclusions_for(access).filter(pk=document.object_id).exists()
+    open_cases = cases_for(access).filter(author_hidden=False).values("pk")
+    return conclusions_for(access).filter(pk=document.object_id, case__in=open_cases).exists()
 
 
 class ExpertiseConfig(AppConfig):

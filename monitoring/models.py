@@ -286,6 +286,12 @@ class Report(models.Model):
         related_name="+",
     )
     title = models.CharField("название", max_length=300)
+    number = models.PositiveIntegerField(
+        "регистрационный номер",
+        null=True,
+        blank=True,
+        help_text="По порядку в пределах муниципалитета и календарного года.",
+    )
     data = models.JSONField("показатели на момент составления", default=dict)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

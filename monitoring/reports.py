@@ -5,6 +5,7 @@ that also asks for the PDF."""
 from datetime import date
 
 from django.db import transaction
+from django.db.models import Max
 from django.utils import timezone
 
 from tutoring.access import Access
@@ -12,6 +13,7 @@ from tutoring.documents import DocumentError, document_request
 from tutoring.models import AcademicYear, Document, Municipality, Role, RoleKind, User
 from tutoring.selectors import issuer_name
 from tutoring.services import audit_record
+from tutoring.signatures import person_signature
 
 from . import analytical, charts, effectiveness
 from .figures_cache import results_cache
@@ -27,29 +29,46 @@ BODIES = {
 
 
 def _signatory(actor: User | None, municipality: Municipality) -> dict:
+    """The person who made the report, signing with their position at their organization (the
+    methodical centre for a methodist without one of their own): «Методист МКУ ИМЦ
+    г. Лабинска — А. П. Смирнова»."""
     if actor is None:
         return {"name": "", "position": ""}
     role = (
         Role.objects.filter(
             user=actor, municipality=municipality, kind__in=(RoleKind.METHODIST, RoleKind.DIRECTOR)
         )
+        .select_related("organization")
         .order_by("kind")
         .first()
     )
-    position = (
-        role.position if role and role.position else (role.get_kind_display() if role else "")
-    )
-    return {"name": actor.short_name, "position": position.capitalize()}
+    if role is None:
+        return person_signature(actor, "", municipality.issuer).as_dict()
+    position = role.position or role.get_kind_display()
+    return person_signature(actor, position, role.organization or municipality.issuer).as_dict()
+
+
+def _next_number(municipality: Municipality, year: int) -> int:
+    """A running registration number of the municipality's reports in the calendar year."""
+    # The municipality's row lock makes two reports made at once take consecutive numbers.
+    Municipality.objects.select_for_update().filter(pk=municipality.pk).first()
+    last = Report.objects.filter(municipality=municipality, created_at__year=year).aggregate(
+        last=Max("number")
+    )["last"]
+    return (last or 0) + 1
 
 
 def _make(*, actor: User, municipality: Municipality, data: dict, changes: dict, **fields):
     """The report with its figures and the letterhead's, audited, its PDF requested."""
+    today = timezone.localdate()
     report = Report.objects.create(
         municipality=municipality,
+        number=_next_number(municipality, today.year),
         data={
             **data,
             "issuer": issuer_name(municipality.pk),
-            "date": timezone.localdate().isoformat(),
+            "date": today.isoformat(),
+            "place": municipality.locality,
             "signatory": _signatory(actor, municipality),
         },
         created_by=actor,
@@ -131,6 +150,9 @@ def report_context(object_id: str):
         "organization_note": data["municipality"] if data["issuer"] else "",
         "document_type": "Аналитическая справка",
         "date": date.fromisoformat(data["date"]),
+        "number": report.number or "",
+        # A report made before the place was kept is printed where it is now.
+        "place": data.get("place", report.municipality.locality),
         "heading": report.title,
         "signatory_position": data["signatory"]["position"],
         "signatory_name": data["signatory"]["name"],

@@ -38,10 +38,10 @@ GELENDZHIK = "Муниципальное образование город-ку�
 KALTAN = "Калтанский городской округ"
 
 MUNICIPALITIES = [
-    # name, short name, region, time zone
-    (LABINSK, "Лабинский район", "Краснодарский край", "Europe/Moscow"),
-    (GELENDZHIK, "Геленджик", "Краснодарский край", "Europe/Moscow"),
-    (KALTAN, "Калтанский ГО", "Кемеровская область — Кузбасс", "Asia/Novokuznetsk"),
+    # name, short name, region, time zone, locality (where its documents are drawn up)
+    (LABINSK, "Лабинский район", "Краснодарский край", "Europe/Moscow", "г. Лабинск"),
+    (GELENDZHIK, "Геленджик", "Краснодарский край", "Europe/Moscow", "г. Геленджик"),
+    (KALTAN, "Калтанский ГО", "Кемеровская область — Кузбасс", "Asia/Novokuznetsk", "г. Калтан"),
 ]
 
 IMC = "МКУ ИМЦ г. Лабинска"
@@ -393,10 +393,21 @@ def load_demo() -> DemoResult:
 
 def _municipalities(result) -> dict[str, Municipality]:
     found = {}
-    for name, short_name, region, tz in MUNICIPALITIES:
+    for name, short_name, region, tz, locality in MUNICIPALITIES:
         found[name], created = Municipality.objects.get_or_create(
-            name=name, defaults={"short_name": short_name, "region": region, "timezone": tz}
+            name=name,
+            defaults={
+                "short_name": short_name,
+                "region": region,
+                "timezone": tz,
+                "locality": locality,
+            },
         )
+        if not found[name].locality:
+            # A demo loaded before the field existed gets its place of compilation too.
+            found[name].locality = locality
+            found[name].save(update_fields=["locality"])
+            created = True
         result.count(created)
     return found
 

@@ -201,10 +201,12 @@ class MunicipalityForm(forms.ModelForm):
 
     class Meta:
         model = Municipality
-        fields = ["name", "short_name", "region", "timezone"]
+        fields = ["name", "short_name", "region", "locality", "timezone"]
         help_texts = {
             "name": "Полностью, например «Муниципальное образование Лабинский район».",
             "short_name": "Как в списках и заголовках: «Лабинский район».",
+            "locality": "Место составления документов, как в их шапке: «г. Лабинск», "
+            "«ст. Владимирская». Не адрес здания.",
         }
 
     def __init__(self, *args, regions, **kwargs):

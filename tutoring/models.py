@@ -25,6 +25,12 @@ class Municipality(models.Model):
     name = models.CharField("название", max_length=200, unique=True)
     short_name = models.CharField("краткое название", max_length=100)
     region = models.CharField("субъект РФ", max_length=200, blank=True)
+    locality = models.CharField(
+        "населённый пункт",
+        max_length=200,
+        blank=True,
+        help_text="Место составления документов, например «г. Лабинск» (не адрес здания).",
+    )
     timezone = models.CharField(
         "часовой пояс", max_length=64, choices=TIMEZONE_CHOICES, default="Europe/Moscow"
     )

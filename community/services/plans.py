@@ -5,11 +5,14 @@ from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
 
+from tutoring import documents
 from tutoring.models import AcademicYear, Municipality, User
 from tutoring.services import audit_record
 
 from .. import selectors
 from ..models import CommunityPlan, DomainError, PlanItem, TutorPlan, TutorPlanItem
+
+PLAN_DOCUMENT = "community.plan"
 
 PLAN_ITEM_FIELDS = ("activity", "content", "timing", "responsible")
 TUTOR_PLAN_ITEM_FIELDS = ("activity", "content", "timing", "expected_result")
@@ -275,6 +278,8 @@ def plan_approve(*, actor: User, plan: CommunityPlan) -> CommunityPlan:
     plan.approved_by, plan.approved_at = actor, timezone.now()
     plan.save(update_fields=["status", "approved_by", "approved_at"])
     audit_record(actor=actor, action="plan.approve", obj=plan, changes={"items": count})
+    # Rendered once, now, and kept: the printed plan is the plan as approved.
+    documents.document_request(kind=PLAN_DOCUMENT, obj=plan, actor=actor)
     return plan
 
 

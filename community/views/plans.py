@@ -11,7 +11,8 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from tutoring.access import Access, access_for, require
-from tutoring.models import Municipality, RoleKind
+from tutoring.documents import document_visible
+from tutoring.models import Document, Municipality, RoleKind
 from tutoring.selectors import object_history
 from tutoring.views import paginate
 
@@ -154,6 +155,7 @@ def plan_detail(request, pk):
     access = access_for(request.user)
     plan = get_object_or_404(selectors.plans_for(access).select_related("approved_by"), pk=pk)
     can_edit = plan.is_draft and access.holds(RoleKind.METHODIST, municipality=plan.municipality_id)
+    document = Document.objects.filter(kind=services.PLAN_DOCUMENT, object_id=str(plan.pk)).first()
     return render(
         request,
         "community/plans/plan_detail.html",
@@ -164,7 +166,8 @@ def plan_detail(request, pk):
             "grouping_form": PlanGroupingForm(
                 initial={"group_by_activity": plan.group_by_activity}
             ),
-            "history": object_history(plan),
+            "document": document if document and document_visible(access, document) else None,
+            "history": object_history(plan, document),
         },
     )
 

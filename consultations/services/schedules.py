@@ -4,11 +4,13 @@ director, then frozen and printed."""
 from datetime import datetime, time, timedelta
 
 from django.db import transaction
+from django.db.models import Max
 from django.utils import timezone
 
 from tutoring import documents
-from tutoring.models import Role, RoleKind, User
+from tutoring.models import User
 from tutoring.services import audit_record
+from tutoring.signatures import issuer_signature
 
 from ..models import ConsultationPoint, DomainError, Schedule, Session
 
@@ -76,6 +78,19 @@ def snapshot_rows(schedule: Schedule) -> list[list[str]]:
     return rows
 
 
+def _next_number(schedule: Schedule, year: int) -> int:
+    """The next registration number of the point's schedules in the year: a running number
+    needs no typing and cannot repeat, and the point issues a schedule or two a month."""
+    # The point's row lock makes two approvals at once take consecutive numbers.
+    ConsultationPoint.objects.select_for_update().filter(pk=schedule.point_id).first()
+    last = (
+        Schedule.objects.filter(point=schedule.point_id, approved_at__year=year)
+        .exclude(number=None)
+        .aggregate(last=Max("number"))["last"]
+    )
+    return (last or 0) + 1
+
+
 @transaction.atomic
 def schedule_approve(*, actor: User, schedule: Schedule) -> Schedule:
     schedule = Schedule.objects.select_for_update().get(pk=schedule.pk)
@@ -84,23 +99,32 @@ def schedule_approve(*, actor: User, schedule: Schedule) -> Schedule:
     rows = snapshot_rows(schedule)
     if not rows:
         raise DomainError("В графике на этот период нет ни одного занятия.")
-    role = (
-        Role.objects.filter(user=actor, kind=RoleKind.DIRECTOR, municipality=schedule.municipality)
-        .select_related("organization")
-        .first()
-    )
-    position = f"{role.position} {role.organization or ''}".strip() if role else ""
+    approved_at = timezone.now()
+    approved_on = timezone.localtime(approved_at, schedule.municipality.tzinfo).date()
+    # The head of the issuing organization on the day approves the schedule (seed 002, 6.5),
+    # whoever of the municipality's directors presses the button; kept in the snapshot, so a
+    # later change of head never rewrites what was approved.
+    head = issuer_signature(schedule.municipality, approved_on)
+    if not head:
+        raise DomainError(
+            "Не указан руководитель организации, издающей документы муниципалитета: "
+            "внесите его в карточку организации, затем утвердите график."
+        )
+    schedule.number = _next_number(schedule, approved_on.year)
     schedule.snapshot = {
         "columns": COLUMNS,
         "rows": rows,
-        "signatory_position": (position or "Руководитель").capitalize(),
-        "signatory_name": actor.short_name,
+        "approval": {**head.as_dict(), "date": approved_on.isoformat()},
+        "place": schedule.municipality.locality,
     }
     schedule.status = Schedule.Status.APPROVED
-    schedule.approved_by, schedule.approved_at = actor, timezone.now()
-    schedule.save(update_fields=["snapshot", "status", "approved_by", "approved_at"])
+    schedule.approved_by, schedule.approved_at = actor, approved_at
+    schedule.save(update_fields=["snapshot", "number", "status", "approved_by", "approved_at"])
     audit_record(
-        actor=actor, action="schedule.approve", obj=schedule, changes={"sessions": len(rows)}
+        actor=actor,
+        action="schedule.approve",
+        obj=schedule,
+        changes={"sessions": len(rows), "number": schedule.number},
     )
     documents.document_request(kind=SCHEDULE_DOCUMENT, obj=schedule, actor=actor)
     return schedule

@@ -7,20 +7,29 @@ from django.utils import timezone
 from tutoring.documents import DocumentError
 from tutoring.models import Role, RoleKind
 from tutoring.selectors import issuer_name
+from tutoring.signatures import person_name, person_signature, position_at
 
 from ..models import CaseKind, Conclusion, Verdict
 
 
 def _signatory(conclusion: Conclusion) -> dict:
-    """The methodist who reconciled the verdict, or who assigned the experts."""
+    """The methodist who reconciled the verdict, or who assigned the experts, signing for the
+    organization that issues the municipality's documents: «Методист МКУ ИМЦ г. Лабинска —
+    А. П. Смирнова»."""
     methodist = conclusion.issued_by if conclusion.reconciled else conclusion.case.assigned_by
+    issuer = conclusion.case.municipality.issuer
     if methodist is None:
-        return {"name": "", "position": "Методист"}
-    role = Role.objects.filter(
-        user=methodist, kind=RoleKind.METHODIST, municipality=conclusion.municipality_id
-    ).first()
+        return {"name": "", "position": position_at("Методист", issuer)}
+    role = (
+        Role.objects.filter(
+            user=methodist, kind=RoleKind.METHODIST, municipality=conclusion.municipality_id
+        )
+        .select_related("organization")
+        .first()
+    )
     position = (role.position if role else "") or "Методист"
-    return {"name": methodist.short_name, "position": position}
+    organization = (role.organization if role else None) or issuer
+    return person_signature(methodist, position, organization).as_dict()
 
 
 def conclusion_snapshot(conclusion: Conclusion) -> dict:
@@ -59,6 +68,8 @@ def conclusion_snapshot(conclusion: Conclusion) -> dict:
         {
             "name": review.expert.full_name,
             "short_name": review.expert.short_name,
+            # Under the conclusion: «Эксперт — И. В. Абрамович».
+            "signature_name": person_name(review.expert),
             "total": review.total,
             "max_total": max_total,
             "verdict": review.verdict,
@@ -73,16 +84,19 @@ def conclusion_snapshot(conclusion: Conclusion) -> dict:
         "date": issued.date().isoformat(),
         "municipality": case.municipality.name,
         "issuer": issuer_name(case.municipality_id),
+        "place": case.municipality.locality,
         "kind": case.kind,
         "kind_label": CaseKind(case.kind).label,
         "title": case.title,
         "subject": case.subject.name,
         "grades": case.grades,
         "academic_year": str(case.academic_year),
+        # Only the experts worked blind: the issued conclusion, which they do not see, names
+        # the teacher and the school like any other.
         "blind": case.blind,
-        "author": "" if case.blind else case.author.full_name,
-        "school": "" if case.blind else case.organization.name,
-        "files": [] if case.blind else [f.original_name for f in round_.files.all()],
+        "author": case.author.full_name,
+        "school": case.organization.name,
+        "files": [f.original_name for f in round_.files.all()],
         "files_count": round_.files.count(),
         "rubric": {
             "title": case.rubric.title,
@@ -100,6 +114,15 @@ def conclusion_snapshot(conclusion: Conclusion) -> dict:
     }
 
 
+def conclusion_heading(kind_label: str, title: str) -> str:
+    """«Рабочая программа «Рабочая программа по биологии»» says the kind twice: a title that
+    begins with its kind is the heading by itself."""
+    title = " ".join(title.split())
+    if title.casefold().startswith(kind_label.casefold()):
+        return title
+    return f"{kind_label.capitalize()} «{title}»"
+
+
 def conclusion_context(object_id: str):
     conclusion = Conclusion.objects.select_related("case", "municipality").get(pk=object_id)
     snapshot = conclusion.snapshot
@@ -112,7 +135,9 @@ def conclusion_context(object_id: str):
         "document_type": "Экспертное заключение",
         "date": date.fromisoformat(snapshot["date"]),
         "number": conclusion.number,
-        "heading": f"{snapshot['kind_label'].capitalize()} «{snapshot['title']}»",
+        # A conclusion issued before the place was kept is printed where it is now.
+        "place": snapshot.get("place", conclusion.municipality.locality),
+        "heading": conclusion_heading(snapshot["kind_label"], snapshot["title"]),
         "signatory_position": snapshot["methodist"]["position"],
         "signatory_name": snapshot["methodist"]["name"],
     }

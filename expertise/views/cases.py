@@ -139,7 +139,8 @@ def case_detail(request, pk):
         )
     }
     for conclusion in conclusions:
-        conclusion.document = documents.get(str(conclusion.pk))
+        # An expert of a blind case does not get the issued conclusion: it names the author.
+        conclusion.document = None if case.author_hidden else documents.get(str(conclusion.pk))
     latest = conclusions[-1] if conclusions else None
     my_review = None
     if case.status == Status.REVIEW:

@@ -612,6 +612,19 @@ def test_the_route_prints_as_pdf(client, cast, active):
     assert cast.teacher.full_name in text
 
 
+def test_the_route_is_signed_with_initials_first_and_placed(cast, active):
+    cast.municipality.locality = "г. Лабинск"
+    cast.municipality.save(update_fields=["locality"])
+    document = services.route_print(actor=cast.teacher, route=active)
+    render_document(document.pk)
+    document.refresh_from_db()
+    text = " ".join(pdf_text(document).replace("\xa0", " ").split())
+    teacher, school = cast.teacher, active.organization.short_name
+    initials = f"{teacher.first_name[0]}. {teacher.middle_name[0]}. {teacher.last_name}"
+    assert f"Учитель {school} {initials}" in text
+    assert "г. Лабинск" in text
+
+
 def test_printing_again_shows_the_current_state(cast, active):
     document = services.route_print(actor=cast.teacher, route=active)
     render_document(document.pk)

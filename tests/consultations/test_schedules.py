@@ -1,11 +1,11 @@
 import datetime
 
-import pdfplumber
 from django.utils import timezone
 
 from consultations.models import Schedule
 from consultations.services.schedules import SCHEDULE_DOCUMENT
-from tests.tutoring.factories import MunicipalityFactory, user_with_role
+from tests.pdftext import pages_of
+from tests.tutoring.factories import MunicipalityFactory, issuer_with_head, user_with_role
 from tutoring.models import Document, RoleKind
 from tutoring.tasks import render_document
 
@@ -13,7 +13,8 @@ from .factories import ConsultationPointFactory, ConsultationRequestFactory, Ses
 
 
 def week_with_a_session():
-    point = ConsultationPointFactory()
+    point = ConsultationPointFactory(name="Муниципальный тьюторский консультационный пункт")
+    issuer_with_head(point.municipality)
     request = ConsultationRequestFactory(municipality=point.municipality, topic="Смысловое чтение")
     session = SessionFactory(municipality=point.municipality, point=point, request=request)
     day = session.starts_at.astimezone(point.municipality.tzinfo).date()
@@ -46,9 +47,68 @@ def test_it_lets_the_director_approve_and_print_the_schedule(client, db):
     document = Document.objects.get(kind=SCHEDULE_DOCUMENT, object_id=str(schedule.pk))
     render_document(document.pk)
     document.refresh_from_db()
-    with document.file.open("rb") as stream, pdfplumber.open(stream) as pdf:
-        text = " ".join(page.extract_text() for page in pdf.pages)
+    text = " ".join(pages_of(document))
     assert "Смысловое чтение" in text and f"{day:%d.%m.%Y}" in text
+
+
+def approved_schedule_text(client):
+    point, _, day = week_with_a_session()
+    create(client, point, day)
+    schedule = Schedule.objects.get()
+    client.force_login(user_with_role(RoleKind.DIRECTOR, municipality=point.municipality))
+    client.post(f"/consultations/schedules/{schedule.pk}/approve/")
+    document = Document.objects.get(kind=SCHEDULE_DOCUMENT, object_id=str(schedule.pk))
+    render_document(document.pk)
+    document.refresh_from_db()
+    return pages_of(document)[0]
+
+
+def test_it_prints_the_schedule_under_the_heads_approval(client, db):
+    lines = approved_schedule_text(client).splitlines()
+    stamp = lines[lines.index("УТВЕРЖДАЮ") :][:4]
+    assert stamp[1] == "Директор МКУ ИМЦ г. Лабинска"
+    assert stamp[2].endswith("С. И. Орлов")
+
+
+def test_it_numbers_the_schedule_and_names_the_place_and_the_point_once(client, db):
+    text = approved_schedule_text(client)
+    schedule = Schedule.objects.get()
+    assert schedule.number == 1
+    assert "№&nbsp;1" in client.get(schedule.get_absolute_url()).content.decode()
+    assert "ГРАФИК РАБОТЫ" in text and "№ 1" in text and "г. Лабинск" in text
+    one_line = " ".join(text.split())
+    assert one_line.count("консультационный пункт") == 1
+    assert "пункта «" not in one_line
+
+
+def test_it_numbers_schedules_through_the_year(client, db):
+    point, _, day = week_with_a_session()
+    director = user_with_role(RoleKind.DIRECTOR, municipality=point.municipality)
+    for _ in range(2):
+        create(client, point, day)
+        schedule = Schedule.objects.filter(status="draft").get()
+        client.force_login(director)
+        client.post(f"/consultations/schedules/{schedule.pk}/approve/")
+    assert sorted(Schedule.objects.values_list("number", flat=True)) == [1, 2]
+
+
+def test_it_keeps_the_approval_as_signed_when_the_head_changes(client, db):
+    approved_schedule_text(client)
+    schedule = Schedule.objects.get()
+    schedule.municipality.issuer.heads.update(name="А. Б. Другой")
+    assert schedule.snapshot["approval"]["name"] == "С. И. Орлов"
+
+
+def test_it_refuses_to_approve_while_the_issuers_head_is_unknown(client, db):
+    point, _, day = week_with_a_session()
+    point.municipality.issuer.heads.all().delete()
+    create(client, point, day)
+    schedule = Schedule.objects.get()
+    client.force_login(user_with_role(RoleKind.DIRECTOR, municipality=point.municipality))
+    response = client.post(f"/consultations/schedules/{schedule.pk}/approve/", follow=True)
+    assert "Не указан руководитель организации" in response.content.decode()
+    schedule.refresh_from_db()
+    assert schedule.is_draft
 
 
 def test_it_freezes_the_approved_schedule(client, db):

@@ -7,9 +7,10 @@ from urllib.parse import parse_qs, urlsplit
 import pdfplumber
 import pytest
 
-from expertise.models import Conclusion
+from expertise.models import CaseKind, Conclusion
 from expertise.services import cases as services
-from tutoring.models import Document
+from tests.tutoring.factories import issuer_with_head
+from tutoring.models import Document, Role
 from tutoring.tasks import render_document
 
 from .factories import assign, full, make_world, partly, score, submit
@@ -20,8 +21,8 @@ def world(db):
     return make_world()
 
 
-def concluded(world, *, blind=False, experts=None, points=(full, full)):
-    case = assign(world, submit(world), *(experts or ()), blind=blind)
+def concluded(world, *, blind=False, experts=None, points=(full, full), **fields):
+    case = assign(world, submit(world, **fields), *(experts or ()), blind=blind)
     for expert, given in zip((world.expert1, world.expert2), points, strict=False):
         if case.rounds.get(number=case.round_number).reviews.filter(expert=expert).exists():
             score(case, expert, given, comment=f"Комментарий {expert.last_name}")
@@ -50,7 +51,7 @@ def test_the_pdf_holds_every_criterion_with_its_scores_the_verdict_and_signature
     document = rendered(Conclusion.objects.get(case=case))
     assert document.status == "ready"
     text = pdf_text(document)
-    assert "Э К С П Е Р Т Н О Е З А К Л Ю Ч Е Н И Е" in text
+    assert "ЭКСПЕРТНОЕ ЗАКЛЮЧЕНИЕ" in text
     assert case.title in text and "Петренко Марина" in text
     for criterion in case.rubric.criteria.all():
         # Long titles wrap inside the table cell: their first words are enough to find them.
@@ -67,11 +68,44 @@ def test_the_pdf_holds_every_criterion_with_its_scores_the_verdict_and_signature
     assert "методист" in text.lower()
 
 
-def test_a_blind_conclusion_names_neither_the_author_nor_the_school(world):
-    case = concluded(world, blind=True)
+def test_an_issued_blind_conclusion_names_the_author_and_the_school(world):
+    case = concluded(world, blind=True, kind=CaseKind.PORTFOLIO, title="Портфолио педагога")
     text = pdf_text(rendered(Conclusion.objects.get(case=case)))
-    assert "Петренко" not in text and world.school.short_name not in text
-    assert "без раскрытия имени автора" in text
+    assert "Петренко Марина" in text and world.school.name in text
+    assert "не зная имени автора и школы" in text
+
+
+def test_the_experts_of_a_blind_case_do_not_get_its_conclusion(client, world):
+    case = concluded(world, blind=True)
+    document = rendered(Conclusion.objects.get(case=case))
+    url = f"/documents/{document.pk}/download/"
+    client.force_login(world.expert1)
+    page = client.get(case.get_absolute_url()).content.decode()
+    assert url not in page and "Петренко" not in page
+    assert client.get(url).status_code in (403, 404)
+    client.force_login(world.methodist)
+    assert client.get(url).status_code == 200
+
+
+def test_it_signs_with_initials_first_and_names_the_place(world):
+    issuer_with_head(world.municipality)
+    Role.objects.filter(user=world.methodist).update(position="методист")
+    case = concluded(world, points=(full, partly))
+    services.case_reconcile(actor=world.methodist, case=case, verdict="complies", reason="Да.")
+    text = pdf_text(rendered(Conclusion.objects.get(case=case)))
+    methodist = world.methodist
+    name = f"{methodist.first_name[0]}. {methodist.middle_name[0]}. {methodist.last_name}"
+    assert f"Методист МКУ ИМЦ г. Лабинска {name}" in text
+    expert = world.expert1
+    assert f"Эксперт {expert.first_name[0]}. {expert.middle_name[0]}. {expert.last_name}" in text
+    assert "г. Лабинск" in text
+
+
+def test_its_heading_names_the_kind_once(world):
+    case = concluded(world)
+    text = pdf_text(rendered(Conclusion.objects.get(case=case)))
+    assert "Рабочая программа по математике для 5–9 классов" in text
+    assert "Рабочая программа «Рабочая программа" not in text
 
 
 def test_the_conclusion_is_frozen_once_issued(world):

@@ -5,8 +5,8 @@ from django.urls import reverse
 from monitoring import reports
 from monitoring.models import Report
 from tests.consultations.factories import ConsultationRequestFactory
-from tests.tutoring.factories import user_with_role
-from tutoring.models import AuditEntry, Document, RoleKind
+from tests.tutoring.factories import issuer_with_head, user_with_role
+from tutoring.models import AuditEntry, Document, Role, RoleKind
 from tutoring.tasks import render_document
 
 from .test_effectiveness import Year, at, vpr, world  # noqa: F401  (the fixture)
@@ -147,3 +147,21 @@ def test_a_report_without_results_draws_no_chart(client, world, year):  # noqa: 
     make(client, world.methodist, year, world.municipality)
 
     assert Report.objects.get().data["dynamics_chart"] == ""
+
+
+def test_the_report_is_numbered_signed_with_initials_first_and_placed(client, world, year):  # noqa: F811
+    issuer_with_head(world.municipality)
+    Role.objects.filter(user=world.methodist).update(position="методист")
+    make(client, world.methodist, year, world.municipality)
+    make(client, world.methodist, year, world.municipality)
+    first, second = Report.objects.order_by("pk")
+    assert (first.number, second.number) == (1, 2)
+    assert "№&nbsp;2" in client.get(second.get_absolute_url()).content.decode()
+    document = Document.objects.get(kind=reports.DOCUMENT, object_id=str(second.pk))
+    render_document(document.pk)
+    document.refresh_from_db()
+    text = pdf_text(document).replace("\xa0", " ")
+    methodist = world.methodist
+    name = f"{methodist.first_name[0]}. {methodist.middle_name[0]}. {methodist.last_name}"
+    assert f"Методист МКУ ИМЦ г. Лабинска {name}" in text
+    assert "№ 2" in text and "г. Лабинск" in text.splitlines()

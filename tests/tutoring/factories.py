@@ -102,3 +102,31 @@ def user_with_role(
         user=UserFactory(**user_fields),
     )
     return role.user
+
+
+def issuer_with_head(
+    municipality,
+    *,
+    short_name="МКУ ИМЦ г. Лабинска",
+    position="Директор",
+    name="С. И. Орлов",
+    locality="г. Лабинск",
+) -> Organization:
+    """The municipality's issuing organization with its head since long ago, and the
+    municipality's locality: what a document signed or approved by the head needs."""
+    from datetime import date
+
+    from tutoring.models import OrganizationHead
+
+    issuer = OrganizationFactory(
+        municipality=municipality,
+        kind=Organization.Kind.METHODICAL_CENTRE,
+        short_name=short_name,
+        name="Муниципальное казённое учреждение «Информационно-методический центр»",
+    )
+    OrganizationHead.objects.create(
+        organization=issuer, position=position, name=name, since=date(2020, 1, 1)
+    )
+    municipality.issuer, municipality.locality = issuer, locality
+    municipality.save(update_fields=["issuer", "locality"])
+    return issuer

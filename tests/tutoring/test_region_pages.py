@@ -216,3 +216,29 @@ def test_a_school_cannot_be_the_issuer(client, admin):
     )
     assert "Выберите корректный вариант" in response.content.decode()
     assert not Municipality.objects.exists()
+
+
+def test_it_keeps_the_locality_where_the_municipalitys_documents_are_drawn_up(
+    client, admin, municipality
+):
+    client = signed_in(client, admin)
+    url = reverse("municipality_update", args=[municipality.pk])
+    assert "Место составления документов" in client.get(url).content.decode()
+    data = {
+        "name": municipality.name,
+        "short_name": municipality.short_name,
+        "region": REGION,
+        "locality": " г.  Лабинск ",
+        "timezone": "Europe/Moscow",
+    }
+    client.post(url, data)
+    municipality.refresh_from_db()
+    assert municipality.locality == "г. Лабинск"
+    entry = AuditEntry.objects.get(action="municipality.update")
+    assert ("место составления документов", "— → г. Лабинск") in entry.change_items
+
+
+def test_it_takes_the_locality_when_the_municipality_is_created(client, admin):
+    form = setup_form(**{"municipality-locality": "г. Лабинск"})
+    signed_in(client, admin).post(reverse("municipality_create"), form)
+    assert Municipality.objects.get(short_name="Лабинский район").locality == "г. Лабинск"

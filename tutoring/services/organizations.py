@@ -37,6 +37,7 @@ CHANGE_LABELS = {
     "head_since": "руководитель с даты",
     "inn": "ИНН",
     "issuer": "организация, издающая документы",
+    "locality": "место составления документов",
     "municipality_name": "название",
     "region": "субъект РФ",
     "short_name": "краткое наименование",
@@ -121,6 +122,7 @@ def municipality_create(
     short_name: str,
     region: str,
     timezone: str,
+    locality: str = "",
     issuer: OrganizationData | None = None,
     methodist: PersonData | None = None,
 ) -> Municipality:
@@ -131,7 +133,10 @@ def municipality_create(
         raise DomainError("Укажите название и краткое название.", field="name")
     _check_region(actor, region)
     _check_municipality_name(name)
-    municipality = Municipality(name=name, short_name=short_name, region=region, timezone=timezone)
+    locality = " ".join(locality.split())
+    municipality = Municipality(
+        name=name, short_name=short_name, region=region, locality=locality, timezone=timezone
+    )
     _save_municipality(municipality)
     audit_record(
         actor=actor,
@@ -141,6 +146,7 @@ def municipality_create(
             "municipality_name": name,
             "short_name": short_name,
             "region": region,
+            "locality": locality,
             "timezone": timezone,
         },
     )
@@ -169,6 +175,7 @@ def municipality_update(
     region: str,
     timezone: str,
     issuer: Organization | None,
+    locality: str | None = None,
 ) -> Municipality:
     municipality = Municipality.objects.select_for_update().get(pk=municipality.pk)
     _check_region(actor, municipality.region)
@@ -186,6 +193,8 @@ def municipality_update(
         "timezone": timezone,
         "issuer": issuer,
     }
+    if locality is not None:
+        new["locality"] = " ".join(locality.split())
     keys = {"name": "municipality_name"}
     changes = {}
     for attr, value in new.items():
