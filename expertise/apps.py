@@ -42,6 +42,18 @@ CHANGE_LABELS = {
 }
 
 
+def value_labels() -> dict:
+    from .models import CaseKind, Verdict
+    from .services.cases import CONCLUSION_DOCUMENT
+
+    return {
+        "rubric:kinds": CaseKind,
+        "case:kind": CaseKind,
+        "verdict": Verdict,
+        "document:kind": {CONCLUSION_DOCUMENT: "экспертное заключение"},
+    }
+
+
 def conclusion_visible(access, document) -> bool:
     from .selectors import conclusions_for
 
@@ -70,6 +82,7 @@ class ExpertiseConfig(AppConfig):
         )
         extensions.register_action_labels(ACTION_LABELS)
         extensions.register_change_labels(CHANGE_LABELS)
+        extensions.register_value_labels(value_labels())
         extensions.register_demo_loader(demo.load)
         # Suggested difficulties of a teacher's development route (community).
         extensions.register_difficulty_source(route_sources.expertise_difficulties)
