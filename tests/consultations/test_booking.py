@@ -197,7 +197,7 @@ def test_it_reads_availability_in_the_municipalitys_time_zone(world):
 def test_it_refuses_a_room_too_small_for_the_participants(world):
     world.room.capacity = 2
     world.room.save()
-    assert refused(world, "2 мест, а участников 3")
+    assert refused(world, "2 места, а участников 3")
 
 
 def test_it_requires_a_room_for_an_in_person_session(world):
