@@ -419,3 +419,11 @@ def test_it_reschedules_from_the_page(client, world):
     assert "Занятие перенесено" in response.content.decode()
     session.refresh_from_db()
     assert session.ends_at == at(world, world.monday, 16, 30) and session.room == world.room
+
+
+def test_it_ends_the_booking_message_with_one_full_stop_after_initials(client, world):
+    client.force_login(world.methodist)
+    response = client.post(schedule_url(world), form_data(world), follow=True)
+    page = response.content.decode()
+    assert f"тьютор {world.tutor.short_name}" in page
+    assert ".." not in page.split("Занятие назначено")[1].split("<")[0]
