@@ -74,6 +74,7 @@ _action_labels: dict[str, str] = {
 _change_labels: dict[str, str] = {
     "comment": "комментарий",
     "created": "создано записей",
+    "document:created": "запрошен впервые",
     "email": "адрес электронной почты",
     "first_name": "имя",
     "last_name": "фамилия",
@@ -146,16 +147,25 @@ def action_label(action: str) -> str:
 
 
 def register_change_labels(labels: dict[str, str]) -> None:
-    """Russian names of the keys an app's audit entries record in `changes`."""
+    """Russian names of the keys an app's audit entries record in `changes`: "key" for every
+    action, "prefix:key" or "action:key" where one kind of entry means another thing by it."""
     _change_labels.update(labels)
 
 
-def change_label(key: str) -> str:
-    return _change_labels.get(key, key)
+def _qualified(action: str, key: str) -> tuple[str, ...]:
+    if not action:
+        return (key,)
+    return (f"{action}:{key}", f"{action.split('.')[0]}:{key}", key)
 
 
-def has_change_label(key: str) -> bool:
-    return key in _change_labels
+def change_label(key: str, action: str = "") -> str:
+    return next(
+        (_change_labels[name] for name in _qualified(action, key) if name in _change_labels), key
+    )
+
+
+def has_change_label(key: str, action: str = "") -> bool:
+    return any(name in _change_labels for name in _qualified(action, key))
 
 
 # The Russian names of the coded values that entries record (a choice's code, a document's
@@ -183,11 +193,9 @@ def register_value_labels(labels: dict) -> None:
 
 
 def value_labels(action: str, key: str) -> dict[str, str]:
-    prefix = action.split(".")[0]
-    for name in (f"{action}:{key}", f"{prefix}:{key}", key):
-        if name in _value_labels:
-            return _value_labels[name]
-    return {}
+    return next(
+        (_value_labels[name] for name in _qualified(action, key) if name in _value_labels), {}
+    )
 
 
 def register_reference_keys(keys) -> None:

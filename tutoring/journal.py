@@ -38,13 +38,13 @@ def change_items(entry) -> list[tuple[str, str]]:
             text = " → ".join(_quoted(readable(item, labels, zone), item, labels) for item in value)
         else:
             text = readable(value, labels, zone)
-        items.append((key_label(key, entry.object_type), text))
+        items.append((key_label(key, entry.object_type, entry.action), text))
     return items
 
 
-def key_label(key: str, object_type: str = "") -> str:
-    if extensions.has_change_label(key):
-        return extensions.change_label(key)
+def key_label(key: str, object_type: str = "", action: str = "") -> str:
+    if extensions.has_change_label(key, action):
+        return extensions.change_label(key, action)
     # A key nobody named: the audited model's field of that name, if it has one.
     try:
         field = apps.get_model(object_type)._meta.get_field(key)

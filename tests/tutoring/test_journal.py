@@ -159,7 +159,7 @@ def test_it_names_every_recorded_key_in_russian():
         (action, key)
         for action, keys in CALLS
         for key in keys
-        if not extensions.has_change_label(key) and not extensions.is_reference_key(key)
+        if not extensions.has_change_label(key, action) and not extensions.is_reference_key(key)
     }
     assert unnamed == set()
 
@@ -274,3 +274,12 @@ def test_it_shows_the_journal_in_a_constant_number_of_queries(
         page = client.get("/audit/").content.decode()
     assert "Заголовок: «было 29» → «стало»" in page
     assert "2026-12-01" not in page
+
+
+def test_it_names_a_printed_documents_kind_and_leaves_out_its_id(db):
+    entry = AuditEntry.objects.create(
+        action="document.request",
+        object_type="tutoring.Document",
+        changes={"kind": "community.order", "object_id": "5", "created": True},
+    )
+    assert entry.change_items == [("вид", "приказ"), ("запрошен впервые", "да")]
