@@ -8,6 +8,7 @@ import pathlib
 import re
 
 import pytest
+from django.db.models import BooleanField
 from django.template.loader import render_to_string
 
 from community.models import (
@@ -96,8 +97,10 @@ LATIN_WORD = re.compile(r"\b[a-z_]{2,}\b")
 ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
-def audit_calls():
-    """(action, keys) of every `audit_record(...)` call of the apps, read from the source."""
+def audit_calls(*, coded=None):
+    """(action, keys) of every `audit_record(...)` call of the apps, read from the source;
+    with `coded` (names of choice fields), the (action, key) pairs whose value is written
+    as such a field itself (`item.activity`, `kind`), that is as a code."""
     calls = []
     for app in APPS:
         for path in sorted((ROOT / app).rglob("*.py")):
@@ -118,12 +121,15 @@ def audit_calls():
                 changes = arguments.get("changes")
                 keys, built = [], changes is not None and not isinstance(changes, ast.Dict)
                 if isinstance(changes, ast.Dict):
-                    for key in changes.keys:
+                    for key, value in zip(changes.keys, changes.values, strict=True):
                         if key is None:
                             built = True
-                        else:
-                            keys.append(key.value)
-                for action in actions:
+                            continue
+                        keys.append(key.value)
+                        name = getattr(value, "attr", getattr(value, "id", None))
+                        if coded is not None and name in coded:
+                            calls.extend((action, (key.value,)) for action in actions)
+                for action in actions if coded is None else ():
                     if built:
                         assert action in BUILT, f"{path}: name the keys of «{action}» in BUILT"
                         keys = [*keys, *BUILT[action][1]]
@@ -172,6 +178,20 @@ def test_it_names_the_coded_values_of_every_edited_field():
             if field is not None and field.choices and not extensions.value_labels(action, key):
                 uncoded.add((action, key))
     assert uncoded == set()
+
+
+def test_it_names_the_codes_recorded_at_every_call():
+    from django.apps import apps
+
+    coded = {
+        field.name
+        for model in apps.get_models()
+        for field in model._meta.fields
+        if field.choices and not isinstance(field, BooleanField)
+    }
+    calls = audit_calls(coded=coded)
+    assert ("plan.item_add", ("activity",)) in calls
+    assert [call for call in calls if not extensions.value_labels(call[0], call[1][0])] == []
 
 
 def test_it_renders_every_action_without_a_key_a_code_or_an_iso_date(db):
