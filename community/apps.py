@@ -92,6 +92,30 @@ YEAR_CHANGE_LABELS = {
     "assignments_skipped": "закреплений уже было",
 }
 
+# Russian names of the keys that the plans', rosters' and orders' audit entries record.
+COMMUNITY_CHANGE_LABELS = {
+    "activity": "вид деятельности",
+    "content": "содержание",
+    "timing": "сроки",
+    "responsible": "ответственный",
+    "expected_result": "ожидаемый результат",
+    "direction": "перемещено",
+    "person": "тьютор",
+    "organization": "организация",
+    "level": "уровень тьютора",
+    "warnings": "замечания",
+    "tutor_roles_granted": "назначено ролей тьютора",
+    "heading": "заголовок",
+    "place": "место издания",
+    "preamble": "преамбула",
+    "points": "распорядительная часть",
+    "signatory_position": "должность подписывающего",
+    "signatory_name": "подписывающий",
+    "amends": "изменяет приказ",
+}
+# The ids some entries recorded: the journal names the object otherwise or not at all.
+REFERENCE_KEYS = {"item", "step", "roster", "from_revision", "from_plan"}
+
 # Russian names of the keys that the orders' and rosters' audit entries record.
 ORDER_CHANGE_LABELS = {
     "heading": "заголовок",
@@ -122,6 +146,27 @@ MATERIAL_CHANGE_LABELS = {
     "grade_to": "по класс",
     "link": "ссылка",
 }
+
+
+def value_labels() -> dict:
+    """The choices that name the codes the community's entries record (see
+    `tutoring.extensions.register_value_labels`)."""
+    from .models import Activity, Appendix, Material, RouteStep, TutorLevel, TutorPlan
+    from .services.orders import ORDER_DOCUMENT
+    from .services.routes import ROUTE_DOCUMENT
+
+    return {
+        "plan:activity": Activity,
+        "tutor_plan:activity": Activity,
+        "tutor_plan:status": TutorPlan.Status,
+        "plan:direction": {"up": "выше", "down": "ниже"},
+        "order:kind": Appendix.Kind,
+        "roster:level": TutorLevel,
+        "route:kind": RouteStep.Kind,
+        "material:kind": Material.Kind,
+        "material:status": Material.Status,
+        "document:kind": {ORDER_DOCUMENT: "приказ", ROUTE_DOCUMENT: "индивидуальный маршрут"},
+    }
 
 
 class CommunityConfig(AppConfig):
@@ -174,8 +219,11 @@ class CommunityConfig(AppConfig):
         extensions.register_change_labels(ROUTE_CHANGE_LABELS)
         extensions.register_change_labels(MATERIAL_CHANGE_LABELS)
         extensions.register_change_labels(YEAR_CHANGE_LABELS)
+        extensions.register_change_labels(COMMUNITY_CHANGE_LABELS)
         extensions.register_change_labels(ORDER_CHANGE_LABELS)
         extensions.register_change_labels(PLAN_CHANGE_LABELS)
+        extensions.register_reference_keys(REFERENCE_KEYS)
+        extensions.register_value_labels(value_labels())
         extensions.register_navigation(panels.navigation)
         extensions.register_home_panel(panels.home_panel)
         extensions.register_profile_panel(panels.profile_panel)

@@ -51,6 +51,41 @@ EVENT_CHANGE_LABELS = {
 
 # Of the schedule's approval.
 SCHEDULE_CHANGE_LABELS = {"sessions": "занятий", "number": "регистрационный номер"}
+# Russian names of the keys that the requests', sessions' and point's entries record.
+CONSULTATION_CHANGE_LABELS = {
+    "difficulty": "затруднение",
+    "format": "формат",
+    "participants_count": "число участников",
+    "priority": "в первую очередь",
+    "held": "занятие состоялось",
+    "pupils": "обучающихся",
+    "rating": "оценка",
+    "time": "время",
+    "room": "кабинет",
+    "sessions": "занятий",
+    "sessions_cancelled": "отменено занятий",
+    "organization": "организация",
+    "remote_link": "ссылка для дистанционной работы",
+    "working_hours": "часы работы",
+    "is_active": "работает",
+}
+# The ids some entries recorded: the request a session serves, the point a room is of.
+REFERENCE_KEYS = {"request", "point", "plan_item"}
+# Entries whose two values are the time and the room before and after.
+MOVE_ACTIONS = {"session.reschedule"}
+
+
+def value_labels() -> dict:
+    from .models import Event, Format, RequestKind
+    from .services.schedules import SCHEDULE_DOCUMENT
+
+    return {
+        "request:kind": RequestKind,
+        "request:format": Format,
+        "session:format": Format,
+        "event:kind": Event.Kind,
+        "document:kind": {SCHEDULE_DOCUMENT: "график консультаций"},
+    }
 
 
 class ConsultationsConfig(AppConfig):
@@ -77,7 +112,11 @@ class ConsultationsConfig(AppConfig):
         extensions.register_home_panel(panels.home_panel)
         extensions.register_plan_item_action(panels.event_from_plan_item)
         extensions.register_change_labels(EVENT_CHANGE_LABELS)
+        extensions.register_change_labels(CONSULTATION_CHANGE_LABELS)
         extensions.register_change_labels(SCHEDULE_CHANGE_LABELS)
+        extensions.register_reference_keys(REFERENCE_KEYS)
+        extensions.register_move_actions(MOVE_ACTIONS)
+        extensions.register_value_labels(value_labels())
         extensions.register_navigation(navigation)
 
 

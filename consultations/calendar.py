@@ -9,6 +9,8 @@ from collections.abc import Iterable
 from icalendar import Calendar
 from icalendar import Event as CalendarEvent
 
+from tutoring.words import with_kind
+
 from .models import Event, Session
 
 PRODID = "-//Портал сообщества тьюторов//ru"
@@ -23,7 +25,7 @@ def _event(session: Session) -> CalendarEvent:
     event.add("dtstart", session.starts_at.astimezone(zone))
     event.add("dtend", session.ends_at.astimezone(zone))
     topic = session.request.topic if session.request_id else ""
-    event.add("summary", f"{session.get_kind_display().capitalize()}: {topic}".rstrip(": "))
+    event.add("summary", with_kind(session.get_kind_display().capitalize(), topic))
     where = [session.point.name, session.point.address]
     if session.room_id:
         where.append(session.room.name)
@@ -48,7 +50,7 @@ def _announced(event: Event) -> CalendarEvent:
     entry.add("dtstamp", event.created_at)
     entry.add("dtstart", event.starts_at.astimezone(zone))
     entry.add("dtend", event.ends_at.astimezone(zone))
-    entry.add("summary", f"{event.get_kind_display().capitalize()}: {event.title}")
+    entry.add("summary", with_kind(event.get_kind_display().capitalize(), event.title))
     entry.add("location", ", ".join(part for part in (event.place, event.link) if part))
     if event.link:
         entry.add("url", event.link)

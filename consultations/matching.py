@@ -523,5 +523,5 @@ def _place(request, *, actor, point, pool, free, rooms, starts_on, ends_on) -> S
         )
     return (
         f"ни у одного тьютора по предмету «{request.subject.name}» нет свободных "
-        f"{minutes} минут в желаемые даты"
+        f"{plural(minutes, 'минуты', 'минут', 'минут')} в желаемые даты"
     )

@@ -604,7 +604,10 @@ class Event(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.get_kind_display().capitalize()} «{self.title}»"
+        kind = self.get_kind_display()
+        if self.title.lower().startswith(kind.lower()):
+            return self.title
+        return f"{kind.capitalize()} «{self.title}»"
 
     def get_absolute_url(self):
         return reverse("consultations:event_detail", args=[self.pk])

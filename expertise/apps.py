@@ -42,6 +42,18 @@ CHANGE_LABELS = {
 }
 
 
+def value_labels() -> dict:
+    from .models import CaseKind, Verdict
+    from .services.cases import CONCLUSION_DOCUMENT
+
+    return {
+        "rubric:kinds": CaseKind,
+        "case:kind": CaseKind,
+        "verdict": Verdict,
+        "document:kind": {CONCLUSION_DOCUMENT: "экспертное заключение"},
+    }
+
+
 def conclusion_visible(access, document) -> bool:
     """Whoever sees the case, but an expert of a blind case: the issued conclusion names the
     author and the school, which the expert worked without."""
@@ -73,6 +85,7 @@ class ExpertiseConfig(AppConfig):
         )
         extensions.register_action_labels(ACTION_LABELS)
         extensions.register_change_labels(CHANGE_LABELS)
+        extensions.register_value_labels(value_labels())
         extensions.register_demo_loader(demo.load)
         # Suggested difficulties of a teacher's development route (community).
         extensions.register_difficulty_source(route_sources.expertise_difficulties)

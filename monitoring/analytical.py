@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from django.db.models import QuerySet
 
 from tutoring.models import Municipality, Organization, Subject
+from tutoring.words import plural
 
 from . import analysis, charts, exports, results, risks
 from .analysis import Level
@@ -115,7 +116,8 @@ def _journal_note(figures) -> str:
     if figures is None or not getattr(figures, "compared", 0):
         return ""
     return (
-        f"Отметку за работу сравнили с отметкой по журналу у {figures.compared} участников: "
+        "Отметку за работу сравнили с отметкой по журналу у "
+        f"{plural(figures.compared, 'участника', 'участников', 'участников')}: "
         f"ниже журнальной — {number(figures.lower_share)} %, совпала — "
         f"{number(figures.same_share)} %, выше — {number(figures.higher_share)} %."
     )

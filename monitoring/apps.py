@@ -44,6 +44,7 @@ class MonitoringConfig(AppConfig):
 
         extensions.register_action_labels(ACTION_LABELS)
         extensions.register_change_labels(CHANGE_LABELS)
+        extensions.register_value_labels({"document:kind": {reports.DOCUMENT: "отчёт"}})
         extensions.register_demo_loader(demo.load)
         # Suggested difficulties of a teacher's development route (community).
         extensions.register_difficulty_source(route_sources.results_difficulties)

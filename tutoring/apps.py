@@ -21,6 +21,23 @@ IMPORT_CHANGE_LABELS = {
     "details": "что изменилось",
     "people": "людей",
 }
+# What the region generator records (tutoring/scale.py): the counts it created or removed.
+REGION_CHANGE_LABELS = {
+    "municipalities": "муниципальных образований",
+    "organizations": "организаций",
+    "schools": "школ",
+    "users": "учителей",
+    "teacher_roles": "ролей учителя",
+    "tutor_roles": "ролей тьютора",
+    "role_subjects": "предметов в ролях",
+    "low_results": "школ ШНОР",
+    "hard_conditions": "школ ШССУ",
+    "seed": "начальное число",
+    "replaced": "удалено прежних записей",
+    "roles": "ролей",
+    "audit_entries": "записей журнала",
+    "statuses": "статусов школ",
+}
 
 
 class TutoringConfig(AppConfig):
@@ -35,3 +52,20 @@ class TutoringConfig(AppConfig):
         extensions.register_change_labels(organizations.CHANGE_LABELS)
         extensions.register_action_labels(IMPORT_ACTION_LABELS)
         extensions.register_change_labels(IMPORT_CHANGE_LABELS)
+        extensions.register_change_labels(REGION_CHANGE_LABELS)
+        extensions.register_reference_keys({"object_id"})
+        extensions.register_move_actions({"person.email_change"})
+        extensions.register_value_labels(value_labels())
+
+
+def value_labels() -> dict:
+    from .forms_organizations import RUSSIAN_TIMEZONES
+    from .models import Organization, RoleKind, SchoolStatus, Subject
+
+    return {
+        "municipality:timezone": RUSSIAN_TIMEZONES,
+        "organization:kind": Organization.Kind,
+        "subject:kind": Subject.Kind,
+        "school_status:kind": SchoolStatus.Kind,
+        "role": RoleKind,
+    }

@@ -74,6 +74,7 @@ _action_labels: dict[str, str] = {
 _change_labels: dict[str, str] = {
     "comment": "комментарий",
     "created": "создано записей",
+    "document:created": "запрошен впервые",
     "email": "адрес электронной почты",
     "first_name": "имя",
     "last_name": "фамилия",
@@ -146,12 +147,71 @@ def action_label(action: str) -> str:
 
 
 def register_change_labels(labels: dict[str, str]) -> None:
-    """Russian names of the keys an app's audit entries record in `changes`."""
+    """Russian names of the keys an app's audit entries record in `changes`: "key" for every
+    action, "prefix:key" or "action:key" where one kind of entry means another thing by it."""
     _change_labels.update(labels)
 
 
-def change_label(key: str) -> str:
-    return _change_labels.get(key, key)
+def _qualified(action: str, key: str) -> tuple[str, ...]:
+    if not action:
+        return (key,)
+    return (f"{action}:{key}", f"{action.split('.')[0]}:{key}", key)
+
+
+def change_label(key: str, action: str = "") -> str:
+    return next(
+        (_change_labels[name] for name in _qualified(action, key) if name in _change_labels), key
+    )
+
+
+def has_change_label(key: str, action: str = "") -> bool:
+    return any(name in _change_labels for name in _qualified(action, key))
+
+
+# The Russian names of the coded values that entries record (a choice's code, a document's
+# kind), by the key they are recorded under: "key" for every action, "prefix:key" for the
+# actions of one kind of object ("plan:activity"), "action:key" for one action. A registry
+# rather than the choices of the audited object's model: an item's activity, an appendix's
+# kind or a step's kind are recorded on the plan, the order or the route, whose models have
+# no such field or one with other choices.
+_value_labels: dict[str, dict[str, str]] = {}
+# Keys under which entries recorded the bare id of another object: the journal leaves such a
+# number out, the object being named elsewhere in the entry or on the page.
+_reference_keys: set[str] = set()
+# Actions whose two-item lists are [before, after] although they are not edits (the
+# `.update`s are): a reschedule, a confirmed address.
+_move_actions: set[str] = set()
+
+
+def register_value_labels(labels: dict) -> None:
+    """`{"plan:activity": Activity, "order.appendix_add:kind": Appendix.Kind, ...}`: the
+    choices (a `TextChoices`, pairs or a dict) that name the values recorded under a key."""
+    for key, choices in labels.items():
+        pairs = getattr(choices, "choices", choices)
+        labels_of_key = _value_labels.setdefault(key, {})
+        labels_of_key.update({str(code): str(label) for code, label in dict(pairs).items()})
+
+
+def value_labels(action: str, key: str) -> dict[str, str]:
+    return next(
+        (_value_labels[name] for name in _qualified(action, key) if name in _value_labels), {}
+    )
+
+
+def register_reference_keys(keys) -> None:
+    _reference_keys.update(keys)
+
+
+def is_reference_key(key: str) -> bool:
+    return key in _reference_keys
+
+
+def register_move_actions(actions) -> None:
+    _move_actions.update(actions)
+
+
+def is_move_action(action: str) -> bool:
+    return action in _move_actions
 
 
 def navigation(access) -> list[NavItem]:

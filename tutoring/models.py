@@ -523,28 +523,9 @@ class AuditEntry(models.Model):
     def change_items(self) -> list[tuple[str, str]]:
         """The changes as (Russian name, readable value) pairs. (For templates:
         `changes.items` would look up a change named "items" first.)"""
-        from .extensions import change_label
+        from .journal import change_items
 
-        update = self.action.endswith(".update")
-        return [
-            (change_label(key), _readable(value, pair=update))
-            for key, value in self.changes.items()
-        ]
-
-
-def _readable(value, *, pair: bool = False) -> str:
-    """An audit value as people read it: an update's [old, new] as "old → new"."""
-    if isinstance(value, bool):
-        return "да" if value else "нет"
-    if value in ("", None, []):
-        return "—"
-    if isinstance(value, list):
-        if pair and len(value) == 2:
-            return " → ".join(_readable(item) for item in value)
-        return ", ".join(_readable(item) for item in value)
-    if isinstance(value, dict):
-        return "; ".join(f"{key}: {_readable(item)}" for key, item in value.items())
-    return str(value)
+        return change_items(self)
 
 
 class Document(models.Model):

@@ -34,6 +34,7 @@ from .models import (
     current_start_year,
 )
 from .services import audit_record
+from .words import plural
 
 REGION = "Тестовый край"
 USERNAME_PREFIX = "gen-"
@@ -179,7 +180,9 @@ def _generate(progress, rng, municipalities, schools, teachers, tutors) -> dict[
         subjects = _subjects()
     with progress.phase(f"Муниципальные образования: {municipalities}"):
         districts = _municipalities(municipalities, rng)
-    with progress.phase(f"Организации: {schools} школ, ИМЦ и управления образования"):
+    with progress.phase(
+        f"Организации: {plural(schools, 'школа', 'школы', 'школ')}, ИМЦ и управления образования"
+    ):
         school_rows = _organizations(districts, schools, rng)
     with progress.phase("Статусы ШНОР и ШССУ на текущий учебный год"):
         statuses = _statuses(school_rows, year, rng)

@@ -187,7 +187,7 @@ def object_history(*objects) -> QuerySet[AuditEntry]:
     for obj in objects:
         if obj is not None:
             q |= Q(object_type=obj._meta.label, object_id=str(obj.pk))
-    return AuditEntry.objects.filter(q).select_related("actor").order_by("at", "pk")
+    return AuditEntry.objects.filter(q).select_related("actor", "municipality").order_by("at", "pk")
 
 
 def issuer_name(municipality_id: int) -> str:

@@ -28,3 +28,15 @@ def end_sentence(text: str) -> str:
     """The text with one full stop at its end: «Т. А.» stays «Т. А.», never «Т. А..»."""
     text = text.rstrip()
     return text if not text or text[-1] in ".!?…" else text + "."
+
+
+def with_kind(kind: str, title: str, *, separator: str = ": ") -> str:
+    """«открытый урок: дроби на координатном луче»: the kind before a title, unless the title
+    already begins with it («Открытый урок: …» is not printed as «открытый урок: Открытый
+    урок: …»). Without a title, the kind alone."""
+    kind, title = kind.strip(), (title or "").strip()
+    if not title:
+        return kind
+    if not kind or title.lower().startswith(kind.lower()):
+        return title
+    return f"{kind}{separator}{title}"

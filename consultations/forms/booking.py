@@ -4,6 +4,7 @@ from django import forms
 
 from community.forms.rosters import PersonChoiceField
 from tutoring.models import Municipality, RoleKind, User
+from tutoring.words import plural
 
 from ..matching import session_length
 from ..models import ConsultationPoint, ConsultationRequest, Format, Room
@@ -19,7 +20,7 @@ def _date_input():
 
 class RoomChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj):
-        return f"{obj.point.name}: {obj.name}, {obj.capacity} мест"
+        return f"{obj.point.name}: {obj.name}, {plural(obj.capacity, 'место', 'места', 'мест')}"
 
 
 def tutors_of(municipality: Municipality):

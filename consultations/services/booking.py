@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from tutoring.models import Role, RoleKind, User
 from tutoring.services import audit_record
+from tutoring.words import plural
 
 from ..models import (
     ConsultationPoint,
@@ -109,7 +110,8 @@ def _check(
             raise DomainError(f"Помещение «{room.name}» сейчас не используется.")
         if format == Format.IN_PERSON and room.capacity < request.participants_count:
             raise DomainError(
-                f"В помещении «{room.name}» {room.capacity} мест, а участников "
+                f"В помещении «{room.name}» "
+                f"{plural(room.capacity, 'место', 'места', 'мест')}, а участников "
                 f"{request.participants_count}: выберите помещение побольше."
             )
 

@@ -11,6 +11,7 @@ from tutoring import documents
 from tutoring.models import User
 from tutoring.services import audit_record
 from tutoring.signatures import issuer_signature
+from tutoring.words import with_kind
 
 from ..models import ConsultationPoint, DomainError, Schedule, Session
 
@@ -54,9 +55,10 @@ def snapshot_rows(schedule: Schedule) -> list[list[str]]:
     rows = []
     for session in schedule_sessions(schedule):
         starts, ends = session.starts_at.astimezone(zone), session.ends_at.astimezone(zone)
-        topic = f"{session.get_kind_display().capitalize()}"
-        if session.request_id:
-            topic += f": {session.request.topic}"
+        topic = with_kind(
+            session.get_kind_display().capitalize(),
+            session.request.topic if session.request_id else "",
+        )
         participants = ""
         if session.request_id:
             participants = f"{session.request.participants} ({session.request.organization})"

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 
 from tutoring.access import access_for, require, role_required
 from tutoring.models import Municipality, RoleKind
+from tutoring.words import end_sentence
 
 from .. import selectors
 from ..forms.booking import BookingForm, BuildForm, CancelForm, RescheduleForm
@@ -79,8 +80,10 @@ def request_schedule(request, pk):
         else:
             messages.success(
                 request,
-                f"Занятие назначено: {_when(session)}, тьютор {session.tutor.short_name}"
-                + (", вне желаемых дат заявителя." if form.is_outside_windows() else "."),
+                end_sentence(
+                    f"Занятие назначено: {_when(session)}, тьютор {session.tutor.short_name}"
+                    + (", вне желаемых дат заявителя" if form.is_outside_windows() else "")
+                ),
             )
             return redirect(consultation_request)
     candidates = rank_tutors(consultation_request, include_blocked=True)

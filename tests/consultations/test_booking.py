@@ -197,7 +197,7 @@ def test_it_reads_availability_in_the_municipalitys_time_zone(world):
 def test_it_refuses_a_room_too_small_for_the_participants(world):
     world.room.capacity = 2
     world.room.save()
-    assert refused(world, "2 мест, а участников 3")
+    assert refused(world, "2 места, а участников 3")
 
 
 def test_it_requires_a_room_for_an_in_person_session(world):
@@ -457,3 +457,11 @@ def test_it_asks_for_the_tick_when_moving_a_session_outside_the_dates(client, wo
     client.post(url, data | {"outside_windows": "on"})
     session.refresh_from_db()
     assert session.starts_at == at(world, later, 14)
+
+
+def test_it_ends_the_booking_message_with_one_full_stop_after_initials(client, world):
+    client.force_login(world.methodist)
+    response = client.post(schedule_url(world), form_data(world), follow=True)
+    page = response.content.decode()
+    assert f"тьютор {world.tutor.short_name}" in page
+    assert ".." not in page.split("Занятие назначено")[1].split("<")[0]

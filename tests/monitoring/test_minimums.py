@@ -107,7 +107,7 @@ def test_it_adds_a_minimum_with_a_journal_entry_in_russian(client, world):
     assert entry.action_label == "минимальный балл ГИА добавлен"
     assert ("минимальный балл", "27") in list(entry.change_items)
     page = client.get(reverse("monitoring:minimum_update", args=[stored.pk])).content.decode()
-    assert "минимальный балл ГИА добавлен" in page and "экзамен: ЕГЭ" in page
+    assert "минимальный балл ГИА добавлен" in page and "Экзамен: ЕГЭ" in page
 
 
 @pytest.mark.parametrize(

@@ -101,7 +101,7 @@ def test_it_edits_a_card_and_shows_the_change_in_the_history(client, municipalit
     text = response.content.decode()
     assert "Карточка организации сохранена." in text
     assert "изменены данные организации" in text
-    assert "логин ФИС ОКО: edu230303 → edu230333" in text
+    assert "Логин ФИС ОКО: «edu230303» → «edu230333»" in text
     school.refresh_from_db()
     assert school.fis_oko_login == "edu230333"
 

@@ -146,9 +146,8 @@ def test_it_records_a_new_head_from_a_date_and_keeps_the_old_one_before_it(admin
     assert OrganizationHead.objects.filter(organization=issuer).count() == 2
     entry = AuditEntry.objects.get(action="organization.update")
     assert entry.action_label == "изменены данные организации"
-    assert ("руководитель", "Директор МКУ ИМЦ С. И. Клименко → Директор МКУ ИМЦ А. В. Орлова") in (
-        entry.change_items
-    )
+    head = "«Директор МКУ ИМЦ С. И. Клименко» → «Директор МКУ ИМЦ А. В. Орлова»"
+    assert ("руководитель", head) in entry.change_items
     assert ("руководитель с даты", "10.03.2025") in entry.change_items
 
 
@@ -279,7 +278,7 @@ def test_it_changes_a_municipalitys_issuer(admin, municipality):
     municipality.refresh_from_db()
     assert municipality.issuer == department
     entry = AuditEntry.objects.get(action="municipality.update")
-    assert ("организация, издающая документы", "— → УО") in entry.change_items
+    assert ("организация, издающая документы", "— → «УО»") in entry.change_items
 
 
 def test_it_names_the_holder_when_the_database_refuses_a_login(methodist, municipality):

@@ -193,6 +193,6 @@ def test_the_audit_log_shows_changes_in_russian_and_updates_as_old_to_new(client
         )
     client.force_login(methodist)
     page = client.get("/audit/").content.decode()
-    assert "название: Проект → О составе" in page
-    assert "эксперты: Логинова Т. А., Колмакова Е. В." in page
-    assert "скрыть автора: нет" in page
+    assert "Название: «Проект» → «О составе»" in page
+    assert "Эксперты: Логинова Т. А., Колмакова Е. В." in page
+    assert "Скрыть автора: нет" in page

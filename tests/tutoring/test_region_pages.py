@@ -195,7 +195,7 @@ def test_it_changes_the_issuer_and_writes_it_to_the_journal(client, admin, munic
     assert municipality.issuer == department and municipality.timezone == "Europe/Samara"
     entry = AuditEntry.objects.get(action="municipality.update")
     assert entry.action_label == "изменены данные муниципального образования"
-    assert ("часовой пояс", "Europe/Moscow → Europe/Samara") in entry.change_items
+    assert ("часовой пояс", "Москва (UTC+3) → Самара (UTC+4)") in entry.change_items
 
 
 def test_the_municipality_list_keeps_a_constant_query_count(

@@ -133,8 +133,8 @@ def test_it_renames_a_subject_and_the_journal_says_what_changed(client, methodis
     entry = AuditEntry.objects.get(action="subject.update")
     assert entry.action_label == "изменён предмет"
     assert dict(entry.change_items) == {
-        "название": "Астрономя → Астрономия",
-        "вид": "учебный предмет → направление",
+        "название": "«Астрономя» → «Астрономия»",
+        "вид": "«учебный предмет» → «направление»",
     }
 
 
@@ -195,5 +195,5 @@ def test_it_shows_the_subjects_history_in_russian_on_its_page(client, methodist)
     services.subject_retire(actor=methodist, subject=subject)
     page = signed_in(client, methodist).get(reverse("subject_update", args=[subject.pk]))
     text = page.content.decode()
-    assert "добавлен предмет · вид: учебный предмет" in text
+    assert "добавлен предмет" in text and "Вид: учебный предмет" in text
     assert "предмет выведен из употребления" in text

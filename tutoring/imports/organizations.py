@@ -9,6 +9,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from ..models import DirectoryImportRow, Municipality, Organization, OrganizationHead
+from ..words import plural
 from .lists import Checked, ListSheet, Staged, applied, by_change
 from .reader import Cells, Column, Problems, Workbook, normalized
 
@@ -190,7 +191,7 @@ def _values(row: Cells) -> dict:
             row.bad(key, "Пусто: укажите наименование.")
     for key, limit in LIMITS.items():
         if len(values[key]) > limit:
-            row.bad(key, f"Длиннее {limit} знаков.")
+            row.bad(key, f"Длиннее {plural(limit, 'знака', 'знаков', 'знаков')}.")
     kind_text = row.text("kind")
     values["kind"] = KINDS.get(normalized(kind_text)) if kind_text else Kind.SCHOOL
     if values["kind"] is None:

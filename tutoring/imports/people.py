@@ -24,6 +24,7 @@ from ..models import (
     subject_key,
 )
 from ..services.people import normalize_email
+from ..words import plural
 from . import bulk
 from .lists import Checked, ListSheet, Staged, applied, by_change
 from .reader import Cells, Column, Problems, Workbook, normalized
@@ -290,7 +291,10 @@ def _values(row: Cells, directory: _Directory, access, only_school) -> dict:
     values["phone"] = row.text("phone")
     for key, limit in LIMITS.items():
         if len(values[key]) > limit:
-            row.bad(key if row.has(key) else "full_name", f"Длиннее {limit} знаков.")
+            row.bad(
+                key if row.has(key) else "full_name",
+                f"Длиннее {plural(limit, 'знака', 'знаков', 'знаков')}.",
+            )
     if values["phone"] and not PHONE.match(values["phone"]):
         row.bad("phone", f"«{values['phone']}» не похоже на номер телефона.")
     try:

@@ -5,6 +5,7 @@ from django.contrib.auth.forms import PasswordChangeForm
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.templatetags.static import static
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
@@ -139,6 +140,12 @@ def password_change(request):
         messages.success(request, "Пароль изменён.")
         return redirect("profile")
     return render(request, "registration/password_change_form.html", {"form": form})
+
+
+@require_GET
+def favicon(request):
+    """The icon under the name a browser asks for; the file has a hashed name in production."""
+    return redirect(static("favicon.svg"), permanent=True)
 
 
 @require_GET
