@@ -115,10 +115,13 @@ def conclusion_snapshot(conclusion: Conclusion) -> dict:
 
 
 def conclusion_heading(kind_label: str, title: str) -> str:
-    """«Рабочая программа «Рабочая программа по биологии»» says the kind twice: a title that
-    begins with its kind is the heading by itself."""
+    """«Рабочая программа «Рабочая программа по биологии»» says the kind twice, and so does
+    «Портфолио педагога «Портфолио учителя математики»»: a title that begins with the kind's
+    noun is the heading by itself."""
     title = " ".join(title.split())
-    if title.casefold().startswith(kind_label.casefold()):
+    kind_noun = kind_label.split()[:1]
+    title_noun = title.split()[:1]
+    if kind_noun and [w.casefold() for w in kind_noun] == [w.casefold() for w in title_noun]:
         return title
     return f"{kind_label.capitalize()} «{title}»"
 

@@ -178,3 +178,17 @@ def test_the_deficits_page_lists_the_criteria_not_met_per_school(client, world):
     assert full_marks.title not in page
     client.force_login(make_world().methodist)
     assert world.school.short_name not in client.get("/expertise/deficits/").content.decode()
+
+
+def test_it_says_the_kind_of_the_work_once_in_the_heading():
+    from expertise.services.conclusions import conclusion_heading
+
+    assert conclusion_heading("Рабочая программа", "Рабочая программа по биологии") == (
+        "Рабочая программа по биологии"
+    )
+    assert conclusion_heading("Портфолио педагога", "Портфолио учителя математики") == (
+        "Портфолио учителя математики"
+    )
+    assert conclusion_heading("Рабочая программа", "Биология, 5–9 классы") == (
+        "Рабочая программа «Биология, 5–9 классы»"
+    )
