@@ -41,6 +41,11 @@ THRESHOLDS = {
 }
 # A rise of the share of «2» by this many points over the years is a bad sign (ФИОКО).
 WORRYING_RISE = 10.0
+# The rise of «2»: the year against the mean of at least 2 and at most 4 earlier years, so
+# that the span is the 3–5 years of DESIGN («the share of "2" over 3–5 years, +10 points is a
+# bad sign»).
+RISE_EARLIER_MIN = 2
+RISE_EARLIER_MAX = 4
 # A boundary score is a peak when its count is at least this many times the mean count of
 # the two scores below it, is a local maximum, and counts at least PEAK_MIN participants.
 PEAK_RATIO = 1.5
@@ -224,21 +229,66 @@ class Histogram:
         return [mark for mark, score in sorted(self.boundaries.items()) if score in self.peaks]
 
 
+def years_text(years: list[int]) -> str:
+    """«2022–2024» for a run of years, «2021, 2023, 2024» when one is missing."""
+    if years == list(range(years[0], years[-1] + 1)) and len(years) > 1:
+        return f"{years[0]}–{years[-1]}"
+    return ", ".join(str(year) for year in years)
+
+
 @dataclass(frozen=True)
 class Trend:
-    """The share of «2» by year, oldest first, and whether it rose by WORRYING_RISE points or
-    more from the first year shown to the last."""
+    """The share of «2» by year, oldest first. Its rise is the last year's share against the
+    mean of the `RISE_EARLIER_MAX` years before it that have one — at least `RISE_EARLIER_MIN`
+    of them, so that the span is the 3–5 years of DESIGN; the same rule as the risk list."""
 
     points: tuple[tuple[int, float | None], ...]
 
     @property
+    def last(self) -> tuple[int, float] | None:
+        known = [(year, value) for year, value in self.points if value is not None]
+        return known[-1] if known else None
+
+    @property
+    def earlier_years(self) -> list[int]:
+        if self.last is None:
+            return []
+        last_year = self.last[0]
+        return [
+            year
+            for year, value in self.points
+            if value is not None and last_year - RISE_EARLIER_MAX <= year < last_year
+        ]
+
+    @property
+    def baseline(self) -> float | None:
+        """The mean share of «2» of the earlier years; None with fewer than the minimum."""
+        years = self.earlier_years
+        if len(years) < RISE_EARLIER_MIN:
+            return None
+        shares = dict(self.points)
+        return sum(shares[year] for year in years) / len(years)
+
+    @property
     def rise(self) -> float | None:
-        known = [value for _year, value in self.points if value is not None]
-        return known[-1] - known[0] if len(known) >= 2 else None
+        baseline = self.baseline
+        return None if baseline is None else self.last[1] - baseline
+
+    @property
+    def rise_text(self) -> str:
+        """«в 2025 г. на 12,0 п. п. выше, чем в среднем за 2022–2024»."""
+        if self.rise is None:
+            return ""
+        rise = f"{rounded(self.rise):.1f}".replace(".", ",")
+        return (
+            f"в {self.last[0]} г. на {rise} п. п. выше, чем в среднем за "
+            f"{years_text(self.earlier_years)}"
+        )
 
     @property
     def worrying(self) -> bool:
-        return self.rise is not None and self.rise >= WORRYING_RISE
+        # Rounded as the page prints it: «+9,9 п.» never warns, «+10,0 п.» always does.
+        return self.rise is not None and rounded(self.rise) >= WORRYING_RISE
 
 
 def _scoped(

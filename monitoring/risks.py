@@ -29,11 +29,9 @@ from .models import Assessment, AssessmentKind
 
 HIGH_TWOS_GAP = 10.0
 JOURNAL_GAP = 40.0
-# The rise of «2»: the year against the mean of at least 2 and at most 4 earlier years, so
-# that the span is the 3–5 years of DESIGN («the share of "2" over 3–5 years, +10 points is a
-# bad sign»).
-RISE_EARLIER_MIN = 2
-RISE_EARLIER_MAX = 4
+# The rise of «2»: the same span as the school page's trend (monitoring.analysis).
+RISE_EARLIER_MIN = analysis.RISE_EARLIER_MIN
+RISE_EARLIER_MAX = analysis.RISE_EARLIER_MAX
 # ГИА has no ФИОКО threshold of its own: the share below the minimum is the «2» of ОГЭ and
 # ГВЭ, so it takes the same 10-point gap DESIGN gives for the share of «2». A school 0.2 points
 # above the municipality is the municipality's level, not a reason.
@@ -68,13 +66,6 @@ def _points(value: float) -> str:
 
 def _above(own: float | None, whole: float | None, by: float) -> bool:
     return own is not None and whole is not None and rounded(own - whole) >= by
-
-
-def _years(years: list[int]) -> str:
-    """«2022–2024» for a run of years, «2021, 2023, 2024» when one is missing."""
-    if years == list(range(years[0], years[-1] + 1)) and len(years) > 1:
-        return f"{years[0]}–{years[-1]}"
-    return ", ".join(str(year) for year in years)
 
 
 @dataclass
@@ -159,7 +150,7 @@ def rise_reason(series: dict[int, analysis.WorkFigures], year: int, where: str) 
         fewest = series[smallest].participants
         counted += f", в {smallest} г.: {fewest}"
     text = (
-        f"доля «2» выросла: {year}: {_pct(now.twos)}, в среднем за {_years(earlier)}: "
+        f"доля «2» выросла: {year}: {_pct(now.twos)}, в среднем за {analysis.years_text(earlier)}: "
         f"{_pct(mean)}, {_points(now.twos - mean)} ({counted})"
     )
     return Reason(where, text, fewest)

@@ -200,8 +200,14 @@ def test_boundary_peaks_rule(counts, boundary, peaks):
 
 
 def test_the_share_of_twos_over_the_years_and_a_rise_of_ten_points(world):
-    assert analysis.two_trend({2023: 10.0, 2024: 15.0, 2025: 20.0}).worrying
-    assert not analysis.two_trend({2023: 10.0, 2025: 19.9}).worrying
+    # The last year against the mean of the 2–4 earlier ones, as on the risk list.
+    assert analysis.two_trend({2023: 10.0, 2024: 15.0, 2025: 22.5}).worrying
+    assert not analysis.two_trend({2023: 10.0, 2024: 15.0, 2025: 22.4}).worrying
+    # One earlier year is not a trend.
+    assert analysis.two_trend({2024: 10.0, 2025: 40.0}).rise is None
+    trend = analysis.two_trend({2021: 0.0, 2022: 5.0, 2023: 5.0, 2024: 5.0, 2025: 20.0})
+    assert trend.earlier_years == [2021, 2022, 2023, 2024]
+    assert trend.rise_text == "в 2025 г. на 16,3 п. п. выше, чем в среднем за 2021–2024"
     trend = analysis.two_trend(dict.fromkeys(range(2018, 2026), 5.0))
     assert [year for year, _share in trend.points] == [2021, 2022, 2023, 2024, 2025]
 
@@ -220,8 +226,9 @@ def test_twos_over_years_reads_the_same_work_of_several_years(world):
 
     trend = trends[(("vpr", work.subject_id, 5, ""), world.school.pk)]
     assert trend.points == ((2024, 25.0), (2025, 62.5))
-    assert trend.rise == 37.5
-    assert trend.worrying
+    # Two years are a trend to draw but not a rise to warn of: that takes 2–4 earlier years.
+    assert trend.rise is None
+    assert not trend.worrying
 
 
 def gia_work(world, kind, *, scores, marks=None, year=2025, grade=11):
