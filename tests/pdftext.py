@@ -29,3 +29,15 @@ def pdf_text(kind: str, obj) -> list[str]:
 def one_line(pages: list[str]) -> str:
     """All the pages as one line of words."""
     return " ".join(" ".join(pages).split())
+
+
+def table_cells(document: Document) -> list[str]:
+    """The text of every table cell of the document, its lines joined by spaces: a cell's
+    words wrap inside a narrow column, and page text interleaves the columns."""
+    cells = []
+    with document.file.open("rb") as file, pdfplumber.open(file) as pdf:
+        for page in pdf.pages:
+            for table in page.extract_tables():
+                for row in table:
+                    cells.extend(" ".join((cell or "").split()) for cell in row)
+    return cells
