@@ -27,6 +27,7 @@ from .models import (
     TutorLevel,
 )
 from .services import orders as order_services
+from .services.plans import PLAN_DOCUMENT
 
 ORDER_NUMBER = "01-03/24"
 ORDER_DATE = date(2023, 1, 9)
@@ -150,14 +151,17 @@ def _order_01_03_24(labinsk, users) -> Order:
         )
         entry.subjects.set([subjects[name] for name in subject_names])
 
+    # Approved by the centre's head under «УТВЕРЖДАЮ», on the order's date.
+    head = head_signature(imc, ORDER_DATE)
     plan = CommunityPlan.objects.create(
         municipality=labinsk,
         academic_year=year,
         title="План-график работы тьюторского сообщества муниципального образования "
         "Лабинский район на 2023 год",
         status=CommunityPlan.Status.APPROVED,
-        approved_by=methodist,
+        approved_by=director,
         approved_at=signed_at,
+        approval={**head.as_dict(), "date": ORDER_DATE.isoformat()},
     )
     PlanItem.objects.bulk_create(
         PlanItem(
@@ -172,7 +176,7 @@ def _order_01_03_24(labinsk, users) -> Order:
     )
 
     # Signed by whoever headed the centre on the order's date (the demo `director`).
-    signature = head_signature(imc, ORDER_DATE)
+    signature = head
     order = order_services.order_create(
         actor=methodist,
         municipality=labinsk,
@@ -214,13 +218,20 @@ def _order_01_03_24(labinsk, users) -> Order:
 
 
 def _render(order: Order) -> None:
-    """The demo's order comes with its PDF, rendered here rather than by a worker: the demo
-    may run where no worker does. Rendering is idempotent, so a second load does nothing."""
+    """The demo's order and the plan it approves come with their PDFs, rendered here rather
+    than by a worker: the demo may run where no worker does. Rendering is idempotent, so a
+    second load does nothing."""
+    from tutoring.documents import document_request
     from tutoring.tasks import render_document
 
-    document = Document.objects.get(kind=order_services.ORDER_DOCUMENT, object_id=str(order.pk))
-    if document.status != Document.Status.READY:
-        render_document(document.pk)
+    plan = order.appendices.get(kind=Appendix.Kind.PLAN).plan
+    documents = [
+        Document.objects.get(kind=order_services.ORDER_DOCUMENT, object_id=str(order.pk)),
+        document_request(kind=PLAN_DOCUMENT, obj=plan, actor=None),
+    ]
+    for document in documents:
+        if document.status != Document.Status.READY:
+            render_document(document.pk)
 
 
 def _current_year(labinsk, users, result) -> None:

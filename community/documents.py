@@ -5,7 +5,7 @@ from django.utils import timezone
 from tutoring.access import Access
 from tutoring.documents import DocumentError
 from tutoring.models import Document
-from tutoring.signatures import capitalized, issuer_signature, person_signature
+from tutoring.signatures import Signature, capitalized, issuer_signature, person_signature
 from tutoring.typography import keep_together_all
 
 from .models import CommunityPlan, DevelopmentRoute, Order
@@ -112,7 +112,8 @@ def plan_context(object_id: str):
         raise DocumentError("Печатается только утверждённый план.")
     municipality = plan.municipality
     approved_on = timezone.localtime(plan.approved_at, municipality.tzinfo).date()
-    head = issuer_signature(municipality, approved_on)
+    # Kept at approval; a plan approved while no head was recorded takes that day's head.
+    head = Signature.from_dict(plan.approval) or issuer_signature(municipality, approved_on)
     if not head:
         raise DocumentError(
             "Не указан руководитель организации, издающей документы муниципалитета: "

@@ -285,6 +285,9 @@ class CommunityPlan(models.Model):
         related_name="+",
     )
     approved_at = models.DateTimeField("утверждён", null=True, blank=True)
+    # The «УТВЕРЖДАЮ» of the issuing organization's head on the day of approval, kept so that
+    # the printed plan never changes with a later edit of the organization's heads.
+    approval = models.JSONField("утверждающая подпись", null=True, blank=True)
 
     class Meta:
         verbose_name = "план работы сообщества"

@@ -6,8 +6,10 @@ from django.db.models import Max
 from django.utils import timezone
 
 from tutoring import documents
-from tutoring.models import AcademicYear, Municipality, User
+from tutoring.access import Access, access_for
+from tutoring.models import AcademicYear, Municipality, RoleKind, User
 from tutoring.services import audit_record
+from tutoring.signatures import issuer_signature
 
 from .. import selectors
 from ..models import CommunityPlan, DomainError, PlanItem, TutorPlan, TutorPlanItem
@@ -269,14 +271,24 @@ def plan_grouping_set(
 
 
 @transaction.atomic
+def plan_may_approve(access: Access, plan: CommunityPlan) -> bool:
+    """The methodist drafts the plan; the head approves it (it prints under «УТВЕРЖДАЮ»)."""
+    return access.holds(RoleKind.DIRECTOR, municipality=plan.municipality_id)
+
+
 def plan_approve(*, actor: User, plan: CommunityPlan) -> CommunityPlan:
+    if not plan_may_approve(access_for(actor), plan):
+        raise DomainError("План утверждает руководитель муниципалитета.")
     plan = _editable_plan(plan)
     count = plan.items.count()
     if not count:
         raise DomainError("В плане нет ни одного мероприятия: утверждать нечего.")
     plan.status = CommunityPlan.Status.APPROVED
     plan.approved_by, plan.approved_at = actor, timezone.now()
-    plan.save(update_fields=["status", "approved_by", "approved_at"])
+    approved_on = timezone.localtime(plan.approved_at, plan.municipality.tzinfo).date()
+    head = issuer_signature(plan.municipality, approved_on)
+    plan.approval = {**head.as_dict(), "date": approved_on.isoformat()} if head else None
+    plan.save(update_fields=["status", "approved_by", "approved_at", "approval"])
     audit_record(actor=actor, action="plan.approve", obj=plan, changes={"items": count})
     # Rendered once, now, and kept: the printed plan is the plan as approved.
     documents.document_request(kind=PLAN_DOCUMENT, obj=plan, actor=actor)

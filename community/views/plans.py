@@ -155,6 +155,7 @@ def plan_detail(request, pk):
     access = access_for(request.user)
     plan = get_object_or_404(selectors.plans_for(access).select_related("approved_by"), pk=pk)
     can_edit = plan.is_draft and access.holds(RoleKind.METHODIST, municipality=plan.municipality_id)
+    can_approve = plan.is_draft and services.plan_may_approve(access, plan)
     document = Document.objects.filter(kind=services.PLAN_DOCUMENT, object_id=str(plan.pk)).first()
     return render(
         request,
@@ -163,6 +164,7 @@ def plan_detail(request, pk):
             "plan": plan,
             "sections": selectors.plan_sections(plan, keep_empty=can_edit),
             "can_edit": can_edit,
+            "can_approve": can_approve,
             "grouping_form": PlanGroupingForm(
                 initial={"group_by_activity": plan.group_by_activity}
             ),
@@ -278,7 +280,9 @@ def plan_grouping(request, pk):
 @login_required
 @require_POST
 def plan_approve(request, pk):
-    plan = _plan_for_methodist(request, pk)
+    access = access_for(request.user)
+    plan = get_object_or_404(selectors.plans_for(access), pk=pk)
+    require(services.plan_may_approve(access, plan))
     act(
         request,
         services.plan_approve,

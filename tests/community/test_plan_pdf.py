@@ -29,7 +29,7 @@ def plan(cast):
 
 
 def approve(client, cast, plan):
-    client.force_login(cast.methodist)
+    client.force_login(cast.director)
     return client.post(f"/community/plans/{plan.pk}/approve/", follow=True)
 
 
@@ -80,3 +80,15 @@ def test_it_says_why_the_plan_cannot_print_without_the_issuers_head(client, cast
     render_document(document.pk)
     document.refresh_from_db()
     assert document.is_failed and "Не указан руководитель" in document.error
+
+
+def test_it_keeps_the_approvers_signature_with_the_plan(client, cast, plan):
+    from tutoring.models import OrganizationHead
+
+    approve(client, cast, plan)
+    plan.refresh_from_db()
+    assert plan.approval["name"] == "С. И. Орлов"
+    # A head's record edited afterwards does not change what the plan was approved under.
+    OrganizationHead.objects.filter(organization=cast.municipality.issuer).update(name="Другой")
+    lines = rendered_pages(plan)[0].splitlines()
+    assert lines[lines.index("УТВЕРЖДАЮ") + 2].endswith("С. И. Орлов")

@@ -5,7 +5,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from community.models import Activity, CommunityPlan, DomainError, PlanItem
-from community.services.plans import plan_copy, plan_item_update
+from community.services.plans import plan_approve, plan_copy, plan_item_update
 from tests.tutoring.factories import AcademicYearFactory, MunicipalityFactory, RoleFactory
 from tutoring.models import AuditEntry, RoleKind, current_start_year
 
@@ -76,12 +76,32 @@ def test_it_opens_the_forms_to_the_methodist_only(client, cast, draft):
     assert got == expect(403, 404, 404, 404, 403, 404, 200)
 
 
-def test_it_lets_only_the_municipalitys_methodist_approve(client, cast, draft):
+def test_it_lets_only_the_municipalitys_director_approve(client, cast, draft):
     PlanItemFactory(plan=draft)
-    got = statuses(client, cast, f"/community/plans/{draft.pk}/approve/", post=True)
-    assert got == expect(403, 404, 404, 404, 403, 404, 302)
+    url = f"/community/plans/{draft.pk}/approve/"
+    others = {"school": 404, "teacher": 404, "tutor": 404, "regional": 403}
+    others |= {"other_methodist": 404, "methodist": 403}
+    for role, code in others.items():
+        client.force_login(getattr(cast, role))
+        assert client.post(url).status_code == code, role
+    draft.refresh_from_db()
+    assert draft.is_draft
+    client.force_login(cast.director)
+    assert client.post(url).status_code == 302
     draft.refresh_from_db()
     assert draft.status == CommunityPlan.Status.APPROVED
+
+
+def test_it_offers_the_approval_to_the_director_not_the_methodist(client, cast, draft):
+    PlanItemFactory(plan=draft)
+    client.force_login(cast.methodist)
+    page = client.get(f"/community/plans/{draft.pk}/").content.decode()
+    assert "Утвердить план</button>" not in page
+    assert "утверждает руководитель муниципалитета" in page
+    client.force_login(cast.director)
+    assert "Утвердить план</button>" in client.get(f"/community/plans/{draft.pk}/").content.decode()
+    with pytest.raises(DomainError, match="План утверждает руководитель"):
+        plan_approve(actor=cast.methodist, plan=draft)
 
 
 def test_it_hides_drafts_from_the_list_of_a_teacher(client, cast, draft):
@@ -182,8 +202,9 @@ def test_it_says_so_when_an_item_cannot_move_further(client, cast, draft):
 
 def test_it_locks_the_plan_once_approved(client, cast, draft):
     item = PlanItemFactory(plan=draft)
-    client.force_login(cast.methodist)
+    client.force_login(cast.director)
     client.post(f"/community/plans/{draft.pk}/approve/")
+    client.force_login(cast.methodist)
     response = client.post(f"/community/plan-items/{item.pk}/delete/", follow=True)
     assert "План утверждён и больше не меняется" in response.content.decode()
     assert PlanItem.objects.filter(pk=item.pk).exists()
@@ -192,7 +213,7 @@ def test_it_locks_the_plan_once_approved(client, cast, draft):
 
 
 def test_it_refuses_to_approve_an_empty_plan(client, cast, draft):
-    client.force_login(cast.methodist)
+    client.force_login(cast.director)
     response = client.post(f"/community/plans/{draft.pk}/approve/", follow=True)
     assert "нет ни одного мероприятия" in response.content.decode()
     draft.refresh_from_db()
@@ -201,11 +222,11 @@ def test_it_refuses_to_approve_an_empty_plan(client, cast, draft):
 
 def test_it_records_the_approval(client, cast, draft):
     PlanItemFactory(plan=draft)
-    client.force_login(cast.methodist)
+    client.force_login(cast.director)
     response = client.post(f"/community/plans/{draft.pk}/approve/", follow=True)
     assert "План утверждён" in response.content.decode()
     entry = AuditEntry.objects.get(action="plan.approve")
-    assert (entry.actor, entry.changes) == (cast.methodist, {"items": 1})
+    assert (entry.actor, entry.changes) == (cast.director, {"items": 1})
 
 
 def test_it_copies_last_years_items_into_this_years_draft(client, cast):
@@ -294,6 +315,8 @@ def test_it_asks_before_removing_an_item(client, cast, draft):
     client.force_login(cast.methodist)
     page = client.get(f"/community/plans/{draft.pk}/").content.decode()
     assert 'data-confirm="Удалить из плана мероприятие № 1' in page
+    client.force_login(cast.director)
+    page = client.get(f"/community/plans/{draft.pk}/").content.decode()
     assert 'data-confirm="Утвердить план?' in page
 
 
