@@ -13,6 +13,7 @@ from ..filters import OrderFilter
 from ..forms.orders import AppendixForm, ApproveForm, OrderForm, ReturnForm
 from ..models import Appendix, DomainError
 from ..services import orders as services
+from .plans import act
 
 READERS = (RoleKind.METHODIST, RoleKind.DIRECTOR, RoleKind.REGIONAL)
 
@@ -195,12 +196,7 @@ def _director_order(request, pk):
 @role_required(RoleKind.METHODIST)
 def order_send(request, pk):
     order = _methodist_order(request, pk)
-    try:
-        services.order_send(actor=request.user, order=order)
-    except DomainError as error:
-        messages.error(request, str(error))
-    else:
-        messages.success(request, "Приказ отправлен на подпись руководителю.")
+    act(request, services.order_send, "Приказ отправлен на подпись руководителю.", order=order)
     return redirect(order)
 
 
@@ -211,12 +207,13 @@ def order_return(request, pk):
     form = ReturnForm(request.POST)
     if not form.is_valid():
         return order_detail(request, pk, return_form=form)
-    try:
-        services.order_return(actor=request.user, order=order, **form.cleaned_data)
-    except DomainError as error:
-        messages.error(request, str(error))
-    else:
-        messages.success(request, "Приказ возвращён на доработку; методист увидит комментарий.")
+    act(
+        request,
+        services.order_return,
+        "Приказ возвращён на доработку; методист увидит комментарий.",
+        order=order,
+        **form.cleaned_data,
+    )
     return redirect(order)
 
 

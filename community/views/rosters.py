@@ -13,6 +13,7 @@ from ..filters import DirectoryFilter
 from ..forms.rosters import RosterCreateForm, RosterEntryForm
 from ..models import DomainError, RosterEntry
 from ..services import rosters as services
+from .plans import act
 
 READERS = (RoleKind.METHODIST, RoleKind.DIRECTOR, RoleKind.REGIONAL)
 
@@ -153,16 +154,13 @@ def entry_delete(request, pk):
 @role_required(RoleKind.METHODIST)
 def roster_ready(request, pk):
     roster = _editable_roster(request, pk)
-    try:
-        services.roster_mark_ready(actor=request.user, roster=roster)
-    except DomainError as error:
-        messages.error(request, str(error))
-    else:
-        messages.success(
-            request,
-            "Состав отмечен «готов к приказу». Включите его в приказ: подписанный приказ "
-            "утвердит состав.",
-        )
+    act(
+        request,
+        services.roster_mark_ready,
+        "Состав отмечен «готов к приказу». Включите его в приказ: подписанный приказ "
+        "утвердит состав.",
+        roster=roster,
+    )
     return redirect(roster)
 
 
@@ -170,12 +168,12 @@ def roster_ready(request, pk):
 @role_required(RoleKind.METHODIST)
 def roster_unready(request, pk):
     roster = _editable_roster(request, pk)
-    try:
-        services.roster_mark_draft(actor=request.user, roster=roster)
-    except DomainError as error:
-        messages.error(request, str(error))
-    else:
-        messages.success(request, "Состав возвращён в черновик: его снова можно изменять.")
+    act(
+        request,
+        services.roster_mark_draft,
+        "Состав возвращён в черновик: его снова можно изменять.",
+        roster=roster,
+    )
     return redirect(roster)
 
 
