@@ -10,18 +10,25 @@ from django.utils import timezone
 from community.models import Order, Roster
 
 BEFORE = [("community", "0003_material_search_index")]
-AFTER = [("community", "0004_order_signature_path")]
 
 
-def migrate(targets):
+def migrate_back():
+    """Community back to before 0004, the other apps where they are: the models of that state
+    are community's then and the others' now (the tables have their later columns)."""
     executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    executor.migrate(targets)
-    return executor.loader.project_state(targets).apps
+    executor.migrate(BEFORE)
+    others = [node for node in executor.loader.graph.leaf_nodes() if node[0] != "community"]
+    return executor.loader.project_state(BEFORE + others).apps
+
+
+def migrate_forward():
+    """Everything to its latest migration again: the tests after this one need the schema."""
+    executor = MigrationExecutor(connection)
+    executor.migrate(executor.loader.graph.leaf_nodes())
 
 
 def test_it_fills_the_year_and_the_approving_order_of_existing_records(transactional_db):
-    apps = migrate(BEFORE)
+    apps = migrate_back()
     try:
         municipality = apps.get_model("tutoring", "Municipality").objects.create(
             name="Лабинский район", short_name="Лабинский"
@@ -59,10 +66,8 @@ def test_it_fills_the_year_and_the_approving_order_of_existing_records(transacti
             created_at=datetime.datetime(2025, 10, 1, tzinfo=datetime.UTC),
             **common,
         )
-    except Exception:
-        migrate(AFTER)
-        raise
-    migrate(AFTER)
+    finally:
+        migrate_forward()
 
     assert Order.objects.get(heading="С составом").academic_year.start_year == 2022
     assert Order.objects.get(heading="Без приложений").academic_year.start_year == 2025

@@ -235,7 +235,7 @@ def test_it_keeps_the_locality_where_the_municipalitys_documents_are_drawn_up(
     municipality.refresh_from_db()
     assert municipality.locality == "г. Лабинск"
     entry = AuditEntry.objects.get(action="municipality.update")
-    assert ("место составления документов", "— → г. Лабинск") in entry.change_items
+    assert ("место составления документов", "— → «г. Лабинск»") in entry.change_items
 
 
 def test_it_takes_the_locality_when_the_municipality_is_created(client, admin):
