@@ -79,7 +79,7 @@ def test_it_takes_a_work_programme_to_a_reconciled_printed_conclusion(
     page.get_by_label("Срок экспертизы").fill(deadline.isoformat())
     page.get_by_role("button", name="Назначить", exact=True).click()
     expect(page.get_by_text("Эксперты назначены.")).to_be_visible()
-    expect(page.get_by_text(deadline.strftime("%d.%m.%Y"))).to_be_visible()
+    expect(page.get_by_text(deadline.strftime("%d.%m.%Y"), exact=True)).to_be_visible()
 
     criteria = list(case.rubric.criteria.order_by("number"))
     assert criteria
