@@ -174,9 +174,12 @@ CELERY_BEAT_SCHEDULE = {
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # A Redis that is down is a cache miss, not a 500 (see tutoring/cache.py); the
+            # timeouts keep an unreachable host from holding a request for minutes.
+            "BACKEND": "tutoring.cache.OutageTolerantRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "tutoring",
+            "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 5},
         }
     }
 else:
@@ -214,6 +217,8 @@ SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = 60 * 60 * 12
+# Sessions live in the database, never in the cache: a Redis outage must not sign anyone out.
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
 
 # Letters go to the relay named by EMAIL_HOST; with none (the demo) they are printed to the
 # console. EMAIL_BACKEND still wins when set.
