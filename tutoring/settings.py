@@ -276,3 +276,21 @@ LOGGING = {
         "fontTools": {"level": "WARNING"},
     },
 }
+
+# Error reporting to a self-hosted Sentry or GlitchTip, only when SENTRY_DSN is set: without it
+# the SDK is not even imported, so nothing can leave the server. No personal data is sent
+# (send_default_pii=False: no user names, addresses or cookies), and no performance traces.
+SENTRY_DSN = os.environ.get("SENTRY_DSN", "")
+if SENTRY_DSN:
+    import sentry_sdk
+    from sentry_sdk.integrations.celery import CeleryIntegration
+    from sentry_sdk.integrations.django import DjangoIntegration
+
+    sentry_sdk.init(
+        dsn=SENTRY_DSN,
+        integrations=[DjangoIntegration(), CeleryIntegration()],
+        send_default_pii=False,
+        environment=os.environ.get("SENTRY_ENVIRONMENT") or "production",
+        release=os.environ.get("SENTRY_RELEASE") or None,
+        traces_sample_rate=0,
+    )
