@@ -25,13 +25,14 @@ def production_env() -> dict:
     return env
 
 
-def _spawn(*command):
+def _spawn(*command, log=None):
+    """`log`: an open file that gets the process's output (its log lines), else discarded."""
     return subprocess.Popen(
         [sys.executable, "-m", *command],
         cwd=settings.BASE_DIR,
         env=production_env(),
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+        stdout=log or subprocess.DEVNULL,
+        stderr=log or subprocess.DEVNULL,
     )
 
 
@@ -58,10 +59,11 @@ def gunicorn():
 
 
 @contextmanager
-def celery_worker():
+def celery_worker(*, loglevel="WARNING", log=None):
     process = _spawn(
         "celery", "-A", "tutoring", "worker", "--pool=solo", "--concurrency=1",
-        "--without-heartbeat", "--without-gossip", "--without-mingle", "--loglevel=WARNING",
+        "--without-heartbeat", "--without-gossip", "--without-mingle", f"--loglevel={loglevel}",
+        log=log,
     )  # fmt: skip
     try:
         yield process

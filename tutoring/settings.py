@@ -55,6 +55,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First, so that every log line of the request, the other middleware's too, carries the id.
+    "tutoring.request_id.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -174,9 +176,12 @@ CELERY_BEAT_SCHEDULE = {
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # A Redis that is down is a cache miss, not a 500 (see tutoring/cache.py); the
+            # timeouts keep an unreachable host from holding a request for minutes.
+            "BACKEND": "tutoring.cache.OutageTolerantRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "tutoring",
+            "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 5},
         }
     }
 else:
@@ -214,6 +219,8 @@ SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = 60 * 60 * 12
+# Sessions live in the database, never in the cache: a Redis outage must not sign anyone out.
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
 
 # Letters go to the relay named by EMAIL_HOST; with none (the demo) they are printed to the
 # console. EMAIL_BACKEND still wins when set.
@@ -246,13 +253,19 @@ LOGGING = {
     "formatters": {
         "json": {
             "()": "pythonjsonlogger.json.JsonFormatter",
-            "fmt": "%(asctime)s %(levelname)s %(name)s %(message)s",
+            "fmt": "%(asctime)s %(levelname)s %(name)s %(request_id)s %(message)s",
             "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
         },
-        "text": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"},
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s]: %(message)s"},
     },
+    # The id of the request (or of the request that queued the task) on every line.
+    "filters": {"request_id": {"()": "tutoring.request_id.RequestIdFilter"}},
     "handlers": {
-        "console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT},
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": LOG_FORMAT,
+            "filters": ["request_id"],
+        },
     },
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
     "loggers": {
@@ -263,3 +276,21 @@ LOGGING = {
         "fontTools": {"level": "WARNING"},
     },
 }
+
+# Error reporting to a self-hosted Sentry or GlitchTip, only when SENTRY_DSN is set: without it
+# the SDK is not even imported, so nothing can leave the server. No personal data is sent
+# (send_default_pii=False: no user names, addresses or cookies), and no performance traces.
+SENTRY_DSN = os.environ.get("SENTRY_DSN", "")
+if SENTRY_DSN:
+    import sentry_sdk
+    from sentry_sdk.integrations.celery import CeleryIntegration
+    from sentry_sdk.integrations.django import DjangoIntegration
+
+    sentry_sdk.init(
+        dsn=SENTRY_DSN,
+        integrations=[DjangoIntegration(), CeleryIntegration()],
+        send_default_pii=False,
+        environment=os.environ.get("SENTRY_ENVIRONMENT") or "production",
+        release=os.environ.get("SENTRY_RELEASE") or None,
+        traces_sample_rate=0,
+    )

@@ -16,6 +16,7 @@ logger = logging.getLogger(__name__)
 def ping() -> str:
     """A trivial round trip through the broker and a worker: used by the smoke test and by
     operators checking a deployment (`celery -A tutoring call tutoring.tasks.ping`)."""
+    logger.info("Ping answered")
     return "pong"
 
 
