@@ -2,7 +2,7 @@
 
 import io
 
-import xlsxwriter
+from tutoring.xlsx import workbook as xlsx_workbook
 
 DIRECTORY_COLUMNS = [
     ("№", 5),
@@ -18,7 +18,7 @@ DIRECTORY_COLUMNS = [
 def directory_xlsx(entries, *, year) -> bytes:
     output = io.BytesIO()
     # constant_memory writes row by row: a region's directory never sits in memory twice.
-    workbook = xlsxwriter.Workbook(output, {"in_memory": True, "constant_memory": True})
+    workbook = xlsx_workbook(output, constant_memory=True)
     sheet = workbook.add_worksheet("Тьюторы")
     bold = workbook.add_format({"bold": True, "text_wrap": True, "valign": "top"})
     wrap = workbook.add_format({"text_wrap": True, "valign": "top"})

@@ -97,6 +97,7 @@ class ConsultationsConfig(AppConfig):
 
         from . import demo, demo_events, panels
         from .documents import schedule_context, schedule_title
+        from .services.calendar import calendar_feed_rotate
         from .services.schedules import SCHEDULE_DOCUMENT
 
         documents.register(
@@ -118,6 +119,7 @@ class ConsultationsConfig(AppConfig):
         extensions.register_move_actions(MOVE_ACTIONS)
         extensions.register_value_labels(value_labels())
         extensions.register_navigation(navigation)
+        extensions.register_password_hook(calendar_feed_rotate)
 
 
 def navigation(access):

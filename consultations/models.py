@@ -1,6 +1,9 @@
 """The consultation point (seed 002, section VI): where and when tutors consult, the requests
 of schools and teachers, and the sessions built from them without clashes."""
 
+import uuid
+from pathlib import PurePath
+
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -394,6 +397,12 @@ class CalendarFeed(models.Model):
         return f"Календарь {self.user}"
 
 
+def materials_path(report, filename: str) -> str:
+    # The client's name never becomes a path on disk; the service names the file by the
+    # extension of its content and keeps the original name apart, for the download.
+    return f"session-materials/{timezone.now():%Y/%m}/{uuid.uuid4().hex}{PurePath(filename).suffix}"
+
+
 class SessionReport(models.Model):
     """Отчёт о занятии: what the tutor records after the session (seed 002, 6.7)."""
 
@@ -420,7 +429,8 @@ class SessionReport(models.Model):
     summary = models.TextField("что сделано", blank=True)
     recommendations = models.TextField("рекомендации", blank=True)
     next_step = models.TextField("следующий шаг", blank=True)
-    materials = models.FileField("материалы", upload_to="session-materials/%Y/%m/", blank=True)
+    materials = models.FileField("материалы", upload_to=materials_path, max_length=200, blank=True)
+    materials_name = models.CharField("имя файла материалов", max_length=255, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name="автор отчёта",

@@ -3,7 +3,7 @@
 
 import io
 
-import xlsxwriter
+from tutoring.xlsx import workbook
 
 from .analysis import rounded
 from .results import Row, SchoolReport
@@ -65,7 +65,7 @@ def row_values(row: Row, *, gia: bool) -> list:
 class _Book:
     def __init__(self):
         self.buffer = io.BytesIO()
-        self.book = xlsxwriter.Workbook(self.buffer, {"in_memory": True})
+        self.book = workbook(self.buffer)
         self.bold = self.book.add_format({"bold": True, "text_wrap": True, "valign": "top"})
 
     def sheet(self, name: str, title: str, headers: list[str]):

@@ -19,10 +19,10 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-import xlsxwriter
 from django.db import models
 from python_calamine import CalamineError
 
+from tutoring import xlsx
 from tutoring.models import FOREIGN_LANGUAGES
 from tutoring.words import plural
 
@@ -842,7 +842,7 @@ class _Book:
 
     def __init__(self):
         self.buffer = io.BytesIO()
-        self.book = xlsxwriter.Workbook(self.buffer, {"in_memory": True})
+        self.book = xlsx.workbook(self.buffer)
         self.bold = self.book.add_format({"bold": True})
         self.title = self.book.add_format({"bold": True, "font_size": 13})
         self.header = self.book.add_format(

@@ -46,6 +46,7 @@ _profile_panels: list[Callable] = []
 _demo_loaders: list[Callable] = []
 _difficulty_sources: list[Callable] = []
 _plan_item_actions: list[Callable] = []
+_password_hooks: list[Callable] = []
 _action_labels: dict[str, str] = {
     "demo.load": "загружены демонстрационные данные",
     "document.request": "запрошен PDF документа",
@@ -113,6 +114,17 @@ def register_home_panel(builder: Callable) -> None:
 def register_profile_panel(builder: Callable) -> None:
     """`builder(user, access) -> Panel | None`: what the profile shows of the user's work."""
     _profile_panels.append(builder)
+
+
+def register_password_hook(hook: Callable) -> None:
+    """`hook(user)`: runs inside the transaction that sets a user's password (changed, reset
+    or set from an invitation), for the secrets an app keeps for that user (a calendar feed's
+    address) to be replaced along with it."""
+    _password_hooks.append(hook)
+
+
+def password_hooks() -> list[Callable]:
+    return list(_password_hooks)
 
 
 def register_demo_loader(loader: Callable) -> None:

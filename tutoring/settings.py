@@ -114,13 +114,16 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
-# django-axes: five wrong passwords lock that login for fifteen minutes.
+# django-axes: five wrong passwords for a login from one address lock that login from that
+# address for fifteen minutes; twenty from one address, whatever the logins, lock the address.
+# By login alone anyone could keep a known login locked; by address alone a whole school,
+# whose teachers share one address, would be locked at five (tutoring/lockout.py gives each
+# rule its own limit).
+AXES_HANDLER = "tutoring.lockout.LockoutHandler"
 AXES_FAILURE_LIMIT = 5
+LOCKOUT_ADDRESS_FAILURE_LIMIT = 20
 AXES_COOLOFF_TIME = timedelta(minutes=15)
-AXES_LOCKOUT_PARAMETERS = ["username"]
-# Axes advises locking by IP address as well; here that would lock a whole school out, as its
-# teachers reach the portal through one shared address. A login is what the rule protects.
-SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "ip_address"]
 AXES_LOCKOUT_TEMPLATE = "registration/locked.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False

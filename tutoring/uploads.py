@@ -31,6 +31,8 @@ MAX_FILES_PER_UPLOAD = 10
 DOCUMENT_TYPES = ("pdf", "docx", "odt", "xlsx")
 IMAGE_TYPES = ("jpeg", "png")
 PORTFOLIO_TYPES = DOCUMENT_TYPES + IMAGE_TYPES
+# A session's materials: slides and tables as well, or several files packed in a zip.
+MATERIAL_TYPES = (*PORTFOLIO_TYPES, "pptx", "odp", "ods", "zip")
 
 # A real work programme holds a few dozen entries and unpacks to a few megabytes, a portfolio
 # with photos to tens of megabytes; far beyond that a container is built to exhaust whoever
@@ -46,7 +48,11 @@ MAX_IMAGE_PIXELS = 50_000_000
 
 _CHUNK = 64 * 1024
 _ZIP_ENCRYPTED = 0x1
-_ODT_MIMETYPE = b"application/vnd.oasis.opendocument.text"
+_ODF_MIMETYPES = {
+    b"application/vnd.oasis.opendocument.text": "odt",
+    b"application/vnd.oasis.opendocument.presentation": "odp",
+    b"application/vnd.oasis.opendocument.spreadsheet": "ods",
+}
 _CFB_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 # Word and Excel save a document with a password as a CFB container around the encrypted zip.
 _CFB_ENCRYPTED = "EncryptedPackage".encode("utf-16-le")
@@ -84,6 +90,17 @@ _KINDS = {
         (".xlsx",),
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     ),
+    "pptx": _Kind(
+        "презентация PPTX",
+        "PPTX",
+        (".pptx",),
+        "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+    ),
+    "odp": _Kind(
+        "презентация ODP", "ODP", (".odp",), "application/vnd.oasis.opendocument.presentation"
+    ),
+    "ods": _Kind("таблица ODS", "ODS", (".ods",), "application/vnd.oasis.opendocument.spreadsheet"),
+    "zip": _Kind("архив ZIP", "ZIP", (".zip",), "application/zip"),
     "jpeg": _Kind("изображение JPG", "JPG", (".jpg", ".jpeg"), "image/jpeg"),
     "png": _Kind("изображение PNG", "PNG", (".png",), "image/png"),
 }
@@ -129,6 +146,9 @@ def inspect_upload(uploaded, *, allowed: Iterable[str]) -> UploadInfo:
         _check_size(uploaded.size, name)
         size, sha256 = _measure(uploaded, name)
         kind = _sniff(uploaded, name)
+        if kind == "zip" and "zip" not in allowed:
+            # Where no archive is accepted, a zip that is no document is just another type.
+            kind = None
         if kind is None:
             raise _error(
                 "type", f"не является {_what(allowed)}: по содержимому это другой тип файла.", name
@@ -267,21 +287,25 @@ def _kind_of_entries(archive: zipfile.ZipFile, entries, name: str) -> str | None
     by_name = {entry.filename.lower(): entry for entry in entries}
     if "mimetype" in by_name:
         mimetype = _read_entry(archive, by_name["mimetype"], 256).strip()
-        if mimetype != _ODT_MIMETYPE or "content.xml" not in by_name:
-            return None
+        if mimetype not in _ODF_MIMETYPES or "content.xml" not in by_name:
+            return "zip"
         # LibreOffice keeps the mimetype and manifest open and encrypts the rest.
         manifest = by_name.get("meta-inf/manifest.xml")
         if manifest and b"encryption-data" in _read_entry(archive, manifest, MAX_ODT_MANIFEST):
             raise _error(
                 "encrypted", "защищён паролем: снимите пароль и загрузите файл снова.", name
             )
-        return "odt"
+        return _ODF_MIMETYPES[mimetype]
     if "[content_types].xml" in by_name:
         if "word/document.xml" in by_name:
             return "docx"
         if "xl/workbook.xml" in by_name:
             return "xlsx"
-    return None
+        if "ppt/presentation.xml" in by_name:
+            return "pptx"
+    # Any other archive: its directory has passed the bomb checks above, its content is not
+    # looked into (it is only handed back, as a download, to those who may see it).
+    return "zip"
 
 
 def _read_entry(archive: zipfile.ZipFile, entry: zipfile.ZipInfo, cap: int) -> bytes:
@@ -402,7 +426,7 @@ def _or(items: list[str]) -> str:
 
 
 def _what(allowed: tuple[str, ...]) -> str:
-    documents = [_KINDS[kind].short for kind in allowed if kind in DOCUMENT_TYPES]
+    documents = [_KINDS[kind].short for kind in allowed if kind not in IMAGE_TYPES]
     images = [_KINDS[kind].short for kind in allowed if kind in IMAGE_TYPES]
     if documents and images:
         return f"документом ({', '.join(documents)}) или изображением ({', '.join(images)})"
@@ -412,7 +436,7 @@ def _what(allowed: tuple[str, ...]) -> str:
 
 
 def _only(allowed: tuple[str, ...]) -> str:
-    documents = [_KINDS[kind].short for kind in allowed if kind in DOCUMENT_TYPES]
+    documents = [_KINDS[kind].short for kind in allowed if kind not in IMAGE_TYPES]
     images = [_KINDS[kind].short for kind in allowed if kind in IMAGE_TYPES]
     parts = []
     if documents:

@@ -1,13 +1,9 @@
 from django import forms
-from django.core.exceptions import ValidationError
-from django.core.validators import FileExtensionValidator
 
 from community.forms.rosters import teachers_of
+from tutoring.uploads import MATERIAL_TYPES, UploadField
 
 from ..models import SessionReport
-
-MAX_MATERIALS_SIZE = 20 * 1024 * 1024
-MATERIAL_EXTENSIONS = ["pdf", "docx", "odt", "pptx", "odp", "xlsx", "ods", "jpg", "png", "zip"]
 
 
 class TeacherChoices(forms.ModelMultipleChoiceField):
@@ -22,6 +18,8 @@ class ReportForm(forms.ModelForm):
         coerce=lambda value: value == "1",
         widget=forms.RadioSelect,
     )
+    # Checked by content like every other upload: an executable renamed «.pdf» is refused.
+    materials = UploadField(label="Материалы", allowed=MATERIAL_TYPES, required=False)
     teachers_present = TeacherChoices(
         label="Присутствовали учителя школы",
         queryset=None,
@@ -56,15 +54,6 @@ class ReportForm(forms.ModelForm):
         self.fields["teachers_present"].queryset = (
             teachers_of(organization=organization) if organization else teachers_of(pk__in=[])
         )
-        self.fields["materials"].validators.append(
-            FileExtensionValidator(MATERIAL_EXTENSIONS, "Такой тип файла не принимается.")
-        )
-
-    def clean_materials(self):
-        materials = self.cleaned_data.get("materials")
-        if materials and materials.size > MAX_MATERIALS_SIZE:
-            raise ValidationError("Файл больше 20 МБ.")
-        return materials
 
 
 class RatingForm(forms.Form):

@@ -24,3 +24,9 @@ def calendar_feed_reset(*, actor: User) -> CalendarFeed:
     feed.save(update_fields=["token"])
     audit_record(actor=actor, action="calendar.reset", obj=feed)
     return feed
+
+
+def calendar_feed_rotate(user: User) -> None:
+    """A new secret for the user's feed, if there is one: called when the password is changed
+    or reset (registered in apps.py), within that change's transaction and audit entry."""
+    CalendarFeed.objects.filter(user=user).update(token=secrets.token_urlsafe(32))

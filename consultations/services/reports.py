@@ -1,11 +1,13 @@
 """After the session: the tutor's report, then the requester's rating. One transaction and
 one audit entry each."""
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
 from tutoring.models import User
 from tutoring.services import audit_record
+from tutoring.uploads import MATERIAL_TYPES, inspect_upload, written_files
 
 from ..models import ConsultationRequest, DomainError, Session, SessionReport
 from .requests import move
@@ -21,9 +23,24 @@ def report_not_yet(session: Session) -> str:
     )
 
 
-@transaction.atomic
 def report_file(
-    *, actor: User, session: Session, held: bool, teachers_present=(), **fields
+    *, actor: User, session: Session, held: bool, teachers_present=(), materials=None, **fields
+) -> SessionReport:
+    with written_files() as written:
+        return _report_file(
+            actor=actor,
+            session=session,
+            held=held,
+            teachers_present=teachers_present,
+            materials=materials,
+            written=written,
+            **fields,
+        )
+
+
+@transaction.atomic
+def _report_file(
+    *, actor, session, held, teachers_present, materials, written, **fields
 ) -> SessionReport:
     session = Session.objects.select_for_update().get(pk=session.pk)
     if session.status != Session.Status.PLANNED:
@@ -34,7 +51,15 @@ def report_file(
         raise DomainError("Опишите, что сделано на занятии.")
     if not held and not fields.get("not_held_reason", "").strip():
         raise DomainError("Укажите, почему занятие не состоялось.")
-    report = SessionReport.objects.create(session=session, held=held, created_by=actor, **fields)
+    report = SessionReport(session=session, held=held, created_by=actor, **fields)
+    if materials:
+        info = _inspect(materials)
+        # Stored under a generated name with the extension of what the content is; the
+        # original name is given back on download.
+        report.materials.save(f"materials{info.extension}", materials, save=False)
+        written.append(report.materials)
+        report.materials_name = (materials.name or f"materials{info.extension}")[:255]
+    report.save()
     report.teachers_present.set(teachers_present)
     session.status = Session.Status.HELD if held else Session.Status.NOT_HELD
     session.save(update_fields=["status"])
@@ -55,6 +80,18 @@ def report_file(
         changes={"held": held, "pupils": report.pupils_count},
     )
     return report
+
+
+def _inspect(uploaded):
+    """The upload's type as the form found it; a command or a test calling the service
+    directly gets the same check."""
+    info = getattr(uploaded, "upload_info", None)
+    if info is not None:
+        return info
+    try:
+        return inspect_upload(uploaded, allowed=MATERIAL_TYPES)
+    except ValidationError as error:
+        raise DomainError(" ".join(error.messages)) from None
 
 
 @transaction.atomic

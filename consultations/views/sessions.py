@@ -122,4 +122,5 @@ def report_materials(request, pk):
     report = getattr(session, "report", None)
     if report is None or not report.materials:
         raise Http404
-    return FileResponse(report.materials.open("rb"), as_attachment=True)
+    name = report.materials_name or report.materials.name.rpartition("/")[2]
+    return FileResponse(report.materials.open("rb"), as_attachment=True, filename=name)

@@ -108,7 +108,7 @@ def test_it_refuses_a_held_report_without_a_summary_and_files_of_other_types(cli
     assert "Опишите, что сделано" in client.post(url, report_data(summary="")).content.decode()
     evil = SimpleUploadedFile("run.exe", b"MZ", content_type="application/octet-stream")
     page = client.post(url, report_data(materials=evil)).content.decode()
-    assert "Такой тип файла не принимается." in page
+    assert "Файл «run.exe» не является документом" in page
     assert not Session.objects.filter(status=Session.Status.HELD).exists()
 
 

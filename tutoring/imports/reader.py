@@ -20,9 +20,9 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from xml.parsers import expat
 
-import xlsxwriter
 from django.core.exceptions import ValidationError
 
+from .. import xlsx
 from ..uploads import inspect_upload
 
 # A region's staff list is some 40,000 rows over a dozen columns; anything far beyond is not
@@ -516,8 +516,7 @@ def template(
     """A list template: the sheet to fill (filled with `rows` for tests and the demo) and the
     «Инструкция» sheet with the rules and an example."""
     buffer = io.BytesIO()
-    # A cell typed by a user is text, never a formula (issue 15: exports carried live ones).
-    book = xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_formulas": False})
+    book = xlsx.workbook(buffer)
     header = book.add_format(
         {"bold": True, "text_wrap": True, "valign": "top", "border": 1, "bg_color": "#DDEBF7"}
     )

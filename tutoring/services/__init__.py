@@ -2,6 +2,7 @@
 
 from django.db import transaction
 
+from .. import extensions
 from ..models import (
     AcademicYear,
     AuditEntry,
@@ -42,8 +43,16 @@ def audit_record(
 def password_change(*, user: User, new_password: str) -> None:
     user.set_password(new_password)
     user.save(update_fields=["password"])
+    password_secrets_rotate(user)
     # The password itself never goes to the log, only the fact of the change.
     audit_record(actor=user, action="password.change", obj=user)
+
+
+def password_secrets_rotate(user: User) -> None:
+    """Whoever knew the old password may have copied the user's other secrets too (a calendar
+    address): they are replaced with it, by the apps that keep them."""
+    for hook in extensions.password_hooks():
+        hook(user)
 
 
 @transaction.atomic

@@ -20,7 +20,7 @@ from ..access import access_for
 from ..errors import DomainError
 from ..mail import portal_url, queue_letter
 from ..models import Invitation, Municipality, Organization, Role, RoleKind, Subject, User
-from . import audit_record
+from . import audit_record, password_secrets_rotate
 
 EMAIL_CHANGE_SALT = "tutoring.email-change"
 EMAIL_CHANGE_MAX_AGE = 60 * 60 * 24 * 3
@@ -449,6 +449,7 @@ def password_reset(*, user: User, new_password: str) -> User:
     depends on the password, so once it is changed the same link opens nothing."""
     user.set_password(new_password)
     user.save(update_fields=["password"])
+    password_secrets_rotate(user)
     # The password itself never goes to the log, only the fact of the change.
     audit_record(actor=user, action="password.reset", obj=user, municipality=_home(user))
     return user
