@@ -691,3 +691,27 @@ class DirectoryImportRow(models.Model):
 
     def __str__(self):
         return f"Строка {self.number}: {self.title}"
+
+
+class FormSubmission(models.Model):
+    """A create form's one-time token, claimed by its first submit and kept with the page of
+    what that submit made: a second submit of the same form (a double click, a resent POST, a
+    reload after a timeout) is sent there instead of making a duplicate. Kept in the database
+    so that the answer survives a worker restart."""
+
+    user = models.ForeignKey(
+        "User", verbose_name="пользователь", on_delete=models.CASCADE, related_name="+"
+    )
+    token = models.CharField("одноразовый ключ формы", max_length=64)
+    url = models.CharField("страница результата", max_length=500, blank=True)
+    created_at = models.DateTimeField("отправлена", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "отправленная форма"
+        verbose_name_plural = "отправленные формы"
+        constraints = [
+            models.UniqueConstraint(fields=["user", "token"], name="form_submission_once")
+        ]
+
+    def __str__(self):
+        return f"Форма {self.token} ({self.user_id})"
