@@ -185,6 +185,16 @@ class AcademicYearQuerySet(models.QuerySet):
     def current(self, today: date | None = None):
         return self.filter(start_year=current_start_year(today)).first()
 
+    def named(self, value):
+        """The year a query parameter names by its id, or None for anything else: an address
+        typed by hand or cut short (`?year=abc`, `?year=-1`) is read as no choice, not a 500."""
+        value = str(value or "")
+        return (
+            self.filter(pk=int(value)).first()
+            if value.isascii() and value.isdigit() and len(value) < 10
+            else None
+        )
+
 
 class AcademicYear(models.Model):
     """An academic year runs from 1 September to 31 August; it is named by both years."""
