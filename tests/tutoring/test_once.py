@@ -7,9 +7,10 @@ import pytest
 from django.db import connection
 from django.test import Client
 
-from community.models import Nomination
+from community.models import Nomination, Order
 from consultations.models import ConsultationRequest
 from expertise.models import ExpertiseCase
+from tests.community.factories import OrderFactory
 from tests.community.test_nominations import form_data as nomination_data
 from tests.community.test_nominations import school_with_teacher
 from tests.consultations.test_requests import form_data as request_data
@@ -17,7 +18,7 @@ from tests.expertise import badfiles
 from tests.expertise.factories import make_world
 from tests.expertise.test_submission import form as case_data
 from tests.tutoring.factories import AcademicYearFactory, OrganizationFactory, user_with_role
-from tutoring.models import FormSubmission, RoleKind
+from tutoring.models import FormSubmission, RoleKind, User
 from tutoring.once import FIELD
 
 TOKEN = "k" * 32
@@ -110,3 +111,48 @@ def test_five_simultaneous_submits_of_a_nomination_make_one():
     answers = submit_at_once(staff, "/community/nominations/new/", lambda: data)
     assert answers == [302] * 5
     assert Nomination.objects.count() == 1
+
+
+# The create forms that carry a token, each with a demo login that may open it.
+CREATE_FORMS = {
+    "/consultations/requests/new/": "school",
+    "/expertise/cases/new/": "teacher",
+    "/community/nominations/new/": "school",
+    "/community/orders/new/": "methodist",
+    "/consultations/events/new/": "methodist",
+    "/community/library/new/": "methodist",
+    "/community/routes/new/": "tutor",
+    "/people/new/": "methodist",
+    "/organizations/new/": "methodist",
+}
+
+
+def test_every_create_form_that_users_double_submit_carries_a_token(client, demo):
+    missing = []
+    for url, login in CREATE_FORMS.items():
+        client.force_login(User.objects.get(username=login))
+        page = client.get(url)
+        if page.status_code != 200 or f'name="{FIELD}"' not in page.content.decode():
+            missing.append(f"{url} ({page.status_code})")
+    assert not missing
+
+
+def test_a_second_submit_of_the_same_order_form_shows_the_first_draft(client, db):
+    methodist = user_with_role(RoleKind.METHODIST)
+    centre = OrderFactory(municipality=methodist.roles.get().municipality).organization
+    client.force_login(methodist)
+    data = {
+        "organization": centre.pk,
+        "academic_year": AcademicYearFactory().pk,
+        "place": "г. Лабинск",
+        "heading": "Об утверждении положения",
+        "points": "Утвердить положение (Приложение 1).",
+        "signatory_position": "Директор",
+        "signatory_name": "С. И. Орлов",
+        FIELD: TOKEN,
+    }
+    client.post("/community/orders/new/", data)
+    again = client.post("/community/orders/new/", data, follow=True)
+    order = Order.objects.get(heading="Об утверждении положения")
+    assert again.redirect_chain[-1][0] == order.get_absolute_url()
+    assert "Проект приказа уже создан: вот он." in again.content.decode()
