@@ -119,7 +119,16 @@ def _draft_for(municipality: Municipality, year: AcademicYear, *, actor: User) -
             f"Состав на {year} учебный год уже утверждён. Чтобы добавить тьютора, откройте "
             "новую редакцию состава: её утвердит изменяющий приказ."
         )
-    roster = Roster.objects.create(municipality=municipality, academic_year=year)
+    try:
+        # Locking an empty set locks nothing: two first decisions of a year at once both
+        # start a roster, and the unique constraint refuses the second one in words.
+        with transaction.atomic():
+            roster = Roster.objects.create(municipality=municipality, academic_year=year)
+    except IntegrityError:
+        raise DomainError(
+            f"Состав на {year} учебный год только что начат другим решением: "
+            "повторите, и тьютор войдёт в него."
+        ) from None
     audit_record(actor=actor, action="roster.create", obj=roster)
     return roster
 

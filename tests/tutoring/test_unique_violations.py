@@ -7,10 +7,16 @@ import pytest
 from django.db import connection, transaction
 
 from community.models import DomainError as CommunityRefusal
-from community.models import Nomination
+from community.models import Nomination, Roster
 from community.services import rosters
+from tests.community.factories import NominationFactory
 from tests.community.test_nominations import school_with_teacher
-from tests.tutoring.factories import AcademicYearFactory, SubjectFactory, user_with_role
+from tests.tutoring.factories import (
+    AcademicYearFactory,
+    OrganizationFactory,
+    SubjectFactory,
+    user_with_role,
+)
 from tutoring import services
 from tutoring.models import DomainError, RoleKind, Subject
 
@@ -68,3 +74,21 @@ def test_two_identical_subjects_added_at_once_make_one_and_explain():
     refused = race(add, add)
     assert refused == ["Предмет «Астрономия» уже есть в справочнике."]
     assert Subject.objects.filter(name="Астрономия").count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_first_acceptances_of_a_year_at_once_start_one_roster_and_explain():
+    year = AcademicYearFactory()
+    school = OrganizationFactory()
+    methodist = user_with_role(RoleKind.METHODIST, municipality=school.municipality)
+    first, second = (
+        NominationFactory(organization=school, municipality=school.municipality, academic_year=year)
+        for _ in range(2)
+    )
+
+    refused = race(
+        lambda: rosters.nomination_accept(actor=methodist, nomination=first),
+        lambda: rosters.nomination_accept(actor=methodist, nomination=second),
+    )
+    assert refused and "только что начат другим решением" in refused[0]
+    assert Roster.objects.filter(academic_year=year).count() == 1
