@@ -185,6 +185,16 @@ class AcademicYearQuerySet(models.QuerySet):
     def current(self, today: date | None = None):
         return self.filter(start_year=current_start_year(today)).first()
 
+    def named(self, value):
+        """The year a query parameter names by its id, or None for anything else: an address
+        typed by hand or cut short (`?year=abc`, `?year=-1`) is read as no choice, not a 500."""
+        value = str(value or "")
+        return (
+            self.filter(pk=int(value)).first()
+            if value.isascii() and value.isdigit() and len(value) < 10
+            else None
+        )
+
 
 class AcademicYear(models.Model):
     """An academic year runs from 1 September to 31 August; it is named by both years."""
@@ -691,3 +701,27 @@ class DirectoryImportRow(models.Model):
 
     def __str__(self):
         return f"Строка {self.number}: {self.title}"
+
+
+class FormSubmission(models.Model):
+    """A create form's one-time token, claimed by its first submit and kept with the page of
+    what that submit made: a second submit of the same form (a double click, a resent POST, a
+    reload after a timeout) is sent there instead of making a duplicate. Kept in the database
+    so that the answer survives a worker restart."""
+
+    user = models.ForeignKey(
+        "User", verbose_name="пользователь", on_delete=models.CASCADE, related_name="+"
+    )
+    token = models.CharField("одноразовый ключ формы", max_length=64)
+    url = models.CharField("страница результата", max_length=500, blank=True)
+    created_at = models.DateTimeField("отправлена", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "отправленная форма"
+        verbose_name_plural = "отправленные формы"
+        constraints = [
+            models.UniqueConstraint(fields=["user", "token"], name="form_submission_once")
+        ]
+
+    def __str__(self):
+        return f"Форма {self.token} ({self.user_id})"

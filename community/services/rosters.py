@@ -1,6 +1,6 @@
 """Nominations and the roster. Each function is one transaction with one audit entry."""
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from tutoring.models import AcademicYear, Municipality, Organization, Role, RoleKind, User
@@ -25,22 +25,29 @@ def nomination_create(
     subjects,
     **fields,
 ) -> Nomination:
+    duplicate = (
+        f"Предложение о включении {teacher.short_name} в состав на {academic_year} "
+        "учебный год уже подано и ждёт решения."
+    )
     pending = Nomination.objects.filter(
         teacher=teacher, academic_year=academic_year, status=Nomination.Status.PENDING
     )
     if pending.exists():
-        raise DomainError(
-            f"Предложение о включении {teacher.short_name} в состав на {academic_year} "
-            "учебный год уже подано и ждёт решения."
-        )
-    nomination = Nomination.objects.create(
-        municipality=organization.municipality,
-        organization=organization,
-        academic_year=academic_year,
-        teacher=teacher,
-        created_by=actor,
-        **fields,
-    )
+        raise DomainError(duplicate)
+    try:
+        # The unique constraint settles two submits of the same teacher at once (two tabs,
+        # two staff members of the school): the second one is told, not given a 500.
+        with transaction.atomic():
+            nomination = Nomination.objects.create(
+                municipality=organization.municipality,
+                organization=organization,
+                academic_year=academic_year,
+                teacher=teacher,
+                created_by=actor,
+                **fields,
+            )
+    except IntegrityError:
+        raise DomainError(duplicate) from None
     nomination.subjects.set(subjects)
     audit_record(
         actor=actor,
@@ -112,7 +119,16 @@ def _draft_for(municipality: Municipality, year: AcademicYear, *, actor: User) -
             f"Состав на {year} учебный год уже утверждён. Чтобы добавить тьютора, откройте "
             "новую редакцию состава: её утвердит изменяющий приказ."
         )
-    roster = Roster.objects.create(municipality=municipality, academic_year=year)
+    try:
+        # Locking an empty set locks nothing: two first decisions of a year at once both
+        # start a roster, and the unique constraint refuses the second one in words.
+        with transaction.atomic():
+            roster = Roster.objects.create(municipality=municipality, academic_year=year)
+    except IntegrityError:
+        raise DomainError(
+            f"Состав на {year} учебный год только что начат другим решением: "
+            "повторите, и тьютор войдёт в него."
+        ) from None
     audit_record(actor=actor, action="roster.create", obj=roster)
     return roster
 

@@ -8,6 +8,7 @@ from django.views.decorators.http import require_POST
 
 from tutoring.access import Access, access_for, require
 from tutoring.models import Municipality, RoleKind
+from tutoring.once import once
 from tutoring.selectors import object_history
 from tutoring.views import paginate
 
@@ -94,6 +95,7 @@ def material_detail(request, pk):
 
 
 @login_required
+@once("Материал уже добавлен: вот он.")
 def material_create(request):
     municipalities = _writes_in(access_for(request.user))
     require(bool(municipalities))

@@ -4,6 +4,7 @@ from django.views.decorators.http import require_POST
 
 from tutoring.access import access_for, require, role_required
 from tutoring.models import RoleKind
+from tutoring.once import once
 from tutoring.selectors import object_history
 from tutoring.views import paginate
 
@@ -30,6 +31,7 @@ def nomination_list(request):
 
 
 @role_required(RoleKind.SCHOOL)
+@once("Предложение уже отправлено: вот оно.")
 def nomination_create(request):
     access = access_for(request.user)
     # A school's staff nominate for their own school (the first, if they serve several).

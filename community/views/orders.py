@@ -5,6 +5,7 @@ from django.views.decorators.http import require_POST
 from tutoring import documents
 from tutoring.access import access_for, require, role_required
 from tutoring.models import Document, RoleKind
+from tutoring.once import once
 from tutoring.selectors import object_history
 from tutoring.views import paginate
 
@@ -61,6 +62,7 @@ def _form_page(request, form, municipality, order=None):
 
 
 @role_required(RoleKind.METHODIST)
+@once("Проект приказа уже создан: вот он.")
 def order_create(request):
     municipality = access_for(request.user).roles_of(RoleKind.METHODIST)[0].municipality
     form = OrderForm(

@@ -198,7 +198,7 @@ def _directory(request):
     access = access_for(request.user)
     require(bool(access.roles))
     years = AcademicYear.objects.all()
-    year = years.filter(pk=request.GET.get("year") or 0).first() or years.current()
+    year = years.named(request.GET.get("year")) or years.current()
     entries = selectors.directory_entries(access, year=year)
     return DirectoryFilter(request.GET, queryset=entries), year, years
 

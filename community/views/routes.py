@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET, require_POST
 from tutoring import extensions
 from tutoring.access import Access, access_for, require
 from tutoring.models import Document, RoleKind
+from tutoring.once import once
 from tutoring.selectors import object_history
 from tutoring.views import paginate
 
@@ -70,6 +71,7 @@ def route_list(request):
 
 
 @login_required
+@once("Маршрут уже создан: вот он.")
 def route_create(request):
     require(route_assignments(request.user).exists())
     form = RouteCreateForm(request.POST or None, user=request.user)

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from tutoring.access import access_for, require, role_required
 from tutoring.models import Role, RoleKind
+from tutoring.once import once
 from tutoring.selectors import object_history
 from tutoring.views import paginate
 
@@ -160,6 +161,7 @@ def event_detail(request, pk):
 
 
 @role_required(RoleKind.METHODIST)
+@once("Мероприятие уже создано: вот оно.")
 def event_create(request):
     municipalities = _managed(access_for(request.user))
     initial = {}

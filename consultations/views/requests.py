@@ -5,6 +5,7 @@ from django.views.decorators.http import require_POST
 
 from tutoring.access import access_for, require, role_required
 from tutoring.models import Organization, RoleKind
+from tutoring.once import once
 from tutoring.selectors import object_history
 from tutoring.views import paginate
 
@@ -45,6 +46,7 @@ def _school_for_methodist(request, access) -> Organization:
 
 
 @role_required(RoleKind.SCHOOL, RoleKind.TEACHER, RoleKind.METHODIST)
+@once()
 def request_create(request):
     access = access_for(request.user)
     organization, for_teacher = access.filer()

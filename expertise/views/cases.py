@@ -9,6 +9,7 @@ from django.views.decorators.http import require_POST
 
 from tutoring.access import access_for, require, role_required
 from tutoring.models import Document, RoleKind
+from tutoring.once import once
 from tutoring.selectors import object_history
 from tutoring.views import paginate
 
@@ -47,6 +48,7 @@ def case_list(request):
 
 
 @role_required(RoleKind.SCHOOL, RoleKind.TEACHER)
+@once()
 def case_create(request):
     access = access_for(request.user)
     organization, for_self = access.filer()

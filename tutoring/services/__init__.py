@@ -1,6 +1,6 @@
 """State changes of the cross-cutting pieces. Each is one transaction with one audit entry."""
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 
 from .. import extensions
 from ..models import (
@@ -98,7 +98,14 @@ def _subject_name(name: str, *, subject: Subject | None = None) -> str:
 
 @transaction.atomic
 def subject_create(*, actor: User, name: str, kind: str) -> Subject:
-    subject = Subject.objects.create(name=_subject_name(name), kind=kind)
+    name = _subject_name(name)
+    try:
+        # Two administrators adding one subject at once both pass the check above; the
+        # case-insensitive unique index refuses the second, who is told so in words.
+        with transaction.atomic():
+            subject = Subject.objects.create(name=name, kind=kind)
+    except IntegrityError:
+        raise DomainError(f"Предмет «{name}» уже есть в справочнике.") from None
     audit_record(
         actor=actor,
         action="subject.create",

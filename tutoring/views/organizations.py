@@ -12,6 +12,7 @@ from ..access import access_for, require
 from ..errors import DomainError
 from ..forms_organizations import CloseForm, NewOrganizationForm, OrganizationForm, SchoolStatusForm
 from ..models import Organization
+from ..once import once
 from ..services import organizations as organization_services
 
 
@@ -29,6 +30,7 @@ def managed_organization(request, pk) -> Organization:
 
 
 @login_required
+@once("Организация уже добавлена: вот она.")
 def organization_create(request):
     access = access_for(request.user)
     municipalities = access.administered_municipalities().order_by("name")

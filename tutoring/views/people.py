@@ -13,6 +13,7 @@ from ..errors import DomainError
 from ..filters import PersonFilter
 from ..forms import PersonCreateForm, PersonForm, RoleForm, RoleUpdateForm, show_domain_error
 from ..models import RoleKind, User
+from ..once import once
 from ..services import people
 from . import paginate
 
@@ -62,6 +63,7 @@ def _managed_person(request, pk) -> User:
 
 
 @role_required(*PEOPLE_ROLES)
+@once("Этот человек уже добавлен: вот его страница.")
 def person_create(request):
     access = access_for(request.user)
     require(access.manages_people)
