@@ -50,7 +50,12 @@ def _visible(request):
 def event_list(request):
     access = access_for(request.user)
     filterset = EventFilter(request.GET, queryset=_visible(request).select_related("plan_item"))
-    page = paginate(request, filterset.qs.prefetch_related("subjects"))
+    events = filterset.qs
+    # A query string the filters refuse leaves the list without the period's order: pages
+    # of an unordered list could repeat or skip events.
+    if not events.ordered:
+        events = events.order_by("starts_at", "pk")
+    page = paginate(request, events.prefetch_related("subjects"))
     return render(
         request,
         "consultations/events/list.html",
