@@ -1,7 +1,8 @@
 """E-mail to the requester when their request moves, with the sessions as an .ics attachment.
-Sent by a Celery task after the change commits; a reminder goes out the day before."""
+Sent by a Celery task after the change commits (through the outbox, so a broker outage delays
+the letter and loses nothing); a reminder goes out the day before."""
 
-from django.db import transaction
+from tutoring import outbox
 
 from .models import ConsultationRequest
 
@@ -22,4 +23,4 @@ def notify(request: ConsultationRequest, event: str) -> None:
 
     if event not in EVENTS:
         raise ValueError(f"Unknown notification {event!r}")
-    transaction.on_commit(lambda: send_request_email.delay(request.pk, event))
+    outbox.enqueue(send_request_email, request.pk, event, key=f"consultations.request:{request.pk}")

@@ -7,6 +7,8 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from tutoring import outbox
+
 from .calendar import calendar_bytes
 from .models import ConsultationRequest, Session
 from .notifications import EVENTS
@@ -81,6 +83,11 @@ def send_reminders() -> int:
             session.reminder_sent_at = now
             session.save(update_fields=["reminder_sent_at"])
             request_id = session.request_id
-            transaction.on_commit(lambda r=request_id: send_request_email.delay(r, "reminder"))
+            outbox.enqueue(
+                send_request_email,
+                request_id,
+                "reminder",
+                key=f"consultations.request:{request_id}",
+            )
             sent += 1
     return sent

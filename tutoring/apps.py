@@ -45,7 +45,7 @@ class TutoringConfig(AppConfig):
     verbose_name = "Справочники, люди и доступ"
 
     def ready(self):
-        from . import extensions
+        from . import documents, extensions, outbox
         from .services import organizations
 
         extensions.register_action_labels(organizations.ACTION_LABELS)
@@ -56,6 +56,8 @@ class TutoringConfig(AppConfig):
         extensions.register_reference_keys({"object_id"})
         extensions.register_move_actions({"person.email_change"})
         extensions.register_value_labels(value_labels())
+        # A render the workers kept dying on is failed, and its page offers «Повторить».
+        outbox.on_give_up("tutoring.tasks.render_document", documents.give_up)
 
 
 def value_labels() -> dict:

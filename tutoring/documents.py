@@ -32,6 +32,7 @@ from weasyprint import CSS, HTML
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher
 
+from . import outbox
 from .access import Access
 from .models import Document, User
 from .services import audit_record
@@ -134,12 +135,38 @@ def document_request(*, kind: str, obj, actor: User | None) -> Document:
         obj=document,
         changes={"kind": kind, "object_id": document.object_id, "created": created},
     )
-    # A pending document is queued again too: its earlier message may have been lost with a
+    _queue(document)
+    return document
+
+
+def _queue(document: Document) -> None:
+    # A pending document is queued anew too: its earlier task may have been lost with a
     # worker, and the task does nothing for a document that is already rendered.
     from .tasks import render_document  # tasks imports this module
 
-    transaction.on_commit(lambda: render_document.delay(document.pk))
+    outbox.forget(document.queue_key)
+    outbox.enqueue(render_document, document.pk, key=document.queue_key)
+
+
+@transaction.atomic
+def document_retry(*, actor: User, document: Document) -> Document:
+    """«Повторить» on a document whose render failed or is held up: render it again. A ready
+    document is left as it is (an approved document never changes)."""
+    document = Document.objects.select_for_update().get(pk=document.pk)
+    if document.is_ready:
+        return document
+    document.status = Document.Status.PENDING
+    document.error = ""
+    document.requested_at = timezone.now()
+    document.save(update_fields=["status", "error", "requested_at"])
+    audit_record(actor=actor, action="document.retry", obj=document, changes={})
+    _queue(document)
     return document
+
+
+def give_up(document_id: int, *, reason: str) -> None:
+    """The outbox gave up rendering the document (its workers kept dying)."""
+    document_fail(document_id=document_id, reason=reason)
 
 
 class StaticFilesOnly(URLFetcher):

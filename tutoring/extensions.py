@@ -50,6 +50,7 @@ _password_hooks: list[Callable] = []
 _action_labels: dict[str, str] = {
     "demo.load": "загружены демонстрационные данные",
     "document.request": "запрошен PDF документа",
+    "document.retry": "PDF документа запрошен повторно",
     "password.change": "изменён пароль",
     "school_status.set": "школе присвоен статус ШНОР/ШССУ",
     "region.generate": "создан тестовый регион",

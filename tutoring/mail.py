@@ -1,8 +1,8 @@
 """Letters: rendered when the change that causes them is made, sent by a Celery task after
-that change commits (a rolled-back change sends nothing), retried while the relay is away."""
+that change commits (a rolled-back change sends nothing; a broker outage delays it, see
+`tutoring.outbox`), retried while the relay is away."""
 
 from django.conf import settings
-from django.db import transaction
 from django.template.loader import render_to_string
 
 
@@ -14,7 +14,8 @@ def portal_url(path: str) -> str:
 
 def queue_letter(*, to: str, subject: str, template: str, context: dict) -> None:
     """Send a plain-text letter once the current transaction commits."""
+    from . import outbox
     from .tasks import send_letter
 
     body = render_to_string(template, {**context, "portal_url": portal_url("/")})
-    transaction.on_commit(lambda: send_letter.delay(to, subject, body))
+    outbox.enqueue(send_letter, to, subject, body)

@@ -1,6 +1,7 @@
 """Reference data, people and roles, and the audit log: what every app builds on."""
 
 import re
+import uuid
 import zoneinfo
 from datetime import date
 
@@ -604,6 +605,19 @@ class Document(models.Model):
         return self.status == self.Status.FAILED
 
     @property
+    def queue_key(self) -> str:
+        return f"document:{self.pk}"
+
+    def queue_state(self) -> str:
+        """For a pending document, what holds up its render ("waiting" for the broker,
+        "stuck" with a dead worker, or ""), see `tutoring.outbox.state`."""
+        if not self.is_pending:
+            return ""
+        from .outbox import state  # the outbox reads this module's models
+
+        return state(self.queue_key, since=self.requested_at)
+
+    @property
     def download_name(self) -> str:
         """The title as a file name: characters that Windows refuses in names become «_»
         (an order number such as 01-03/24 stays readable as 01-03_24)."""
@@ -725,3 +739,35 @@ class FormSubmission(models.Model):
 
     def __str__(self):
         return f"Форма {self.token} ({self.user_id})"
+
+
+class QueuedTask(models.Model):
+    """A task that a committed change depends on (the outbox, see `tutoring.outbox`): written
+    in the change's transaction, dispatched after the commit, deleted when the task has run.
+    A row left behind says what was not done: never dispatched (the broker was down), or
+    started and never finished (the worker died); the sweep sends it again or gives it up."""
+
+    task = models.CharField("задача", max_length=200)
+    args = models.JSONField("аргументы", default=list)
+    key = models.CharField("объект", max_length=200, blank=True, db_index=True)
+    task_id = models.UUIDField("номер в очереди", unique=True, default=uuid.uuid4)
+    created_at = models.DateTimeField("поставлена", auto_now_add=True)
+    dispatched_at = models.DateTimeField("передана в очередь", null=True, blank=True)
+    started_at = models.DateTimeField("начата", null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField("попыток", default=0)
+    failed_at = models.DateTimeField("оставлена", null=True, blank=True)
+    failure = models.TextField("причина", blank=True)
+
+    class Meta:
+        verbose_name = "задача в очереди"
+        verbose_name_plural = "задачи в очереди"
+        indexes = [
+            models.Index(
+                fields=["created_at"],
+                condition=Q(failed_at__isnull=True),
+                name="queuedtask_open_idx",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.task} {self.args}"

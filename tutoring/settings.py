@@ -161,11 +161,33 @@ CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_TIME_LIMIT = 300
+# The longest task (the load of a region's ВПР file) may run half an hour. A message a killed
+# worker took comes back after the visibility timeout, so it must outlast that task; sooner,
+# the outbox sweep sends the task again anyway (see tutoring/outbox.py).
+LONGEST_TASK_SECONDS = 1800
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": LONGEST_TASK_SECONDS + 600,
+    "socket_connect_timeout": 2,
+    "socket_timeout": 5,
+}
+# With the broker down, a commit's dispatch gives up within a second and leaves the task to
+# the sweep: the user's page must not wait for the broker.
+CELERY_BROKER_CONNECTION_TIMEOUT = 2
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 1,
+    "interval_start": 0,
+    "interval_step": 0.5,
+    "interval_max": 0.5,
+}
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = TIME_ZONE
 # Keep the LOGGING below (JSON in production) in worker and beat processes too.
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CELERY_BEAT_SCHEDULE = {
+    "sweep-tasks": {
+        "task": "tutoring.tasks.sweep_tasks",
+        "schedule": timedelta(seconds=int(os.environ.get("OUTBOX_SWEEP_SECONDS") or 60)),
+    },
     "clear-expired-sessions": {
         "task": "tutoring.tasks.clear_expired_sessions",
         "schedule": timedelta(hours=24),

@@ -1,13 +1,15 @@
 import logging
 import smtplib
+from datetime import timedelta
 
 from celery import shared_task
+from celery.exceptions import SoftTimeLimitExceeded
 from django.contrib.sessions.models import Session
 from django.core.mail import EmailMessage
 from django.utils import timezone
 
-from . import documents
-from .models import Document
+from . import documents, outbox
+from .models import Document, FormSubmission
 
 logger = logging.getLogger(__name__)
 
@@ -23,10 +25,30 @@ def ping() -> str:
 @shared_task
 def clear_expired_sessions() -> int:
     deleted, _ = Session.objects.filter(expire_date__lt=timezone.now()).delete()
+    # A form's one-time key answers a resent submit; a month later nobody resends it.
+    FormSubmission.objects.filter(created_at__lt=timezone.now() - timedelta(days=30)).delete()
     return deleted
 
 
-@shared_task(bind=True, autoretry_for=(OSError,), max_retries=3, retry_backoff=True)
+@shared_task
+def sweep_tasks() -> dict:
+    """Send again what the broker or a dead worker lost; give up what keeps failing (beat runs
+    it every minute; `manage.py sweep_tasks` does the same from cron)."""
+    counts = outbox.sweep()
+    if any(counts.values()):
+        logger.info("Outbox sweep: %s", counts)
+    return counts
+
+
+# A 35-page report renders in some 6 s; four minutes means something is wrong with it.
+@shared_task(
+    bind=True,
+    autoretry_for=(OSError,),
+    max_retries=3,
+    retry_backoff=True,
+    soft_time_limit=240,
+    time_limit=300,
+)
 def render_document(self, document_id: int) -> None:
     """Render a requested document to PDF and store it with its SHA-256. Safe to run twice:
     a document that is already rendered is left as it is (an approved document is frozen)."""
@@ -49,6 +71,13 @@ def render_document(self, document_id: int) -> None:
                 "администратору портала.",
             )
         raise
+    except SoftTimeLimitExceeded:
+        logger.error("Document %s: rendering ran past its time limit", document_id)
+        documents.document_fail(
+            document_id=document_id,
+            reason="формирование заняло больше четырёх минут и было остановлено. Нажмите "
+            "«Повторить»; если сбой повторится, сообщите администратору портала.",
+        )
     except Exception as error:
         # Anything else (bad data, a template error) fails the same way every time: no retry.
         logger.exception(

@@ -107,6 +107,7 @@ urlpatterns = [
     path("directory-imports/", include("tutoring.imports.urls")),
     path("documents/<int:pk>/status/", views.document_status, name="document_status"),
     path("documents/<int:pk>/download/", views.document_download, name="document_download"),
+    path("documents/<int:pk>/retry/", views.document_retry, name="document_retry"),
     path("community/", include("community.urls")),
     path("consultations/", include("consultations.urls")),
     path("expertise/", include("expertise.urls")),

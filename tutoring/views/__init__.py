@@ -6,6 +6,7 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.templatetags.static import static
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
@@ -178,6 +179,21 @@ def document_status(request, pk):
     """The progress of a render, polled by htmx until the file is ready."""
     document = visible_document(request, pk)
     return render(request, "includes/document_status.html", {"document": document})
+
+
+@login_required
+@require_POST
+def document_retry(request, pk):
+    """«Повторить»: render again a document whose render failed or is held up. Whoever may see
+    the document may ask: a render changes nothing but the file of a document not yet made."""
+    document = documents.document_retry(actor=request.user, document=visible_document(request, pk))
+    if request.headers.get("HX-Request"):
+        return render(request, "includes/document_status.html", {"document": document})
+    messages.info(request, "Документ поставлен в очередь на формирование.")
+    back = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(back, {request.get_host()}, request.is_secure()):
+        back = "home"
+    return redirect(back)
 
 
 @login_required
