@@ -48,11 +48,11 @@ def _stop(process, timeout):
 
 
 @contextmanager
-def gunicorn(*, env=None):
+def gunicorn(*, env=None, log=None):
     port = free_port()
     process = _spawn(
         "gunicorn", "tutoring.wsgi:application", "--bind", f"127.0.0.1:{port}", "--workers", "2",
-        env=env,
+        env=env, log=log,
     )  # fmt: skip
     try:
         wait_for_port(port)

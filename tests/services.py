@@ -131,7 +131,8 @@ class Redis:
             raise ServiceError(
                 MISSING.format(what="Redis", package="redis-server", variable="REDIS_URL")
             )
-        self.port = free_port()
+        # A Redis started again keeps its port: a test stops it and brings it back.
+        self.port = self.port or free_port()
         self.process = subprocess.Popen(
             [server, "--port", str(self.port), "--bind", "127.0.0.1", "--save", "",
              "--appendonly", "no", "--daemonize", "no", "--loglevel", "warning"],

@@ -71,13 +71,16 @@ def dispatch(row: QueuedTask) -> bool:
     cannot be reached."""
     task = current_app.tasks[row.task]
     sent_at = timezone.now()
-    try:
-        task.apply_async(args=row.args, task_id=str(row.task_id))
-    except _BROKER_ERRORS:
-        if task.app.conf.task_always_eager:
-            raise  # in-process, this is the task's own error, not the broker's
-        logger.warning("Broker unavailable: %s %s waits for the sweep", row.task, row.args)
-        return False
+    if task.app.conf.task_always_eager:
+        task.apply_async(args=row.args, task_id=str(row.task_id))  # in-process: its own errors
+    else:
+        try:
+            task.apply_async(args=row.args, task_id=str(row.task_id))
+        except Exception:  # whatever keeps the message from the broker, the row waits
+            logger.warning(
+                "Broker unavailable: %s %s waits for the sweep", row.task, row.args, exc_info=True
+            )
+            return False
     QueuedTask.objects.filter(pk=row.pk, dispatched_at__isnull=True).update(dispatched_at=sent_at)
     return True
 
@@ -174,21 +177,6 @@ def _finished(task_id=None, state=None, **kwargs) -> None:
     if task_id and state != "RETRY":
         QueuedTask.objects.filter(Q(task_id=task_id)).delete()
 
-
-def _broker_errors() -> tuple[type[BaseException], ...]:
-    from kombu.exceptions import OperationalError
-
-    errors: list[type[BaseException]] = [OperationalError, OSError]
-    try:
-        from redis.exceptions import RedisError
-    except ImportError:  # pragma: no cover - redis is a dependency
-        pass
-    else:
-        errors.append(RedisError)
-    return tuple(errors)
-
-
-_BROKER_ERRORS = _broker_errors()
 
 task_prerun.connect(_started, dispatch_uid="tutoring.outbox.started", weak=False)
 task_postrun.connect(_finished, dispatch_uid="tutoring.outbox.finished", weak=False)

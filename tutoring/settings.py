@@ -158,6 +158,11 @@ if CELERY_TASK_ALWAYS_EAGER:
     # Nothing is sent anywhere; an empty URL would make Celery look for RabbitMQ on localhost.
     CELERY_BROKER_URL = "memory://"
 CELERY_TASK_EAGER_PROPAGATES = True
+# The portal never waits for a task's result: its tasks write what they did to the database.
+# Without this, every dispatch also talks to the result backend, which with Redis down retries
+# for twenty seconds and then leaves the web process unable to send tasks until restarted.
+# (`ping` keeps its result for operators and the smoke tests.)
+CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_TIME_LIMIT = 300

@@ -14,7 +14,7 @@ from .models import Document, FormSubmission
 logger = logging.getLogger(__name__)
 
 
-@shared_task
+@shared_task(ignore_result=False)
 def ping() -> str:
     """A trivial round trip through the broker and a worker: used by the smoke test and by
     operators checking a deployment (`celery -A tutoring call tutoring.tasks.ping`)."""
@@ -22,7 +22,7 @@ def ping() -> str:
     return "pong"
 
 
-@shared_task
+@shared_task(ignore_result=False)
 def clear_expired_sessions() -> int:
     deleted, _ = Session.objects.filter(expire_date__lt=timezone.now()).delete()
     # A form's one-time key answers a resent submit; a month later nobody resends it.
