@@ -175,6 +175,19 @@ def inspect_upload(uploaded, *, allowed: Iterable[str]) -> UploadInfo:
     )
 
 
+def checked_upload(uploaded, *, allowed: Iterable[str], refuse: type[Exception]) -> UploadInfo:
+    """The upload's type as its form field found it (`upload_info`), or checked now, so that
+    a command or a test calling a service directly gets the same check; a refused file
+    raises `refuse` (the app's DomainError) with the reasons."""
+    info = getattr(uploaded, "upload_info", None)
+    if info is not None:
+        return info
+    try:
+        return inspect_upload(uploaded, allowed=allowed)
+    except ValidationError as error:
+        raise refuse(" ".join(error.messages)) from None
+
+
 def _error(code: str, text: str, name: str, **params) -> ValidationError:
     return ValidationError(f"Файл «%(name)s» {text}", code=code, params={"name": name, **params})
 

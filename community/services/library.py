@@ -4,14 +4,13 @@ entry; the allowed moves are written once, in TRANSITIONS."""
 
 import secrets
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
 from tutoring.models import Municipality, Role, RoleKind, Subject, User
 from tutoring.services import audit_record
-from tutoring.uploads import DOCUMENT_TYPES, IMAGE_TYPES, inspect_upload, written_files
+from tutoring.uploads import DOCUMENT_TYPES, IMAGE_TYPES, checked_upload, written_files
 
 from ..models import DomainError, Material
 
@@ -83,20 +82,8 @@ def _check_move(material: Material, action: str) -> str:
     return target
 
 
-def _inspect(uploaded):
-    """The upload's type, as the form found it; a command or a test calling the service
-    directly gets the same check."""
-    info = getattr(uploaded, "upload_info", None)
-    if info is not None:
-        return info
-    try:
-        return inspect_upload(uploaded, allowed=LIBRARY_TYPES)
-    except ValidationError as error:
-        raise DomainError(" ".join(error.messages)) from None
-
-
 def _store_file(material: Material, uploaded, written: list) -> None:
-    info = _inspect(uploaded)
+    info = checked_upload(uploaded, allowed=LIBRARY_TYPES, refuse=DomainError)
     # The stored name is the token with the extension of what the content is; the original
     # name is kept apart and given back on download.
     material.file.save(f"material{info.extension}", uploaded, save=False)

@@ -7,7 +7,6 @@ Only the two of them change a route; the school and the methodist read it (see
 
 from datetime import date
 
-from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
@@ -15,7 +14,7 @@ from django.utils import timezone
 from tutoring.documents import document_request, get_kind
 from tutoring.models import AcademicYear, Document, Role, RoleKind, User
 from tutoring.services import audit_record
-from tutoring.uploads import PORTFOLIO_TYPES, inspect_upload, written_files
+from tutoring.uploads import PORTFOLIO_TYPES, checked_upload, written_files
 
 from ..models import (
     Assignment,
@@ -386,12 +385,7 @@ def step_done(*, actor: User, step: RouteStep, evidence: str = "", evidence_file
         )
     info = None
     if evidence_file:
-        info = getattr(evidence_file, "upload_info", None)
-        if info is None:
-            try:
-                info = inspect_upload(evidence_file, allowed=EVIDENCE_TYPES)
-            except ValidationError as error:
-                raise DomainError(" ".join(error.messages)) from None
+        info = checked_upload(evidence_file, allowed=EVIDENCE_TYPES, refuse=DomainError)
     with written_files() as written, transaction.atomic():
         route = _locked(step.route)
         _participant(route, actor)

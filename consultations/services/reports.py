@@ -1,13 +1,12 @@
 """After the session: the tutor's report, then the requester's rating. One transaction and
 one audit entry each."""
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
 from tutoring.models import User
 from tutoring.services import audit_record
-from tutoring.uploads import MATERIAL_TYPES, inspect_upload, written_files
+from tutoring.uploads import MATERIAL_TYPES, checked_upload, written_files
 
 from ..models import ConsultationRequest, DomainError, Session, SessionReport
 from .requests import move
@@ -53,7 +52,7 @@ def _report_file(
         raise DomainError("Укажите, почему занятие не состоялось.")
     report = SessionReport(session=session, held=held, created_by=actor, **fields)
     if materials:
-        info = _inspect(materials)
+        info = checked_upload(materials, allowed=MATERIAL_TYPES, refuse=DomainError)
         # Stored under a generated name with the extension of what the content is; the
         # original name is given back on download.
         report.materials.save(f"materials{info.extension}", materials, save=False)
@@ -80,18 +79,6 @@ def _report_file(
         changes={"held": held, "pupils": report.pupils_count},
     )
     return report
-
-
-def _inspect(uploaded):
-    """The upload's type as the form found it; a command or a test calling the service
-    directly gets the same check."""
-    info = getattr(uploaded, "upload_info", None)
-    if info is not None:
-        return info
-    try:
-        return inspect_upload(uploaded, allowed=MATERIAL_TYPES)
-    except ValidationError as error:
-        raise DomainError(" ".join(error.messages)) from None
 
 
 @transaction.atomic
