@@ -26,13 +26,12 @@ RUN groupadd --system --gid 10001 app \
 
 WORKDIR /app
 
-# Dependencies first, read from pyproject.toml alone, so that this layer is rebuilt only when
-# they change. The project itself runs from /app (BASE_DIR holds templates/ and static/), so
-# it is not installed as a package.
-COPY pyproject.toml ./
-RUN python -c "import tomllib; print('\n'.join(tomllib.load(open('pyproject.toml', 'rb'))['project']['dependencies']))" > /tmp/requirements.txt \
-    && pip install --no-cache-dir -r /tmp/requirements.txt \
-    && rm /tmp/requirements.txt
+# Dependencies first, from the lock file alone (exact versions, every file checked against its
+# hash), so that this layer is rebuilt only when the lock changes and two builds install the
+# same thing. The project itself runs from /app (BASE_DIR holds templates/ and static/), so it
+# is not installed as a package.
+COPY requirements/base.txt ./requirements/base.txt
+RUN pip install --no-cache-dir --require-hashes -r requirements/base.txt
 
 # The sources; .dockerignore keeps out .venv, .git, the demo database and the tests.
 COPY . .
