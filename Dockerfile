@@ -9,9 +9,12 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     MEDIA_ROOT=/app/media \
     WEB_CONCURRENCY=3
 
-# Runtime libraries of WeasyPrint (Pango, HarfBuzz), a font for the PDFs, MIME data.
+# Runtime libraries of WeasyPrint (Pango, HarfBuzz), a font for the PDFs, MIME data;
+# pg_dump and pg_restore for `manage.py backup` / `restore` (bookworm's 15, the server of
+# docker-compose.yml: pg_dump must not be older than the server).
 RUN apt-get update \
     && apt-get install -y --no-install-recommends \
+        postgresql-client \
         libpango-1.0-0 \
         libpangoft2-1.0-0 \
         libharfbuzz0b \
