@@ -29,12 +29,13 @@ RUN groupadd --system --gid 10001 app \
 
 WORKDIR /app
 
-# Dependencies first, from the lock file alone (exact versions, every file checked against its
-# hash), so that this layer is rebuilt only when the lock changes and two builds install the
-# same thing. The project itself runs from /app (BASE_DIR holds templates/ and static/), so it
-# is not installed as a package.
-COPY requirements/base.txt ./requirements/base.txt
-RUN pip install --no-cache-dir --require-hashes -r requirements/base.txt
+# Dependencies first, from the lock files alone (pip itself, then the portal's dependencies:
+# exact versions, every file checked against its hash), so that this layer is rebuilt only
+# when the lock changes and two builds install the same thing. The project itself runs from
+# /app (BASE_DIR holds templates/ and static/), so it is not installed as a package.
+COPY requirements/bootstrap.txt requirements/base.txt ./requirements/
+RUN pip install --no-cache-dir --require-hashes -r requirements/bootstrap.txt \
+    && pip install --no-cache-dir --require-hashes -r requirements/base.txt
 
 # The sources; .dockerignore keeps out .venv, .git, the demo database and the tests.
 COPY . .

@@ -35,6 +35,7 @@ def project():
 
 BASE = read_lock("base.txt")
 DEV = read_lock("dev.txt")
+BOOTSTRAP = read_lock("bootstrap.txt")
 
 
 def requirements_of(group):
@@ -70,9 +71,18 @@ def test_it_pins_every_requirement_of_pyproject_with_a_hash(lock_name, lock, req
 
 
 def test_it_hashes_every_entry_of_the_lock_files():
-    for lock_name, lock in (("base.txt", BASE), ("dev.txt", DEV)):
+    for lock_name, lock in (("base.txt", BASE), ("dev.txt", DEV), ("bootstrap.txt", BOOTSTRAP)):
         unhashed = [name for name, (_, hashes) in lock.items() if not hashes]
         assert not unhashed, f"requirements/{lock_name} without hashes: {unhashed}"
+
+
+def test_it_locks_pip_and_the_build_backend_of_pyproject():
+    build = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["build-system"]
+    for spec in ["pip", *build["requires"]]:
+        requirement = Requirement(spec)
+        version, hashes = BOOTSTRAP[canonicalize_name(requirement.name)]
+        assert hashes
+        assert requirement.specifier.contains(version), f"{spec}: make lock"
 
 
 def test_it_runs_the_tests_on_the_versions_of_the_image():
