@@ -22,9 +22,11 @@ from datetime import UTC, datetime
 from pathlib import Path, PurePosixPath
 
 import dj_database_url
+import psycopg
 from django.conf import settings
 from django.core.files import File
 from django.db import connection
+from psycopg import IsolationLevel, sql
 
 MANIFEST = "manifest.json"
 FILES = "files"
@@ -79,11 +81,9 @@ class Database:
         # The connection's own settings: under the tests they name the test database.
         return cls.from_settings(connection.settings_dict)
 
-    def connect(self, **kwargs):
+    def connect(self):
         if self.vendor == "sqlite":
             return sqlite3.connect(self.name)
-        import psycopg
-
         params = {
             "dbname": self.name,
             "user": self.user,
@@ -92,7 +92,10 @@ class Database:
             "port": self.port,
             "sslmode": self.sslmode,
         }
-        return psycopg.connect(**{k: v for k, v in params.items() if v}, **kwargs)
+        try:
+            return psycopg.connect(**{k: v for k, v in params.items() if v})
+        except psycopg.OperationalError as error:
+            raise BackupError(f"Нет подключения к базе «{self.name}»: {error}") from None
 
     def pg_environment(self):
         """The connection for pg_dump and pg_restore, passed as libpq variables so that the
@@ -124,8 +127,6 @@ class Database:
                 name: db.execute(f"SELECT count(*) FROM {quoted(name)}").fetchone()[0]
                 for name in names
             }
-        from psycopg import sql
-
         names = db.execute(
             "SELECT table_schema, table_name FROM information_schema.tables "
             "WHERE table_type = 'BASE TABLE' "
@@ -192,8 +193,6 @@ def dump_database(database, path):
         finally:
             target.close()
             source.close()
-    from psycopg import IsolationLevel
-
     # pg_dump takes the snapshot exported here, so the counts in the manifest are those of
     # the dump even while the portal keeps writing.
     db = database.connect()

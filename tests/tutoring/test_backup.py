@@ -221,3 +221,13 @@ def test_it_round_trips_a_sqlite_database_as_the_demo_runs(tmp_path):
     assert problems == []
     assert target.table_counts() == {"person": 2}
     assert (tmp_path / "restored-media" / "a" / "b.txt").read_bytes() == b"bytes"
+
+
+def test_it_says_when_the_target_database_does_not_exist(stored, settings):
+    directory = backup_to(stored)
+    settings.MEDIA_ROOT = stored / "restored-media"
+
+    with pytest.raises(CommandError) as error:
+        call_command("restore", str(directory), "--database-url", database_url("no_such_db"))
+
+    assert "Нет подключения к базе «no_such_db»" in str(error.value)
