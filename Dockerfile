@@ -9,9 +9,12 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     MEDIA_ROOT=/app/media \
     WEB_CONCURRENCY=3
 
-# Runtime libraries of WeasyPrint (Pango, HarfBuzz), a font for the PDFs, MIME data.
+# Runtime libraries of WeasyPrint (Pango, HarfBuzz), a font for the PDFs, MIME data;
+# pg_dump and pg_restore for `manage.py backup` / `restore` (bookworm's 15, the server of
+# docker-compose.yml: pg_dump must not be older than the server).
 RUN apt-get update \
     && apt-get install -y --no-install-recommends \
+        postgresql-client \
         libpango-1.0-0 \
         libpangoft2-1.0-0 \
         libharfbuzz0b \
@@ -26,13 +29,13 @@ RUN groupadd --system --gid 10001 app \
 
 WORKDIR /app
 
-# Dependencies first, read from pyproject.toml alone, so that this layer is rebuilt only when
-# they change. The project itself runs from /app (BASE_DIR holds templates/ and static/), so
-# it is not installed as a package.
-COPY pyproject.toml ./
-RUN python -c "import tomllib; print('\n'.join(tomllib.load(open('pyproject.toml', 'rb'))['project']['dependencies']))" > /tmp/requirements.txt \
-    && pip install --no-cache-dir -r /tmp/requirements.txt \
-    && rm /tmp/requirements.txt
+# Dependencies first, from the lock files alone (pip itself, then the portal's dependencies:
+# exact versions, every file checked against its hash), so that this layer is rebuilt only
+# when the lock changes and two builds install the same thing. The project itself runs from
+# /app (BASE_DIR holds templates/ and static/), so it is not installed as a package.
+COPY requirements/bootstrap.txt requirements/base.txt ./requirements/
+RUN pip install --no-cache-dir --require-hashes -r requirements/bootstrap.txt \
+    && pip install --no-cache-dir --require-hashes -r requirements/base.txt
 
 # The sources; .dockerignore keeps out .venv, .git, the demo database and the tests.
 COPY . .

@@ -4,20 +4,41 @@ VENV := .venv
 BIN := $(VENV)/bin
 HOST ?= 127.0.0.1:8000
 
-.PHONY: run test lint format migrations-check bench clean
+.PHONY: run test lint format migrations-check bench lock clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
 
-# Re-install whenever pyproject.toml changes.
-$(VENV)/.installed: pyproject.toml | $(BIN)/python
-	$(BIN)/pip install --quiet -e .
+# Everything comes from the lock files (exact versions with hashes, see `make lock`): first
+# pip and the build backend, then the dependencies, then the project itself as an editable
+# package without dependencies, built by the locked setuptools. Re-install whenever a lock
+# file or pyproject.toml changes.
+$(VENV)/.bootstrap: requirements/bootstrap.txt | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --require-hashes -r requirements/bootstrap.txt
 	touch $@
 
-$(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
-	$(BIN)/pip install --quiet -e ".[dev]"
+$(VENV)/.installed: requirements/base.txt pyproject.toml $(VENV)/.bootstrap
+	$(BIN)/pip install --quiet --require-hashes -r requirements/base.txt
+	$(BIN)/pip install --quiet --no-deps --no-build-isolation -e .
+	touch $@
+
+$(VENV)/.installed-dev: requirements/dev.txt requirements/base.txt pyproject.toml $(VENV)/.bootstrap
+	$(BIN)/pip install --quiet --require-hashes -r requirements/dev.txt
+	$(BIN)/pip install --quiet --no-deps --no-build-isolation -e .
 	touch $@ $(VENV)/.installed
+
+# Refresh the lock files from pyproject.toml: keeps the pinned versions that still fit and
+# resolves what changed. `make lock LOCK_ARGS=--upgrade` moves everything to the newest allowed
+# versions, `LOCK_ARGS="--upgrade-package pypdf"` only one. dev.txt is constrained by base.txt,
+# so the demo, the image and the tests run the same versions. uv is needed only here.
+LOCK_FLAGS := --universal --generate-hashes --python-version 3.11 --custom-compile-command "make lock" --quiet
+lock: | $(BIN)/python
+	test -x $(BIN)/uv || $(BIN)/pip install --quiet "uv>=0.9,<1"
+	$(BIN)/uv pip compile $(LOCK_FLAGS) $(LOCK_ARGS) requirements/bootstrap.in \
+		-o requirements/bootstrap.txt
+	$(BIN)/uv pip compile $(LOCK_FLAGS) $(LOCK_ARGS) pyproject.toml -o requirements/base.txt
+	$(BIN)/uv pip compile $(LOCK_FLAGS) $(LOCK_ARGS) --extra dev -c requirements/base.txt \
+		pyproject.toml -o requirements/dev.txt
 
 ## The demo on SQLite with Celery tasks in-process, at http://127.0.0.1:8000
 run: $(VENV)/.installed
