@@ -12,7 +12,8 @@ from django.db import connection
 from tests.services import free_port, wait_for_port
 
 
-def production_env() -> dict:
+def production_env(extra: dict | None = None) -> dict:
+    """`extra`: variables of this process only, e.g. the S3_* of a test bucket."""
     db = connection.settings_dict
     # A production process: no test-only switches (the browser tests set one) leak into it.
     env = {k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"}
@@ -22,15 +23,16 @@ def production_env() -> dict:
         SECRET_KEY="test-processes-secret-key-that-is-long-enough-0123456789abcdef",
         ALLOWED_HOSTS="127.0.0.1",
     )
+    env.update(extra or {})
     return env
 
 
-def _spawn(*command, log=None):
+def _spawn(*command, log=None, env=None):
     """`log`: an open file that gets the process's output (its log lines), else discarded."""
     return subprocess.Popen(
         [sys.executable, "-m", *command],
         cwd=settings.BASE_DIR,
-        env=production_env(),
+        env=production_env(env),
         stdout=log or subprocess.DEVNULL,
         stderr=log or subprocess.DEVNULL,
     )
@@ -46,11 +48,12 @@ def _stop(process, timeout):
 
 
 @contextmanager
-def gunicorn():
+def gunicorn(*, env=None):
     port = free_port()
     process = _spawn(
-        "gunicorn", "tutoring.wsgi:application", "--bind", f"127.0.0.1:{port}", "--workers", "2"
-    )
+        "gunicorn", "tutoring.wsgi:application", "--bind", f"127.0.0.1:{port}", "--workers", "2",
+        env=env,
+    )  # fmt: skip
     try:
         wait_for_port(port)
         yield f"http://127.0.0.1:{port}"
@@ -59,11 +62,11 @@ def gunicorn():
 
 
 @contextmanager
-def celery_worker(*, loglevel="WARNING", log=None):
+def celery_worker(*, loglevel="WARNING", log=None, env=None):
     process = _spawn(
         "celery", "-A", "tutoring", "worker", "--pool=solo", "--concurrency=1",
         "--without-heartbeat", "--without-gossip", "--without-mingle", f"--loglevel={loglevel}",
-        log=log,
+        log=log, env=env,
     )  # fmt: skip
     try:
         yield process

@@ -3,10 +3,16 @@
 portal keeps is written, served through its access-checked view and deleted on replace the
 same way on both."""
 
+import http.cookiejar
+import re
+import time
+import urllib.parse
+import urllib.request
 from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.contrib.auth.hashers import make_password
 from django.core.files.storage import default_storage
 
 from community.models import Material
@@ -15,6 +21,7 @@ from community.services.orders import ORDER_DOCUMENT
 from consultations.models import SessionReport
 from expertise.models import CaseFile
 from monitoring.models import Participant
+from tests import processes
 from tests.community.test_order_pdf import demo_like_order
 from tests.consultations.test_reports import past_session, report_data
 from tests.expertise import badfiles
@@ -25,7 +32,8 @@ from tests.monitoring.factories import checked as checked_import
 from tests.monitoring.factories import make_world as monitoring_world
 from tests.monitoring.factories import school_file
 from tests.pdftext import rendered
-from tutoring.models import RoleKind
+from tutoring.documents import document_request
+from tutoring.models import Document, RoleKind
 from tutoring.settings import file_storage
 
 from .factories import MunicipalityFactory, user_with_role
@@ -204,7 +212,59 @@ def test_it_keeps_an_imports_staging_file_until_the_load_has_read_it(
     assert store.names() == set()
 
 
+def test_it_keeps_every_object_of_the_bucket_private(s3_server, s3_storage, db):
+    document = rendered(ORDER_DOCUMENT, demo_like_order())
+    acl = s3_server.client().get_object_acl(
+        Bucket=s3_storage["S3_BUCKET"], Key=f"{s3_storage['S3_PREFIX']}/{document.file.name}"
+    )
+    grantees = {grant["Grantee"].get("URI", "owner") for grant in acl["Grants"]}
+    assert grantees == {"owner"}
+
+
 def test_it_serves_no_stored_file_by_its_storage_name(client, store, db):
     document = rendered(ORDER_DOCUMENT, demo_like_order())
     client.force_login(user_with_role(RoleKind.METHODIST, municipality=document.municipality))
     assert client.get(f"/{settings.MEDIA_URL}{document.file.name}").status_code == 404
+
+
+@pytest.mark.smoke
+@pytest.mark.django_db(transaction=True)
+def test_it_has_the_worker_render_into_the_bucket_and_gunicorn_serve_it(s3_server, s3_storage):
+    """As docker-compose runs the portal with MinIO: the worker and the web are separate
+    processes that share nothing but the database, the broker and the bucket."""
+    bucket = Bucket(s3_server, s3_storage)
+    order = demo_like_order()
+    with processes.celery_worker(env=s3_storage):
+        document = document_request(kind=ORDER_DOCUMENT, obj=order, actor=None)
+        deadline = time.monotonic() + 90
+        while document.status == Document.Status.PENDING and time.monotonic() < deadline:
+            time.sleep(0.5)
+            document.refresh_from_db()
+    assert document.status == Document.Status.READY, document.error
+    assert bucket.names() == {document.file.name}
+    pdf = bucket.read(document.file.name)
+    methodist = user_with_role(RoleKind.METHODIST, municipality=document.municipality)
+    # Hashed as production hashes it: the web process knows no test hasher.
+    methodist.password = make_password("correct-horse-42", hasher="pbkdf2_sha256")
+    methodist.save(update_fields=["password"])
+    with processes.gunicorn(env=s3_storage) as url:
+        browser = signed_in(url, methodist.username, "correct-horse-42")
+        with browser.open(f"{url}/documents/{document.pk}/download/", timeout=30) as response:
+            assert response.headers["Content-Type"] == "application/pdf"
+            assert response.read() == pdf
+
+
+def signed_in(url: str, username: str, password: str):
+    """An HTTP client signed in through the login form, as a browser would be."""
+    browser = urllib.request.build_opener(
+        urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar())
+    )
+    with browser.open(f"{url}/login/", timeout=30) as response:
+        page = response.read().decode()
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
+    form = urllib.parse.urlencode(
+        {"username": username, "password": password, "csrfmiddlewaretoken": token}
+    ).encode()
+    with browser.open(f"{url}/login/", data=form, timeout=30) as response:
+        assert "/login/" not in response.url, "could not sign in"
+    return browser
