@@ -154,6 +154,8 @@ def file_storage(environ) -> dict:
     """The default storage for these variables (the tests build the S3 one from theirs)."""
     if not environ.get("S3_BUCKET"):
         return {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+    from botocore.config import Config
+
     return {
         "BACKEND": "storages.backends.s3.S3Storage",
         "OPTIONS": {
@@ -168,9 +170,16 @@ def file_storage(environ) -> dict:
             # Like the disk: a name already taken gets a suffix, a stored file is never
             # replaced by another one's bytes.
             "file_overwrite": False,
-            # MinIO on premises is addressed by host and port, not by a bucket subdomain.
-            "addressing_style": "path",
-            "signature_version": "s3v4",
+            "client_config": Config(
+                # MinIO on premises is addressed by host and port, not by a bucket subdomain.
+                s3={"addressing_style": "path"},
+                signature_version="s3v4",
+                # A store that is away must not hold a page (or a gunicorn worker) for the
+                # library's default minute: a download fails in seconds, a render is retried.
+                connect_timeout=5,
+                read_timeout=30,
+                retries={"max_attempts": 3, "mode": "standard"},
+            ),
             # A file read for a download is buffered in a temporary file: past this size on
             # disk, not in the worker's memory (the default keeps all of it in memory).
             "max_memory_size": 2 * 1024 * 1024,

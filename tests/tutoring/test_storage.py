@@ -32,9 +32,11 @@ from tests.monitoring.factories import checked as checked_import
 from tests.monitoring.factories import make_world as monitoring_world
 from tests.monitoring.factories import school_file
 from tests.pdftext import rendered
+from tests.services import free_port
 from tutoring.documents import document_request
 from tutoring.models import Document, RoleKind
 from tutoring.settings import file_storage
+from tutoring.tasks import render_document
 
 from .factories import MunicipalityFactory, user_with_role
 
@@ -87,6 +89,17 @@ def content_of(upload) -> bytes:
     return content
 
 
+def draft_with(cast, upload) -> Material:
+    return library.material_create(
+        actor=cast.tutor,
+        municipality=cast.municipality,
+        kind=Material.Kind.CASE,
+        title="Кейс «Учебная неуспешность в 7 классе»",
+        description="",
+        file=upload,
+    )
+
+
 def body(response) -> bytes:
     assert response.status_code == 200
     return b"".join(response.streaming_content)
@@ -128,15 +141,7 @@ def test_it_deletes_a_replaced_material_once_the_change_is_committed(
     from tests.community.factories import municipality_cast
 
     cast = municipality_cast()
-    material = library.material_create(
-        actor=cast.tutor,
-        municipality=cast.municipality,
-        kind=Material.Kind.CASE,
-        title="Кейс «Учебная неуспешность в 7 классе»",
-        description="",
-        file=badfiles.good_pdf("первая редакция.pdf"),
-        link="",
-    )
+    material = draft_with(cast, badfiles.good_pdf("первая редакция.pdf"))
     old = material.file.name
     with django_capture_on_commit_callbacks(execute=True):
         library.material_update(
@@ -151,6 +156,41 @@ def test_it_deletes_a_replaced_material_once_the_change_is_committed(
     material.refresh_from_db()
     assert material.file.name != old and material.file.name.endswith(".docx")
     assert store.names() == {material.file.name}
+
+
+def test_it_serves_a_steps_evidence_to_the_route_and_deletes_it_when_reopened(
+    client, store, db, django_capture_on_commit_callbacks
+):
+    from community.services import routes
+    from tests.community.factories import AssignmentFactory, municipality_cast
+    from tests.community.test_routes import add_step, new_route
+
+    from .factories import AcademicYearFactory
+
+    cast = municipality_cast()
+    cast.year = AcademicYearFactory()
+    AssignmentFactory(
+        municipality=cast.municipality,
+        academic_year=cast.year,
+        tutor=cast.tutor,
+        teacher=cast.teacher,
+    )
+    route = new_route(cast)
+    step = add_step(cast, route)
+    routes.route_start(actor=cast.teacher, route=route)
+    upload = badfiles.good_png("грамота Петренко.png")
+    content = content_of(upload)
+    routes.step_done(actor=cast.teacher, step=step, evidence_file=upload)
+    step.refresh_from_db()
+    assert store.names() == {step.evidence_file.name}
+    assert "Петренко" not in step.evidence_file.name
+    client.force_login(cast.teacher)
+    assert body(client.get(f"/community/routes/steps/{step.pk}/evidence/")) == content
+    client.force_login(user_with_role(RoleKind.TEACHER, municipality=cast.municipality))
+    assert client.get(f"/community/routes/steps/{step.pk}/evidence/").status_code == 404
+    with django_capture_on_commit_callbacks(execute=True):
+        routes.step_reopen(actor=cast.tutor, step=step)
+    assert store.names() == set()
 
 
 def test_it_stores_an_expertise_file_and_serves_it_to_the_case_only(client, store, db):
@@ -268,3 +308,30 @@ def signed_in(url: str, username: str, password: str):
     with browser.open(f"{url}/login/", data=form, timeout=30) as response:
         assert "/login/" not in response.url, "could not sign in"
     return browser
+
+
+def test_it_answers_404_for_a_file_gone_from_the_store(client, store, db):
+    from tests.community.factories import municipality_cast
+
+    cast = municipality_cast()
+    material = draft_with(cast, badfiles.good_pdf())
+    default_storage.delete(material.file.name)
+    client.force_login(cast.tutor)
+    assert client.get(f"/community/library/{material.pk}/download/").status_code == 404
+
+
+@pytest.mark.parametrize("store_is", ["unreachable", "without_the_bucket"])
+def test_it_retries_a_render_while_the_store_is_away_then_says_so(
+    store_is, s3_server, settings, monkeypatch, db
+):
+    env = s3_server.env("no-such-bucket")
+    if store_is == "unreachable":
+        env["S3_ENDPOINT_URL"] = f"http://127.0.0.1:{free_port()}"
+    settings.STORAGES = {**settings.STORAGES, "default": file_storage(env)}
+    document = document_request(kind=ORDER_DOCUMENT, obj=demo_like_order(), actor=None)
+    # Eagerly, Celery runs the retries at once; it must not raise between them.
+    monkeypatch.setitem(render_document.app.conf, "task_eager_propagates", False)
+    render_document.apply(args=[document.pk])
+    document.refresh_from_db()
+    assert document.status == Document.Status.FAILED
+    assert "хранилище файлов недоступно" in document.error
