@@ -232,6 +232,8 @@ def test_it_renders_an_order_into_the_store_and_serves_it(client, store, db):
     assert pdf.startswith(b"%PDF-")
     client.force_login(user_with_role(RoleKind.METHODIST, municipality=document.municipality))
     assert body(client.get(f"/documents/{document.pk}/download/")) == pdf
+    # The status partial tells the size, which the store is asked for.
+    assert "Скачать PDF" in client.get(f"/documents/{document.pk}/status/").content.decode()
     client.force_login(user_with_role(RoleKind.METHODIST))
     assert client.get(f"/documents/{document.pk}/download/").status_code == 404
 
@@ -335,3 +337,16 @@ def test_it_retries_a_render_while_the_store_is_away_then_says_so(
     document.refresh_from_db()
     assert document.status == Document.Status.FAILED
     assert "хранилище файлов недоступно" in document.error
+
+
+def test_it_keeps_files_on_the_disk_unless_a_bucket_is_named():
+    from .test_settings import manage
+
+    def backend(**env) -> str:
+        show = "from django.core.files.storage import default_storage; print(default_storage)"
+        result = manage("shell", "--no-imports", "-c", show, **env)
+        assert result.returncode == 0, result.stderr
+        return result.stdout
+
+    assert "FileSystemStorage" in backend(S3_BUCKET="", S3_ENDPOINT_URL="")
+    assert "S3Storage" in backend(S3_BUCKET="tutoring", S3_ENDPOINT_URL="http://minio:9000")
