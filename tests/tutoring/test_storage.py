@@ -16,13 +16,17 @@ from django.contrib.auth.hashers import make_password
 from django.core.files.storage import default_storage
 
 from community.models import Material
-from community.services import library
+from community.services import library, routes
 from community.services.orders import ORDER_DOCUMENT
 from consultations.models import SessionReport
 from expertise.models import CaseFile
+from monitoring import services as imports
 from monitoring.models import Participant
 from tests import processes
+from tests.community.factories import AssignmentFactory, municipality_cast
+from tests.community.test_library import form_data
 from tests.community.test_order_pdf import demo_like_order
+from tests.community.test_routes import add_step, new_route
 from tests.consultations.test_reports import past_session, report_data
 from tests.expertise import badfiles
 from tests.expertise.factories import checked as checked_upload
@@ -38,7 +42,8 @@ from tutoring.models import Document, RoleKind
 from tutoring.settings import file_storage
 from tutoring.tasks import render_document
 
-from .factories import MunicipalityFactory, user_with_role
+from .factories import AcademicYearFactory, MunicipalityFactory, user_with_role
+from .test_settings import manage
 
 
 class Disk:
@@ -114,9 +119,6 @@ def test_it_writes_through_the_backend_the_settings_name(store):
 
 
 def test_it_stores_a_library_material_under_a_generated_name_and_serves_it(client, store, db):
-    from tests.community.factories import municipality_cast
-    from tests.community.test_library import form_data
-
     cast = municipality_cast()
     upload = badfiles.good_pdf("ВПР — ошибки.pdf")
     content = content_of(upload)
@@ -138,8 +140,6 @@ def test_it_stores_a_library_material_under_a_generated_name_and_serves_it(clien
 def test_it_deletes_a_replaced_material_once_the_change_is_committed(
     store, db, django_capture_on_commit_callbacks
 ):
-    from tests.community.factories import municipality_cast
-
     cast = municipality_cast()
     material = draft_with(cast, badfiles.good_pdf("первая редакция.pdf"))
     old = material.file.name
@@ -161,12 +161,6 @@ def test_it_deletes_a_replaced_material_once_the_change_is_committed(
 def test_it_serves_a_steps_evidence_to_the_route_and_deletes_it_when_reopened(
     client, store, db, django_capture_on_commit_callbacks
 ):
-    from community.services import routes
-    from tests.community.factories import AssignmentFactory, municipality_cast
-    from tests.community.test_routes import add_step, new_route
-
-    from .factories import AcademicYearFactory
-
     cast = municipality_cast()
     cast.year = AcademicYearFactory()
     AssignmentFactory(
@@ -241,15 +235,13 @@ def test_it_renders_an_order_into_the_store_and_serves_it(client, store, db):
 def test_it_keeps_an_imports_staging_file_until_the_load_has_read_it(
     store, db, django_capture_on_commit_callbacks
 ):
-    from monitoring import services
-
     world = monitoring_world()
     batch = checked_import(world, school_file(5))
     assert store.names() == {batch.staging.name}
     assert batch.staging.name.startswith("monitoring/staging/")
-    services.batch_confirm(actor=world.methodist, batch=batch, queue=False)
+    imports.batch_confirm(actor=world.methodist, batch=batch, queue=False)
     with django_capture_on_commit_callbacks(execute=True):
-        services.batch_load(batch.pk)
+        imports.batch_load(batch.pk)
     assert Participant.objects.count() == 5
     assert store.names() == set()
 
@@ -313,8 +305,6 @@ def signed_in(url: str, username: str, password: str):
 
 
 def test_it_answers_404_for_a_file_gone_from_the_store(client, store, db):
-    from tests.community.factories import municipality_cast
-
     cast = municipality_cast()
     material = draft_with(cast, badfiles.good_pdf())
     default_storage.delete(material.file.name)
@@ -340,8 +330,6 @@ def test_it_retries_a_render_while_the_store_is_away_then_says_so(
 
 
 def test_it_keeps_files_on_the_disk_unless_a_bucket_is_named():
-    from .test_settings import manage
-
     def backend(**env) -> str:
         show = "from django.core.files.storage import default_storage; print(default_storage)"
         result = manage("shell", "--no-imports", "-c", show, **env)
