@@ -41,6 +41,7 @@ from tutoring.documents import document_request
 from tutoring.models import Document, RoleKind
 from tutoring.settings import file_storage
 from tutoring.tasks import render_document
+from tutoring.uploads import written_files
 
 from .factories import AcademicYearFactory, MunicipalityFactory, user_with_role
 from .test_settings import manage
@@ -184,6 +185,16 @@ def test_it_serves_a_steps_evidence_to_the_route_and_deletes_it_when_reopened(
     assert client.get(f"/community/routes/steps/{step.pk}/evidence/").status_code == 404
     with django_capture_on_commit_callbacks(execute=True):
         routes.step_reopen(actor=cast.tutor, step=step)
+    assert store.names() == set()
+
+
+def test_it_removes_the_files_a_failed_change_wrote(store, db):
+    material = Material(token="f" * 32)
+    with pytest.raises(RuntimeError), written_files() as written:
+        material.file.save("material.pdf", badfiles.good_pdf(), save=False)
+        written.append(material.file)
+        assert store.names() == {material.file.name}
+        raise RuntimeError("the row was rolled back")
     assert store.names() == set()
 
 
