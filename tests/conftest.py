@@ -125,3 +125,30 @@ def mailbox(smtp_server, settings, monkeypatch, django_capture_on_commit_callbac
     box = Mailbox(smtp_server.maildir, django_capture_on_commit_callbacks)
     box.clear()
     return box
+
+
+@pytest.fixture(scope="session")
+def s3_server():
+    """A real S3-compatible server process (moto) on a free port, started once for the tests
+    that store files in a bucket."""
+    from tests.services import S3Server
+
+    server = S3Server()
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def s3_storage(s3_server, settings):
+    """The default storage is a fresh bucket of the test S3 server, set up from S3_*
+    variables exactly as production reads them; yields those variables."""
+    import uuid
+
+    from tutoring.settings import file_storage
+
+    env = s3_server.env(f"test-{uuid.uuid4().hex[:12]}", prefix="media")
+    s3_server.create_bucket(env["S3_BUCKET"])
+    # Django drops its default storage when STORAGES changes, and again when it is restored.
+    settings.STORAGES = {**settings.STORAGES, "default": file_storage(env)}
+    return env

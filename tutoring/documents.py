@@ -22,6 +22,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 from urllib.request import url2pathname
 
+from botocore.exceptions import BotoCoreError, ClientError
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured, ObjectDoesNotExist
 from django.core.files.base import ContentFile
@@ -41,6 +42,9 @@ from .services import audit_record
 # whether or not collectstatic has been run on its machine.
 STATIC_DIR = Path(settings.BASE_DIR) / "static"
 STYLESHEET = STATIC_DIR / "css" / "document.css"
+# What an S3-compatible store raises when it is away or refuses (MinIO restarting, the
+# network, a revoked key): to the render task, which retries OSError, it is a full disk.
+STORE_ERRORS = (BotoCoreError, ClientError)
 
 
 class DocumentError(Exception):
@@ -210,13 +214,19 @@ def document_store(*, document_id: int, pdf: bytes) -> bool:
         # No dots but the extension's: storage keeps everything after the first dot as the
         # extension when it has to make a name unique.
         name = f"{document.kind.replace('.', '-')}-{document.object_id}.pdf"
-        document.file.save(name, ContentFile(pdf), False)
+        try:
+            document.file.save(name, ContentFile(pdf), False)
+        except STORE_ERRORS as error:
+            raise OSError(f"the file store refused the PDF: {error}") from error
         try:
             document.sha256 = hashlib.sha256(pdf).hexdigest()
+            document.size = len(pdf)
             document.status = Document.Status.READY
             document.rendered_at = timezone.now()
             document.error = ""
-            document.save(update_fields=["file", "sha256", "status", "rendered_at", "error"])
+            document.save(
+                update_fields=["file", "sha256", "size", "status", "rendered_at", "error"]
+            )
         except BaseException:
             storage.delete(document.file.name)
             raise

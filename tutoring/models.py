@@ -569,6 +569,8 @@ class Document(models.Model):
     )
     file = models.FileField("файл PDF", upload_to="documents/%Y/%m/", blank=True)
     sha256 = models.CharField("контрольная сумма SHA-256", max_length=64, blank=True)
+    # Kept here so that a page showing the document does not ask the file store (S3) for it.
+    size = models.PositiveBigIntegerField("размер, байт", null=True, blank=True)
     error = models.TextField("ошибка", blank=True)
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

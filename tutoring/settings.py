@@ -140,8 +140,55 @@ STATIC_ROOT = Path(os.environ.get("STATIC_ROOT") or BASE_DIR / "staticfiles")
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT") or BASE_DIR / "media")
+
+
+# Uploaded and generated files (PDFs of documents, library materials, evidence, import
+# staging) live on the local disk unless S3_BUCKET names a bucket of an S3-compatible store
+# (a municipality runs MinIO on premises): more than one host of web and worker processes
+# then reads and writes the same files. The demo and a one-host installation keep the disk.
+# Either way files are only ever served by the portal's own views, which check access first:
+# MEDIA_URL is routed nowhere and no page links to a storage URL, so the bucket stays private
+# (no ACL given, the bucket's own policy applies) and no URL of it is ever handed out (were
+# one made, it would be a signed one that expires: querystring_auth stays on).
+def file_storage(environ) -> dict:
+    """The default storage for these variables (the tests build the S3 one from theirs)."""
+    if not environ.get("S3_BUCKET"):
+        return {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+    from botocore.config import Config
+
+    return {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": environ["S3_BUCKET"],
+            "endpoint_url": environ.get("S3_ENDPOINT_URL") or None,
+            "access_key": environ.get("S3_ACCESS_KEY_ID") or None,
+            "secret_key": environ.get("S3_SECRET_ACCESS_KEY") or None,
+            # MinIO ignores the region, but request signing needs one.
+            "region_name": environ.get("S3_REGION") or "us-east-1",
+            "location": environ.get("S3_PREFIX", "").strip("/"),
+            "default_acl": None,
+            # Like the disk: a name already taken gets a suffix, a stored file is never
+            # replaced by another one's bytes.
+            "file_overwrite": False,
+            "client_config": Config(
+                # MinIO on premises is addressed by host and port, not by a bucket subdomain.
+                s3={"addressing_style": "path"},
+                signature_version="s3v4",
+                # A store that is away must not hold a page (or a gunicorn worker) for the
+                # library's default minute: a download fails in seconds, a render is retried.
+                connect_timeout=5,
+                read_timeout=30,
+                retries={"max_attempts": 3, "mode": "standard"},
+            ),
+            # A file read for a download is buffered in a temporary file: past this size on
+            # disk, not in the worker's memory (the default keeps all of it in memory).
+            "max_memory_size": 2 * 1024 * 1024,
+        },
+    }
+
+
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": file_storage(os.environ),
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 
