@@ -2,7 +2,10 @@ from django.apps import AppConfig
 
 # What the list imports write in the journal (tutoring/imports/).
 IMPORT_ACTION_LABELS = {
+    "directory_import.upload": "файл списка загружен на проверку",
     "directory_import.check": "файл списка проверен",
+    "directory_import.fail": "проверка файла списка не удалась",
+    "directory_import.retry": "проверка файла списка запущена снова",
     "directory_import.load": "список применён",
     "directory_import.cancel": "загрузка списка отменена",
     "directory_import.invite": "отправлены приглашения по списку",
@@ -45,7 +48,8 @@ class TutoringConfig(AppConfig):
     verbose_name = "Справочники, люди и доступ"
 
     def ready(self):
-        from . import extensions
+        from . import extensions, outbox
+        from .imports.services import directory_import_give_up
         from .services import organizations
 
         extensions.register_action_labels(organizations.ACTION_LABELS)
@@ -56,6 +60,7 @@ class TutoringConfig(AppConfig):
         extensions.register_reference_keys({"object_id"})
         extensions.register_move_actions({"person.email_change"})
         extensions.register_value_labels(value_labels())
+        outbox.on_give_up("tutoring.imports.tasks.check_directory_import", directory_import_give_up)
 
 
 def value_labels() -> dict:

@@ -1,6 +1,8 @@
 import logging
 
 from celery import shared_task
+from celery.exceptions import SoftTimeLimitExceeded
+from django.db import DatabaseError
 from django.utils import timezone
 
 from ..errors import DomainError
@@ -8,6 +10,40 @@ from ..models import DirectoryImport, Invitation, User
 from ..services import people
 
 logger = logging.getLogger(__name__)
+
+# A region's staff list (some 40,000 rows) is checked in well under a minute; a check that
+# runs for minutes is stuck on something, and the user is told instead of waiting.
+CHECK_SOFT_LIMIT = 240
+CHECK_HARD_LIMIT = 300
+TOO_LONG = (
+    "проверка шла дольше четырёх минут и остановлена. Нажмите «Повторить»; если не поможет, "
+    "разделите файл на несколько и загрузите их по очереди."
+)
+BROKEN = (
+    "сбой при чтении файла из хранилища или при записи в базу данных. Нажмите «Повторить», а "
+    "если сбой повторится, сообщите администратору портала."
+)
+
+
+@shared_task(soft_time_limit=CHECK_SOFT_LIMIT, time_limit=CHECK_HARD_LIMIT)
+def check_directory_import(import_id: int) -> str | None:
+    """Check an uploaded list and keep its outcome (READY or REJECTED), or fail it with a
+    reason. Safe to run twice: an import that is no longer being checked is left alone. No
+    retry here: the sweep re-sends a check that was never picked up, and the user may press
+    «Повторить» on a failed one."""
+    from . import services
+
+    try:
+        batch = services.directory_import_run_check(import_id)
+    except SoftTimeLimitExceeded:
+        logger.warning("Directory import %s: check past its time limit", import_id)
+        batch = services.directory_import_fail(import_id, reason=TOO_LONG)
+    except FileNotFoundError:
+        batch = services.directory_import_fail(import_id, reason=services.NO_FILE)
+    except (DatabaseError, OSError):
+        logger.exception("Directory import %s: check failed", import_id)
+        batch = services.directory_import_fail(import_id, reason=BROKEN)
+    return batch.status if batch is not None else None
 
 
 @shared_task

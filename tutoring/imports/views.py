@@ -39,7 +39,7 @@ def _create(request, kind: str, municipalities, school=None):
     if request.method == "POST" and form.is_valid():
         municipality = school.municipality if school else form.cleaned_data["municipality"]
         try:
-            batch = services.directory_import_check(
+            batch = services.directory_import_upload(
                 actor=request.user,
                 kind=kind,
                 municipality=municipality,
@@ -49,18 +49,25 @@ def _create(request, kind: str, municipalities, school=None):
         except DomainError as error:
             messages.error(request, str(error))
         else:
-            if batch.status == Status.READY:
-                messages.success(
-                    request, "Файл проверен. Посмотрите, что изменится, и подтвердите."
-                )
-            else:
-                messages.error(request, "Файл не принят: исправьте ошибки и загрузите его снова.")
+            _tell_outcome(request, batch)
             return redirect(batch)
     return render(
         request,
         "tutoring/imports/form.html",
         {"form": form, "kind": kind, "school": school},
     )
+
+
+def _tell_outcome(request, batch: DirectoryImport) -> None:
+    # Without a broker (the demo) the check has run already when the upload commits.
+    batch.refresh_from_db(fields=["status"])
+    if batch.status == Status.CHECKING:
+        messages.success(request, "Файл загружен и проверяется.")
+    elif batch.status == Status.READY:
+        messages.success(request, "Файл проверен. Посмотрите, что изменится, и подтвердите.")
+    elif batch.status == Status.REJECTED:
+        messages.error(request, "Файл не принят: исправьте ошибки и загрузите его снова.")
+    # A failed check is told by the page itself, with its reason.
 
 
 @role_required(RoleKind.METHODIST, RoleKind.REGION_ADMIN)
@@ -96,6 +103,7 @@ def import_detail(request, pk):
             "filter": rows,
             "page": paginate(request, rows.qs, per_page=100),
             "may_apply": selectors.may_apply(access_for(request.user), batch),
+            "may_retry": services.may_retry(batch),
             "invitees": (
                 services.invitees(batch).count()
                 if batch.kind == Kind.PEOPLE
@@ -105,6 +113,21 @@ def import_detail(request, pk):
             ),
         },
     )
+
+
+@role_required(*VIEWERS)
+def import_progress(request, pk):
+    """The progress block, polled by htmx while the file is being checked."""
+    batch = _batch(request, pk)
+    response = render(
+        request,
+        "tutoring/imports/partials/progress.html",
+        {"batch": batch, "may_apply": selectors.may_apply(access_for(request.user), batch)},
+    )
+    if batch.status != Status.CHECKING:
+        # The check is over: htmx reloads the page to show its outcome.
+        response["HX-Refresh"] = "true"
+    return response
 
 
 def _act(request, pk, action, done: str):
@@ -131,6 +154,12 @@ def import_cancel(request, pk):
     return _act(
         request, pk, services.directory_import_cancel, "Загрузка отменена, данные не изменились."
     )
+
+
+@require_POST
+@role_required(*VIEWERS)
+def import_retry(request, pk):
+    return _act(request, pk, services.directory_import_retry, "Проверка файла запущена снова.")
 
 
 @require_POST
