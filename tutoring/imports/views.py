@@ -8,6 +8,7 @@ from django.views.decorators.http import require_POST
 from ..access import access_for, require, role_required
 from ..errors import DomainError
 from ..models import DirectoryImport, RoleKind
+from ..once import once
 from ..views import paginate
 from . import organizations, people, selectors, services
 from .forms import DirectoryImportForm, RowFilter
@@ -16,6 +17,7 @@ from .reader import problem_text
 Kind = DirectoryImport.Kind
 Status = DirectoryImport.Status
 VIEWERS = (RoleKind.METHODIST, RoleKind.REGION_ADMIN, RoleKind.SCHOOL)
+UPLOADED_ONCE = "Этот файл уже загружен: вот его проверка."
 
 
 @role_required(*VIEWERS)
@@ -71,12 +73,14 @@ def _tell_outcome(request, batch: DirectoryImport) -> None:
 
 
 @role_required(RoleKind.METHODIST, RoleKind.REGION_ADMIN)
+@once(UPLOADED_ONCE)
 def organizations_new(request):
     municipalities = selectors.organization_import_municipalities(access_for(request.user))
     return _create(request, Kind.ORGANIZATIONS, municipalities)
 
 
 @role_required(RoleKind.METHODIST, RoleKind.SCHOOL)
+@once(UPLOADED_ONCE)
 def people_new(request):
     access = access_for(request.user)
     municipalities = selectors.people_import_municipalities(access)
