@@ -89,9 +89,10 @@ def failed(methodist, school) -> DirectoryImport:
 def test_it_stores_the_upload_and_shows_that_it_is_being_checked(
     client, methodist, school, django_capture_on_commit_callbacks
 ):
+    data = staff_file(teacher_row())
     client.force_login(methodist)
     with django_capture_on_commit_callbacks(execute=False) as queued:
-        response = post_list(client, school, staff_file(teacher_row()))
+        response = post_list(client, school, data)
     page = client.get(response.url).content.decode()
 
     batch = DirectoryImport.objects.get()
@@ -99,7 +100,7 @@ def test_it_stores_the_upload_and_shows_that_it_is_being_checked(
     assert "проверяется" in page
     assert "Файл проверяется… Страница обновится сама" in page
     assert reverse("imports:progress", args=[batch.pk]) in page
-    assert default_storage.open(batch.upload.name).read() == staff_file(teacher_row())
+    assert default_storage.open(batch.upload.name).read() == data
     assert len(queued) == 1
     assert not batch.rows.exists()
 
@@ -325,3 +326,20 @@ def test_the_journal_names_the_upload_and_the_repeat_in_words(client, methodist,
     assert action_label("directory_import.upload") == "файл списка загружен на проверку"
     assert action_label("directory_import.retry") == "проверка файла списка запущена снова"
     assert action_label("directory_import.fail") == "проверка файла списка не удалась"
+
+
+def test_the_same_upload_sent_twice_makes_one_check(client, methodist, school):
+    client.force_login(methodist)
+    page = client.get(reverse("imports:people_new")).content.decode()
+    token = page.split('name="once_token" value="')[1].split('"')[0]
+    for _ in range(2):
+        client.post(
+            reverse("imports:people_new"),
+            {
+                "file": upload(staff_file(teacher_row())),
+                "municipality": school.municipality.pk,
+                "once_token": token,
+            },
+        )
+    assert DirectoryImport.objects.count() == 1
+    assert len(stored_files()) == 1
