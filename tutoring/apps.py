@@ -6,7 +6,9 @@ IMPORT_ACTION_LABELS = {
     "directory_import.check": "файл списка проверен",
     "directory_import.fail": "проверка файла списка не удалась",
     "directory_import.retry": "проверка файла списка запущена снова",
+    "directory_import.confirm": "загрузка списка подтверждена",
     "directory_import.load": "список применён",
+    "directory_import.load_fail": "применить список не удалось",
     "directory_import.cancel": "загрузка списка отменена",
     "directory_import.invite": "отправлены приглашения по списку",
     "organization.import": "организация добавлена или изменена по списку",
@@ -49,7 +51,7 @@ class TutoringConfig(AppConfig):
 
     def ready(self):
         from . import extensions, outbox
-        from .imports.services import directory_import_give_up
+        from .imports.services import directory_import_give_up, directory_import_load_give_up
         from .services import organizations
 
         extensions.register_action_labels(organizations.ACTION_LABELS)
@@ -61,6 +63,9 @@ class TutoringConfig(AppConfig):
         extensions.register_move_actions({"person.email_change"})
         extensions.register_value_labels(value_labels())
         outbox.on_give_up("tutoring.imports.tasks.check_directory_import", directory_import_give_up)
+        outbox.on_give_up(
+            "tutoring.imports.tasks.load_directory_import", directory_import_load_give_up
+        )
 
 
 def value_labels() -> dict:

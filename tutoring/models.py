@@ -633,6 +633,7 @@ class DirectoryImport(models.Model):
         FAILED = "failed", "проверка не удалась"
         REJECTED = "rejected", "отклонён: есть ошибки"
         READY = "ready", "проверен, ждёт подтверждения"
+        LOADING = "loading", "применяется"
         LOADED = "loaded", "загружен"
         CANCELLED = "cancelled", "отменён"
 
@@ -669,7 +670,7 @@ class DirectoryImport(models.Model):
     status = models.CharField("состояние", max_length=16, choices=Status.choices)
     counts = models.JSONField("итоги", default=dict, blank=True)
     errors = models.JSONField("ошибки", default=list, blank=True)
-    failure = models.TextField("причина сбоя проверки", blank=True)
+    failure = models.TextField("причина сбоя проверки или загрузки", blank=True)
     created_at = models.DateTimeField("загружен на проверку", default=timezone.now)
     loaded_at = models.DateTimeField("применён", null=True, blank=True)
     invited_at = models.DateTimeField("приглашения отправлены", null=True, blank=True)

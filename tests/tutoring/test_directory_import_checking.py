@@ -256,7 +256,7 @@ def test_repeat_runs_a_failed_check_again(
 
     batch.refresh_from_db()
     assert batch.status == Status.READY
-    assert "Проверка файла запущена снова." in page
+    assert "Файл проверяется." in page  # the message was set before the check ran
     assert "Подтвердить загрузку" in page
     entry = AuditEntry.objects.get(action="directory_import.retry")
     assert entry.actor == methodist
@@ -343,3 +343,98 @@ def test_the_same_upload_sent_twice_makes_one_check(client, methodist, school):
         )
     assert DirectoryImport.objects.count() == 1
     assert len(stored_files()) == 1
+
+
+# The load of a confirmed list: a task too, with the same progress block.
+
+
+def checked(methodist, school, *rows) -> DirectoryImport:
+    return services.directory_import_check(
+        actor=methodist,
+        kind=DirectoryImport.Kind.PEOPLE,
+        municipality=school.municipality,
+        uploaded=upload(staff_file(*(rows or [teacher_row()]))),
+    )
+
+
+def test_confirming_queues_the_load_and_shows_its_progress(
+    client, methodist, school, django_capture_on_commit_callbacks
+):
+    batch = checked(methodist, school)
+    client.force_login(methodist)
+    with django_capture_on_commit_callbacks(execute=False) as queued:
+        response = client.post(reverse("imports:confirm", args=[batch.pk]), follow=True)
+
+    page = response.content.decode()
+    assert "Список применяется… Страница обновится сама" in page
+    assert DirectoryImport.objects.get().status == Status.LOADING
+    assert len(queued) == 1
+    assert not User.objects.filter(last_name="Гусева").exists()
+    assert "HX-Refresh" not in client.get(reverse("imports:progress", args=[batch.pk]))
+
+
+def test_the_load_task_applies_the_list_once(methodist, school, eager):
+    from tutoring.imports.tasks import load_directory_import
+
+    batch = checked(methodist, school)
+    services.directory_import_queue_load(actor=methodist, batch=batch)
+    load_directory_import.delay(batch.pk, methodist.pk)
+    load_directory_import.delay(batch.pk, methodist.pk)
+
+    batch.refresh_from_db()
+    assert batch.status == Status.LOADED
+    assert User.objects.filter(last_name="Гусева").count() == 1
+    assert AuditEntry.objects.get(action="directory_import.load").actor == methodist
+    assert AuditEntry.objects.get(action="person.import").actor_id == methodist.pk
+
+
+def test_a_load_refused_by_the_database_goes_back_to_checked_with_the_reason(
+    client, methodist, school, eager, django_capture_on_commit_callbacks
+):
+    batch = checked(methodist, school)
+    # Since the check, someone else got the address of the list's new person.
+    from tests.tutoring.factories import UserFactory
+
+    UserFactory(email="n.guseva@example.ru", username="n.guseva@example.ru")
+    client.force_login(methodist)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("imports:confirm", args=[batch.pk]))
+    page = client.get(batch.get_absolute_url()).content.decode()
+
+    batch.refresh_from_db()
+    assert batch.status == Status.READY
+    assert "Применить список не удалось: С момента проверки данные в портале изменились" in page
+    assert ">Повторить</button>" in page
+    assert AuditEntry.objects.filter(action="directory_import.load_fail").count() == 1
+
+
+def test_the_outbox_gives_up_a_load_back_to_checked(methodist, school):
+    batch = checked(methodist, school)
+    services.directory_import_queue_load(actor=methodist, batch=batch)
+
+    outbox._give_up["tutoring.imports.tasks.load_directory_import"](
+        batch.pk, methodist.pk, reason="обработчик задач остановился."
+    )
+
+    batch.refresh_from_db()
+    assert batch.status == Status.READY
+    assert batch.failure == "обработчик задач остановился."
+    assert not User.objects.filter(last_name="Гусева").exists()
+
+
+def test_a_stuck_load_offers_repeat(
+    client, methodist, school, eager, monkeypatch, django_capture_on_commit_callbacks
+):
+    batch = checked(methodist, school)
+    services.directory_import_queue_load(actor=methodist, batch=batch)
+    # The outbox's own answer (its sweep knows which tasks were never picked up).
+    monkeypatch.setattr(outbox, "is_stuck", lambda key: key == services.load_key(batch.pk))
+    client.force_login(methodist)
+    assert "Загрузка ждёт очереди задач" in client.get(batch.get_absolute_url()).content.decode()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("imports:retry", args=[batch.pk]))
+
+    batch.refresh_from_db()
+    assert batch.status == Status.LOADED
+    assert User.objects.filter(last_name="Гусева").exists()

@@ -1,6 +1,7 @@
 """A staff list through the real servers: gunicorn stores the upload and answers at once
 «проверяется»; the Celery worker, started afterwards, checks the file; the page's progress
-block then asks for a reload and the page shows the summary."""
+block then asks for a reload and the page shows the summary. Confirming loads the list in the
+worker as well."""
 
 import html
 import re
@@ -16,7 +17,7 @@ from django.contrib.auth.hashers import make_password
 from tests import processes
 from tests.tutoring.factories import OrganizationFactory, SubjectFactory, user_with_role
 from tests.tutoring.listfiles import XLSX, staff_file
-from tutoring.models import DirectoryImport, RoleKind
+from tutoring.models import DirectoryImport, RoleKind, User
 
 pytestmark = [pytest.mark.smoke, pytest.mark.django_db(transaction=True)]
 PASSWORD = "worker-check-42"
@@ -55,6 +56,16 @@ class Browser:
         body = urllib.parse.urlencode(fields).encode()
         _page, url = self.post("/login/", body, "application/x-www-form-urlencoded")
         assert not url.endswith("/login/"), "could not sign in"
+
+    def wait_for_refresh(self, path: str, seconds: int = 90) -> None:
+        """Poll the progress block as htmx does until it asks for a reload."""
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline:
+            _block, headers = self.get(path, **{"HX-Request": "true"})
+            if headers.get("HX-Refresh") == "true":
+                return
+            time.sleep(0.5)
+        raise AssertionError(f"{path}: the task did not end within {seconds} s")
 
     def upload(self, path: str, fields: dict, filename: str, data: bytes) -> tuple[str, str]:
         boundary = uuid.uuid4().hex
@@ -102,25 +113,32 @@ def test_a_staff_list_is_checked_by_the_worker_while_the_page_waits():
         batch = DirectoryImport.objects.get()
         assert url.endswith(f"/directory-imports/{batch.pk}/")
         assert batch.status == DirectoryImport.Status.CHECKING
-        assert "Файл загружен и проверяется." in page
+        assert "Файл проверяется." in page
         assert "проверяется" in page
         assert "Файл проверяется… Страница обновится сама" in page
 
         with processes.celery_worker():
-            progress = f"/directory-imports/{batch.pk}/progress/"
-            deadline = time.monotonic() + 90
-            while True:
-                _block, headers = browser.get(progress, **{"HX-Request": "true"})
-                if headers.get("HX-Refresh") == "true" or time.monotonic() > deadline:
-                    break
-                time.sleep(0.5)
-        assert headers.get("HX-Refresh") == "true", "the check did not end within 90 s"
+            browser.wait_for_refresh(f"/directory-imports/{batch.pk}/progress/")
+            page, _ = browser.get(f"/directory-imports/{batch.pk}/")
+            batch.refresh_from_db()
+            assert batch.status == DirectoryImport.Status.READY
+            assert "проверен, ждёт подтверждения" in page
+            assert "Подтвердить загрузку" in page
+            assert re.search(r"Добавится</dt><dd[^>]*>2<", page)
+            assert "Гусева Нина — МБОУ СОШ № 10" in page
+            assert not batch.upload
 
-        page, _ = browser.get(f"/directory-imports/{batch.pk}/")
+            # Confirming: the load runs in the worker too, behind the same progress block.
+            fields = browser.hidden_fields(f"/directory-imports/{batch.pk}/")
+            body = urllib.parse.urlencode(fields).encode()
+            browser.post(
+                f"/directory-imports/{batch.pk}/confirm/",
+                body,
+                "application/x-www-form-urlencoded",
+            )
+            browser.wait_for_refresh(f"/directory-imports/{batch.pk}/progress/")
+            page, _ = browser.get(f"/directory-imports/{batch.pk}/")
     batch.refresh_from_db()
-    assert batch.status == DirectoryImport.Status.READY
-    assert "проверен, ждёт подтверждения" in page
-    assert "Подтвердить загрузку" in page
-    assert re.search(r"Добавится</dt><dd[^>]*>2<", page)
-    assert "Гусева Нина — МБОУ СОШ № 10" in page
-    assert not batch.upload
+    assert batch.status == DirectoryImport.Status.LOADED
+    assert "Отправить приглашения" in page
+    assert User.objects.filter(last_name__in=["Гусева", "Орлов"]).count() == 2

@@ -258,9 +258,17 @@ def directory_import_give_up(batch_id: int, *, reason: str) -> None:
     directory_import_fail(batch_id, reason=reason)
 
 
+def directory_import_load_give_up(batch_id: int, actor_id: int | None, *, reason: str) -> None:
+    """What the outbox calls when the load task could not finish after its tries."""
+    directory_import_load_fail(batch_id, reason=reason)
+
+
 def may_retry(batch: DirectoryImport) -> bool:
     """A failed check, or one whose task waits for a queue that is down or a worker that
-    died, can run again while the uploaded file is kept."""
+    died, can run again while the uploaded file is kept; so can a stuck load (a failed one
+    is back to «проверен» and is confirmed again)."""
+    if batch.status == Status.LOADING:
+        return outbox.is_stuck(load_key(batch.pk))
     if not batch.upload:
         return False
     return batch.status == Status.FAILED or (
@@ -277,15 +285,18 @@ def directory_import_retry(*, actor: User | None, batch: DirectoryImport) -> Dir
             "Повторить можно только проверку, которая не удалась или зависла, пока файл ещё "
             "хранится. Загрузите файл заново."
         )
-    batch.status = Status.CHECKING
-    batch.failure = ""
-    batch.save(update_fields=["status", "failure"])
     audit_record(
         actor=actor,
         action="directory_import.retry",
         obj=batch,
         changes={"file": batch.original_name},
     )
+    if batch.status == Status.LOADING:
+        _queue_load(batch, actor)
+        return batch
+    batch.status = Status.CHECKING
+    batch.failure = ""
+    batch.save(update_fields=["status", "failure"])
     _queue_check(batch)
     return batch
 
@@ -294,14 +305,87 @@ def _locked(batch: DirectoryImport) -> DirectoryImport:
     return DirectoryImport.objects.select_for_update().get(pk=batch.pk)
 
 
+NOT_READY = "Применить можно только проверенный файл, который ещё не применён."
+
+
 @transaction.atomic
 def directory_import_confirm(*, actor: User | None, batch: DirectoryImport) -> DirectoryImport:
-    """Apply a checked file: every row at once, or nothing (the database refused a row that
-    became a duplicate since the check)."""
+    """Apply a checked file at once, in this process: every row, or nothing (the database
+    refused a row that became a duplicate since the check). For the management commands;
+    the pages use `directory_import_queue_load`."""
     batch = _locked(batch)
     if batch.status != Status.READY:
-        raise DomainError("Применить можно только проверенный файл, который ещё не применён.")
+        raise DomainError(NOT_READY)
     _check_access(actor, batch.kind, batch.municipality, batch.organization)
+    return _apply(batch, actor)
+
+
+def load_key(batch_id: int) -> str:
+    return f"directory.import.load:{batch_id}"
+
+
+def _queue_load(batch: DirectoryImport, actor: User | None) -> None:
+    from .tasks import load_directory_import
+
+    actor_id = actor.pk if actor is not None else None
+    outbox.enqueue(load_directory_import, batch.pk, actor_id, key=load_key(batch.pk))
+
+
+@transaction.atomic
+def directory_import_queue_load(*, actor: User, batch: DirectoryImport) -> DirectoryImport:
+    """Confirm a checked file and queue its load: a region's staff list takes longer than a
+    web request may (some 26 s for 40,000 people)."""
+    batch = _locked(batch)
+    if batch.status != Status.READY:
+        raise DomainError(NOT_READY)
+    _check_access(actor, batch.kind, batch.municipality, batch.organization)
+    batch.status = Status.LOADING
+    batch.failure = ""
+    batch.save(update_fields=["status", "failure"])
+    audit_record(
+        actor=actor,
+        action="directory_import.confirm",
+        obj=batch,
+        changes={"file": batch.original_name},
+    )
+    _queue_load(batch, actor)
+    return batch
+
+
+def directory_import_run_load(batch_id: int, actor_id: int | None) -> DirectoryImport | None:
+    """The load of a confirmed file, as the Celery task runs it: one transaction, with the
+    import locked, so a second delivery waits and then finds it loaded."""
+    with transaction.atomic():
+        batch = DirectoryImport.objects.select_for_update().filter(pk=batch_id).first()
+        if batch is None or batch.status != Status.LOADING:
+            return batch
+        actor = User.objects.filter(pk=actor_id).first() if actor_id else None
+        return _apply(batch, actor)
+
+
+@transaction.atomic
+def directory_import_load_fail(
+    batch_id: int, actor_id: int | None = None, *, reason: str
+) -> DirectoryImport | None:
+    """A load that could not finish changed nothing (it is one transaction): the file is
+    checked as before, and the page tells why and offers to apply it again."""
+    batch = DirectoryImport.objects.select_for_update().filter(pk=batch_id).first()
+    if batch is None or batch.status != Status.LOADING:
+        return batch
+    batch.status = Status.READY
+    batch.failure = reason
+    batch.save(update_fields=["status", "failure"])
+    audit_record(
+        actor=None,
+        action="directory_import.load_fail",
+        obj=batch,
+        changes={"file": batch.original_name, "reason": reason},
+    )
+    return batch
+
+
+def _apply(batch: DirectoryImport, actor: User | None) -> DirectoryImport:
+    """READY or LOADING → LOADED, inside the caller's transaction, the import locked."""
     rows = list(batch.rows.exclude(change=Change.SAME).order_by("number"))
     try:
         with transaction.atomic():
@@ -318,7 +402,8 @@ def directory_import_confirm(*, actor: User | None, batch: DirectoryImport) -> D
         ) from None
     batch.status = Status.LOADED
     batch.loaded_at = timezone.now()
-    batch.save(update_fields=["status", "loaded_at"])
+    batch.failure = ""
+    batch.save(update_fields=["status", "loaded_at", "failure"])
     audit_record(
         actor=actor,
         action="directory_import.load",

@@ -60,16 +60,22 @@ def _create(request, kind: str, municipalities, school=None):
     )
 
 
+OUTCOMES = {
+    Status.CHECKING: (messages.SUCCESS, "Файл проверяется."),
+    Status.READY: (messages.SUCCESS, "Файл проверен. Посмотрите, что изменится, и подтвердите."),
+    Status.REJECTED: (messages.ERROR, "Файл не принят: исправьте ошибки и загрузите его снова."),
+    Status.LOADING: (messages.SUCCESS, "Список применяется."),
+    Status.LOADED: (messages.SUCCESS, "Список применён."),
+}
+
+
 def _tell_outcome(request, batch: DirectoryImport) -> None:
-    # Without a broker (the demo) the check has run already when the upload commits.
-    batch.refresh_from_db(fields=["status"])
-    if batch.status == Status.CHECKING:
-        messages.success(request, "Файл загружен и проверяется.")
-    elif batch.status == Status.READY:
-        messages.success(request, "Файл проверен. Посмотрите, что изменится, и подтвердите.")
-    elif batch.status == Status.REJECTED:
-        messages.error(request, "Файл не принят: исправьте ошибки и загрузите его снова.")
-    # A failed check is told by the page itself, with its reason.
+    # Without a broker (the demo) the task has run already when the change commits. A failed
+    # one is told by the page itself, with its reason.
+    batch.refresh_from_db(fields=["status", "failure"])
+    if batch.status in OUTCOMES and not batch.failure:
+        level, text = OUTCOMES[batch.status]
+        messages.add_message(request, level, text)
 
 
 @role_required(RoleKind.METHODIST, RoleKind.REGION_ADMIN)
@@ -121,20 +127,21 @@ def import_detail(request, pk):
 
 @role_required(*VIEWERS)
 def import_progress(request, pk):
-    """The progress block, polled by htmx while the file is being checked."""
+    """The progress block, polled by htmx while the file is being checked or loaded."""
     batch = _batch(request, pk)
     response = render(
         request,
         "tutoring/imports/partials/progress.html",
         {"batch": batch, "may_apply": selectors.may_apply(access_for(request.user), batch)},
     )
-    if batch.status != Status.CHECKING:
-        # The check is over: htmx reloads the page to show its outcome.
+    if batch.status not in (Status.CHECKING, Status.LOADING):
+        # The task is over: htmx reloads the page to show its outcome.
         response["HX-Refresh"] = "true"
     return response
 
 
-def _act(request, pk, action, done: str):
+def _act(request, pk, action, done: str = ""):
+    """`done`: the message of a success; without one, what the import's status then says."""
     batch = _batch(request, pk)
     require(selectors.may_apply(access_for(request.user), batch))
     try:
@@ -142,14 +149,17 @@ def _act(request, pk, action, done: str):
     except DomainError as error:
         messages.error(request, str(error))
     else:
-        messages.success(request, done.format(result=result))
+        if done:
+            messages.success(request, done.format(result=result))
+        else:
+            _tell_outcome(request, batch)
     return redirect(batch)
 
 
 @require_POST
 @role_required(*VIEWERS)
 def import_confirm(request, pk):
-    return _act(request, pk, services.directory_import_confirm, "Список применён.")
+    return _act(request, pk, services.directory_import_queue_load)
 
 
 @require_POST
@@ -163,7 +173,7 @@ def import_cancel(request, pk):
 @require_POST
 @role_required(*VIEWERS)
 def import_retry(request, pk):
-    return _act(request, pk, services.directory_import_retry, "Проверка файла запущена снова.")
+    return _act(request, pk, services.directory_import_retry)
 
 
 @require_POST
