@@ -1,7 +1,13 @@
-"""Imports of school lists and staff lists: check → preview → confirm. Checking stores the
-outcome of every row (or every problem) and changes nothing else; confirming applies all rows
-in one transaction with bulk statements, one audit entry for the import and one bulk-written
-entry per organization or person it changed."""
+"""Imports of school lists and staff lists: upload → check → preview → confirm → load.
+Checking stores the outcome of every row (or every problem) and changes nothing else; loading
+applies all rows in one transaction with bulk statements, one audit entry for the import and
+one bulk-written entry per organization or person it changed.
+
+On the pages both the check and the load run in Celery tasks (`tasks.py`), queued through the
+outbox in the transaction of the upload or the confirmation; the uploaded file is kept in the
+storage only until its check ends. A task that cannot finish leaves the import failed with a
+reason (a check) or back to «проверен» (a load, which changed nothing), and «Повторить» runs it
+again. The management commands check and load in their own process."""
 
 import hashlib
 
