@@ -202,6 +202,9 @@ def directory_import_upload(
     return batch
 
 
+NO_FILE = "загруженный файл не найден в хранилище. Загрузите файл заново."
+
+
 def _drop_upload(batch: DirectoryImport) -> None:
     """Forget the stored file once the change commits (a rolled back change still needs it)."""
     if batch.upload:
@@ -219,7 +222,8 @@ def directory_import_run_check(batch_id: int) -> DirectoryImport | None:
     if not batch.upload:
         return directory_import_fail(batch_id, reason=NO_FILE)
     if batch.uploaded_by is None:
-        # Who uploaded decides which rows the file may change; nobody may not stand for everybody.
+        # Who uploaded decides which rows the file may change; checked for nobody, the file
+        # would be checked as technical support's, who may change everything.
         return directory_import_fail(
             batch_id,
             reason="учётная запись того, кто загрузил файл, удалена. Загрузите файл заново.",
@@ -235,9 +239,6 @@ def directory_import_run_check(batch_id: int) -> DirectoryImport | None:
         _drop_upload(locked)
         _record(locked, errors, rows, None)
     return locked
-
-
-NO_FILE = "загруженный файл не найден в хранилище. Загрузите файл заново."
 
 
 @transaction.atomic
@@ -288,8 +289,8 @@ def directory_import_retry(*, actor: User | None, batch: DirectoryImport) -> Dir
     _check_access(actor, batch.kind, batch.municipality, batch.organization)
     if not may_retry(batch):
         raise DomainError(
-            "Повторить можно только проверку, которая не удалась или зависла, пока файл ещё "
-            "хранится. Загрузите файл заново."
+            "Повторить можно только проверку, которая не удалась или зависла (пока файл ещё "
+            "хранится), или зависшую загрузку. Загрузите файл заново."
         )
     audit_record(
         actor=actor,
