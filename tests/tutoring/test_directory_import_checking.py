@@ -438,3 +438,13 @@ def test_a_stuck_load_offers_repeat(
     batch.refresh_from_db()
     assert batch.status == Status.LOADED
     assert User.objects.filter(last_name="Гусева").exists()
+
+
+def test_the_progress_block_keeps_its_query_count(
+    client, methodist, school, django_assert_max_num_queries
+):
+    batch = uploaded(methodist, school)
+    client.force_login(methodist)
+    with django_assert_max_num_queries(8):
+        response = client.get(reverse("imports:progress", args=[batch.pk]))
+    assert response.status_code == 200
