@@ -2,8 +2,13 @@ from django.apps import AppConfig
 
 # What the list imports write in the journal (tutoring/imports/).
 IMPORT_ACTION_LABELS = {
+    "directory_import.upload": "файл списка загружен на проверку",
     "directory_import.check": "файл списка проверен",
+    "directory_import.fail": "проверка файла списка не удалась",
+    "directory_import.retry": "проверка файла списка запущена снова",
+    "directory_import.confirm": "загрузка списка подтверждена",
     "directory_import.load": "список применён",
+    "directory_import.load_fail": "применить список не удалось",
     "directory_import.cancel": "загрузка списка отменена",
     "directory_import.invite": "отправлены приглашения по списку",
     "organization.import": "организация добавлена или изменена по списку",
@@ -46,6 +51,7 @@ class TutoringConfig(AppConfig):
 
     def ready(self):
         from . import documents, extensions, outbox
+        from .imports.services import directory_import_give_up, directory_import_load_give_up
         from .services import organizations
 
         extensions.register_action_labels(organizations.ACTION_LABELS)
@@ -56,8 +62,12 @@ class TutoringConfig(AppConfig):
         extensions.register_reference_keys({"object_id"})
         extensions.register_move_actions({"person.email_change"})
         extensions.register_value_labels(value_labels())
-        # A render the workers kept dying on is failed, and its page offers «Повторить».
+        # A task the workers kept dying on fails its object, whose page offers «Повторить».
         outbox.on_give_up("tutoring.tasks.render_document", documents.give_up)
+        outbox.on_give_up("tutoring.imports.tasks.check_directory_import", directory_import_give_up)
+        outbox.on_give_up(
+            "tutoring.imports.tasks.load_directory_import", directory_import_load_give_up
+        )
 
 
 def value_labels() -> dict:

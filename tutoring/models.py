@@ -628,18 +628,27 @@ class Document(models.Model):
         return f"{name or 'документ'}.pdf"
 
 
+def directory_import_path(batch, filename: str) -> str:
+    # The name the user gave is kept in `original_name`; the stored one says nothing.
+    return f"imports/lists/{timezone.now():%Y/%m}/{uuid.uuid4().hex}.xlsx"
+
+
 class DirectoryImport(models.Model):
-    """An uploaded list of schools or of staff: checked at once (every problem by row and
-    column, or each row's outcome staged as a `DirectoryImportRow`), shown as a preview, and
-    applied when the user confirms."""
+    """An uploaded list of schools or of staff: stored and checked by a Celery task (every
+    problem by row and column, or each row's outcome staged as a `DirectoryImportRow`), shown
+    as a preview, and applied when the user confirms. The uploaded file is kept only while it
+    is being checked (and after a failed check, for «Повторить»)."""
 
     class Kind(models.TextChoices):
         ORGANIZATIONS = "organizations", "список школ"
         PEOPLE = "people", "список сотрудников"
 
     class Status(models.TextChoices):
+        CHECKING = "checking", "проверяется"
+        FAILED = "failed", "проверка не удалась"
         REJECTED = "rejected", "отклонён: есть ошибки"
         READY = "ready", "проверен, ждёт подтверждения"
+        LOADING = "loading", "применяется"
         LOADED = "loaded", "загружен"
         CANCELLED = "cancelled", "отменён"
 
@@ -670,9 +679,13 @@ class DirectoryImport(models.Model):
     original_name = models.CharField("имя файла", max_length=255)
     size = models.PositiveBigIntegerField("размер, байт")
     sha256 = models.CharField("SHA-256 файла", max_length=64)
+    upload = models.FileField(
+        "файл на проверке", upload_to=directory_import_path, blank=True, max_length=200
+    )
     status = models.CharField("состояние", max_length=16, choices=Status.choices)
     counts = models.JSONField("итоги", default=dict, blank=True)
     errors = models.JSONField("ошибки", default=list, blank=True)
+    failure = models.TextField("причина сбоя проверки или загрузки", blank=True)
     created_at = models.DateTimeField("загружен на проверку", default=timezone.now)
     loaded_at = models.DateTimeField("применён", null=True, blank=True)
     invited_at = models.DateTimeField("приглашения отправлены", null=True, blank=True)

@@ -37,9 +37,14 @@ def insert(model, columns: Sequence[str], rows: Iterable[tuple], *, ids: bool = 
             keys = [row[0] for row in cursor.fetchall()]
             names = ["id", *names]
         quoted = ", ".join(connection.ops.quote_name(name) for name in names)
-        with cursor.cursor.copy(
-            f"COPY {connection.ops.quote_name(table)} ({quoted}) FROM STDIN"
-        ) as copy:
+        # The raw cursor's COPY raises psycopg's own errors; wrapped, a unique violation is
+        # Django's IntegrityError like any other statement's, and the callers' words apply.
+        with (
+            connection.wrap_database_errors,
+            cursor.cursor.copy(
+                f"COPY {connection.ops.quote_name(table)} ({quoted}) FROM STDIN"
+            ) as copy,
+        ):
             for index, row in enumerate(rows):
                 values = list(row)
                 for at in json_at:

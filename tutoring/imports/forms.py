@@ -2,19 +2,17 @@ import django_filters
 from django import forms
 
 from ..models import DirectoryImportRow
-from ..uploads import accept_for
+from ..uploads import UploadField
 
 
 class DirectoryImportForm(forms.Form):
     municipality = forms.ModelChoiceField(
         label="Муниципальное образование", queryset=None, empty_label=None
     )
-    file = forms.FileField(
-        label="Файл xlsx",
-        # An empty or hostile file is refused by the check, which names the problem.
-        allow_empty_file=True,
-        widget=forms.ClearableFileInput(attrs={"accept": accept_for(["xlsx"])}),
-    )
+    # The container checks (size, entries, unpacked size, ratio, what the content is) read
+    # only the zip's directory, so they run here and a hostile container is never stored; the
+    # sheet itself is read by the check task.
+    file = UploadField(label="Файл xlsx", allowed=["xlsx"])
 
     def __init__(self, *args, municipalities=None, **kwargs):
         super().__init__(*args, **kwargs)

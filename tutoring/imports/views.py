@@ -8,6 +8,7 @@ from django.views.decorators.http import require_POST
 from ..access import access_for, require, role_required
 from ..errors import DomainError
 from ..models import DirectoryImport, RoleKind
+from ..once import once
 from ..views import paginate
 from . import organizations, people, selectors, services
 from .forms import DirectoryImportForm, RowFilter
@@ -16,6 +17,7 @@ from .reader import problem_text
 Kind = DirectoryImport.Kind
 Status = DirectoryImport.Status
 VIEWERS = (RoleKind.METHODIST, RoleKind.REGION_ADMIN, RoleKind.SCHOOL)
+UPLOADED_ONCE = "Этот файл уже загружен: вот его проверка."
 
 
 @role_required(*VIEWERS)
@@ -39,7 +41,7 @@ def _create(request, kind: str, municipalities, school=None):
     if request.method == "POST" and form.is_valid():
         municipality = school.municipality if school else form.cleaned_data["municipality"]
         try:
-            batch = services.directory_import_check(
+            batch = services.directory_import_upload(
                 actor=request.user,
                 kind=kind,
                 municipality=municipality,
@@ -49,12 +51,7 @@ def _create(request, kind: str, municipalities, school=None):
         except DomainError as error:
             messages.error(request, str(error))
         else:
-            if batch.status == Status.READY:
-                messages.success(
-                    request, "Файл проверен. Посмотрите, что изменится, и подтвердите."
-                )
-            else:
-                messages.error(request, "Файл не принят: исправьте ошибки и загрузите его снова.")
+            _tell_outcome(request, batch)
             return redirect(batch)
     return render(
         request,
@@ -63,13 +60,33 @@ def _create(request, kind: str, municipalities, school=None):
     )
 
 
+OUTCOMES = {
+    Status.CHECKING: (messages.SUCCESS, "Файл проверяется."),
+    Status.READY: (messages.SUCCESS, "Файл проверен. Посмотрите, что изменится, и подтвердите."),
+    Status.REJECTED: (messages.ERROR, "Файл не принят: исправьте ошибки и загрузите его снова."),
+    Status.LOADING: (messages.SUCCESS, "Список применяется."),
+    Status.LOADED: (messages.SUCCESS, "Список применён."),
+}
+
+
+def _tell_outcome(request, batch: DirectoryImport) -> None:
+    # Without a broker (the demo) the task has run already when the change commits. A failed
+    # one is told by the page itself, with its reason.
+    batch.refresh_from_db(fields=["status", "failure"])
+    if batch.status in OUTCOMES and not batch.failure:
+        level, text = OUTCOMES[batch.status]
+        messages.add_message(request, level, text)
+
+
 @role_required(RoleKind.METHODIST, RoleKind.REGION_ADMIN)
+@once(UPLOADED_ONCE)
 def organizations_new(request):
     municipalities = selectors.organization_import_municipalities(access_for(request.user))
     return _create(request, Kind.ORGANIZATIONS, municipalities)
 
 
 @role_required(RoleKind.METHODIST, RoleKind.SCHOOL)
+@once(UPLOADED_ONCE)
 def people_new(request):
     access = access_for(request.user)
     municipalities = selectors.people_import_municipalities(access)
@@ -96,6 +113,7 @@ def import_detail(request, pk):
             "filter": rows,
             "page": paginate(request, rows.qs, per_page=100),
             "may_apply": selectors.may_apply(access_for(request.user), batch),
+            "may_retry": services.may_retry(batch),
             "invitees": (
                 services.invitees(batch).count()
                 if batch.kind == Kind.PEOPLE
@@ -107,7 +125,23 @@ def import_detail(request, pk):
     )
 
 
-def _act(request, pk, action, done: str):
+@role_required(*VIEWERS)
+def import_progress(request, pk):
+    """The progress block, polled by htmx while the file is being checked or loaded."""
+    batch = _batch(request, pk)
+    response = render(
+        request,
+        "tutoring/imports/partials/progress.html",
+        {"batch": batch, "may_apply": selectors.may_apply(access_for(request.user), batch)},
+    )
+    if batch.status not in (Status.CHECKING, Status.LOADING):
+        # The task is over: htmx reloads the page to show its outcome.
+        response["HX-Refresh"] = "true"
+    return response
+
+
+def _act(request, pk, action, done: str = ""):
+    """`done`: the message of a success; without one, what the import's status then says."""
     batch = _batch(request, pk)
     require(selectors.may_apply(access_for(request.user), batch))
     try:
@@ -115,14 +149,17 @@ def _act(request, pk, action, done: str):
     except DomainError as error:
         messages.error(request, str(error))
     else:
-        messages.success(request, done.format(result=result))
+        if done:
+            messages.success(request, done.format(result=result))
+        else:
+            _tell_outcome(request, batch)
     return redirect(batch)
 
 
 @require_POST
 @role_required(*VIEWERS)
 def import_confirm(request, pk):
-    return _act(request, pk, services.directory_import_confirm, "Список применён.")
+    return _act(request, pk, services.directory_import_queue_load)
 
 
 @require_POST
@@ -131,6 +168,12 @@ def import_cancel(request, pk):
     return _act(
         request, pk, services.directory_import_cancel, "Загрузка отменена, данные не изменились."
     )
+
+
+@require_POST
+@role_required(*VIEWERS)
+def import_retry(request, pk):
+    return _act(request, pk, services.directory_import_retry)
 
 
 @require_POST
