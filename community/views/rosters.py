@@ -182,6 +182,7 @@ def roster_unready(request, pk):
 
 @require_POST
 @role_required(RoleKind.METHODIST)
+@once("Новая редакция уже открыта: вот она.")
 def roster_revise(request, pk):
     roster = _editable_roster(request, pk)
     try:

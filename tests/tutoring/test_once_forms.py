@@ -30,6 +30,7 @@ from consultations.models import (
     EventRegistration,
     Room,
     Schedule,
+    Session,
     SessionReport,
 )
 from expertise.models import CaseKind, Criterion, Rubric
@@ -48,6 +49,8 @@ from tests.community.test_plans import item_data as plan_item_data
 from tests.community.test_rosters import entry_data
 from tests.community.test_tutor_plans import item_data as tutor_plan_item_data
 from tests.consultations.factories import ConsultationPointFactory, EventFactory
+from tests.consultations.test_booking import booking_world
+from tests.consultations.test_booking import form_data as booking_data
 from tests.consultations.test_points import point_data
 from tests.consultations.test_reports import past_session, report_data
 from tests.consultations.test_schedules import week_with_a_session
@@ -61,7 +64,15 @@ from tests.tutoring.factories import (
 )
 from tests.tutoring.test_once import submit_at_once
 from tests.tutoring.test_region_pages import setup_form
-from tutoring.models import Municipality, Organization, RoleKind, Subject, User, current_start_year
+from tutoring.models import (
+    Invitation,
+    Municipality,
+    Organization,
+    RoleKind,
+    Subject,
+    User,
+    current_start_year,
+)
 from tutoring.once import FIELD
 
 
@@ -120,6 +131,12 @@ def roster():
     data = {"academic_year": AcademicYearFactory().pk}
     url = "/community/rosters/new/"
     return Case(user_with_role(RoleKind.METHODIST), url, url, data, Roster)
+
+
+def roster_revision():
+    approved = RosterFactory(status=Roster.Status.APPROVED)
+    page = f"/community/rosters/{approved.pk}/"
+    return Case(methodist_of(approved.municipality), page, f"{page}revise/", {}, Roster)
 
 
 def roster_entry():
@@ -190,6 +207,12 @@ def session_report():
 
 SLOT = {"weekday": 1, "starts_at": "14:00", "ends_at": "17:00"}
 EXCEPTION = {"starts_on": "2030-07-01", "ends_on": "2030-07-28", "reason": "отпуск"}
+
+
+def booking():
+    world = booking_world()
+    url = f"/consultations/requests/{world.request.pk}/schedule/"
+    return Case(world.methodist, url, url, booking_data(world), Session)
 
 
 def slot():
@@ -285,6 +308,19 @@ def issuer():
     return Case(admin, url, url, data, Organization)
 
 
+def invitation():
+    admin = user_with_role(RoleKind.REGION_ADMIN, region="Краснодарский край")
+    page = f"/region/{MunicipalityFactory(region='Краснодарский край').pk}/"
+    data = {
+        "kind": RoleKind.DIRECTOR,
+        "last_name": "Клименко",
+        "first_name": "Сергей",
+        "email": "klimenko@example.ru",
+        "position": "Начальник управления образования",
+    }
+    return Case(admin, page, f"{page}invite/", data, Invitation)
+
+
 def minimum():
     data = {"kind": "ege", "year": 2026, "subject": SubjectFactory().pk, "grade": 11, "score": 27}
     url = "/monitoring/minimums/new/"
@@ -298,12 +334,14 @@ CASES = [
     tutor_plan,
     tutor_plan_item,
     roster,
+    roster_revision,
     roster_entry,
     appendix,
     assignment,
     route_step,
     route_difficulty,
     session_report,
+    booking,
     slot,
     availability_exception,
     kept_slot,
@@ -316,6 +354,7 @@ CASES = [
     subject,
     municipality,
     issuer,
+    invitation,
     minimum,
 ]
 

@@ -153,6 +153,7 @@ def municipality_issuer_create(request, pk):
 
 @require_POST
 @role_required(RoleKind.REGION_ADMIN)
+@once("Приглашение уже отправлено.")
 def municipality_invite(request, pk):
     municipality = administered(request, pk)
     form = StaffInviteForm(request.POST)
