@@ -9,6 +9,7 @@ from types import SimpleNamespace
 
 import pytest
 from django.db.models import Model
+from django.test import Client
 
 from community.models import (
     Appendix,
@@ -65,6 +66,7 @@ from tests.tutoring.factories import (
 from tests.tutoring.test_once import submit_at_once
 from tests.tutoring.test_region_pages import setup_form
 from tutoring.models import (
+    FormSubmission,
     Invitation,
     Municipality,
     Organization,
@@ -385,10 +387,15 @@ def test_five_simultaneous_submits_of_a_create_form_make_one_object(build, clien
     assert tokens and None not in tokens, f"no token in the form posting to {case.url}"
     before = case.makes.objects.count()
 
-    answers = submit_at_once(case.user, case.url, lambda: case.data | {FIELD: tokens[0]})
+    data = case.data | {FIELD: tokens[0]}
+
+    answers = submit_at_once(case.user, case.url, lambda: data)
 
     assert answers == [302] * 5
     assert case.makes.objects.count() == before + 1
+    again = client.post(case.url, data, follow=True)
+    assert again.redirect_chain[0][0] == FormSubmission.objects.get(token=tokens[0]).url
+    assert "уже" in again.content.decode()
 
 
 @pytest.mark.django_db(transaction=True)
@@ -397,6 +404,11 @@ def test_five_simultaneous_registrations_for_an_event_make_one():
     and a second click is told «Вы уже записаны» instead of a 500."""
     event = EventFactory()
     teacher = user_with_role(RoleKind.TEACHER, municipality=event.municipality)
-    answers = submit_at_once(teacher, f"/consultations/events/{event.pk}/register/", dict)
+    url = f"/consultations/events/{event.pk}/register/"
+    answers = submit_at_once(teacher, url, dict)
     assert answers == [302] * 5
     assert EventRegistration.objects.count() == 1
+    client = Client()
+    client.force_login(teacher)
+    again = client.post(url, follow=True)
+    assert "Вы уже записаны на это мероприятие." in again.content.decode()
