@@ -8,6 +8,7 @@ from django.views.decorators.http import require_POST
 
 from tutoring.access import Access, access_for, require
 from tutoring.models import Organization, Role, RoleKind, Subject
+from tutoring.once import once
 from tutoring.views import paginate
 
 from .. import selectors
@@ -67,6 +68,7 @@ def assignment_list(request):
 
 
 @login_required
+@once("Закрепление уже сохранено.")
 def assignment_create(request):
     municipalities = municipalities_where(access_for(request.user), RoleKind.METHODIST)
     require(bool(municipalities))

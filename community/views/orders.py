@@ -139,6 +139,7 @@ def order_update(request, pk):
 
 
 @role_required(RoleKind.METHODIST)
+@once("Приложение уже добавлено.")
 def appendix_create(request, pk):
     order = _methodist_order(request, pk)
     form = AppendixForm(request.POST or None, municipality=order.municipality)

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 from tutoring.access import Access, access_for, require
 from tutoring.documents import document_visible
 from tutoring.models import Document, Municipality, RoleKind
+from tutoring.once import once
 from tutoring.selectors import object_history
 from tutoring.views import paginate
 
@@ -108,6 +109,7 @@ def plan_list(request):
 
 
 @login_required
+@once("План уже создан: вот он.")
 def plan_create(request):
     municipalities = municipalities_where(access_for(request.user), RoleKind.METHODIST)
     require(bool(municipalities))
@@ -126,6 +128,7 @@ def plan_create(request):
 
 @login_required
 @require_POST
+@once("План уже создан: вот он.")
 def plan_copy(request):
     municipalities = municipalities_where(access_for(request.user), RoleKind.METHODIST)
     require(bool(municipalities))
@@ -192,6 +195,7 @@ def _item_for_methodist(request, pk):
 
 
 @login_required
+@once("Мероприятие уже добавлено в план.")
 def plan_item_create(request, pk):
     plan = _plan_for_methodist(request, pk)
     if not plan.is_draft:
@@ -326,6 +330,7 @@ def tutor_plan_list(request):
 
 
 @login_required
+@once("План уже создан: вот он.")
 def tutor_plan_create(request):
     municipalities = municipalities_where(access_for(request.user), RoleKind.TUTOR)
     require(bool(municipalities))
@@ -387,6 +392,7 @@ def _plan_for_reviewer(request, pk):
 
 
 @login_required
+@once("Пункт уже добавлен в план.")
 def tutor_plan_item_create(request, pk):
     plan = _own_plan(request, pk)
     if not services.tutor_plan_can_edit(plan):

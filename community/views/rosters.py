@@ -5,6 +5,7 @@ from django.views.decorators.http import require_POST
 
 from tutoring.access import access_for, require, role_required
 from tutoring.models import AcademicYear, RoleKind
+from tutoring.once import once
 from tutoring.selectors import object_history
 from tutoring.views import paginate
 
@@ -42,6 +43,7 @@ def methodist_municipalities(access) -> list:
 
 
 @role_required(RoleKind.METHODIST)
+@once("Состав уже заведён: вот он.")
 def roster_create(request):
     access = access_for(request.user)
     municipality = access.roles_of(RoleKind.METHODIST)[0].municipality
@@ -89,6 +91,7 @@ def _editable_roster(request, pk):
 
 
 @role_required(RoleKind.METHODIST)
+@once("Запись уже добавлена в состав.")
 def entry_create(request, pk):
     roster = _editable_roster(request, pk)
     form = RosterEntryForm(request.POST or None, municipality=roster.municipality)
@@ -179,6 +182,7 @@ def roster_unready(request, pk):
 
 @require_POST
 @role_required(RoleKind.METHODIST)
+@once("Новая редакция уже открыта: вот она.")
 def roster_revise(request, pk):
     roster = _editable_roster(request, pk)
     try:

@@ -226,6 +226,7 @@ def route_print(request, pk):
 
 @login_required
 @require_POST
+@once("Затруднение уже добавлено.")
 def difficulty_add(request, pk):
     route = _own_route(request, pk)
     form = DifficultyForm(request.POST)
@@ -255,6 +256,7 @@ def difficulty_delete(request, pk):
 
 
 @login_required
+@once("Шаг уже добавлен в маршрут.")
 def step_create(request, pk):
     route = _own_route(request, pk)
     form = StepForm(request.POST or None, route=route)

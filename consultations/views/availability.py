@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 from tutoring.access import access_for, require, role_required
 from tutoring.forms_organizations import RUSSIAN_TIMEZONES
 from tutoring.models import Role, RoleKind
+from tutoring.once import once
 from tutoring.views import paginate
 
 from .. import selectors
@@ -125,12 +126,14 @@ def availability(request):
 
 @require_POST
 @role_required(RoleKind.TUTOR)
+@once("Время приёма уже добавлено.")
 def slot_create(request):
     return _own_add(request, SLOT)
 
 
 @require_POST
 @role_required(RoleKind.TUTOR)
+@once("Период без приёма уже добавлен.")
 def exception_create(request):
     return _own_add(request, EXCEPTION)
 
@@ -274,6 +277,7 @@ def hours_tutor(request, pk):
 
 @require_POST
 @role_required(RoleKind.METHODIST)
+@once("Время приёма уже добавлено.")
 def hours_slot_create(request, pk):
     return _kept_add(request, pk, SLOT)
 
@@ -292,6 +296,7 @@ def hours_slot_delete(request, pk, slot_pk):
 
 @require_POST
 @role_required(RoleKind.METHODIST)
+@once("Период без приёма уже добавлен.")
 def hours_exception_create(request, pk):
     return _kept_add(request, pk, EXCEPTION)
 

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 
 from tutoring.access import access_for, require, role_required
 from tutoring.models import Municipality, RoleKind
+from tutoring.once import once
 from tutoring.words import end_sentence
 
 from .. import selectors
@@ -62,6 +63,7 @@ def _prefill(params, zone) -> dict:
 
 
 @role_required(RoleKind.METHODIST)
+@once("Занятие уже назначено.")
 def request_schedule(request, pk):
     consultation_request = _coordinated_request(request, pk)
     zone = consultation_request.municipality.tzinfo

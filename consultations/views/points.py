@@ -5,6 +5,7 @@ from django.views.decorators.http import require_POST
 
 from tutoring.access import access_for, require, role_required
 from tutoring.models import RoleKind
+from tutoring.once import once
 from tutoring.selectors import object_history
 from tutoring.views import paginate
 
@@ -51,6 +52,7 @@ def point_list(request):
 
 
 @role_required(RoleKind.METHODIST)
+@once("Пункт уже создан: вот он.")
 def point_create(request):
     access = access_for(request.user)
     form = PointForm(request.POST or None, municipalities=_managed(access))
@@ -106,6 +108,7 @@ def point_update(request, pk):
 
 
 @role_required(RoleKind.METHODIST)
+@once("Помещение уже добавлено.")
 def room_create(request, pk):
     point = _editable_point(request, pk)
     form = RoomForm(request.POST or None)

@@ -8,6 +8,7 @@ from django.views.decorators.http import require_POST
 from tutoring.access import access_for, require, role_required
 from tutoring.documents import document_visible
 from tutoring.models import Document, RoleKind
+from tutoring.once import once
 from tutoring.selectors import object_history
 from tutoring.views import paginate
 
@@ -59,6 +60,7 @@ def schedule_list(request):
 
 
 @role_required(RoleKind.METHODIST)
+@once("График уже составлен: вот он.")
 def schedule_create(request):
     access = access_for(request.user)
     form = ScheduleForm(request.POST or None, access=access)

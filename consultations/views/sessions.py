@@ -6,6 +6,7 @@ from django.views.decorators.http import require_POST
 
 from tutoring.access import access_for, require, role_required
 from tutoring.models import RoleKind
+from tutoring.once import once
 from tutoring.selectors import object_history
 from tutoring.views import paginate
 
@@ -71,6 +72,7 @@ def session_detail(request, pk):
 
 
 @role_required(RoleKind.TUTOR)
+@once("Отчёт о занятии уже сохранён.")
 def report_create(request, pk):
     session = _session(request, pk)
     require(session.tutor_id == request.user.pk)

@@ -6,6 +6,7 @@ from django.views.decorators.http import require_POST
 
 from tutoring.access import access_for, require, role_required
 from tutoring.models import RoleKind
+from tutoring.once import once
 from tutoring.selectors import object_history
 
 from .. import selectors
@@ -92,6 +93,7 @@ def _act(request, rubric, action, success, redirect_to=None):
 
 @require_POST
 @role_required(RoleKind.METHODIST)
+@once("Новая редакция уже создана: вот она.")
 def rubric_new_edition(request, pk):
     rubric = _managed(request, pk)
     return _act(
@@ -165,6 +167,7 @@ def rubric_update(request, pk):
 
 
 @role_required(RoleKind.METHODIST)
+@once("Критерий уже добавлен.")
 def criterion_add(request, pk):
     rubric = _managed(request, pk)
     if back := _editable_or_back(request, rubric):

@@ -9,6 +9,7 @@ from django.views.decorators.http import require_POST
 
 from tutoring.access import REFERENCE_EDITORS, access_for, role_required
 from tutoring.models import RoleKind
+from tutoring.once import once
 from tutoring.selectors import object_history
 from tutoring.views import paginate
 
@@ -36,6 +37,7 @@ def minimum_list(request):
 
 
 @role_required(*REFERENCE_EDITORS)
+@once("Минимальный балл уже добавлен.")
 def minimum_create(request):
     form = MinimumScoreForm(request.POST or None, initial={"kind": "ege"})
     if request.method == "POST" and form.is_valid():

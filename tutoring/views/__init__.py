@@ -17,6 +17,7 @@ from ..forms import EmailChangeForm, SubjectForm
 from ..forms_organizations import SchoolStatusForm
 from ..health import broker_status, database_status
 from ..models import AcademicYear, Document, DomainError, Municipality, RoleKind, Subject
+from ..once import once
 
 PAGE_SIZE = 50
 
@@ -221,6 +222,7 @@ def subject_list(request):
 
 
 @role_required(*REFERENCE_EDITORS)
+@once("Предмет уже добавлен.")
 def subject_create(request):
     form = SubjectForm(request.POST or None, initial={"kind": Subject.Kind.SUBJECT})
     if request.method == "POST" and form.is_valid():

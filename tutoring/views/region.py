@@ -18,6 +18,7 @@ from ..forms_organizations import (
     StaffInviteForm,
 )
 from ..models import Municipality, RoleKind
+from ..once import once
 from ..services import organizations as organization_services
 from ..services import people as people_services
 from . import paginate
@@ -55,6 +56,7 @@ def municipality_list(request):
 
 
 @role_required(RoleKind.REGION_ADMIN)
+@once("Муниципалитет уже создан: вот он.")
 def municipality_create(request):
     access = access_for(request.user)
     data = request.POST or None
@@ -125,6 +127,7 @@ def municipality_update(request, pk):
 
 
 @role_required(RoleKind.REGION_ADMIN)
+@once("Организация, издающая документы, уже добавлена.")
 def municipality_issuer_create(request, pk):
     municipality = administered(request, pk)
     form = IssuerForm(request.POST or None, municipality=municipality)
@@ -150,6 +153,7 @@ def municipality_issuer_create(request, pk):
 
 @require_POST
 @role_required(RoleKind.REGION_ADMIN)
+@once("Приглашение уже отправлено.")
 def municipality_invite(request, pk):
     municipality = administered(request, pk)
     form = StaffInviteForm(request.POST)
