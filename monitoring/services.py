@@ -354,8 +354,6 @@ def batch_run_check(batch_id: int) -> bool:
         storage, name = batch.upload.storage, batch.upload.name
         batch.upload = ""
         batch.save()
-        # The file itself is kept by no one: a rejected one leaves only its problems.
-        transaction.on_commit(lambda: storage.delete(name))
         audit_record(
             actor=batch.uploaded_by,
             action="import.check",
@@ -366,6 +364,9 @@ def batch_run_check(batch_id: int) -> bool:
                 "errors": batch_error_count(batch),
             },
         )
+    # Once the batch no longer names it, the file is kept by no one: a rejected one leaves
+    # only its problems.
+    storage.delete(name)
     return True
 
 

@@ -113,10 +113,10 @@ def _megabytes(size: int) -> str:
 
 
 def _unpacked_text(name: str, size: int | None = None) -> str:
-    amount = f"в {_megabytes(size)} МБ" if size else f"больше чем в {_megabytes(MAX_ZIP_TOTAL)} МБ"
+    cap = f"{_megabytes(MAX_ZIP_TOTAL)} МБ"
+    amount = f"в {_megabytes(size)} МБ, больше допустимых {cap}" if size else f"больше чем в {cap}"
     return (
-        f"Файл «{name}» распаковывается {amount}, больше допустимых "
-        f"{_megabytes(MAX_ZIP_TOTAL)} МБ: так таблица результатов не выглядит даже у целого "
+        f"Файл «{name}» распаковывается {amount}: так таблица результатов не выглядит даже у целого "
         "региона. Удалите лишние листы и данные (или скопируйте таблицу в новую книгу), "
         "сохраните и загрузите файл снова."
     )
@@ -213,8 +213,8 @@ class _SheetBounds:
             self.row = int(number) if number.isdigit() and len(number) <= 9 else self.row + 1
             self.row_text = str(self.row)
             self.column = -1
-            if self.row > MAX_ROWS:
-                raise FileRefused(self._beyond(f"строка {_count(self.row)}"))
+            # A row far down is refused at its first cell, which names the place: a row
+            # without cells costs calamine nothing.
         elif name == "dimension":
             self._dimension(attrs.get("ref", ""))
 

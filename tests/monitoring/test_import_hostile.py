@@ -1,0 +1,282 @@
+"""Hostile result spreadsheets cannot hurt: refused with a Russian message before calamine
+sees them, in the Celery task that checks an upload, with nothing stored; «Повторить» for a
+check or a load that failed."""
+
+import gzip
+import io
+
+import pytest
+from django.core.files.storage import default_storage
+from django.core.management import CommandError, call_command
+from django.urls import reverse
+
+from monitoring import services, tasks
+from monitoring.gia import Layout
+from monitoring.models import (
+    Assessment,
+    AssessmentKind,
+    AssessmentTask,
+    ImportBatch,
+    Participant,
+    ResultSet,
+)
+from tutoring import sheet_bounds
+from tutoring.models import AuditEntry
+
+from . import hostile
+from .factories import checked, make_world, post_upload, run_checks, school_file, upload
+
+Status = ImportBatch.Status
+
+
+@pytest.fixture
+def world(db):
+    return make_world()
+
+
+@pytest.fixture(scope="session")
+def bomb_file(tmp_path_factory) -> bytes:
+    path = tmp_path_factory.mktemp("hostile") / "bomb.xlsx"
+    hostile.bomb(path)
+    return path.read_bytes()
+
+
+def signed_in(client, user):
+    client.force_login(user)
+    return client
+
+
+def uploaded_batch(world, data: bytes, name="Ф1.xlsx", layout=Layout.VPR) -> ImportBatch:
+    return services.batch_upload(
+        actor=world.methodist,
+        municipality=world.municipality,
+        uploaded=upload(data, name),
+        layout=layout,
+        queue=False,
+    )
+
+
+def refused(world, data: bytes, layout=Layout.VPR) -> str:
+    """The one problem of a file the check refused; nothing of it is stored."""
+    batch = uploaded_batch(world, data, layout=layout)
+    raw = batch.upload.name
+    assert default_storage.exists(raw)
+
+    assert tasks.check_batch(batch.pk) is True
+
+    batch.refresh_from_db()
+    assert batch.status == Status.REJECTED
+    assert not batch.upload and not batch.staging
+    assert not default_storage.exists(raw)
+    assert not ResultSet.objects.exists() and not Assessment.objects.exists()
+    [problem] = batch.errors
+    return problem["message"]
+
+
+def test_a_5_kb_sheet_with_one_cell_at_the_last_one_is_refused(world):
+    data = hostile.sparse()
+    assert len(data) < 5 * 1024
+
+    message = refused(world, data)
+
+    assert message.startswith("В листе „Ф1 Индивидуальные результаты“ заполнена ячейка XFD1048576")
+    assert "не бывает больше 300 000 строк и 500 столбцов" in message
+
+
+def test_a_sheet_that_unpacks_to_250_mb_is_refused_with_its_size(world, bomb_file):
+    assert len(bomb_file) < 1024 * 1024
+
+    message = refused(world, bomb_file)
+
+    assert message.startswith("Файл «Ф1.xlsx» распаковывается в 251 МБ, больше допустимых 200 МБ")
+
+
+def test_a_dimension_that_claims_the_whole_sheet_is_refused_alone(world):
+    data = hostile.workbook('<row r="1"><c r="A1"><v>1</v></c></row>', dimension="A1:XFD1048576")
+
+    message = refused(world, data)
+
+    assert "объявляет, что занимает диапазон A1:XFD1048576" in message
+
+
+def test_a_sheet_long_and_wide_at_once_is_refused_by_its_cells(world):
+    cells = (
+        '<row r="1"><c r="A1"><v>1</v></c></row><row r="299999"><c r="AX299999"><v>1</v></c></row>'
+    )
+
+    message = refused(world, hostile.workbook(cells))
+
+    assert (
+        "заполнена ячейка AX299999: вместе с ячейкой A1 таблица занимает 299 999 строк" in message
+    )
+    assert "больше 12 000 000 ячеек" in message
+
+
+def test_cells_without_a_reference_are_counted_where_they_fall(world):
+    row = '<row r="1">' + "<c><v>1</v></c>" * 501 + "</row>"
+
+    message = refused(world, hostile.workbook(row))
+
+    assert "заполнена ячейка SG1" in message  # the 501st column
+
+
+def test_an_entity_declaration_is_refused_as_a_damaged_file(world):
+    head = '<?xml version="1.0"?><!DOCTYPE w [<!ENTITY a "aaaaaaaaaa">]><worksheet>'
+
+    message = refused(world, hostile.workbook("<row><c><v>&a;</v></c></row>", head=head))
+
+    assert "не книга Excel или она повреждена" in message
+
+
+def test_what_the_directory_hides_is_counted_as_it_unpacks(world, monkeypatch):
+    # The directory passes the upload checks (200 MB); the stream is counted against a cap
+    # lowered here to 1 MB.
+    monkeypatch.setattr(sheet_bounds, "MAX_ZIP_TOTAL", 1024 * 1024)
+
+    message = refused(world, school_file(3000))
+
+    assert message.startswith("Файл «Ф1.xlsx» распаковывается больше чем в 1 МБ")
+
+
+def test_the_gia_and_diagnostic_templates_are_bounded_too(world):
+    for layout in (Layout.GIA, Layout.DIAGNOSTIC):
+        assert "заполнена ячейка XFD1048576" in refused(world, hostile.sparse(), layout=layout)
+
+
+def test_import_vpr_refuses_the_sparse_sheet(world, tmp_path):
+    path = tmp_path / "Ф1.xlsx"
+    path.write_bytes(hostile.sparse())
+    errors = io.StringIO()
+
+    with pytest.raises(CommandError):
+        call_command("import_vpr", str(path), stderr=errors)
+
+    assert "заполнена ячейка XFD1048576" in errors.getvalue()
+    assert not ResultSet.objects.exists()
+    assert not ImportBatch.objects.get().upload
+
+
+# The upload form stores the file and queues the check
+
+
+def test_the_upload_answers_at_once_and_the_page_polls_while_the_check_runs(client, world):
+    client = signed_in(client, world.methodist)
+    response = client.post(reverse("monitoring:import_create"), {"file": upload(hostile.sparse())})
+
+    batch = ImportBatch.objects.get()
+    assert batch.status == Status.CHECKING
+    assert default_storage.exists(batch.upload.name)
+    assert "Ф1" not in batch.upload.name  # stored under a generated name
+    page = client.get(response.url).content.decode()
+    assert "Файл получен и проверяется" in page
+    assert "Файл проверяется…" in page
+    assert reverse("monitoring:import_progress", args=[batch.pk]) in page
+    progress = client.get(reverse("monitoring:import_progress", args=[batch.pk]))
+    assert "HX-Refresh" not in progress
+
+
+def test_a_sparse_sheet_sent_through_the_form_is_rejected_with_its_message(client, world):
+    page = post_upload(signed_in(client, world.methodist), {"file": upload(hostile.sparse())})
+
+    text = page.content.decode()
+    assert "Файл не принят" in text
+    assert "заполнена ячейка XFD1048576" in text
+    assert not ImportBatch.objects.get().upload
+
+
+def test_a_normal_f1_still_checks_and_loads(client, world):
+    client = signed_in(client, world.methodist)
+    post_upload(client, {"file": upload(school_file(25))})
+    batch = ImportBatch.objects.get()
+    assert batch.status == Status.READY and not batch.upload
+
+    services.batch_confirm(actor=world.methodist, batch=batch, queue=False)
+    assert tasks.load_batch(batch.pk) is True
+
+    assert Participant.objects.count() == 25
+    batch.refresh_from_db()
+    assert batch.status == Status.LOADED
+
+
+# «Повторить»
+
+
+def _failed_load(world) -> ImportBatch:
+    """A load that failed: the work was loaded meanwhile with other tasks."""
+    batch = checked(world, school_file(5))
+    summary = batch.summary
+    conflicting = Assessment.objects.create(
+        kind=AssessmentKind.VPR,
+        year=summary["year"],
+        subject_id=summary["subject_id"],
+        grade=summary["grade"],
+        max_primary=1,
+    )
+    AssessmentTask.objects.create(assessment=conflicting, position=1, number="1", max_score=1)
+    services.batch_confirm(actor=world.methodist, batch=batch, queue=False)
+    assert tasks.load_batch(batch.pk) is False
+    batch.refresh_from_db()
+    assert batch.status == Status.FAILED
+    conflicting.tasks.all().delete()  # the cause mended
+    return batch
+
+
+def test_a_failed_load_keeps_its_staging_file_and_loads_once_on_retry(
+    client, world, django_capture_on_commit_callbacks
+):
+    batch = _failed_load(world)
+    assert default_storage.exists(batch.staging.name)
+    client = signed_in(client, world.methodist)
+    page = client.get(batch.get_absolute_url()).content.decode()
+    assert "Загрузка не удалась" in page and "Повторить" in page
+
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        client.post(reverse("monitoring:import_retry", args=[batch.pk]))
+
+    assert len(callbacks) == 1
+    batch.refresh_from_db()
+    assert batch.status == Status.LOADING
+    assert tasks.load_batch(batch.pk) is True
+    assert tasks.load_batch(batch.pk) is False  # a second run of the same task
+    assert Participant.objects.count() == 5
+    assert ResultSet.objects.count() == 1
+    retry = AuditEntry.objects.get(action="import.retry")
+    assert (retry.actor, retry.changes) == (world.methodist, {"stage": "загрузка"})
+
+
+def test_a_check_given_up_by_the_outbox_keeps_its_file_and_checks_on_retry(client, world):
+    batch = uploaded_batch(world, school_file(5))
+    tasks.give_up(batch.pk, reason="обработка прерывалась 3 раза подряд.")
+    batch.refresh_from_db()
+    assert batch.status == Status.FAILED and batch.upload
+    client = signed_in(client, world.methodist)
+    page = client.get(batch.get_absolute_url()).content.decode()
+    assert "Проверка файла не удалась" in page and "прерывалась 3 раза" in page
+
+    client.post(reverse("monitoring:import_retry", args=[batch.pk]))
+    run_checks()
+
+    batch.refresh_from_db()
+    assert batch.status == Status.READY and not batch.upload
+    with gzip.open(batch.staging.open("rb")) as staging:
+        assert len(staging.read().splitlines()) == 5
+
+
+def test_retry_is_refused_to_roles_that_may_not_import_and_for_batches_that_did_not_fail(
+    client, world
+):
+    batch = _failed_load(world)
+    url = reverse("monitoring:import_retry", args=[batch.pk])
+
+    for user in (world.director, world.regional, world.teacher, world.tutor):
+        assert signed_in(client, user).post(url).status_code == 403
+    assert signed_in(client, world.other_school_admin).post(url).status_code == 404
+    page = signed_in(client, world.director).get(batch.get_absolute_url()).content.decode()
+    assert "Повторить" not in page
+    ready = checked(world, school_file(5, seed=2))
+    response = signed_in(client, world.methodist).post(
+        reverse("monitoring:import_retry", args=[ready.pk]), follow=True
+    )
+    assert "Повторить можно только" in response.content.decode()
+    batch.refresh_from_db()
+    assert batch.status == Status.FAILED
