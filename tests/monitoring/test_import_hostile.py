@@ -4,8 +4,14 @@ check or a load that failed."""
 
 import gzip
 import io
+import re
+import time
+from pathlib import Path
 
 import pytest
+import requests
+from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+from django.contrib.sessions.backends.db import SessionStore
 from django.core.files.storage import default_storage
 from django.core.management import CommandError, call_command
 from django.urls import reverse
@@ -20,6 +26,7 @@ from monitoring.models import (
     Participant,
     ResultSet,
 )
+from tests import processes
 from tutoring import sheet_bounds
 from tutoring.models import AuditEntry
 
@@ -280,3 +287,87 @@ def test_retry_is_refused_to_roles_that_may_not_import_and_for_batches_that_did_
     assert "Повторить можно только" in response.content.decode()
     batch.refresh_from_db()
     assert batch.status == Status.FAILED
+
+
+# With the real servers: gunicorn answers, a real Celery worker checks, memory stays bounded
+
+
+def _signed_in_session(user, settings) -> requests.Session:
+    # Signed as the servers sign: with their secret key.
+    settings.SECRET_KEY = processes.production_env()["SECRET_KEY"]
+    store = SessionStore()
+    store[SESSION_KEY] = str(user.pk)
+    store[BACKEND_SESSION_KEY] = "tutoring.backends.LoginOrEmailBackend"
+    store[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    store.create()
+    session = requests.Session()
+    session.cookies.set(settings.SESSION_COOKIE_NAME, store.session_key)
+    return session
+
+
+def _upload_through(session: requests.Session, base: str, name: str, data: bytes) -> str:
+    form = session.get(f"{base}{reverse('monitoring:import_create')}", timeout=30)
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', form.text).group(1)
+    response = session.post(
+        f"{base}{reverse('monitoring:import_create')}",
+        data={"csrfmiddlewaretoken": token, "layout": "vpr"},
+        files={"file": (name, data, "application/octet-stream")},
+        headers={"Referer": f"{base}/"},
+        timeout=30,
+    )
+    assert response.status_code == 200, response.status_code
+    assert re.search(r"/imports/\d+/$", response.url), response.url
+    return response.text
+
+
+def _peak_rss_mb(pid: int) -> float:
+    status = Path(f"/proc/{pid}/status").read_text()
+    return int(re.search(r"VmHWM:\s+(\d+) kB", status).group(1)) / 1024
+
+
+def _gunicorn_pids(base: str) -> list[int]:
+    """The master and its workers: every process whose command line binds the test's port."""
+    bind = base.removeprefix("http://")
+    pids = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                command = (entry / "cmdline").read_bytes().split(b"\0")
+            except OSError:
+                continue
+            if b"gunicorn" in b" ".join(command) and bind.encode() in command:
+                pids.append(int(entry.name))
+    return pids
+
+
+@pytest.mark.smoke
+@pytest.mark.django_db(transaction=True)
+def test_the_real_servers_refuse_the_sparse_sheet_and_the_bomb_in_bounded_memory(
+    bomb_file, settings
+):
+    world = make_world()
+    with processes.gunicorn() as base, processes.celery_worker() as worker:
+        session = _signed_in_session(world.methodist, settings)
+        for name, data in (("sparse.xlsx", hostile.sparse()), ("bomb.xlsx", bomb_file)):
+            # The worker may be done before the page is asked for: either way it answers.
+            page = _upload_through(session, base, name, data)
+            assert "Файл получен и проверяется" in page or "Файл не принят" in page
+        deadline = time.monotonic() + 120
+        while ImportBatch.objects.filter(status=Status.CHECKING).exists():
+            assert time.monotonic() < deadline, "the worker did not check the files"
+            time.sleep(0.5)
+        pages = {
+            batch.original_name: session.get(f"{base}{batch.get_absolute_url()}", timeout=30).text
+            for batch in ImportBatch.objects.all()
+        }
+        web = {pid: _peak_rss_mb(pid) for pid in _gunicorn_pids(base)}
+        celery = _peak_rss_mb(worker.pid)
+
+    print(f"peak RSS, MB: gunicorn {web}, celery worker {celery:.0f}")
+    assert "заполнена ячейка XFD1048576" in pages["sparse.xlsx"]
+    assert "распаковывается в 251 МБ" in pages["bomb.xlsx"]
+    assert {b.status for b in ImportBatch.objects.all()} == {Status.REJECTED}
+    assert not ResultSet.objects.exists()
+    assert not any((Path(settings.MEDIA_ROOT) / "monitoring" / "uploads").rglob("*.xlsx"))
+    assert len(web) >= 3  # the master and its two workers
+    assert max(web.values()) < 300 and celery < 300
