@@ -26,6 +26,10 @@ TIMED_OUT = {
         "«Повторить»; если сбой повторится, сообщите администратору портала"
     ),
 }
+UNREADABLE = (
+    "файл не удалось прочитать. Откройте его в Excel, сохраните как «Книга Excel (*.xlsx)» "
+    "и загрузите снова; если сбой повторится, сообщите администратору портала"
+)
 BROKEN = (
     "сбой при записи в базу данных или хранилище; нажмите «Повторить», а если сбой "
     "повторится, сообщите администратору портала"
@@ -55,6 +59,13 @@ def check_batch(batch_id: int) -> bool:
         # A second run after the first deleted the file, or storage or the database failing.
         logger.exception("Import batch %s: check failed", batch_id)
         services.batch_fail(batch_id, BROKEN)
+        return False
+    except Exception:
+        # The readers turn whatever a file gets wrong into problems; anything else a hostile
+        # file finds in a library must still end the check with a reason, never leave the
+        # batch «проверяется» for good. Not retried: the same file fails the same way.
+        logger.exception("Import batch %s: check crashed", batch_id)
+        services.batch_fail(batch_id, UNREADABLE)
         return False
 
 
