@@ -5,6 +5,8 @@ check or a load that failed."""
 import gzip
 import io
 import re
+import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -371,3 +373,35 @@ def test_the_real_servers_refuse_the_sparse_sheet_and_the_bomb_in_bounded_memory
     assert not any((Path(settings.MEDIA_ROOT) / "monitoring" / "uploads").rglob("*.xlsx"))
     assert len(web) >= 3  # the master and its two workers
     assert max(web.values()) < 300 and celery < 300
+
+
+@pytest.mark.smoke
+@pytest.mark.django_db(transaction=True)
+def test_a_check_past_its_soft_time_limit_fails_with_a_reason_and_can_be_repeated():
+    """With a prefork worker, as in production (the solo pool of the other tests has no time
+    limits): the check of a 20,000-row file is given a tenth of a second."""
+    world = make_world()
+    batch = uploaded_batch(world, school_file(20_000))
+    worker = subprocess.Popen(
+        [sys.executable, "-m", "celery", "-A", "tutoring", "worker", "--pool=prefork",
+         "--concurrency=1", "--without-heartbeat", "--without-gossip", "--without-mingle",
+         "--loglevel=WARNING"],
+        env=processes.production_env(),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    try:
+        tasks.check_batch.apply_async(args=[batch.pk], soft_time_limit=0.1, time_limit=60)
+        deadline = time.monotonic() + 90
+        while ImportBatch.objects.filter(pk=batch.pk, status=Status.CHECKING).exists():
+            assert time.monotonic() < deadline, "the worker did not end the check"
+            time.sleep(0.5)
+    finally:
+        worker.terminate()
+        worker.wait(timeout=30)
+
+    batch.refresh_from_db()
+    assert batch.status == Status.FAILED
+    assert batch.failure.startswith("проверка файла не уложилась в 10 минут")
+    assert default_storage.exists(batch.upload.name)
+    assert services.batch_retry_stage(batch) == "check"
