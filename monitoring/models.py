@@ -137,7 +137,7 @@ class ImportBatch(models.Model):
         READY = "ready", "проверен, ждёт подтверждения"
         LOADING = "loading", "загружается"
         LOADED = "loaded", "загружен"
-        FAILED = "failed", "сбой загрузки"
+        FAILED = "failed", "сбой проверки или загрузки"
         CANCELLED = "cancelled", "отменён"
 
     kind = models.CharField("вид", max_length=16, choices=AssessmentKind.choices)

@@ -36,7 +36,7 @@ class Migration(migrations.Migration):
                     ("ready", "проверен, ждёт подтверждения"),
                     ("loading", "загружается"),
                     ("loaded", "загружен"),
-                    ("failed", "сбой загрузки"),
+                    ("failed", "сбой проверки или загрузки"),
                     ("cancelled", "отменён"),
                 ],
                 max_length=16,

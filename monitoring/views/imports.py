@@ -81,6 +81,7 @@ def _batch(request, pk) -> ImportBatch:
 
 @role_required(*READERS)
 def import_detail(request, pk):
+    access = access_for(request.user)
     batch = _batch(request, pk)
     figures = []
     if batch.status == Status.LOADED:
@@ -94,14 +95,13 @@ def import_detail(request, pk):
         "monitoring/imports/detail.html",
         {
             "batch": batch,
-            "errors": selectors.import_errors(access_for(request.user), batch),
+            "errors": selectors.import_errors(access, batch),
             "error_count": services.batch_error_count(batch),
             "warning_count": len(batch.warnings) + batch.summary.get("more_warnings", 0),
-            "can_load": selectors.can_load(access_for(request.user), batch),
+            "can_load": selectors.can_load(access, batch),
             "figures": figures,
             "progress": load_progress(batch.pk) if batch.status == Status.LOADING else None,
-            "retry": selectors.can_load(access_for(request.user), batch)
-            and services.batch_retry_stage(batch),
+            "retry": selectors.can_load(access, batch) and services.batch_retry_stage(batch),
         },
     )
 
