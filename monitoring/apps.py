@@ -1,11 +1,13 @@
 from django.apps import AppConfig
 
 ACTION_LABELS = {
+    "import.upload": "файл результатов отправлен на проверку",
     "import.check": "файл результатов проверен",
+    "import.retry": "проверка или загрузка результатов повторена",
     "import.confirm": "загрузка результатов подтверждена",
     "import.cancel": "загрузка результатов отменена",
     "import.load": "результаты загружены",
-    "import.fail": "сбой загрузки результатов",
+    "import.fail": "сбой проверки или загрузки результатов",
     "minimum.seed": "добавлены минимальные баллы ГИА",
     "minimum.create": "минимальный балл ГИА добавлен",
     "minimum.update": "минимальный балл ГИА изменён",
@@ -16,6 +18,8 @@ ACTION_LABELS = {
 CHANGE_LABELS = {
     "assessment": "работа",
     "errors": "ошибок",
+    "stage": "этап",
+    "reason": "причина",
     "file": "файл",
     "participants": "участников",
     "schools": "школ",
@@ -38,9 +42,9 @@ class MonitoringConfig(AppConfig):
 
     def ready(self):
 
-        from tutoring import documents, extensions
+        from tutoring import documents, extensions, outbox
 
-        from . import demo, reports, route_sources
+        from . import demo, reports, route_sources, tasks
 
         extensions.register_action_labels(ACTION_LABELS)
         extensions.register_change_labels(CHANGE_LABELS)
@@ -56,6 +60,8 @@ class MonitoringConfig(AppConfig):
             can_view=reports.report_visible,
         )
         extensions.register_navigation(navigation)
+        outbox.on_give_up("monitoring.tasks.check_batch", tasks.give_up)
+        outbox.on_give_up("monitoring.tasks.load_batch", tasks.give_up)
 
 
 def navigation(access):

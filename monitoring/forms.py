@@ -3,13 +3,15 @@ import datetime
 from django import forms
 
 from tutoring.models import Municipality, Organization, Subject
+from tutoring.uploads import MAX_UPLOAD_SIZE
 
 from .filters import GIA_EXAMS
 from .gia import FIRST_YEAR, Layout
 from .models import ResultSet
 from .services import MinimumSpec
 
-MAX_IMPORT_SIZE = 50 * 1024 * 1024
+# The cap of every upload: a region's «Ф1» of 100,000 rows is some 10 MB.
+MAX_IMPORT_SIZE = MAX_UPLOAD_SIZE
 
 
 class ResultImportForm(forms.Form):
@@ -23,7 +25,8 @@ class ResultImportForm(forms.Form):
     )
     file = forms.FileField(
         label="Файл результатов (xlsx)",
-        help_text="До 50 МБ. Имена и пол участников, если они есть в файле, в портал не попадают.",
+        help_text=f"До {MAX_IMPORT_SIZE // (1024 * 1024)} МБ. Имена и пол участников, если они "
+        "есть в файле, в портал не попадают.",
         widget=forms.ClearableFileInput(attrs={"accept": ".xlsx"}),
     )
 
@@ -34,8 +37,8 @@ class ResultImportForm(forms.Form):
         uploaded = self.cleaned_data["file"]
         if uploaded.size > MAX_IMPORT_SIZE:
             raise forms.ValidationError(
-                "Файл больше 50 МБ. Региональные выгрузки загружает администратор командой "
-                "import_vpr."
+                f"Файл больше {MAX_IMPORT_SIZE // (1024 * 1024)} МБ: так велика не бывает даже "
+                "выгрузка целого региона. Проверьте, тот ли это файл."
             )
         if not uploaded.name.lower().endswith(".xlsx"):
             raise forms.ValidationError(

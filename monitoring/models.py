@@ -121,16 +121,23 @@ def staging_path(batch, filename: str) -> str:
     return f"monitoring/staging/{batch.created_at:%Y/%m}/{batch.token}.jsonl.gz"
 
 
+def upload_path(batch, filename: str) -> str:
+    # A generated name: the client's name is kept in `original_name`, never as a path.
+    return f"monitoring/uploads/{batch.created_at:%Y/%m}/{batch.token}.xlsx"
+
+
 class ImportBatch(models.Model):
-    """One uploaded file: checked at once (its rows, without names, kept in a staging file),
-    shown as a preview, and loaded when the user confirms."""
+    """One uploaded file: stored and checked by a task (its rows, without names, kept in a
+    staging file; the upload itself deleted once checked), shown as a preview, and loaded
+    when the user confirms."""
 
     class Status(models.TextChoices):
+        CHECKING = "checking", "проверяется"
         REJECTED = "rejected", "отклонён: есть ошибки"
         READY = "ready", "проверен, ждёт подтверждения"
         LOADING = "loading", "загружается"
         LOADED = "loaded", "загружен"
-        FAILED = "failed", "сбой загрузки"
+        FAILED = "failed", "сбой проверки или загрузки"
         CANCELLED = "cancelled", "отменён"
 
     kind = models.CharField("вид", max_length=16, choices=AssessmentKind.choices)
@@ -163,6 +170,14 @@ class ImportBatch(models.Model):
     size = models.PositiveBigIntegerField("размер, байт")
     sha256 = models.CharField("SHA-256 файла", max_length=64)
     token = models.CharField(max_length=32, unique=True, editable=False)
+    # One of `gia.Layout` (which needs these models, so it is not imported here).
+    layout = models.CharField("что в файле", max_length=16, default="vpr")
+    upload = models.FileField(
+        "файл на проверку",
+        upload_to=upload_path,
+        blank=True,
+        help_text="Хранится, только пока файл проверяется.",
+    )
     staging = models.FileField("проверенные строки", upload_to=staging_path, blank=True)
     status = models.CharField("состояние", max_length=16, choices=Status.choices)
     summary = models.JSONField("сводка", default=dict, blank=True)

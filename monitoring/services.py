@@ -12,10 +12,12 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from itertools import groupby
 
+from django.core.files import File
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 
+from tutoring import outbox
 from tutoring.models import Municipality, Organization, Subject, User, subject_key
 from tutoring.services import audit_record
 from tutoring.words import plural
@@ -229,6 +231,59 @@ class _Checked:
         return bool(self.errors or self.found or self.more_errors)
 
 
+def import_key(batch_id: int) -> str:
+    """The outbox key of a batch's tasks: its check, then its load."""
+    return f"monitoring.import:{batch_id}"
+
+
+_LAYOUT_KIND = {Layout.VPR: AssessmentKind.VPR, Layout.DIAGNOSTIC: AssessmentKind.DIAGNOSTIC}
+
+
+def batch_upload(
+    *,
+    actor: User | None,
+    municipality: Municipality | None,
+    uploaded,
+    only_school: Organization | None = None,
+    layout: str = Layout.VPR,
+    queue: bool = True,
+) -> ImportBatch:
+    """Store an uploaded file as a batch `CHECKING` and queue its check (`queue=False`: the
+    caller checks it itself with `batch_run_check`). Nothing of the file is read here but its
+    bytes: a hostile one is refused by the check, in a worker, never in the request."""
+    digest = hashlib.sha256()
+    size = 0
+    uploaded.seek(0)
+    for chunk in iter(lambda: uploaded.read(64 * 1024), b""):
+        digest.update(chunk)
+        size += len(chunk)
+    uploaded.seek(0)
+    with transaction.atomic():
+        batch = ImportBatch(
+            kind=_LAYOUT_KIND.get(layout, AssessmentKind.OGE),
+            layout=layout,
+            municipality=municipality,
+            organization=only_school,
+            uploaded_by=actor,
+            original_name=(uploaded.name or "без имени")[:255],
+            size=size,
+            sha256=digest.hexdigest(),
+            token=secrets.token_hex(16),
+            status=Status.CHECKING,
+            created_at=timezone.now(),
+        )
+        batch.upload.save("upload.xlsx", uploaded, save=False)
+        batch.save()
+        audit_record(
+            actor=actor, action="import.upload", obj=batch, changes={"file": batch.original_name}
+        )
+        if queue:
+            from .tasks import check_batch
+
+            outbox.enqueue(check_batch, batch.pk, key=import_key(batch.pk))
+    return batch
+
+
 def batch_check(
     *,
     actor: User | None,
@@ -237,51 +292,70 @@ def batch_check(
     only_school: Organization | None = None,
     layout: str = Layout.VPR,
 ) -> ImportBatch:
-    """Check a file and keep the result as a batch: `READY` with a staging file and a
-    preview, or `REJECTED` with every problem by row and column. `layout` says what the file
-    is: a ВПР «Ф1» export, or the portal's ГИА or diagnostic-work template. Without a
-    municipality (a regional load by `import_vpr`) the file may hold schools of any."""
-    content = uploaded.read()
-    uploaded.seek(0)
-    if layout == Layout.VPR:
-        checked = _check_f1(uploaded, municipality, only_school)
-    else:
-        checked = _check_template(uploaded, layout, municipality, only_school)
-    warnings, more_warnings = _listed(checked.warnings, checked.more_warnings, [])
-    batch = ImportBatch(
-        kind=checked.kind,
+    """Store and check a file at once, in this process (`import_vpr`, the demo, the tests):
+    `READY` with a staging file and a preview, or `REJECTED` with every problem by row and
+    column. Without a municipality (a regional load by `import_vpr`) the file may hold
+    schools of any."""
+    batch = batch_upload(
+        actor=actor,
         municipality=municipality,
-        organization=only_school,
-        uploaded_by=actor,
-        original_name=uploaded.name[:255],
-        size=len(content),
-        sha256=hashlib.sha256(content).hexdigest(),
-        token=secrets.token_hex(16),
-        warnings=warnings,
+        uploaded=uploaded,
+        only_school=only_school,
+        layout=layout,
+        queue=False,
     )
+    batch_run_check(batch.pk)
+    batch.refresh_from_db()
+    return batch
+
+
+def batch_run_check(batch_id: int) -> bool:
+    """Check a stored batch: its file within the bounds of `tutoring.sheet_bounds` first,
+    then every row. Ends `READY` with a staging file and a preview, or `REJECTED` with every
+    problem; either way the upload itself is deleted. `layout` says what the file is: a ВПР
+    «Ф1» export, or the portal's ГИА or diagnostic-work template. Safe to run twice: a batch
+    that is no longer being checked is left alone. Returns whether it checked."""
+    batch = ImportBatch.objects.filter(pk=batch_id, status=Status.CHECKING).first()
+    if batch is None or not batch.upload:
+        return False
+    with batch.upload.open("rb") as stream:
+        uploaded = File(stream, name=batch.original_name)
+        if batch.layout == Layout.VPR:
+            checked = _check_f1(uploaded, batch.municipality, batch.organization)
+        else:
+            checked = _check_template(
+                uploaded, batch.layout, batch.municipality, batch.organization
+            )
+    warnings, more_warnings = _listed(checked.warnings, checked.more_warnings, [])
     # What the preview says besides the problems: a totals row skipped, how many problems
     # were not listed.
     extra = {"notes": checked.notes} if checked.notes else {}
     if more_warnings:
         extra["more_warnings"] = more_warnings
     with transaction.atomic():
+        batch = ImportBatch.objects.select_for_update().filter(pk=batch_id).first()
+        if batch is None or batch.status != Status.CHECKING:
+            return False  # a second run of the check finished first
+        batch.kind = checked.kind
+        batch.warnings = warnings
         if checked.failed:
             batch.status = Status.REJECTED
             batch.errors, more_errors = _listed(checked.errors, checked.more_errors, checked.found)
             batch.summary = {"participants": checked.participants, **extra}
             if more_errors:
                 batch.summary["more_errors"] = more_errors
-            if layout != Layout.VPR:
-                batch.summary["layout"] = layout
-            batch.save()
+            if batch.layout != Layout.VPR:
+                batch.summary["layout"] = batch.layout
         else:
             batch.status = Status.READY
             batch.created_at = timezone.now()
             batch.summary = {**checked.summary, **extra}
             batch.staging.save("rows", ContentFile(_staging_bytes(checked.rows)), save=False)
-            batch.save()
+        storage, name = batch.upload.storage, batch.upload.name
+        batch.upload = ""
+        batch.save()
         audit_record(
-            actor=actor,
+            actor=batch.uploaded_by,
             action="import.check",
             obj=batch,
             changes={
@@ -290,7 +364,10 @@ def batch_check(
                 "errors": batch_error_count(batch),
             },
         )
-    return batch
+    # Once the batch no longer names it, the file is kept by no one: a rejected one leaves
+    # only its problems.
+    storage.delete(name)
+    return True
 
 
 def batch_error_count(batch: ImportBatch) -> int:
@@ -570,7 +647,7 @@ def batch_confirm(*, actor: User | None, batch: ImportBatch, queue: bool = True)
     batch.save(update_fields=["status"])
     audit_record(actor=actor, action="import.confirm", obj=batch, changes={})
     if queue:
-        transaction.on_commit(lambda: load_batch.delay(batch.pk))
+        outbox.enqueue(load_batch, batch.pk, key=import_key(batch.pk))
     return batch
 
 
@@ -669,13 +746,66 @@ def _plan(batch: ImportBatch, work: dict) -> _Plan:
     )
 
 
-def batch_fail(batch_id: int, reason: str) -> None:
+def batch_fail(batch_id: int, reason: str) -> bool:
+    """Mark a batch whose check or load could not finish as failed, with the reason; a batch
+    that has moved on meanwhile (a second run finished it) is left alone."""
     with transaction.atomic():
-        batch = ImportBatch.objects.select_for_update().get(pk=batch_id)
+        batch = ImportBatch.objects.select_for_update().filter(pk=batch_id).first()
+        if batch is None or batch.status not in (Status.CHECKING, Status.LOADING):
+            return False
+        stage = "check" if batch.status == Status.CHECKING else "load"
         batch.status = Status.FAILED
         batch.failure = reason
         batch.save(update_fields=["status", "failure"])
-        audit_record(actor=None, action="import.fail", obj=batch, changes={"reason": reason})
+        audit_record(
+            actor=None,
+            action="import.fail",
+            obj=batch,
+            changes={"stage": _STAGE_LABELS[stage], "reason": reason},
+        )
+    return True
+
+
+_STAGE_LABELS = {"check": "проверка", "load": "загрузка"}
+
+
+def batch_retry_stage(batch: ImportBatch) -> str | None:
+    """What «Повторить» does for the batch: "check" (its file is still there), "load" (its
+    staging file is), or None when there is nothing to repeat. A failed batch, or one whose
+    task waits for a queue that is down or a worker that died, may be repeated."""
+    stuck = batch.status in (Status.CHECKING, Status.LOADING) and outbox.is_stuck(
+        import_key(batch.pk)
+    )
+    if batch.status != Status.FAILED and not stuck:
+        return None
+    if batch.upload and batch.status in (Status.FAILED, Status.CHECKING):
+        return "check"
+    if batch.staging and batch.status in (Status.FAILED, Status.LOADING):
+        return "load"
+    return None
+
+
+@transaction.atomic
+def batch_retry(*, actor: User, batch: ImportBatch) -> ImportBatch:
+    """Queue again the check or the load that failed or is stuck. The load stays exactly
+    once: `batch_load` loads only a batch `LOADING`, under its lock."""
+    from .tasks import check_batch, load_batch
+
+    batch = ImportBatch.objects.select_for_update().get(pk=batch.pk)
+    stage = batch_retry_stage(batch)
+    if stage is None:
+        raise DomainError(
+            "Повторить можно только проверку или загрузку, которая не удалась или зависла."
+        )
+    batch.status = Status.CHECKING if stage == "check" else Status.LOADING
+    batch.failure = ""
+    batch.save(update_fields=["status", "failure"])
+    task = check_batch if stage == "check" else load_batch
+    outbox.enqueue(task, batch.pk, key=import_key(batch.pk))
+    audit_record(
+        actor=actor, action="import.retry", obj=batch, changes={"stage": _STAGE_LABELS[stage]}
+    )
+    return batch
 
 
 def _assessment(summary: dict) -> Assessment:

@@ -13,6 +13,7 @@ urlpatterns = [
     path("imports/<int:pk>/progress/", imports.import_progress, name="import_progress"),
     path("imports/<int:pk>/confirm/", imports.import_confirm, name="import_confirm"),
     path("imports/<int:pk>/cancel/", imports.import_cancel, name="import_cancel"),
+    path("imports/<int:pk>/retry/", imports.import_retry, name="import_retry"),
     path("minimums/", minimums.minimum_list, name="minimum_list"),
     path("minimums/new/", minimums.minimum_create, name="minimum_create"),
     path("minimums/seed/", minimums.minimum_seed, name="minimum_seed"),

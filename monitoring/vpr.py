@@ -12,8 +12,11 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from django.core.exceptions import ValidationError
 from python_calamine import CalamineError, CalamineWorkbook
 
+from tutoring import sheet_bounds
+from tutoring.imports.reader import FileRefused
 from tutoring.words import plural
 
 SHEET_MARK = "индивидуальные результаты"
@@ -279,7 +282,23 @@ def damaged_sheet(name: str = "") -> str:
 
 
 def open_workbook(source, errors: "_Problems") -> CalamineWorkbook | None:
-    """The workbook of a path or a file object, or None with the reason in `errors`."""
+    """The workbook of a path or a file object, or None with the reason in `errors`.
+
+    calamine only ever sees an xlsx within `tutoring.sheet_bounds`: it builds a sheet's
+    whole range first, and a 5 KB file with one cell at XFD1048576 would take the process
+    down. Anything else (xls, ods, text) is told apart by its first bytes, never opened."""
+    try:
+        sheet_bounds.check_workbook(source)
+    except FileRefused as error:
+        errors.add(None, "", str(error))
+        return None
+    except (ValidationError, OSError):
+        try:
+            data = _content(source)
+        except OSError:
+            data = b""
+        errors.add(None, "", unreadable(data))
+        return None
     try:
         workbook = _open(source)
         names = workbook.sheet_names

@@ -47,17 +47,21 @@ def import_create(request):
     municipality, school = _importer(access)
     form = ResultImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
-        batch = services.batch_check(
+        batch = services.batch_upload(
             actor=request.user,
             municipality=municipality,
             uploaded=form.cleaned_data["file"],
             only_school=school,
             layout=form.cleaned_data["layout"],
         )
+        # Without a broker the check runs at once: the message says what the status says.
+        batch.refresh_from_db(fields=["status"])
         if batch.status == Status.READY:
             messages.success(request, "Файл проверен. Посмотрите сводку и подтвердите загрузку.")
-        else:
+        elif batch.status == Status.REJECTED:
             messages.error(request, "Файл не принят: исправьте ошибки и загрузите его снова.")
+        elif batch.status == Status.CHECKING:
+            messages.success(request, "Файл получен и проверяется.")
         return redirect(batch)
     return render(
         request,
@@ -77,6 +81,7 @@ def _batch(request, pk) -> ImportBatch:
 
 @role_required(*READERS)
 def import_detail(request, pk):
+    access = access_for(request.user)
     batch = _batch(request, pk)
     figures = []
     if batch.status == Status.LOADED:
@@ -90,27 +95,28 @@ def import_detail(request, pk):
         "monitoring/imports/detail.html",
         {
             "batch": batch,
-            "errors": selectors.import_errors(access_for(request.user), batch),
+            "errors": selectors.import_errors(access, batch),
             "error_count": services.batch_error_count(batch),
             "warning_count": len(batch.warnings) + batch.summary.get("more_warnings", 0),
-            "can_load": selectors.can_load(access_for(request.user), batch),
+            "can_load": selectors.can_load(access, batch),
             "figures": figures,
             "progress": load_progress(batch.pk) if batch.status == Status.LOADING else None,
+            "retry": selectors.can_load(access, batch) and services.batch_retry_stage(batch),
         },
     )
 
 
 @role_required(*READERS)
 def import_progress(request, pk):
-    """The progress block, polled by htmx while the load runs."""
+    """The progress block, polled by htmx while the check or the load runs."""
     batch = _batch(request, pk)
     response = render(
         request,
         "monitoring/imports/_progress.html",
         {"batch": batch, "progress": load_progress(batch.pk)},
     )
-    if batch.status != Status.LOADING:
-        # The load is over: htmx reloads the page to show its result.
+    if batch.status not in (Status.CHECKING, Status.LOADING):
+        # The check or the load is over: htmx reloads the page to show its result.
         response["HX-Refresh"] = "true"
     return response
 
@@ -132,6 +138,20 @@ def import_confirm(request, pk):
         elif batch.status == Status.LOADED:
             messages.success(request, "Файл загружен: результаты в портале.")
         # A failed load is told by the page itself, with its reason.
+    return redirect(batch)
+
+
+@require_POST
+@role_required(RoleKind.METHODIST, RoleKind.SCHOOL)
+def import_retry(request, pk):
+    batch = _batch(request, pk)
+    require(selectors.can_load(access_for(request.user), batch))
+    try:
+        services.batch_retry(actor=request.user, batch=batch)
+    except DomainError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, "Повторяем: страница обновится сама, когда всё закончится.")
     return redirect(batch)
 
 

@@ -35,7 +35,8 @@ def test_it_imports_a_school_file_after_a_rejected_one(page, demo_site, worker, 
     page.get_by_label("Файл результатов (xlsx)").set_input_files(broken_file)
     page.get_by_role("button", name="Проверить файл").click()
 
-    expect(page.get_by_role("alert").first).to_contain_text("Файл не принят")
+    # The worker checks the file; the page reloads itself when the check is over.
+    expect(page.get_by_role("alert").first).to_contain_text("Файл не принят", timeout=30_000)
     errors = page.get_by_role("table")
     expect(errors).to_contain_text(str(f1files.data_row(2, 24)))
     expect(errors).to_contain_text("Отметка")
@@ -48,7 +49,7 @@ def test_it_imports_a_school_file_after_a_rejected_one(page, demo_site, worker, 
     page.get_by_label("Файл результатов (xlsx)").set_input_files(good_file)
     page.get_by_role("button", name="Проверить файл").click()
 
-    expect(page.get_by_text("ВПР 2026, Математика, 6 класс")).to_be_visible()
+    expect(page.get_by_text("ВПР 2026, Математика, 6 класс")).to_be_visible(timeout=30_000)
     preview = page.get_by_role("table")
     expect(preview).to_contain_text(SCHOOL[1])
     expect(preview).to_contain_text(SCHOOL[0])

@@ -4,6 +4,7 @@
 from dataclasses import dataclass
 
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
 
 from monitoring import services
 from monitoring.models import ImportBatch
@@ -77,6 +78,25 @@ def checked(world: World, data: bytes, *, actor=None, school=None) -> ImportBatc
         uploaded=upload(data),
         only_school=school,
     )
+
+
+def run_checks() -> None:
+    """Run the checks the upload form queued, as the Celery worker would (in this process)."""
+    from monitoring.tasks import check_batch
+
+    for pk in ImportBatch.objects.filter(status=ImportBatch.Status.CHECKING).values_list(
+        "pk", flat=True
+    ):
+        check_batch(pk)
+
+
+def post_upload(client, data: dict):
+    """Send the upload form, run the check it queued, and open the page it leads to."""
+    response = client.post(reverse("monitoring:import_create"), data)
+    if response.status_code != 302:
+        return response
+    run_checks()
+    return client.get(response.url)
 
 
 def loaded(world: World, data: bytes, **kw) -> ImportBatch:

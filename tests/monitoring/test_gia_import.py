@@ -28,7 +28,7 @@ from tutoring.demo import LABINSK, SHNOR_SCHOOL
 from tutoring.models import AuditEntry, Organization, Subject
 
 from . import f1files, giafiles
-from .factories import make_world, upload
+from .factories import make_world, post_upload, upload
 from .giafiles import GIA_FIRST_ROW, GiaRow
 
 Status = ImportBatch.Status
@@ -274,10 +274,15 @@ def test_every_step_of_a_gia_load_is_audited(world):
     batch = load(world, giafiles.gia_file(schools_gia()))
 
     entries = AuditEntry.objects.filter(object_id=str(batch.pk)).order_by("at", "pk")
-    assert [e.action for e in entries] == ["import.check", "import.confirm", "import.load"]
-    assert entries[2].changes["participants"] == 30
-    assert entries[2].changes["works"] == 3
-    assert entries[2].changes["schools"] == 1
+    assert [e.action for e in entries] == [
+        "import.upload",
+        "import.check",
+        "import.confirm",
+        "import.load",
+    ]
+    assert entries[3].changes["participants"] == 30
+    assert entries[3].changes["works"] == 3
+    assert entries[3].changes["schools"] == 1
 
 
 # Diagnostic works
@@ -418,14 +423,13 @@ def test_readers_may_download_a_template_but_not_upload(client, world, role):
 
 
 def test_a_methodist_uploads_a_gia_file_and_sees_each_work(client, world):
-    response = signed_in(client, world.methodist).post(
-        reverse("monitoring:import_create"),
+    response = post_upload(
+        signed_in(client, world.methodist),
         {"layout": "gia", "file": upload(giafiles.gia_file(schools_gia()), "ГИА.xlsx")},
-        follow=True,
     )
 
     text = response.content.decode()
-    assert "Файл проверен" in text
+    assert "проверен, ждёт подтверждения" in text
     assert "результаты ГИА" in text
     assert "ОГЭ 2025, Математика, 9 класс" in text
     assert "ЕГЭ 2025, Русский язык, 11 класс" in text
@@ -436,10 +440,9 @@ def test_a_methodist_uploads_a_gia_file_and_sees_each_work(client, world):
 def test_a_rejected_gia_upload_lists_its_problems(client, world):
     rows = schools_gia()
     rows[-1].mark = 5
-    response = signed_in(client, world.methodist).post(
-        reverse("monitoring:import_create"),
+    response = post_upload(
+        signed_in(client, world.methodist),
         {"layout": "gia", "file": upload(giafiles.gia_file(rows), "ГИА.xlsx")},
-        follow=True,
     )
 
     text = response.content.decode()
@@ -450,10 +453,9 @@ def test_a_rejected_gia_upload_lists_its_problems(client, world):
 
 
 def test_a_gia_file_sent_as_vpr_is_refused_with_a_hint_of_what_it_needs(client, world):
-    response = signed_in(client, world.methodist).post(
-        reverse("monitoring:import_create"),
+    response = post_upload(
+        signed_in(client, world.methodist),
         {"layout": "vpr", "file": upload(giafiles.gia_file(schools_gia()), "ГИА.xlsx")},
-        follow=True,
     )
 
     assert "Ф1 Индивидуальные результаты" in response.content.decode()
@@ -463,10 +465,9 @@ def test_a_gia_file_sent_as_vpr_is_refused_with_a_hint_of_what_it_needs(client, 
 def test_a_school_uploads_its_own_diagnostic_work(client, world):
     data = giafiles.diagnostic_file(giafiles.diagnostic_rows(5))
 
-    response = signed_in(client, world.school_admin).post(
-        reverse("monitoring:import_create"),
+    response = post_upload(
+        signed_in(client, world.school_admin),
         {"layout": "diagnostic", "file": upload(data, "Пробный.xlsx")},
-        follow=True,
     )
 
     batch = ImportBatch.objects.get()

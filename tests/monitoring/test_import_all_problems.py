@@ -25,7 +25,7 @@ from tests.tutoring.factories import SubjectFactory
 
 from . import f1files, giafiles
 from .f1files import HEADER_ROW, data_row
-from .factories import checked, loaded, make_world, school_file, upload
+from .factories import checked, loaded, make_world, post_upload, school_file, upload
 from .giafiles import GiaRow
 
 Status = ImportBatch.Status
@@ -119,9 +119,7 @@ def test_the_page_lists_the_problems_by_row_and_column(client, world):
     rows[6].code = ""
     data = f1files.f1_file(rows, municipal=True, blank_rows=False)
 
-    response = signed_in(client, world.methodist).post(
-        reverse("monitoring:import_create"), {"file": upload(data)}, follow=True
-    )
+    response = post_upload(signed_in(client, world.methodist), {"file": upload(data)})
 
     text = response.content.decode()
     assert "Найдено 3 ошибки" in text
@@ -224,9 +222,7 @@ def _zip_of_text() -> bytes:
     ids=["text", "cut-short", "zip", "xls", "pdf"],
 )
 def test_a_file_that_is_not_a_workbook_is_told_in_russian(client, world, content, words):
-    response = signed_in(client, world.methodist).post(
-        reverse("monitoring:import_create"), {"file": upload(content, "Ф1.xlsx")}, follow=True
-    )
+    response = post_upload(signed_in(client, world.methodist), {"file": upload(content, "Ф1.xlsx")})
 
     text = response.content.decode()
     assert words in text

@@ -268,7 +268,7 @@ def test_a_load_that_fails_is_reported_and_changes_nothing(world):
 
     batch.refresh_from_db()
     assert batch.status == Status.FAILED
-    assert "загрузите файл ещё раз" in batch.failure
+    assert "нажмите «Повторить»" in batch.failure
     assert not ResultSet.objects.exists()
     assert not Assessment.objects.exists()
 
@@ -277,9 +277,14 @@ def test_every_step_is_audited(world):
     batch = loaded(world, school_file(5))
 
     entries = AuditEntry.objects.filter(object_id=str(batch.pk)).order_by("at", "pk")
-    assert [e.action for e in entries] == ["import.check", "import.confirm", "import.load"]
-    assert entries[0].actor == world.methodist
-    assert entries[2].changes["participants"] == 5
+    assert [e.action for e in entries] == [
+        "import.upload",
+        "import.check",
+        "import.confirm",
+        "import.load",
+    ]
+    assert entries[0].actor == entries[1].actor == world.methodist
+    assert entries[3].changes["participants"] == 5
 
 
 def test_a_load_refreshes_the_planners_statistics(world):

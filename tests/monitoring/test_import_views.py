@@ -6,7 +6,7 @@ from tests.tutoring.factories import user_with_role
 from tutoring.models import RoleKind
 
 from . import f1files
-from .factories import checked, loaded, make_world, school_file, upload
+from .factories import checked, loaded, make_world, post_upload, school_file, upload
 
 Status = ImportBatch.Status
 
@@ -55,12 +55,10 @@ def test_a_director_reads_but_does_not_load(client, world):
 
 
 def test_a_methodist_uploads_and_sees_the_preview(client, world):
-    response = signed_in(client, world.methodist).post(
-        reverse("monitoring:import_create"), {"file": upload(school_file(25))}, follow=True
-    )
+    response = post_upload(signed_in(client, world.methodist), {"file": upload(school_file(25))})
 
     text = response.content.decode()
-    assert "Файл проверен" in text
+    assert "проверен, ждёт подтверждения" in text
     assert "ВПР 2025, Математика, 5 класс" in text
     assert "МОБУ СОШ № 10" in text and "edu230123" in text
     assert "добавятся" in text
@@ -71,8 +69,8 @@ def test_a_methodist_uploads_and_sees_the_preview(client, world):
 def test_a_rejected_upload_lists_its_problems(client, world):
     rows = f1files.generated_rows(10, seed=1)
     rows[4].mark = 6
-    response = signed_in(client, world.methodist).post(
-        reverse("monitoring:import_create"), {"file": upload(f1files.f1_file(rows))}, follow=True
+    response = post_upload(
+        signed_in(client, world.methodist), {"file": upload(f1files.f1_file(rows))}
     )
 
     text = response.content.decode()
@@ -93,9 +91,7 @@ def test_it_refuses_a_file_that_is_not_xlsx(client, world):
 
 
 def test_a_school_uploads_its_own_results(client, world):
-    response = signed_in(client, world.school_admin).post(
-        reverse("monitoring:import_create"), {"file": upload(school_file(5))}, follow=True
-    )
+    response = post_upload(signed_in(client, world.school_admin), {"file": upload(school_file(5))})
 
     batch = ImportBatch.objects.get()
     assert (batch.organization, batch.municipality) == (world.school, world.municipality)
