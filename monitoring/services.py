@@ -801,6 +801,7 @@ def batch_retry(*, actor: User, batch: ImportBatch) -> ImportBatch:
     batch.failure = ""
     batch.save(update_fields=["status", "failure"])
     task = check_batch if stage == "check" else load_batch
+    outbox.forget(import_key(batch.pk))  # the retry replaces the task that was lost
     outbox.enqueue(task, batch.pk, key=import_key(batch.pk))
     audit_record(
         actor=actor, action="import.retry", obj=batch, changes={"stage": _STAGE_LABELS[stage]}

@@ -193,7 +193,19 @@ def test_the_command_sweeps_for_cron(db, capsys):
     assert row.dispatched_at is not None
 
 
-@pytest.mark.parametrize("name", ["tutoring.tasks.render_document", "tutoring.tasks.send_letter"])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "tutoring.tasks.render_document",
+        "tutoring.tasks.send_letter",
+        "consultations.tasks.send_request_email",
+        "tutoring.imports.tasks.check_directory_import",
+        "tutoring.imports.tasks.load_directory_import",
+        "tutoring.imports.tasks.send_import_invitations",
+        "monitoring.tasks.check_batch",
+        "monitoring.tasks.load_batch",
+    ],
+)
 def test_every_task_a_change_depends_on_has_a_time_limit_under_the_visibility_timeout(
     name, settings
 ):
