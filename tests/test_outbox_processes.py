@@ -147,3 +147,42 @@ def test_a_render_whose_worker_is_killed_is_swept_and_rendered_once():
     assert document.sha256 and document.file
     assert not QueuedTask.objects.exists()
     assert Document.objects.filter(kind=ORDER_DOCUMENT, object_id=str(order.pk)).count() == 1
+
+
+def test_a_load_whose_worker_is_killed_is_swept_and_loaded_exactly_once():
+    from monitoring import services as monitoring
+    from monitoring.models import ImportBatch, Participant, ResultSet
+    from tests.monitoring.factories import checked, make_world, school_file
+
+    world = make_world()
+    # Enough rows for a load of seconds: long enough to be killed in the middle.
+    batch = checked(world, school_file(12_000))
+    assert batch.status == ImportBatch.Status.READY, batch.errors
+    app.control.purge()
+    monitoring.batch_confirm(actor=world.methodist, batch=batch)
+    row = QueuedTask.objects.get(key=monitoring.import_key(batch.pk))
+
+    with processes.celery_worker() as worker:
+        assert wait_until(
+            lambda: QueuedTask.objects.filter(pk=row.pk, started_at__isnull=False).exists(),
+            timeout=60,
+            step=0.02,
+        )
+        time.sleep(0.3)  # into the load's transaction
+        os.kill(worker.pid, signal.SIGKILL)
+        worker.wait(timeout=10)
+    batch.refresh_from_db()
+    assert batch.status == ImportBatch.Status.LOADING, "the load ended before the kill"
+    assert not Participant.objects.exists()  # one transaction: nothing of it was kept
+
+    later = timezone.now() + timedelta(minutes=31)  # past the load's hard limit
+    assert outbox.state(row.key, now=later) == "stuck"
+    assert outbox.sweep(now=later)["resent"] == 1
+    with processes.celery_worker():
+        assert wait_until(
+            lambda: ImportBatch.objects.get(pk=batch.pk).status == ImportBatch.Status.LOADED,
+            timeout=180,
+        )
+    assert Participant.objects.count() == 12_000
+    assert ResultSet.objects.count() == 1
+    assert not QueuedTask.objects.exists()
