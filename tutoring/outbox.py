@@ -25,8 +25,10 @@ a sweep, on the task ids Celery already carries.
 import logging
 from collections.abc import Callable
 from datetime import timedelta
+from importlib import import_module
 
 from celery import current_app
+from celery.exceptions import NotRegistered
 from celery.signals import task_postrun, task_prerun
 from django.conf import settings
 from django.db import transaction
@@ -69,7 +71,7 @@ def on_give_up(task_name: str, handler: Callable) -> None:
 def dispatch(row: QueuedTask) -> bool:
     """Send the row's task to the broker; False (the row waits for the sweep) when the broker
     cannot be reached."""
-    task = current_app.tasks[row.task]
+    task = _task(row.task)
     sent_at = timezone.now()
     if task.app.conf.task_always_eager:
         task.apply_async(args=row.args, task_id=str(row.task_id))  # in-process: its own errors
@@ -136,8 +138,18 @@ def sweep(*, now=None) -> dict:
     return counts
 
 
+def _task(name: str):
+    """The task of that name. Outside a worker (`manage.py sweep_tasks`, a web process) the
+    tasks modules are imported only when used: a name is its module's path and function."""
+    try:
+        return current_app.tasks[name]
+    except NotRegistered:
+        import_module(name.rsplit(".", 1)[0])
+        return current_app.tasks[name]
+
+
 def _time_limit(row: QueuedTask) -> timedelta:
-    task = current_app.tasks.get(row.task)
+    task = _task(row.task)
     limit = getattr(task, "time_limit", None) or settings.CELERY_TASK_TIME_LIMIT
     return timedelta(seconds=limit)
 

@@ -275,7 +275,7 @@ def test_repeat_runs_a_failed_check_again(
 
     batch.refresh_from_db()
     assert batch.status == Status.READY
-    assert "Файл проверяется." in page  # the message was set before the check ran
+    assert "Файл загружен на проверку" in page  # the message was set before the check ran
     assert "Подтвердить загрузку" in page
     entry = AuditEntry.objects.get(action="directory_import.retry")
     assert entry.actor == methodist

@@ -113,7 +113,7 @@ def test_a_staff_list_is_checked_by_the_worker_while_the_page_waits():
         batch = DirectoryImport.objects.get()
         assert url.endswith(f"/directory-imports/{batch.pk}/")
         assert batch.status == DirectoryImport.Status.CHECKING
-        assert "Файл проверяется." in page
+        assert "Файл загружен на проверку: её итог — на этой странице." in page
         assert "проверяется" in page
         assert "Файл проверяется… Страница обновится сама" in page
 

@@ -209,9 +209,28 @@ def test_the_command_sweeps_for_cron(db, capsys):
 def test_every_task_a_change_depends_on_has_a_time_limit_under_the_visibility_timeout(
     name, settings
 ):
-    from tutoring.celery import app
-
-    task = app.tasks[name]
+    task = outbox._task(name)
     limit = task.time_limit or settings.CELERY_TASK_TIME_LIMIT
     assert limit <= settings.LONGEST_TASK_SECONDS
     assert settings.CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"] > limit
+
+
+def test_the_cron_command_finds_a_task_whose_module_nobody_imported(tmp_path):
+    # `manage.py sweep_tasks` in a fresh process: no worker has imported the tasks modules.
+    import subprocess
+    import sys
+
+    from django.conf import settings
+
+    code = (
+        "from tutoring import outbox; "
+        "print(outbox._task('consultations.tasks.send_request_email').name)"
+    )
+    result = subprocess.run(
+        [sys.executable, "manage.py", "shell", "-c", code],
+        cwd=settings.BASE_DIR,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.stdout.strip().endswith("consultations.tasks.send_request_email"), result.stderr

@@ -61,7 +61,7 @@ def _create(request, kind: str, municipalities, school=None):
 
 
 OUTCOMES = {
-    Status.CHECKING: (messages.SUCCESS, "Файл проверяется."),
+    Status.CHECKING: (messages.SUCCESS, "Файл загружен на проверку: её итог — на этой странице."),
     Status.READY: (messages.SUCCESS, "Файл проверен. Посмотрите, что изменится, и подтвердите."),
     Status.REJECTED: (messages.ERROR, "Файл не принят: исправьте ошибки и загрузите его снова."),
     Status.LOADING: (messages.SUCCESS, "Список применяется."),

@@ -188,6 +188,7 @@ def document_retry(request, pk):
     """«Повторить»: render again a document whose render failed or is held up. Whoever may see
     the document may ask: a render changes nothing but the file of a document not yet made."""
     document = documents.document_retry(actor=request.user, document=visible_document(request, pk))
+    document.refresh_from_db()  # rendered already when tasks run in-process (the demo)
     if request.headers.get("HX-Request"):
         return render(request, "includes/document_status.html", {"document": document})
     messages.info(request, "Документ поставлен в очередь на формирование.")
