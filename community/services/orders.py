@@ -1,9 +1,9 @@
 """Orders (приказы) and their appendices. Each function is one transaction with one audit
-entry; the order's moves (send, return, approve) are written once, in ORDER_MOVES. Signing
+entry; the order's moves (send, return, approve) are declared once, in the ORDER workflow
+(`tutoring.workflow`), with whom each of them notifies. Signing
 freezes what the order shows (the appendices' snapshots and the PDF) and approves the
 rosters it carries."""
 
-from dataclasses import dataclass
 from datetime import date
 
 from django.db import transaction
@@ -11,10 +11,10 @@ from django.db.models import Max
 from django.utils import timezone
 
 from tutoring import documents
-from tutoring.access import Access, access_for
 from tutoring.models import Municipality, Organization, RoleKind, User
 from tutoring.services import audit_record
 from tutoring.signatures import issuer_signature
+from tutoring.workflow import Move, Notice, Workflow, holders, holds_in_municipality
 
 from ..markup import render_markup
 from ..models import (
@@ -47,47 +47,78 @@ PLAN_COLUMNS = [
 ]
 
 
-@dataclass(frozen=True)
-class OrderMove:
-    """One move of an order's path: from which statuses, to which, who makes it, what the
-    journal calls it, and what a user reads when the order is not where the move starts."""
-
-    sources: frozenset
-    target: str
-    role: str
-    action: str
-    refusal: str
-
-
 Status = Order.Status
-ORDER_MOVES = {
-    "send": OrderMove(
-        frozenset({Status.DRAFT, Status.RETURNED}),
-        Status.SENT,
-        RoleKind.METHODIST,
-        "order.send",
-        "Отправить на подпись можно проект или приказ, возвращённый на доработку.",
-    ),
-    "return": OrderMove(
-        frozenset({Status.SENT}),
-        Status.RETURNED,
-        RoleKind.DIRECTOR,
-        "order.return",
-        "Вернуть на доработку можно только приказ, отправленный на подпись.",
-    ),
-    "approve": OrderMove(
-        frozenset({Status.SENT}),
-        Status.APPROVED,
-        RoleKind.DIRECTOR,
-        "order.approve",
-        "Подписать можно только приказ, отправленный на подпись.",
-    ),
-}
-# Who makes each move, as the user reads it when they may not.
-MOVE_ROLES = {
-    RoleKind.METHODIST: "Отправляет приказ на подпись методист муниципалитета.",
-    RoleKind.DIRECTOR: "Подписывает и возвращает приказ руководитель муниципалитета.",
-}
+
+
+def _methodists(order: Order):
+    return holders(RoleKind.METHODIST, municipality_id=order.municipality_id)
+
+
+def _order_name(order: Order) -> str:
+    if order.number:
+        return f"Приказ от {order.date:%d.%m.%Y} № {order.number} «{order.heading}»"
+    return f"Проект приказа «{order.heading}»"
+
+
+ORDER = Workflow(
+    "community.order",
+    model=Order,
+    noun="Приказ",
+    error=DomainError,
+    moves=[
+        Move(
+            "send",
+            sources={Status.DRAFT, Status.RETURNED},
+            target=Status.SENT,
+            allowed=holds_in_municipality(RoleKind.METHODIST),
+            forbidden="Отправляет приказ на подпись методист муниципалитета.",
+            refusal="Отправить на подпись можно проект или приказ, возвращённый на доработку.",
+            action="order.send",
+            notices=lambda order, actor: [
+                Notice(
+                    holders(RoleKind.DIRECTOR, municipality_id=order.municipality_id),
+                    "community.order.sent",
+                    f"{_order_name(order)} ждёт вашей подписи.",
+                    order.get_absolute_url(),
+                )
+            ],
+        ),
+        Move(
+            "return",
+            sources={Status.SENT},
+            target=Status.RETURNED,
+            allowed=holds_in_municipality(RoleKind.DIRECTOR),
+            forbidden="Подписывает и возвращает приказ руководитель муниципалитета.",
+            refusal="Вернуть на доработку можно только приказ, отправленный на подпись.",
+            action="order.return",
+            notices=lambda order, actor: [
+                Notice(
+                    _methodists(order),
+                    "community.order.returned",
+                    f"{_order_name(order)} возвращён на доработку: {order.return_comment}",
+                    order.get_absolute_url(),
+                )
+            ],
+        ),
+        Move(
+            "approve",
+            sources={Status.SENT},
+            target=Status.APPROVED,
+            allowed=holds_in_municipality(RoleKind.DIRECTOR),
+            forbidden="Подписывает и возвращает приказ руководитель муниципалитета.",
+            refusal="Подписать можно только приказ, отправленный на подпись.",
+            action="order.approve",
+            notices=lambda order, actor: [
+                Notice(
+                    _methodists(order),
+                    "community.order.approved",
+                    f"{_order_name(order)} подписан.",
+                    order.get_absolute_url(),
+                )
+            ],
+        ),
+    ],
+)
 LOCKED = {
     Status.SENT: "Приказ на подписи и не меняется. Чтобы исправить его, попросите руководителя "
     "вернуть приказ на доработку.",
@@ -96,26 +127,8 @@ LOCKED = {
 }
 
 
-def order_can(access: Access, order: Order, move: str) -> bool:
-    """Whether the user may make the move now: the page shows only the buttons this allows."""
-    step = ORDER_MOVES[move]
-    return order.status in step.sources and access.holds(
-        step.role, municipality=order.municipality_id
-    )
-
-
 def _start_move(actor: User, order: Order, move: str) -> Order:
-    """The order again, locked until the transaction ends (a second click on «Подписать»
-    waits for the first and is then refused), once the move is allowed."""
-    step = ORDER_MOVES[move]
-    order = Order.objects.select_for_update().select_related("academic_year").get(pk=order.pk)
-    if not access_for(actor).holds(step.role, municipality=order.municipality_id):
-        raise DomainError(MOVE_ROLES[step.role])
-    if order.status == step.target:
-        raise DomainError(f"Приказ уже {order.get_status_display()}.")
-    if order.status not in step.sources:
-        raise DomainError(f"{step.refusal} Сейчас приказ: «{order.get_status_display()}».")
-    return order
+    return ORDER.start(actor, order, move, queryset=Order.objects.select_related("academic_year"))
 
 
 def _locked_editable(order: Order) -> Order:
@@ -289,10 +302,8 @@ def order_send(*, actor: User, order: Order) -> Order:
     """The methodist sends the order to the head of the issuing organization."""
     order = _start_move(actor, order, "send")
     _check_ready_to_sign(order)
-    order.status, order.sent_at, order.return_comment = Status.SENT, timezone.now(), ""
-    order.save(update_fields=["status", "sent_at", "return_comment"])
-    audit_record(actor=actor, action="order.send", obj=order)
-    return order
+    order.sent_at, order.return_comment = timezone.now(), ""
+    return ORDER.finish(actor, order, "send", fields=["sent_at", "return_comment"])
 
 
 @transaction.atomic
@@ -302,10 +313,10 @@ def order_return(*, actor: User, order: Order, comment: str) -> Order:
     comment = comment.strip()
     if not comment:
         raise DomainError("Напишите, что исправить: методист увидит этот комментарий.")
-    order.status, order.return_comment = Status.RETURNED, comment
-    order.save(update_fields=["status", "return_comment"])
-    audit_record(actor=actor, action="order.return", obj=order, changes={"comment": comment})
-    return order
+    order.return_comment = comment
+    return ORDER.finish(
+        actor, order, "return", fields=["return_comment"], changes={"comment": comment}
+    )
 
 
 @transaction.atomic
@@ -329,21 +340,21 @@ def order_approve(*, actor: User, order: Order, number: str, date: date) -> Orde
         appendix.snapshot = appendix_snapshot(appendix)
         appendix.save(update_fields=["snapshot"])
     order.number, order.date = number, date
-    order.status = Status.APPROVED
     order.approved_by, order.approved_at = actor, timezone.now()
-    order.save(update_fields=["number", "date", "status", "approved_by", "approved_at"])
     ready = [a.roster for a in appendices if a.roster is not None and a.roster.is_ready]
-    approved = [roster_approve_by_order(actor=actor, roster=r, order=order) for r in ready]
-    audit_record(
-        actor=actor,
-        action="order.approve",
-        obj=order,
+    ORDER.finish(
+        actor,
+        order,
+        "approve",
+        fields=["number", "date", "approved_by", "approved_at"],
         changes={
             "number": number,
             "date": f"{date:%d.%m.%Y}",
-            "rosters_approved": [str(roster) for roster in approved],
+            "rosters_approved": [str(roster) for roster in ready],
         },
     )
+    for roster in ready:
+        roster_approve_by_order(actor=actor, roster=roster, order=order)
     documents.document_request(kind=ORDER_DOCUMENT, obj=order, actor=actor)
     return order
 

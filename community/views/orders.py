@@ -104,9 +104,7 @@ def order_detail(request, pk, approve_form=None, return_form=None):
             "order": order,
             "appendices": selectors.order_appendices(order),
             "can_edit": is_methodist and order.is_editable,
-            "can_send": services.order_can(access, order, "send"),
-            "can_return": services.order_can(access, order, "return"),
-            "can_approve": services.order_can(access, order, "approve"),
+            "moves": services.ORDER.available(access, order),
             "can_amend": is_methodist and order.is_signed,
             "approve_form": approve_form or ApproveForm(),
             "return_form": return_form or ReturnForm(),
@@ -228,7 +226,7 @@ def order_sign(request, pk):
     form = ApproveForm(request.GET)
     if not form.is_valid():
         return order_detail(request, pk, approve_form=form)
-    if not services.order_can(access_for(request.user), order, "approve"):
+    if not services.ORDER.can(access_for(request.user), order, "approve"):
         messages.error(request, f"Приказ не на подписи: он {order.get_status_display()}.")
         return redirect(order)
     appendices = selectors.order_appendices(order)

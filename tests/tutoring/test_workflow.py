@@ -1,0 +1,71 @@
+"""The workflow mechanism: moves declared once, run by the services, asked by the pages, and
+the notifications each move sends."""
+
+import datetime
+
+import pytest
+
+from community.models import Order
+from community.services import orders
+from tests.community.test_orders import director_of, methodist_of, order_with_roster
+from tests.tutoring.factories import user_with_role
+from tutoring import extensions
+from tutoring.access import access_for
+from tutoring.models import Notification, RoleKind
+from tutoring.workflow import WORKFLOWS
+
+# Every workflow on the mechanism and its moves: a move added or removed shows up here.
+DECLARED = {
+    "community.order": {"send", "return", "approve"},
+}
+
+
+def test_it_lists_every_workflow_and_its_moves():
+    import community.services.orders  # noqa: F401  (declares its workflow on import)
+
+    assert {key: set(w.by_name) for key, w in WORKFLOWS.items()} == DECLARED
+
+
+@pytest.mark.parametrize("key", sorted(DECLARED))
+def test_every_move_reads_in_russian_in_the_journal(key):
+    for move in WORKFLOWS[key].moves:
+        assert extensions.action_label(move.action) != move.action, move.action
+
+
+def inbox(user) -> list[str]:
+    return list(Notification.objects.filter(recipient=user).values_list("kind", flat=True))
+
+
+def test_an_order_sent_for_signature_tells_the_directors_of_its_municipality(db):
+    order, _roster = order_with_roster()
+    methodist, director = methodist_of(order), director_of(order)
+    elsewhere = user_with_role(RoleKind.DIRECTOR)
+    orders.order_send(actor=methodist, order=order)
+    assert inbox(director) == ["community.order.sent"]
+    note = Notification.objects.get(recipient=director)
+    assert "ждёт вашей подписи" in note.text and note.link == order.get_absolute_url()
+    assert inbox(methodist) == [] and inbox(elsewhere) == []
+
+
+def test_a_returned_or_signed_order_tells_the_methodists(db):
+    order, _roster = order_with_roster(status=Order.Status.SENT)
+    methodist, director = methodist_of(order), director_of(order)
+    orders.order_return(actor=director, order=order, comment="Уточните сроки.")
+    assert inbox(methodist) == ["community.order.returned"]
+    assert "Уточните сроки." in Notification.objects.get(recipient=methodist).text
+    orders.order_send(actor=methodist, order=order)
+    orders.order_approve(
+        actor=director, order=order, number="01-03/24", date=datetime.date(2023, 1, 9)
+    )
+    assert sorted(inbox(methodist)) == ["community.order.approved", "community.order.returned"]
+    assert inbox(director) == ["community.order.sent"]  # never told of their own moves
+
+
+def test_the_page_shows_only_the_moves_the_user_has(client, db):
+    order, _roster = order_with_roster(status=Order.Status.SENT)
+    director = director_of(order)
+    assert orders.ORDER.available(access_for(director), order) == {"return", "approve"}
+    assert orders.ORDER.available(access_for(methodist_of(order)), order) == frozenset()
+    client.force_login(director)
+    page = client.get(order.get_absolute_url()).content.decode()
+    assert "Вернуть на доработку" in page and "Отправить на подпись" not in page
