@@ -8,11 +8,13 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
+from tutoring.errors import DomainError as _DomainError
 from tutoring.models import AcademicYear, Municipality, Organization, Subject
 
 
-class DomainError(Exception):
-    """An action that the state of a record does not allow; the message is for the user."""
+class DomainError(_DomainError):
+    """An action that the state of a record does not allow; the message is for the
+    user. A kind of `tutoring.errors.DomainError`, so that one handler serves every app."""
 
 
 class TutorLevel(models.TextChoices):
