@@ -60,6 +60,7 @@ class Move:
     refusal: str  # what the user reads when the object is not where the move starts
     action: str  # the audit action, labelled in Russian in the journal
     notices: Callable[[Any, User], list[Notice]] | None = None
+    done: str = ""  # what a second, late click reads (default: «Приказ уже подписан.»)
 
     def __post_init__(self):
         object.__setattr__(self, "sources", frozenset(self.sources))
@@ -99,7 +100,7 @@ class Workflow:
             raise self.error(move.forbidden)
         state = getattr(obj, self.state)
         if state == move.target:
-            raise self.error(f"{self.noun} уже {self._state_label(obj)}.")
+            raise self.error(move.done or f"{self.noun} уже {self._state_label(obj)}.")
         if state not in move.sources:
             raise self.error(
                 f"{move.refusal} Сейчас {self.noun.lower()}: «{self._state_label(obj)}»."

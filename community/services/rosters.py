@@ -5,8 +5,61 @@ from django.utils import timezone
 
 from tutoring.models import AcademicYear, Municipality, Organization, Role, RoleKind, User
 from tutoring.services import audit_record
+from tutoring.workflow import Move, Notice, Workflow, holders, holds_in_municipality, send_notices
 
 from ..models import DomainError, Nomination, Order, Roster, RosterEntry
+
+DECIDED = "По этому предложению решение уже принято."
+
+
+def _school(nomination: Nomination):
+    """Whom a decision tells: the school's administration, the one who filed it first."""
+    return User.objects.filter(
+        is_active=True,
+        roles__kind=RoleKind.SCHOOL,
+        roles__organization_id=nomination.organization_id,
+    ).distinct()
+
+
+def _decided(nomination: Nomination, actor: User) -> list[Notice]:
+    outcome = (
+        "включён(а) в состав сообщества"
+        if nomination.status == Nomination.Status.ACCEPTED
+        else f"не включён(а) в состав: {nomination.rejection_reason}"
+    )
+    return [
+        Notice(
+            _school(nomination),
+            "community.nomination.decided",
+            f"{nomination.teacher.short_name} {outcome}.",
+            nomination.get_absolute_url(),
+        )
+    ]
+
+
+NOMINATION = Workflow(
+    "community.nomination",
+    model=Nomination,
+    noun="Предложение",
+    error=DomainError,
+    moves=[
+        Move(
+            name,
+            sources={Nomination.Status.PENDING},
+            target=target,
+            allowed=holds_in_municipality(RoleKind.METHODIST),
+            forbidden="Решение по предложению принимает методист муниципалитета.",
+            refusal=DECIDED,
+            done=DECIDED,
+            action=f"nomination.{name}",
+            notices=_decided,
+        )
+        for name, target in (
+            ("accept", Nomination.Status.ACCEPTED),
+            ("reject", Nomination.Status.REJECTED),
+        )
+    ],
+)
 
 
 def _locked(obj):
@@ -55,14 +108,25 @@ def nomination_create(
         obj=nomination,
         changes={"warnings": nomination.eligibility_warnings},
     )
+    send_notices(
+        [
+            Notice(
+                holders(RoleKind.METHODIST, municipality_id=nomination.municipality_id),
+                "community.nomination.filed",
+                f"{organization.short_name or organization} предлагает "
+                f"{teacher.short_name} в состав сообщества на {academic_year} учебный год.",
+                nomination.get_absolute_url(),
+            )
+        ],
+        actor=actor,
+        obj=nomination,
+    )
     return nomination
 
 
 @transaction.atomic
 def nomination_accept(*, actor: User, nomination: Nomination) -> RosterEntry:
-    nomination = _locked(nomination)
-    if nomination.status != Nomination.Status.PENDING:
-        raise DomainError("По этому предложению решение уже принято.")
+    nomination = NOMINATION.start(actor, nomination, "accept")
     roster = _draft_for(nomination.municipality, nomination.academic_year, actor=actor)
     if roster.entries.filter(person=nomination.teacher).exists():
         raise DomainError(f"{nomination.teacher.short_name} уже есть в составе {roster}.")
@@ -75,30 +139,31 @@ def nomination_accept(*, actor: User, nomination: Nomination) -> RosterEntry:
         nomination=nomination,
     )
     entry.subjects.set(nomination.subjects.all())
-    nomination.status = Nomination.Status.ACCEPTED
     nomination.decided_by, nomination.decided_at = actor, timezone.now()
-    nomination.save(update_fields=["status", "decided_by", "decided_at"])
-    audit_record(
-        actor=actor, action="nomination.accept", obj=nomination, changes={"roster": roster.pk}
+    NOMINATION.finish(
+        actor,
+        nomination,
+        "accept",
+        fields=["decided_by", "decided_at"],
+        changes={"roster": roster.pk},
     )
     return entry
 
 
 @transaction.atomic
 def nomination_reject(*, actor: User, nomination: Nomination, reason: str) -> Nomination:
-    nomination = _locked(nomination)
-    if nomination.status != Nomination.Status.PENDING:
-        raise DomainError("По этому предложению решение уже принято.")
+    nomination = NOMINATION.start(actor, nomination, "reject")
     if not reason.strip():
         raise DomainError("Укажите причину отклонения: школа увидит её.")
-    nomination.status = Nomination.Status.REJECTED
     nomination.rejection_reason = reason.strip()
     nomination.decided_by, nomination.decided_at = actor, timezone.now()
-    nomination.save(update_fields=["status", "rejection_reason", "decided_by", "decided_at"])
-    audit_record(
-        actor=actor, action="nomination.reject", obj=nomination, changes={"reason": reason}
+    return NOMINATION.finish(
+        actor,
+        nomination,
+        "reject",
+        fields=["rejection_reason", "decided_by", "decided_at"],
+        changes={"reason": reason},
     )
-    return nomination
 
 
 def _draft_for(municipality: Municipality, year: AcademicYear, *, actor: User) -> Roster:

@@ -11,7 +11,7 @@ from tutoring.views import paginate
 from .. import selectors
 from ..filters import NominationFilter
 from ..forms.rosters import NominationForm, RejectForm
-from ..models import DomainError, Nomination
+from ..models import DomainError
 from ..services import rosters as services
 
 
@@ -63,9 +63,7 @@ def nomination_create(request):
 def nomination_detail(request, pk):
     access = access_for(request.user)
     nomination = get_object_or_404(selectors.nominations_for(access), pk=pk)
-    can_decide = nomination.status == Nomination.Status.PENDING and access.holds(
-        RoleKind.METHODIST, municipality=nomination.municipality_id
-    )
+    can_decide = services.NOMINATION.can(access, nomination, "accept")
     return render(
         request,
         "community/nominations/detail.html",

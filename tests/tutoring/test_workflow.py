@@ -17,11 +17,13 @@ from tutoring.workflow import WORKFLOWS
 # Every workflow on the mechanism and its moves: a move added or removed shows up here.
 DECLARED = {
     "community.order": {"send", "return", "approve"},
+    "community.nomination": {"accept", "reject"},
 }
 
 
 def test_it_lists_every_workflow_and_its_moves():
-    import community.services.orders  # noqa: F401  (declares its workflow on import)
+    import community.services.orders  # noqa: F401  (each declares its workflow on import)
+    import community.services.rosters  # noqa: F401
 
     assert {key: set(w.by_name) for key, w in WORKFLOWS.items()} == DECLARED
 
@@ -69,3 +71,26 @@ def test_the_page_shows_only_the_moves_the_user_has(client, db):
     client.force_login(director)
     page = client.get(order.get_absolute_url()).content.decode()
     assert "Вернуть на доработку" in page and "Отправить на подпись" not in page
+
+
+def test_a_nomination_tells_the_methodists_and_its_decision_the_school(client, db):
+    from community.models import Nomination
+    from community.services import rosters
+    from tests.community.test_nominations import form_data, school_with_teacher
+    from tests.tutoring.factories import AcademicYearFactory
+
+    school, teacher = school_with_teacher()
+    school_admin = user_with_role(RoleKind.SCHOOL, organization=school)
+    methodist = user_with_role(RoleKind.METHODIST, municipality=school.municipality)
+    elsewhere = user_with_role(RoleKind.METHODIST)
+    other_school = user_with_role(RoleKind.SCHOOL, municipality=school.municipality)
+    client.force_login(school_admin)
+    year = AcademicYearFactory.create(start_year=2026)
+    client.post("/community/nominations/new/", form_data(teacher, year))
+    nomination = Nomination.objects.get()
+    assert inbox(methodist) == ["community.nomination.filed"]
+    assert inbox(elsewhere) == [] and inbox(school_admin) == []
+    rosters.nomination_reject(actor=methodist, nomination=nomination, reason="Стаж меньше года.")
+    assert inbox(school_admin) == ["community.nomination.decided"]
+    assert "Стаж меньше года." in Notification.objects.get(recipient=school_admin).text
+    assert inbox(other_school) == []
