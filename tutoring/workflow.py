@@ -56,7 +56,9 @@ class Move:
     sources: frozenset
     target: str
     allowed: Callable[[Access, Any], bool]
-    forbidden: str  # what the user reads when the move is not theirs: who makes it
+    # What the user reads when the move is not theirs (who makes it); or a function of the
+    # object, when the answer depends on it.
+    forbidden: str | Callable[[Any], str]
     refusal: str  # what the user reads when the object is not where the move starts
     action: str  # the audit action, labelled in Russian in the journal
     notices: Callable[[Any, User], list[Notice]] | None = None
@@ -97,7 +99,7 @@ class Workflow:
         queryset = queryset if queryset is not None else self.model.objects.all()
         obj = queryset.select_for_update().get(pk=obj.pk)
         if not move.allowed(access_for(actor), obj):
-            raise self.error(move.forbidden)
+            raise self.error(move.forbidden(obj) if callable(move.forbidden) else move.forbidden)
         state = getattr(obj, self.state)
         if state == move.target:
             raise self.error(move.done or f"{self.noun} уже {self._state_label(obj)}.")

@@ -1,6 +1,6 @@
 """The library of methodical materials: authors write a material, the methodist moderates it
 (draft → submitted → published → archived). Each function is one transaction with one audit
-entry; the allowed moves are written once, in TRANSITIONS."""
+entry; the moves, who makes them and whom they tell are declared once, in MATERIAL."""
 
 import secrets
 
@@ -11,6 +11,7 @@ from django.utils import timezone
 from tutoring.models import Municipality, Role, RoleKind, Subject, User
 from tutoring.services import audit_record
 from tutoring.uploads import DOCUMENT_TYPES, IMAGE_TYPES, checked_upload, written_files
+from tutoring.workflow import Move, Notice, Workflow, holders
 
 from ..models import DomainError, Material
 
@@ -21,21 +22,112 @@ LIBRARY_TYPES = DOCUMENT_TYPES + IMAGE_TYPES
 # Who may be named an author: the community's tutors and the methodists who lead it.
 AUTHOR_ROLES = (RoleKind.TUTOR, RoleKind.METHODIST)
 
-# The moves of a material: action → (statuses it starts from, status it leads to). A draft is
-# published directly only when a methodist publishes their own work (see material_publish).
-TRANSITIONS = {
-    "submit": ({Status.DRAFT}, Status.SUBMITTED),
-    "publish": ({Status.SUBMITTED, Status.DRAFT}, Status.PUBLISHED),
-    "return": ({Status.SUBMITTED}, Status.DRAFT),
-    "archive": ({Status.PUBLISHED}, Status.ARCHIVED),
-}
-# What the user reads when a move is not allowed from the material's status.
-REFUSALS = {
-    "submit": "Отправить на модерацию можно только черновик.",
-    "publish": "Опубликовать можно материал, отправленный на модерацию.",
-    "return": "Вернуть на доработку можно только материал, отправленный на модерацию.",
-    "archive": "Убрать в архив можно только опубликованный материал.",
-}
+MODERATES = (
+    "Публикует материалы, возвращает их на доработку и убирает в архив методист муниципалитета."
+)
+
+
+def is_author(access, material: Material) -> bool:
+    # The authors come prefetched on the pages that show them.
+    return any(author.pk == access.user_id for author in material.authors.all())
+
+
+def moderates(access, material: Material) -> bool:
+    return access.holds(RoleKind.METHODIST, municipality=material.municipality_id)
+
+
+def _may_publish(access, material: Material) -> bool:
+    # A methodist publishes a material after moderation, or their own draft directly: no one
+    # else would moderate it.
+    return moderates(access, material) and (
+        material.status == Status.SUBMITTED or is_author(access, material)
+    )
+
+
+def _not_publisher(material: Material) -> str:
+    if material.status == Status.DRAFT:
+        return (
+            "Черновик публикуют без модерации только авторы-методисты. Этот материал авторы "
+            "ещё не отправили на модерацию."
+        )
+    return MODERATES
+
+
+def _to_moderators(material: Material, actor: User) -> list[Notice]:
+    return [
+        Notice(
+            holders(RoleKind.METHODIST, municipality_id=material.municipality_id),
+            "community.material.submitted",
+            f"Материал «{material.title}» отправлен на модерацию.",
+            material.get_absolute_url(),
+        )
+    ]
+
+
+def _to_authors(text: str, kind: str):
+    def notices(material: Material, actor: User) -> list[Notice]:
+        return [
+            Notice(
+                material.authors.all(), kind, text.format(m=material), material.get_absolute_url()
+            )
+        ]
+
+    return notices
+
+
+MATERIAL = Workflow(
+    "community.material",
+    model=Material,
+    noun="Материал",
+    error=DomainError,
+    moves=[
+        Move(
+            "submit",
+            sources={Status.DRAFT},
+            target=Status.SUBMITTED,
+            # A methodist publishes their own draft directly, without sending it to themself.
+            allowed=lambda access, m: is_author(access, m) and not moderates(access, m),
+            forbidden="Отправляют материал на модерацию его авторы-тьюторы.",
+            refusal="Отправить на модерацию можно только черновик.",
+            action="material.submit",
+            notices=_to_moderators,
+        ),
+        Move(
+            "publish",
+            sources={Status.SUBMITTED, Status.DRAFT},
+            target=Status.PUBLISHED,
+            allowed=_may_publish,
+            forbidden=_not_publisher,
+            refusal="Опубликовать можно материал, отправленный на модерацию.",
+            action="material.publish",
+            notices=_to_authors(
+                "Материал «{m.title}» опубликован в библиотеке.", "community.material.published"
+            ),
+        ),
+        Move(
+            "return",
+            sources={Status.SUBMITTED},
+            target=Status.DRAFT,
+            allowed=moderates,
+            forbidden=MODERATES,
+            refusal="Вернуть на доработку можно только материал, отправленный на модерацию.",
+            action="material.return",
+            notices=_to_authors(
+                "Материал «{m.title}» возвращён на доработку: {m.moderation_comment}",
+                "community.material.returned",
+            ),
+        ),
+        Move(
+            "archive",
+            sources={Status.PUBLISHED},
+            target=Status.ARCHIVED,
+            allowed=moderates,
+            forbidden=MODERATES,
+            refusal="Убрать в архив можно только опубликованный материал.",
+            action="material.archive",
+        ),
+    ],
+)
 EDITABLE = frozenset({Status.DRAFT})
 LOCKED = {
     Status.SUBMITTED: "Материал на модерации и не меняется, пока методист его не опубликует "
@@ -47,10 +139,6 @@ NEEDS_FILE_OR_LINK = (
     "Приложите файл или укажите ссылку на материал (например, на запись мастер-класса)."
 )
 SIMPLE_FIELDS = ("kind", "title", "description", "grade_from", "grade_to", "link")
-
-
-def can(material: Material, action: str) -> bool:
-    return material.status in TRANSITIONS[action][0]
 
 
 def can_edit(material: Material) -> bool:
@@ -73,13 +161,6 @@ def _locked(material: Material) -> Material:
     """The row again, locked until the transaction ends: an edit and a publication of the same
     material at once must not both succeed."""
     return Material.objects.select_for_update().get(pk=material.pk)
-
-
-def _check_move(material: Material, action: str) -> str:
-    sources, target = TRANSITIONS[action]
-    if material.status not in sources:
-        raise DomainError(f"{REFUSALS[action]} Сейчас материал: «{material.get_status_display()}».")
-    return target
 
 
 def _store_file(material: Material, uploaded, written: list) -> None:
@@ -282,69 +363,56 @@ def material_update(
 
 @transaction.atomic
 def material_submit(*, actor: User, material: Material) -> Material:
-    material = _locked(material)
-    old, material.status = material.status, _check_move(material, "submit")
-    material.save(update_fields=["status", "updated_at"])
-    audit_record(
-        actor=actor,
-        action="material.submit",
-        obj=material,
-        changes={"status": _moved(old, material.status)},
+    material = MATERIAL.start(actor, material, "submit")
+    return MATERIAL.finish(
+        actor,
+        material,
+        "submit",
+        fields=["updated_at"],
+        changes={"status": _moved(material.status, Status.SUBMITTED)},
     )
-    return material
 
 
 @transaction.atomic
 def material_publish(*, actor: User, material: Material) -> Material:
-    """The methodist publishes a material after moderation, or their own draft directly: no
-    one else would moderate it."""
-    material = _locked(material)
-    old, material.status = material.status, _check_move(material, "publish")
-    if old == Status.DRAFT and not material.authors.filter(pk=actor.pk).exists():
-        raise DomainError(
-            "Черновик публикуют без модерации только авторы-методисты. Этот материал авторы "
-            "ещё не отправили на модерацию."
-        )
+    """The methodist publishes a material after moderation, or their own draft directly."""
+    material = MATERIAL.start(actor, material, "publish")
+    old = material.status
     material.published_by, material.published_at = actor, timezone.now()
-    material.save(update_fields=["status", "published_by", "published_at", "updated_at"])
-    audit_record(
-        actor=actor,
-        action="material.publish",
-        obj=material,
-        changes={"status": _moved(old, material.status)},
+    return MATERIAL.finish(
+        actor,
+        material,
+        "publish",
+        fields=["published_by", "published_at", "updated_at"],
+        changes={"status": _moved(old, Status.PUBLISHED)},
     )
-    return material
 
 
 @transaction.atomic
 def material_return(*, actor: User, material: Material, comment: str) -> Material:
-    material = _locked(material)
-    old, material.status = material.status, _check_move(material, "return")
+    material = MATERIAL.start(actor, material, "return")
     if not comment.strip():
         raise DomainError("Напишите, что нужно доработать: авторы увидят этот комментарий.")
     material.moderation_comment = comment.strip()
-    material.save(update_fields=["status", "moderation_comment", "updated_at"])
-    audit_record(
-        actor=actor,
-        action="material.return",
-        obj=material,
+    return MATERIAL.finish(
+        actor,
+        material,
+        "return",
+        fields=["moderation_comment", "updated_at"],
         changes={
-            "status": _moved(old, material.status),
+            "status": _moved(Status.SUBMITTED, Status.DRAFT),
             "comment": material.moderation_comment,
         },
     )
-    return material
 
 
 @transaction.atomic
 def material_archive(*, actor: User, material: Material) -> Material:
-    material = _locked(material)
-    old, material.status = material.status, _check_move(material, "archive")
-    material.save(update_fields=["status", "updated_at"])
-    audit_record(
-        actor=actor,
-        action="material.archive",
-        obj=material,
-        changes={"status": _moved(old, material.status)},
+    material = MATERIAL.start(actor, material, "archive")
+    return MATERIAL.finish(
+        actor,
+        material,
+        "archive",
+        fields=["updated_at"],
+        changes={"status": _moved(Status.PUBLISHED, Status.ARCHIVED)},
     )
-    return material

@@ -19,14 +19,7 @@ from ..models import DomainError, Material
 from ..services import library as services
 from .plans import act
 
-
-def _is_author(access: Access, material: Material) -> bool:
-    # The authors come prefetched on the pages that show them.
-    return any(author.pk == access.user_id for author in material.authors.all())
-
-
-def _moderates(access: Access, material: Material) -> bool:
-    return access.holds(RoleKind.METHODIST, municipality=material.municipality_id)
+_is_author, _moderates = services.is_author, services.moderates
 
 
 def _writes_in(access: Access) -> list[Municipality]:
@@ -79,13 +72,7 @@ def material_detail(request, pk):
         {
             "material": material,
             "can_edit": (author or moderator) and services.can_edit(material),
-            # A methodist publishes their own draft directly, without sending it to themself.
-            "can_submit": author and not moderator and services.can(material, "submit"),
-            "can_publish": moderator
-            and services.can(material, "publish")
-            and (material.status == Material.Status.SUBMITTED or author),
-            "can_return": moderator and services.can(material, "return"),
-            "can_archive": moderator and services.can(material, "archive"),
+            "moves": services.MATERIAL.available(access, material),
             "return_form": MaterialReturnForm(),
             # The remarks of moderation, also in the history, are for authors and methodists.
             "insider": author or moderator,

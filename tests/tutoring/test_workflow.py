@@ -18,10 +18,12 @@ from tutoring.workflow import WORKFLOWS
 DECLARED = {
     "community.order": {"send", "return", "approve"},
     "community.nomination": {"accept", "reject"},
+    "community.material": {"submit", "publish", "return", "archive"},
 }
 
 
 def test_it_lists_every_workflow_and_its_moves():
+    import community.services.library
     import community.services.orders
     import community.services.rosters  # noqa: F401
 
@@ -94,3 +96,25 @@ def test_a_nomination_tells_the_methodists_and_its_decision_the_school(client, d
     assert inbox(school_admin) == ["community.nomination.decided"]
     assert "Стаж меньше года." in Notification.objects.get(recipient=school_admin).text
     assert inbox(other_school) == []
+
+
+def test_a_material_tells_the_moderators_when_submitted_and_its_authors_of_the_outcome(db):
+    from community.services import library
+    from tests.community.factories import MaterialFactory
+
+    tutor = user_with_role(RoleKind.TUTOR)
+    municipality = tutor.roles.get().municipality
+    coauthor = user_with_role(RoleKind.TUTOR, municipality=municipality)
+    methodist = user_with_role(RoleKind.METHODIST, municipality=municipality)
+    elsewhere = user_with_role(RoleKind.METHODIST)
+    material = MaterialFactory(municipality=municipality, authors=[tutor, coauthor])
+    library.material_submit(actor=tutor, material=material)
+    assert inbox(methodist) == ["community.material.submitted"]
+    assert inbox(elsewhere) == [] and inbox(tutor) == [] and inbox(coauthor) == []
+    library.material_return(actor=methodist, material=material, comment="Добавьте источники.")
+    assert inbox(tutor) == inbox(coauthor) == ["community.material.returned"]
+    assert "Добавьте источники." in Notification.objects.filter(recipient=tutor).get().text
+    library.material_submit(actor=coauthor, material=material)
+    library.material_publish(actor=methodist, material=material)
+    assert "community.material.published" in inbox(tutor)
+    assert "community.material.published" in inbox(coauthor)
