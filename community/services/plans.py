@@ -10,6 +10,7 @@ from tutoring.access import Access, access_for
 from tutoring.models import AcademicYear, Municipality, RoleKind, User
 from tutoring.services import audit_record
 from tutoring.signatures import issuer_signature
+from tutoring.workflow import Move, Notice, Workflow, holders, holds_in_municipality
 
 from .. import selectors
 from ..models import CommunityPlan, DomainError, PlanItem, TutorPlan, TutorPlanItem
@@ -299,37 +300,80 @@ def plan_approve(*, actor: User, plan: CommunityPlan) -> CommunityPlan:
 
 Status = TutorPlan.Status
 
-# The moves of a tutor's plan: action → (statuses it starts from, status it leads to).
-TUTOR_PLAN_TRANSITIONS = {
-    "submit": ({Status.DRAFT, Status.RETURNED}, Status.SUBMITTED),
-    "approve": ({Status.SUBMITTED}, Status.APPROVED),
-    "return": ({Status.SUBMITTED}, Status.RETURNED),
-}
-# What the user reads when a move is not allowed from the plan's status.
-TUTOR_PLAN_REFUSALS = {
-    "submit": "Отправить на согласование можно черновик или план, возвращённый на доработку.",
-    "approve": "Утвердить можно только план, отправленный на согласование.",
-    "return": "Вернуть на доработку можно только план, отправленный на согласование.",
-}
+
+def tutor_owns(access: Access, plan: TutorPlan) -> bool:
+    """The plan's own tutor, still a tutor of that municipality, is the one who edits it."""
+    return plan.tutor_id == access.user_id and access.holds(
+        RoleKind.TUTOR, municipality=plan.municipality_id
+    )
+
+
+def _to_tutor(text: str, kind: str):
+    def notices(plan: TutorPlan, actor: User) -> list[Notice]:
+        return [Notice([plan.tutor], kind, text.format(p=plan), plan.get_absolute_url())]
+
+    return notices
+
+
+REVIEWS = "Утверждает и возвращает план тьютора методист муниципалитета."
+TUTOR_PLAN = Workflow(
+    "community.tutor_plan",
+    model=TutorPlan,
+    noun="План",
+    error=DomainError,
+    moves=[
+        Move(
+            "submit",
+            sources={Status.DRAFT, Status.RETURNED},
+            target=Status.SUBMITTED,
+            allowed=tutor_owns,
+            forbidden="Отправляет план на согласование сам тьютор.",
+            refusal="Отправить на согласование можно черновик или план, возвращённый на доработку.",
+            action="tutor_plan.submit",
+            notices=lambda plan, actor: [
+                Notice(
+                    holders(RoleKind.METHODIST, municipality_id=plan.municipality_id),
+                    "community.tutor_plan.submitted",
+                    f"{plan.tutor.short_name} отправил(а) на согласование план работы "
+                    f"на {plan.academic_year} учебный год.",
+                    plan.get_absolute_url(),
+                )
+            ],
+        ),
+        Move(
+            "approve",
+            sources={Status.SUBMITTED},
+            target=Status.APPROVED,
+            allowed=holds_in_municipality(RoleKind.METHODIST),
+            forbidden=REVIEWS,
+            refusal="Утвердить можно только план, отправленный на согласование.",
+            action="tutor_plan.approve",
+            notices=_to_tutor(
+                "Ваш план работы на {p.academic_year} учебный год утверждён.",
+                "community.tutor_plan.approved",
+            ),
+        ),
+        Move(
+            "return",
+            sources={Status.SUBMITTED},
+            target=Status.RETURNED,
+            allowed=holds_in_municipality(RoleKind.METHODIST),
+            forbidden=REVIEWS,
+            refusal="Вернуть на доработку можно только план, отправленный на согласование.",
+            action="tutor_plan.return",
+            notices=_to_tutor(
+                "Ваш план работы на {p.academic_year} учебный год возвращён на доработку: "
+                "{p.reviewer_comment}",
+                "community.tutor_plan.returned",
+            ),
+        ),
+    ],
+)
 TUTOR_PLAN_EDITABLE = frozenset({Status.DRAFT, Status.RETURNED})
 
 
 def tutor_plan_can_edit(plan: TutorPlan) -> bool:
     return plan.status in TUTOR_PLAN_EDITABLE
-
-
-def tutor_plan_can(plan: TutorPlan, action: str) -> bool:
-    return plan.status in TUTOR_PLAN_TRANSITIONS[action][0]
-
-
-def _check_move(plan: TutorPlan, action: str) -> str:
-    """The status that `action` leads to; a domain error if the plan's status forbids it."""
-    sources, target = TUTOR_PLAN_TRANSITIONS[action]
-    if plan.status not in sources:
-        raise DomainError(
-            f"{TUTOR_PLAN_REFUSALS[action]} Сейчас план: «{plan.get_status_display()}»."
-        )
-    return target
 
 
 def tutor_plan_locked_message(plan: TutorPlan) -> str:
@@ -405,46 +449,43 @@ def tutor_plan_item_remove(*, actor: User, item: TutorPlanItem) -> None:
 
 @transaction.atomic
 def tutor_plan_submit(*, actor: User, plan: TutorPlan) -> TutorPlan:
-    plan = _locked(plan)
-    old, plan.status = plan.status, _check_move(plan, "submit")
-    count = plan.items.count()
+    plan = TUTOR_PLAN.start(actor, plan, "submit")
+    old, count = plan.status, plan.items.count()
     if not count:
         raise DomainError("В плане нет ни одного пункта: отправлять на согласование нечего.")
     plan.submitted_at = timezone.now()
-    plan.save(update_fields=["status", "submitted_at"])
-    audit_record(
-        actor=actor,
-        action="tutor_plan.submit",
-        obj=plan,
-        changes={"status": [old, plan.status], "items": count},
+    return TUTOR_PLAN.finish(
+        actor,
+        plan,
+        "submit",
+        fields=["submitted_at"],
+        changes={"status": [old, Status.SUBMITTED], "items": count},
     )
-    return plan
 
 
 @transaction.atomic
 def tutor_plan_approve(*, actor: User, plan: TutorPlan) -> TutorPlan:
-    plan = _locked(plan)
-    old, plan.status = plan.status, _check_move(plan, "approve")
+    plan = TUTOR_PLAN.start(actor, plan, "approve")
     plan.approved_by, plan.approved_at = actor, timezone.now()
-    plan.save(update_fields=["status", "approved_by", "approved_at"])
-    audit_record(
-        actor=actor, action="tutor_plan.approve", obj=plan, changes={"status": [old, plan.status]}
+    return TUTOR_PLAN.finish(
+        actor,
+        plan,
+        "approve",
+        fields=["approved_by", "approved_at"],
+        changes={"status": [Status.SUBMITTED, Status.APPROVED]},
     )
-    return plan
 
 
 @transaction.atomic
 def tutor_plan_return(*, actor: User, plan: TutorPlan, comment: str) -> TutorPlan:
-    plan = _locked(plan)
-    old, plan.status = plan.status, _check_move(plan, "return")
+    plan = TUTOR_PLAN.start(actor, plan, "return")
     if not comment.strip():
         raise DomainError("Напишите, что нужно доработать: тьютор увидит этот комментарий.")
     plan.reviewer_comment = comment.strip()
-    plan.save(update_fields=["status", "reviewer_comment"])
-    audit_record(
-        actor=actor,
-        action="tutor_plan.return",
-        obj=plan,
-        changes={"status": [old, plan.status], "comment": plan.reviewer_comment},
+    return TUTOR_PLAN.finish(
+        actor,
+        plan,
+        "return",
+        fields=["reviewer_comment"],
+        changes={"status": [Status.SUBMITTED, Status.RETURNED], "comment": plan.reviewer_comment},
     )
-    return plan

@@ -299,11 +299,7 @@ def plan_approve(request, pk):
 # Tutor plans --------------------------------------------------------------------------------
 
 
-def _owns(access: Access, plan) -> bool:
-    """The plan's own tutor, still a tutor of that municipality, is the one who edits it."""
-    return plan.tutor_id == access.user_id and access.holds(
-        RoleKind.TUTOR, municipality=plan.municipality_id
-    )
+_owns = services.tutor_owns
 
 
 @login_required
@@ -352,7 +348,6 @@ def tutor_plan_detail(request, pk):
     plans = selectors.tutor_plans_for(access).select_related("approved_by")
     plan = get_object_or_404(plans, pk=pk)
     owner = _owns(access, plan)
-    reviewer = access.holds(RoleKind.METHODIST, municipality=plan.municipality_id)
     can_edit = owner and services.tutor_plan_can_edit(plan)
     return render(
         request,
@@ -361,8 +356,7 @@ def tutor_plan_detail(request, pk):
             "plan": plan,
             "groups": by_activity(plan.items.all(), keep_empty=can_edit),
             "can_edit": can_edit,
-            "can_submit": owner and services.tutor_plan_can(plan, "submit"),
-            "can_review": reviewer and services.tutor_plan_can(plan, "approve"),
+            "moves": services.TUTOR_PLAN.available(access, plan),
             "return_form": TutorPlanReturnForm(),
             "history": object_history(plan),
         },

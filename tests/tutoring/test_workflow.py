@@ -19,6 +19,7 @@ DECLARED = {
     "community.order": {"send", "return", "approve"},
     "community.nomination": {"accept", "reject"},
     "community.material": {"submit", "publish", "return", "archive"},
+    "community.tutor_plan": {"submit", "approve", "return"},
 }
 
 
