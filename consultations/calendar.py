@@ -2,11 +2,22 @@
 feeds.
 
 Times are written in the municipality's own zone with its VTIMEZONE, so that a calendar in
-Калтан (UTC+7) shows the session at the local hour it was booked for."""
+Калтан (UTC+7) shows the session at the local hour it was booked for.
 
+A calendar that already holds a session or an event applies a new copy only when it is newer
+(RFC 5545 3.8.7.4, RFC 5546 2.1.5): the same UID, a SEQUENCE raised by every change the
+entry shows (the services raise it in the change's transaction) and a DTSTAMP of the moment
+the copy was written. The ORGANIZER is the portal's own address in the name of the
+organization that holds the session or the event; the clients that take a letter as an
+invitation need it."""
+
+import datetime
 from collections.abc import Iterable
+from email.utils import parseaddr
 
-from icalendar import Calendar
+from django.conf import settings
+from django.utils import timezone
+from icalendar import Calendar, vCalAddress
 from icalendar import Event as CalendarEvent
 
 from tutoring.words import with_kind
@@ -14,14 +25,38 @@ from tutoring.words import with_kind
 from .models import Event, Session
 
 PRODID = "-//Портал сообщества тьюторов//ru"
+# The iTIP methods of a letter (RFC 5546 3.2): an invitation or its change, and a
+# cancellation. A feed carries no METHOD: it is a published calendar (RFC 5545 3.7.2) that a
+# client subscribes to, not a scheduling message, and some clients would offer each entry
+# of a feed with METHOD:PUBLISH or REQUEST as an invitation to accept.
+REQUEST = "REQUEST"
+CANCEL = "CANCEL"
 
 
-def _event(session: Session) -> CalendarEvent:
+def _address(email: str, name: str) -> vCalAddress:
+    address = vCalAddress(f"mailto:{email}")
+    if name:
+        address.params["cn"] = name
+    return address
+
+
+def _organizer(name: str) -> vCalAddress:
+    # DEFAULT_FROM_EMAIL may be written «Портал <portal@…>»: the address alone goes in.
+    return _address(parseaddr(settings.DEFAULT_FROM_EMAIL)[1], name)
+
+
+def _stamped(entry: CalendarEvent, *, uid: str, sequence: int, now: datetime.datetime) -> None:
+    entry.add("uid", uid)
+    entry.add("sequence", sequence)
+    entry.add("dtstamp", now)
+
+
+def _event(session: Session, now: datetime.datetime) -> CalendarEvent:
     zone = session.municipality.tzinfo
     event = CalendarEvent()
     # One UID per session, so that a calendar updates the event when the session changes.
-    event.add("uid", f"session-{session.pk}@tutoring-portal")
-    event.add("dtstamp", session.created_at)
+    _stamped(event, uid=session_uid(session), sequence=session.sequence, now=now)
+    event.add("organizer", _organizer(session.point.organization.name))
     event.add("dtstart", session.starts_at.astimezone(zone))
     event.add("dtend", session.ends_at.astimezone(zone))
     topic = session.request.topic if session.request_id else ""
@@ -41,13 +76,20 @@ def _event(session: Session) -> CalendarEvent:
     return event
 
 
-def _announced(event: Event) -> CalendarEvent:
+def _holder(event: Event) -> str:
+    """The organization in whose name the community runs its events: the municipality's ИМЦ or
+    education office that issues its orders (the person who runs it is in the description)."""
+    municipality = event.municipality
+    return municipality.issuer.name if municipality.issuer_id else municipality.name
+
+
+def _announced(event: Event, now: datetime.datetime) -> CalendarEvent:
     """An event of the community; a cancelled one stays in the feed, marked cancelled, so that
     the calendars of those who registered show that it will not take place."""
     zone = event.municipality.tzinfo
     entry = CalendarEvent()
-    entry.add("uid", f"event-{event.pk}@tutoring-portal")
-    entry.add("dtstamp", event.created_at)
+    _stamped(entry, uid=f"event-{event.pk}@tutoring-portal", sequence=event.sequence, now=now)
+    entry.add("organizer", _organizer(_holder(event)))
     entry.add("dtstart", event.starts_at.astimezone(zone))
     entry.add("dtend", event.ends_at.astimezone(zone))
     entry.add("summary", with_kind(event.get_kind_display().capitalize(), event.title))
@@ -64,18 +106,37 @@ def _announced(event: Event) -> CalendarEvent:
     return entry
 
 
+def session_uid(session: Session) -> str:
+    return f"session-{session.pk}@tutoring-portal"
+
+
 def calendar_bytes(
-    sessions, *, name: str, method: str | None = None, events: Iterable[Event] = ()
+    sessions: Iterable[Session],
+    *,
+    name: str,
+    method: str | None = None,
+    events: Iterable[Event] = (),
+    attendees: Iterable[tuple[str, str]] = (),
 ) -> bytes:
+    """The calendar of the sessions and events; `method` and `attendees` (name, e-mail) only
+    for a letter, and the attendees only those the letter goes to. Sessions need their
+    point's organization and events their municipality's issuer (select_related)."""
+    if method not in (None, REQUEST, CANCEL):
+        raise ValueError(f"Unknown iTIP method {method!r}")
+    now = timezone.now()  # UTC: DTSTAMP is the moment of writing (RFC 5545 3.8.7.2)
     calendar = Calendar()
     calendar.add("prodid", PRODID)
     calendar.add("version", "2.0")
     calendar.add("x-wr-calname", name)
     if method:
         calendar.add("method", method)
-    for session in sessions:
-        calendar.add_component(_event(session))
-    for event in events:
-        calendar.add_component(_announced(event))
+    entries = [_event(session, now) for session in sessions]
+    entries += [_announced(event, now) for event in events]
+    for entry in entries:
+        for attendee_name, email in attendees:
+            attendee = _address(email, attendee_name)
+            attendee.params.update({"role": "REQ-PARTICIPANT", "rsvp": "FALSE"})
+            entry.add("attendee", attendee)
+        calendar.add_component(entry)
     calendar.add_missing_timezones()
     return calendar.to_ical()

@@ -342,6 +342,9 @@ class Session(models.Model):
         related_name="+",
     )
     created_at = models.DateTimeField("назначено", default=timezone.now)
+    # RFC 5545 SEQUENCE: raised with every change a calendar shows, so that a calendar which
+    # already holds the session applies the new letter instead of ignoring it.
+    sequence = models.PositiveIntegerField("номер версии в календаре", default=0, editable=False)
     reminder_sent_at = models.DateTimeField("напоминание отправлено", null=True, blank=True)
 
     class Meta:
@@ -591,6 +594,8 @@ class Event(models.Model):
         related_name="+",
     )
     created_at = models.DateTimeField("создано", default=timezone.now)
+    # RFC 5545 SEQUENCE, as for a session.
+    sequence = models.PositiveIntegerField("номер версии в календаре", default=0, editable=False)
 
     class Meta:
         verbose_name = "мероприятие"

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from tutoring import outbox
 
-from .calendar import calendar_bytes
+from .calendar import CANCEL, REQUEST, calendar_bytes
 from .models import ConsultationRequest, Session
 from .notifications import EVENTS
 
@@ -34,7 +34,7 @@ def send_request_email(request_id: int, event: str) -> bool:
     if request is None or not request.requested_by.email:
         return False
     sessions = list(
-        request.sessions.select_related("point", "room", "tutor", "municipality", "request")
+        request.sessions.select_related("point__organization", "room", "tutor", "municipality")
         .select_related("request__organization")
         .order_by("starts_at")
     )
@@ -46,13 +46,23 @@ def send_request_email(request_id: int, event: str) -> bool:
             {"request": request, "event": EVENTS[event], "sessions": sessions},
         )
     message = EmailMessage(subject, body, to=[request.requested_by.email])
+    # An invitation or its change (scheduled, changed, the reminder) is an iTIP REQUEST of the
+    # planned sessions; a cancellation is a CANCEL of the cancelled ones. A calendar applies
+    # either to the entry of the same UID when the SEQUENCE is not older than its own.
     cancelling = event in ("cancelled", "session_cancelled")
-    shown = [s for s in sessions if (s.status == Session.Status.CANCELLED) == cancelling]
-    if shown:
-        method = "CANCEL" if cancelling else "PUBLISH"
+    wanted = Session.Status.CANCELLED if cancelling else Session.Status.PLANNED
+    shown = [session for session in sessions if session.status == wanted]
+    method = CANCEL if cancelling else REQUEST
+    attendee = (request.requested_by.full_name, request.requested_by.email)
+    for number, session in enumerate(shown, start=1):
+        # One session an attachment: an iTIP message is about one UID (RFC 5546), and a
+        # client offers one invitation per attachment.
+        suffix = f"-{number}" if len(shown) > 1 else ""
         message.attach(
-            f"zayavka-{request.pk}.ics",
-            calendar_bytes(shown, name=f"Заявка № {request.pk}", method=method),
+            f"zayavka-{request.pk}{suffix}.ics",
+            calendar_bytes(
+                [session], name=f"Заявка № {request.pk}", method=method, attendees=[attendee]
+            ),
             "text/calendar",
         )
     message.send()

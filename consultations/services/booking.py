@@ -276,7 +276,9 @@ def session_cancel(*, actor: User | None, session: Session, reason: str) -> Sess
         )
     session.status = Session.Status.CANCELLED
     session.cancel_reason = reason
-    session.save(update_fields=["status", "cancel_reason"])
+    # The row is locked, so the calendar version is raised from its committed value.
+    session.sequence += 1
+    session.save(update_fields=["status", "cancel_reason", "sequence"])
     if session.request_id is not None:
         request = _locked_request(session.request_id)
         still_planned = request.sessions.filter(status=Session.Status.PLANNED).exists()
@@ -327,8 +329,15 @@ def session_reschedule(
     )
     before = _period(session.starts_at, session.ends_at, zone)
     before_room = session.room.name if session.room else ""
+    moved = (session.starts_at, session.ends_at, session.room_id) != (
+        starts_at,
+        ends_at,
+        getattr(room, "pk", None),
+    )
     session.starts_at, session.ends_at, session.room = starts_at, ends_at, room
-    _saved(session, fields=["starts_at", "ends_at", "room"])
+    if moved:
+        session.sequence += 1
+    _saved(session, fields=["starts_at", "ends_at", "room", "sequence"])
     notify(request, "changed")
     audit_record(
         actor=actor,

@@ -36,6 +36,17 @@ EVENT_FIELDS = (
     "organizer",
     "plan_item",
 )
+# The fields a calendar shows (calendar.py): changing one raises the event's SEQUENCE.
+CALENDAR_FIELDS = {
+    "kind",
+    "title",
+    "starts_at",
+    "ends_at",
+    "place",
+    "link",
+    "audience",
+    "organizer",
+}
 # Who may take a place at an event of their municipality.
 PARTICIPANT_ROLES = (RoleKind.TEACHER, RoleKind.TUTOR)
 
@@ -146,7 +157,11 @@ def event_update(*, actor: User, event: Event, subjects=None, **fields) -> Event
         if old != value:
             changes[name] = [_shown(old), _shown(value)]
             setattr(event, name, value)
-    if changes:
+    if CALENDAR_FIELDS & changes.keys():
+        # The row is locked: the version is raised from its committed value.
+        event.sequence += 1
+        event.save(update_fields=[*changes, "sequence"])
+    elif changes:
         event.save(update_fields=list(changes))
     if subjects is not None:
         event.subjects.set(subjects)
@@ -172,7 +187,8 @@ def event_cancel(*, actor: User, event: Event, reason: str) -> Event:
     event = _locked(event)
     _move(event, Status.CANCELLED)
     event.cancel_reason = reason.strip()
-    event.save(update_fields=["status", "cancel_reason"])
+    event.sequence += 1
+    event.save(update_fields=["status", "cancel_reason", "sequence"])
     audit_record(
         actor=actor,
         action="event.cancel",

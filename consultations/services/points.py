@@ -1,14 +1,23 @@
 """Consultation points and their rooms. Each function is one transaction with one audit entry."""
 
 from django.db import transaction
+from django.db.models import F
 
 from tutoring.models import Municipality, Organization, User
 from tutoring.services import audit_record
 
-from ..models import ConsultationPoint, DomainError, Room
+from ..models import ConsultationPoint, DomainError, Room, Session
 
 POINT_FIELDS = ("organization", "name", "address", "remote_link", "working_hours", "is_active")
 ROOM_FIELDS = ("name", "capacity", "is_active")
+# What a session's calendar entry shows of its point (LOCATION, ORGANIZER) and of its room.
+POINT_CALENDAR_FIELDS = {"organization", "name", "address", "remote_link"}
+
+
+def _calendar_changed(sessions) -> None:
+    """The planned sessions show the new place in calendars: their SEQUENCE is raised, in the
+    database, within the change's transaction."""
+    sessions.filter(status=Session.Status.PLANNED).update(sequence=F("sequence") + 1)
 
 
 def _locked(obj):
@@ -67,6 +76,8 @@ def point_update(*, actor: User, point: ConsultationPoint, **fields) -> Consulta
     changes = _changes(point, {name: fields[name] for name in POINT_FIELDS if name in fields})
     if changes:
         point.save(update_fields=list(changes))
+    if POINT_CALENDAR_FIELDS & changes.keys():
+        _calendar_changed(point.sessions)
     audit_record(actor=actor, action="point.update", obj=point, changes=changes)
     return point
 
@@ -103,6 +114,8 @@ def room_update(*, actor: User, room: Room, **fields) -> Room:
     changes = _changes(room, {name: fields[name] for name in ROOM_FIELDS if name in fields})
     if changes:
         room.save(update_fields=list(changes))
+    if "name" in changes:
+        _calendar_changed(room.sessions)
     audit_record(
         actor=actor,
         action="room.update",

@@ -2,6 +2,7 @@
 Each function is one transaction with one audit entry."""
 
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 
 from tutoring.models import AcademicYear, Organization, SchoolStatus, User
@@ -163,7 +164,7 @@ def request_cancel(*, actor: User, request: ConsultationRequest, reason: str):
     reason = _reason_required(reason, "заявитель")
     move(request, Status.CANCELLED, reason=reason)
     cancelled = request.sessions.filter(status=Session.Status.PLANNED).update(
-        status=Session.Status.CANCELLED, cancel_reason=reason
+        status=Session.Status.CANCELLED, cancel_reason=reason, sequence=F("sequence") + 1
     )
     audit_record(
         actor=actor,

@@ -48,11 +48,12 @@ def calendar_feed(request, token):
         selectors.sessions_for(access_for(feed.user))
         .filter(starts_at__gte=now - FEED_PAST, starts_at__lte=now + FEED_FUTURE)
         .exclude(status=Session.Status.CANCELLED)
-        .select_related("request__organization")
+        .select_related("request__organization", "point__organization")
         .order_by("starts_at")
     )
     events = (
         selectors.feed_events(feed.user)
+        .select_related("municipality__issuer")
         .filter(starts_at__gte=now - FEED_PAST, starts_at__lte=now + FEED_FUTURE)
         .order_by("starts_at", "pk")
     )
