@@ -1,9 +1,15 @@
+from datetime import timedelta
+
 import django_filters
 from django.db.models import Q
+from django.utils import timezone
 
 from tutoring.models import Subject
 
-from .models import CaseKind, ExpertiseCase
+from .models import CaseKind, Conclusion, ExpertiseCase
+
+# How far back the home page names the conclusions issued on the user's cases.
+RECENT, RECENT_DAYS = "recent", 30
 
 
 class CaseFilter(django_filters.FilterSet):
@@ -16,11 +22,22 @@ class CaseFilter(django_filters.FilterSet):
     subject = django_filters.ModelChoiceFilter(
         label="Предмет", queryset=Subject.objects.all(), empty_label="Любой"
     )
+    concluded = django_filters.ChoiceFilter(
+        label="Заключение",
+        choices=[(RECENT, f"выдано за последние {RECENT_DAYS} дней")],
+        empty_label="Когда угодно",
+        method="filter_concluded",
+    )
     q = django_filters.CharFilter(label="Документ или школа", method="filter_q")
 
     class Meta:
         model = ExpertiseCase
-        fields = ["status", "kind", "subject", "q"]
+        fields = ["status", "kind", "subject", "concluded", "q"]
+
+    def filter_concluded(self, queryset, name, value):
+        since = timezone.now() - timedelta(days=RECENT_DAYS)
+        issued = Conclusion.objects.filter(issued_at__gte=since)
+        return queryset.filter(pk__in=issued.values("case"))
 
     def filter_q(self, queryset, name, value):
         # A school's name is searched only where the user may see it.
