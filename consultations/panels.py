@@ -115,12 +115,22 @@ def _schedules_to_approve(access) -> list[Waiting]:
     return [Waiting("Графики работы пункта ждут утверждения", url, count)]
 
 
+UNDER_WAY = (
+    ConsultationRequest.Status.SUBMITTED,
+    ConsultationRequest.Status.ACCEPTED,
+    ConsultationRequest.Status.SCHEDULED,
+    ConsultationRequest.Status.HELD,
+)
+
+
 def _school_requests(access) -> list[Waiting]:
-    """The school's requests by state, in one query, and those whose help waits for a rating."""
+    """The school's requests under way, by state, in one query, and those whose help waits for
+    a rating. Closed, rejected, withdrawn and cancelled ones wait for nothing: they stay in
+    the list."""
     Status = ConsultationRequest.Status
     requests = selectors.requests_for(access)
     counts = requests.aggregate(
-        **{status: Count("pk", filter=Q(status=status)) for status in Status.values},
+        **{status: Count("pk", filter=Q(status=status)) for status in UNDER_WAY},
         unrated=Count("pk", filter=Q(status=Status.CLOSED, rating__isnull=True)),
     )
     items = [
@@ -130,7 +140,7 @@ def _school_requests(access) -> list[Waiting]:
             counts[status],
         )
         for status, label in Status.choices
-        if counts[status]
+        if status in UNDER_WAY and counts[status]
     ]
     if counts["unrated"]:
         url = _link("consultations:request_list", {"rating": DUE})

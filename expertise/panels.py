@@ -50,7 +50,8 @@ def home_panel(user, access):
             url = _link({"status": Status.REVISION})
             items.append(Waiting("Экспертизы на доработке", url, revision))
         params = {"concluded": RECENT}
-        concluded = CaseFilter(params, queryset=selectors.cases_for(access)).qs.count()
+        cases = selectors.cases_for(access)
+        concluded = CaseFilter(params, queryset=cases, access=access).qs.count()
         if concluded:
             label = f"Выданы заключения за {RECENT_DAYS} дней"
             items.append(Waiting(label, _link(params), concluded))

@@ -31,7 +31,7 @@ def case_list(request):
     if mine:
         # The reviews the home page counts: pending, of cases under review.
         cases = cases.filter(pk__in=selectors.reviews_to_do(access).values("round__case"))
-    filterset = CaseFilter(request.GET, queryset=cases)
+    filterset = CaseFilter(request.GET, queryset=cases, access=access)
     return render(
         request,
         "expertise/cases/list.html",

@@ -39,6 +39,7 @@ from tests.tutoring.factories import (
     AcademicYearFactory,
     MunicipalityFactory,
     OrganizationFactory,
+    RoleFactory,
     SubjectFactory,
     user_with_role,
 )
@@ -277,7 +278,6 @@ EXPECTED = {
     "school": {
         "Заявки: подана": "Заявка Свой новая",
         "Заявки: назначено занятие": "Заявка Свой назначена",
-        "Заявки: закрыта": "Заявка Свой закрыта",
         "Занятия прошли: оцените помощь": "Заявка Свой закрыта",
         "Ваши предложения в состав на рассмотрении": "на рассмотрении",
         "Предложения в состав рассмотрены за 30 дней": "принято",
@@ -355,3 +355,24 @@ def test_it_keeps_the_query_count_when_the_data_doubles(
         shown = queues(client.get("/").content.decode())
 
     assert {shown[label][0] for label in EXPECTED[role]} == {2}
+
+
+def test_it_names_no_conclusion_of_a_case_the_user_only_reviewed(client, filled):
+    RoleFactory(user=filled.tutor, kind=RoleKind.TEACHER, organization=OrganizationFactory())
+    concluded = ExpertiseCase.objects.get(title="Выдано Свой 0")
+    Review.objects.create(round=concluded.rounds.get(), expert=filled.tutor)
+    client.force_login(filled.tutor)
+
+    shown = queues(client.get("/").content.decode())
+
+    assert "Выданы заключения за 30 дней" not in shown
+    listed = client.get("/expertise/cases/?concluded=recent").content.decode()
+    assert "Выдано Свой" not in listed
+
+
+def test_it_leaves_the_school_requests_that_wait_for_nothing_off_the_home_page(client, filled):
+    client.force_login(filled.school)
+
+    shown = queues(client.get("/").content.decode())
+
+    assert "Заявки: закрыта" not in shown and "Заявки: подана" in shown
