@@ -643,7 +643,7 @@ def test_it_tells_the_methodist_how_many_materials_await_moderation(client, cast
     client.force_login(cast.methodist)
     page = client.get("/").content.decode()
     assert "Материалы библиотеки ждут модерации" in page
-    assert re.search(r"ждут модерации</span>\s*<span[^>]*>2</span>", page)
+    assert re.search(r"ждут модерации</span></span>\s*<span[^>]*>2</span>", page)
     hub = client.get("/community/").content.decode()
     assert "Библиотека материалов" in hub
     assert "на модерации: 2" in hub

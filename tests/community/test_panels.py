@@ -55,7 +55,7 @@ def test_it_counts_many_orders_to_sign_in_constant_queries(
         OrderFactory(municipality=first.municipality, status=Order.Status.SENT)
     with django_assert_max_num_queries(len(few.captured_queries) + 1):
         page = client.get("/").content.decode()
-    assert re.search(r"Приказы на подпись</span>\s*<span[^>]*>8</span>", page)
+    assert re.search(r"Приказы на подпись</span></span>\s*<span[^>]*>8</span>", page)
 
 
 def test_it_shows_the_methodist_a_returned_order_with_the_comment(client, db):

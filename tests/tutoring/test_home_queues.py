@@ -47,7 +47,8 @@ from tutoring.models import DirectoryImport, RoleKind
 
 LINE = re.compile(
     r'<a class="list-group-item[^"]*" href="(?P<url>[^"]+)">\s*'
-    r'<span class="text-break">(?P<label>[^<]+)(?:<span[^>]*>(?P<note>[^<]*)</span>)?</span>\s*'
+    r'<span class="text-break"><span class="link-primary">(?P<label>[^<]+)</span>'
+    r"(?:<span[^>]*>(?P<note>[^<]*)</span>)?</span>\s*"
     r'(?:<span class="badge[^"]*">(?P<count>\d+)</span>)?'
 )
 
