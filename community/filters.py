@@ -1,6 +1,9 @@
+from datetime import timedelta
+
 import django_filters
 from django import forms
 from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
 
 from tutoring.access import Access
 from tutoring.models import AcademicYear, RoleKind, Subject, User
@@ -8,10 +11,19 @@ from tutoring.models import AcademicYear, RoleKind, Subject, User
 from . import library
 from .models import Material, Nomination, Order, RosterEntry, TutorLevel
 
+# How far back a school's home page names the decisions on its nominations.
+RECENT, RECENT_DAYS = "recent", 30
+
 
 class NominationFilter(django_filters.FilterSet):
     status = django_filters.ChoiceFilter(
         label="Статус", choices=Nomination.Status.choices, empty_label="Любой"
+    )
+    decided = django_filters.ChoiceFilter(
+        label="Рассмотрены",
+        choices=[(RECENT, f"за последние {RECENT_DAYS} дней")],
+        empty_label="Когда угодно",
+        method="filter_decided",
     )
     academic_year = django_filters.ModelChoiceFilter(
         label="Учебный год", queryset=AcademicYear.objects.all(), empty_label="Любой"
@@ -20,12 +32,16 @@ class NominationFilter(django_filters.FilterSet):
 
     class Meta:
         model = Nomination
-        fields = ["status", "academic_year", "q"]
+        fields = ["status", "decided", "academic_year", "q"]
 
     def filter_q(self, queryset, name, value):
         return queryset.filter(
             Q(teacher__last_name__icontains=value) | Q(organization__short_name__icontains=value)
         )
+
+    def filter_decided(self, queryset, name, value):
+        since = timezone.now() - timedelta(days=RECENT_DAYS)
+        return queryset.exclude(status=Nomination.Status.PENDING).filter(decided_at__gte=since)
 
 
 class OrderFilter(django_filters.FilterSet):

@@ -1,17 +1,18 @@
-"""The community's sections of the navigation bar and its panels on the home page."""
+"""The community's sections of the navigation bar and its panel on the home page."""
 
-from datetime import timedelta
+from urllib.parse import urlencode
 
-from django.db.models import Count, Q
+from django.db.models import Q
 from django.urls import reverse
-from django.utils import timezone
 
-from tutoring.extensions import Panel
+from tutoring.extensions import Panel, Waiting, queue_panel
 from tutoring.models import AcademicYear, RoleKind
-from tutoring.words import plural
 
 from . import library, selectors
-from .models import DevelopmentRoute, Nomination, Order, RouteStep, TutorPlan
+from .filters import RECENT, RECENT_DAYS, MaterialFilter, NominationFilter
+from .forms.plans import PlanFilter, TutorPlanFilter
+from .forms.routes import STEPS_AHEAD_DAYS, STEPS_OVERDUE, STEPS_THIS_WEEK, due_steps
+from .models import CommunityPlan, Material, Order, RouteStep, TutorPlan
 
 
 def navigation(access):
@@ -21,70 +22,82 @@ def navigation(access):
 
 
 def home_panel(user, access):
-    """What awaits the user in the community, as links; nothing when nothing awaits."""
+    """What awaits the user in the community, each line linking to the list that shows
+    exactly those items; nothing when nothing awaits."""
     items = []
-    if access.has(RoleKind.METHODIST, RoleKind.SCHOOL):
-        counts = selectors.nominations_for(access).aggregate(
-            pending=Count("pk", filter=Q(status=Nomination.Status.PENDING)),
-            decided=Count("pk", filter=~Q(status=Nomination.Status.PENDING)),
+    if access.has(RoleKind.METHODIST):
+        items += _nominations(access, "Предложения школ в состав ждут решения", status="pending")
+        items += _orders_returned(access)
+        items += _filtered(
+            "Планы тьюторов ждут согласования",
+            "community:tutor_plan_list",
+            TutorPlanFilter,
+            selectors.tutor_plans_for(access),
+            {"status": TutorPlan.Status.SUBMITTED},
+            access=access,
         )
-        url = reverse("community:nomination_list")
-        if access.has(RoleKind.METHODIST) and counts["pending"]:
-            items.append(
-                (f"Предложений школ ждут решения: {counts['pending']}", url + "?status=pending")
-            )
-        elif access.has(RoleKind.SCHOOL) and (counts["pending"] or counts["decided"]):
-            items.append(
-                (
-                    f"Ваши предложения в состав: на рассмотрении {counts['pending']}, "
-                    f"рассмотрено {counts['decided']}",
-                    url,
-                )
-            )
+        items += _filtered(
+            "Материалы библиотеки ждут модерации",
+            "community:material_list",
+            MaterialFilter,
+            library.materials_for(access),
+            {"status": Material.Status.SUBMITTED},
+            access=access,
+        )
     if access.has(RoleKind.DIRECTOR):
         items += _orders_to_sign(access)
-    if access.has(RoleKind.METHODIST):
-        items += _orders_returned(access)
-    if access.has(RoleKind.METHODIST):
-        submitted = (
-            selectors.tutor_plans_for(access).filter(status=TutorPlan.Status.SUBMITTED).count()
+        items += _filtered(
+            "Планы работы сообщества ждут утверждения",
+            "community:plan_list",
+            PlanFilter,
+            selectors.plans_for(access),
+            {"status": CommunityPlan.Status.DRAFT},
+            access=access,
         )
-        if submitted:
-            items.append(
-                (
-                    f"Планов тьюторов на согласовании: {submitted}",
-                    reverse("community:tutor_plan_list") + "?status=submitted",
-                )
-            )
+    if access.has(RoleKind.TUTOR):
+        items += _filtered(
+            "Ваш план работы возвращён на доработку",
+            "community:tutor_plan_list",
+            TutorPlanFilter,
+            selectors.tutor_plans_for(access).filter(tutor=user),
+            {"status": TutorPlan.Status.RETURNED},
+            access=access,
+        )
     if access.has(RoleKind.TEACHER, RoleKind.TUTOR):
-        due = _steps_due(user)
-        if due:
-            items.append(
-                (
-                    f"Шагов индивидуальных маршрутов со сроком в ближайшие {STEPS_DUE_DAYS} "
-                    f"дней: {due}",
-                    reverse("community:route_list") + "?status=active",
-                )
-            )
-    if access.has(RoleKind.METHODIST):
-        awaiting = library.awaiting_moderation(access).count()
-        if awaiting:
-            items.append(
-                (
-                    f"Материалов на модерации: {awaiting}",
-                    reverse("community:material_list") + "?status=submitted",
-                )
-            )
-    if not items:
-        return None
-    return Panel("community/panels/home.html", {"items": items})
+        items += _steps_due(access)
+    if access.has(RoleKind.SCHOOL):
+        items += _nominations(access, "Ваши предложения в состав на рассмотрении", status="pending")
+        items += _nominations(
+            access, f"Предложения в состав рассмотрены за {RECENT_DAYS} дней", decided=RECENT
+        )
+    return queue_panel("Сообщество тьюторов: что ждёт вас", items, slug="community")
+
+
+def _link(name: str, params: dict) -> str:
+    return f"{reverse(name)}?{urlencode(params)}"
+
+
+def _filtered(label, url_name, filter_class, queryset, params, **kwargs) -> list[Waiting]:
+    """One line counted by the very filter of the list it links to, so the two agree."""
+    count = filter_class(params, queryset=queryset, **kwargs).qs.count()
+    return [Waiting(label, _link(url_name, params), count)] if count else []
+
+
+def _nominations(access, label, **params) -> list[Waiting]:
+    return _filtered(
+        label,
+        "community:nomination_list",
+        NominationFilter,
+        selectors.nominations_for(access).order_by(),
+        params,
+    )
 
 
 # How many orders the home page names one by one; the rest are behind the list's link.
 ORDERS_LISTED = 5
 
 
-def _orders_to_sign(access) -> list[tuple[str, str]]:
+def _orders_to_sign(access) -> list[Waiting]:
     """«На подпись»: only the orders sent for signature, never a draft still being written."""
     municipalities = [r.municipality_id for r in access.roles_of(RoleKind.DIRECTOR)]
     sent = selectors.orders_for(access).filter(
@@ -94,48 +107,50 @@ def _orders_to_sign(access) -> list[tuple[str, str]]:
     if not listed:
         return []
     count = len(listed) if len(listed) <= ORDERS_LISTED else sent.count()
-    items = [
-        (
-            f"На подпись: {plural(count, 'приказ', 'приказа', 'приказов')}",
-            reverse("community:order_list") + "?status=sent",
-        )
-    ]
+    url = _link("community:order_list", {"status": Order.Status.SENT})
+    items = [Waiting("Приказы на подпись", url, count)]
     items += [
-        (f"На подпись: «{order.heading}»", order.get_absolute_url())
+        Waiting(f"На подпись: «{order.heading}»", order.get_absolute_url())
         for order in listed[:ORDERS_LISTED]
     ]
     return items
 
 
-def _orders_returned(access) -> list[tuple[str, str]]:
+def _orders_returned(access) -> list[Waiting]:
     """The methodist's orders that the director returned, each with the comment."""
     municipalities = [r.municipality_id for r in access.roles_of(RoleKind.METHODIST)]
     returned = selectors.orders_for(access).filter(
         status=Order.Status.RETURNED, municipality__in=municipalities
     )
     return [
-        (
-            f"Приказ «{order.heading}» возвращён на доработку: {order.return_comment}",
+        Waiting(
+            f"Приказ «{order.heading}» возвращён на доработку",
             order.get_absolute_url(),
+            note=order.return_comment,
         )
         for order in returned.order_by("-pk")[:ORDERS_LISTED]
     ]
 
 
-# How far ahead the home page warns of the deadlines of a route's steps.
-STEPS_DUE_DAYS = 14
-
-
-def _steps_due(user) -> int:
-    """Undone steps of the active routes the user keeps (as teacher or tutor), due within
-    STEPS_DUE_DAYS, overdue ones included."""
-    today = timezone.localdate()
-    return RouteStep.objects.filter(
-        Q(route__teacher=user) | Q(route__tutor=user),
-        route__status=DevelopmentRoute.Status.ACTIVE,
-        done_at__isnull=True,
-        deadline__lte=today + timedelta(days=STEPS_DUE_DAYS),
-    ).count()
+def _steps_due(access) -> list[Waiting]:
+    """Undone steps of the routes under way that the user sees (their own, their tutees'),
+    overdue and due within the week; each line links to the routes
+    that hold them."""
+    routes = selectors.routes_for(access).order_by().values("pk")
+    steps = RouteStep.objects.filter(route__in=routes)
+    lines = (
+        (STEPS_OVERDUE, "Шаги индивидуальных маршрутов просрочены"),
+        (
+            STEPS_THIS_WEEK,
+            f"Шаги индивидуальных маршрутов со сроком в ближайшие {STEPS_AHEAD_DAYS} дней",
+        ),
+    )
+    items = []
+    for which, label in lines:
+        count = due_steps(steps, which).count()
+        if count:
+            items.append(Waiting(label, _link("community:route_list", {"steps": which}), count))
+    return items
 
 
 def profile_panel(user, access):

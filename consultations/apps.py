@@ -110,6 +110,7 @@ class ConsultationsConfig(AppConfig):
         extensions.register_demo_loader(demo.load)
         # After the point's demo: the events take the same people and the community's plan.
         extensions.register_demo_loader(demo_events.load)
+        extensions.register_home_panel(panels.queues_panel)
         extensions.register_home_panel(panels.home_panel)
         extensions.register_plan_item_action(panels.event_from_plan_item)
         extensions.register_change_labels(EVENT_CHANGE_LABELS)

@@ -8,7 +8,10 @@ from django.utils import timezone
 from tutoring.filters import DateInput
 from tutoring.models import RoleKind, Subject
 
-from .models import ConsultationRequest, Event, RequestKind, Session
+from .models import ConsultationRequest, Event, RequestKind, Schedule, Session
+
+# The value of the filters that the home page's queues link to.
+DUE = "due"
 
 
 class RequestFilter(django_filters.FilterSet):
@@ -27,14 +30,24 @@ class RequestFilter(django_filters.FilterSet):
         empty_label="Все заявки",
         method="filter_priority",
     )
+    rating = django_filters.ChoiceFilter(
+        label="Оценка помощи",
+        choices=[(DUE, "ещё не оценена")],
+        empty_label="Любая",
+        method="filter_rating",
+    )
     q = django_filters.CharFilter(label="Тема или школа", method="filter_q")
 
     class Meta:
         model = ConsultationRequest
-        fields = ["status", "kind", "subject", "priority", "q"]
+        fields = ["status", "kind", "subject", "priority", "rating", "q"]
 
     def filter_priority(self, queryset, name, value):
         return queryset.filter(priority=True)
+
+    def filter_rating(self, queryset, name, value):
+        # A request is rated once its session is held and reported: then it is closed.
+        return queryset.filter(status=ConsultationRequest.Status.CLOSED, rating__isnull=True)
 
     def filter_q(self, queryset, name, value):
         return queryset.filter(
@@ -55,11 +68,17 @@ class SessionFilter(django_filters.FilterSet):
     status = django_filters.ChoiceFilter(
         label="Статус", choices=Session.Status.choices, empty_label="Любой"
     )
+    report = django_filters.ChoiceFilter(
+        label="Отчёт",
+        choices=[(DUE, "ждёт отчёта")],
+        empty_label="Любой",
+        method="filter_report",
+    )
     tutor = django_filters.CharFilter(label="Тьютор", method="filter_tutor")
 
     class Meta:
         model = Session
-        fields = ["since", "until", "status", "tutor"]
+        fields = ["since", "until", "status", "report", "tutor"]
 
     def __init__(self, *args, access, **kwargs):
         super().__init__(*args, **kwargs)
@@ -68,6 +87,20 @@ class SessionFilter(django_filters.FilterSet):
 
     def filter_tutor(self, queryset, name, value):
         return queryset.filter(tutor__last_name__icontains=value)
+
+    def filter_report(self, queryset, name, value):
+        # Over, and still planned: the report is what moves a session on (Session.awaits_report).
+        return queryset.filter(status=Session.Status.PLANNED, ends_at__lte=timezone.now())
+
+
+class ScheduleFilter(django_filters.FilterSet):
+    status = django_filters.ChoiceFilter(
+        label="Статус", choices=Schedule.Status.choices, empty_label="Любой"
+    )
+
+    class Meta:
+        model = Schedule
+        fields = ["status"]
 
 
 MONTHS = [

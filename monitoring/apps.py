@@ -44,12 +44,13 @@ class MonitoringConfig(AppConfig):
 
         from tutoring import documents, extensions, outbox
 
-        from . import demo, reports, route_sources, tasks
+        from . import demo, panels, reports, route_sources, tasks
 
         extensions.register_action_labels(ACTION_LABELS)
         extensions.register_change_labels(CHANGE_LABELS)
         extensions.register_value_labels({"document:kind": {reports.DOCUMENT: "отчёт"}})
         extensions.register_demo_loader(demo.load)
+        extensions.register_home_panel(panels.home_panel)
         # Suggested difficulties of a teacher's development route (community).
         extensions.register_difficulty_source(route_sources.results_difficulties)
         documents.register(

@@ -4,7 +4,17 @@ from django.db.models import Q
 
 from tutoring.models import AcademicYear, Municipality, Organization, Role, RoleKind, User
 
-from .models import AssessmentKind, MinimumScore
+from .models import AssessmentKind, ImportBatch, MinimumScore
+
+
+class ImportBatchFilter(django_filters.FilterSet):
+    status = django_filters.ChoiceFilter(
+        label="Состояние", choices=ImportBatch.Status.choices, empty_label="Любое"
+    )
+
+    class Meta:
+        model = ImportBatch
+        fields = ["status"]
 
 
 class YearForm(forms.Form):

@@ -12,6 +12,26 @@ class Panel:
 
     template: str
     context: dict = field(default_factory=dict)
+    # A panel of what waits for the user: a home without any says that nothing waits.
+    queue: bool = False
+
+
+@dataclass(frozen=True)
+class Waiting:
+    """A line of a home panel: what waits for the user, how many (a badge; none for a line
+    that names one object) and the page that lists exactly those."""
+
+    label: str
+    url: str
+    count: int | None = None
+    note: str = ""
+
+
+def queue_panel(title: str, items: list[Waiting], *, slug: str) -> Panel | None:
+    """The panel of an app's queues on the home page; none when nothing waits."""
+    if not items:
+        return None
+    return Panel("tutoring/panels/queue.html", {"title": title, "items": items, "slug": slug}, True)
 
 
 # The menu of the navigation bar that gathers the pages that set the portal up (reference

@@ -1,8 +1,11 @@
 """Forms and the list filter of development routes (ИОМ)."""
 
+from datetime import timedelta
+
 import django_filters
 from django import forms
-from django.db.models import Q
+from django.db.models import Q, QuerySet
+from django.utils import timezone
 
 from tutoring.access import Access
 from tutoring.models import AcademicYear, Organization, RoleKind, User
@@ -150,6 +153,20 @@ class CloseForm(forms.Form):
     )
 
 
+# The steps that the home page's queue names: undone steps of routes under way, overdue or
+# due within the next week.
+STEPS_OVERDUE, STEPS_THIS_WEEK = "overdue", "week"
+STEPS_AHEAD_DAYS = 7
+
+
+def due_steps(steps: QuerySet[RouteStep], which: str) -> QuerySet[RouteStep]:
+    today = timezone.localdate()
+    steps = steps.filter(route__status=DevelopmentRoute.Status.ACTIVE, done_at__isnull=True)
+    if which == STEPS_OVERDUE:
+        return steps.filter(deadline__lt=today)
+    return steps.filter(deadline__gte=today, deadline__lte=today + timedelta(STEPS_AHEAD_DAYS))
+
+
 class RouteFilter(django_filters.FilterSet):
     """The list of routes: whose (by the user's roles), school (for a methodist), tutor,
     state, year. Whatever it chooses stays within `routes_for`."""
@@ -165,10 +182,19 @@ class RouteFilter(django_filters.FilterSet):
         label="Школа", queryset=Organization.objects.none(), empty_label="Все"
     )
     tutor = django_filters.CharFilter(label="Тьютор (ФИО)", method="filter_tutor")
+    steps = django_filters.ChoiceFilter(
+        label="Сроки шагов",
+        choices=[
+            (STEPS_OVERDUE, "есть просроченные шаги"),
+            (STEPS_THIS_WEEK, f"шаги со сроком в ближайшие {STEPS_AHEAD_DAYS} дней"),
+        ],
+        empty_label="Любые",
+        method="filter_steps",
+    )
 
     class Meta:
         model = DevelopmentRoute
-        fields = ["whose", "academic_year", "status", "organization", "tutor"]
+        fields = ["whose", "academic_year", "status", "organization", "tutor", "steps"]
 
     def __init__(self, *args, access: Access, **kwargs):
         super().__init__(*args, **kwargs)
@@ -201,3 +227,6 @@ class RouteFilter(django_filters.FilterSet):
 
     def filter_tutor(self, queryset, name, value):
         return queryset.filter(name_q("tutor", value))
+
+    def filter_steps(self, queryset, name, value):
+        return queryset.filter(pk__in=due_steps(RouteStep.objects.all(), value).values("route"))

@@ -13,6 +13,7 @@ from tutoring.selectors import object_history
 from tutoring.views import paginate
 
 from .. import selectors
+from ..filters import ScheduleFilter
 from ..models import DomainError, Schedule
 from ..services import schedules as services
 
@@ -49,11 +50,13 @@ def schedules_for(access):
 @role_required(*READERS)
 def schedule_list(request):
     access = access_for(request.user)
+    filterset = ScheduleFilter(request.GET, queryset=schedules_for(access))
     return render(
         request,
         "consultations/schedules/list.html",
         {
-            "page": paginate(request, schedules_for(access)),
+            "filter": filterset,
+            "page": paginate(request, filterset.qs),
             "can_create": access.has(RoleKind.METHODIST),
         },
     )

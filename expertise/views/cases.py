@@ -29,12 +29,9 @@ def case_list(request):
     cases = selectors.cases_for(access)
     mine = request.GET.get("mine") == "review"
     if mine:
-        cases = cases.filter(
-            pk__in=Review.objects.filter(expert=request.user, status=Review.Status.PENDING).values(
-                "round__case"
-            )
-        )
-    filterset = CaseFilter(request.GET, queryset=cases)
+        # The reviews the home page counts: pending, of cases under review.
+        cases = cases.filter(pk__in=selectors.reviews_to_do(access).values("round__case"))
+    filterset = CaseFilter(request.GET, queryset=cases, access=access)
     return render(
         request,
         "expertise/cases/list.html",

@@ -10,6 +10,7 @@ from tutoring.models import RoleKind, Subject
 from tutoring.views import paginate
 
 from .. import gia, gia_selectors, selectors, services
+from ..filters import ImportBatchFilter
 from ..forms import ResultImportForm
 from ..models import DomainError, ImportBatch, ResultSet
 from ..tasks import load_progress
@@ -22,11 +23,13 @@ READERS = (RoleKind.METHODIST, RoleKind.DIRECTOR, RoleKind.REGIONAL, RoleKind.SC
 @role_required(*READERS)
 def import_list(request):
     access = access_for(request.user)
+    filterset = ImportBatchFilter(request.GET, queryset=selectors.batches_for(access))
     return render(
         request,
         "monitoring/imports/list.html",
         {
-            "page": paginate(request, selectors.batches_for(access)),
+            "filter": filterset,
+            "page": paginate(request, filterset.qs),
             "can_import": selectors.can_import(access),
         },
     )

@@ -1,6 +1,7 @@
 """The library of methodical materials: authors write, the methodist moderates, everyone in
 the municipality searches and downloads what is published."""
 
+import re
 from pathlib import Path
 
 import pytest
@@ -640,7 +641,9 @@ def test_it_tells_the_methodist_how_many_materials_await_moderation(client, cast
     material(cast, Status.SUBMITTED)
     material(cast, Status.SUBMITTED)
     client.force_login(cast.methodist)
-    assert "Материалов на модерации: 2" in client.get("/").content.decode()
+    page = client.get("/").content.decode()
+    assert "Материалы библиотеки ждут модерации" in page
+    assert re.search(r"ждут модерации</span></span>\s*<span[^>]*>2</span>", page)
     hub = client.get("/community/").content.decode()
     assert "Библиотека материалов" in hub
     assert "на модерации: 2" in hub

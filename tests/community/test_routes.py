@@ -708,14 +708,15 @@ def test_results_suggest_the_reasons_of_the_schools_risk_rows(db):
 # Panels and demo ------------------------------------------------------------------------------
 
 
-def test_the_home_page_names_steps_due_within_two_weeks(client, cast, active):
+def test_the_home_page_names_steps_due_within_a_week(client, cast, active):
     today = timezone.localdate()
     RouteStep.objects.filter(pk=active.steps.first().pk).update(deadline=today)
     client.force_login(cast.teacher)
 
     page = client.get("/").content.decode()
 
-    assert "Шагов индивидуальных маршрутов со сроком в ближайшие 14 дней: 1" in page
+    assert "Шаги индивидуальных маршрутов со сроком в ближайшие 7 дней" in page
+    assert "/community/routes/?steps=week" in page
 
 
 def test_the_hub_offers_routes_to_the_roles_that_see_them(client, cast):

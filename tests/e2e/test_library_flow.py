@@ -46,7 +46,7 @@ def test_it_takes_a_material_from_a_tutor_to_a_teacher(page, demo_site, tmp_path
 
     sign_in(page, site, "methodist")
     # The demo has one material on moderation already; this one is the second.
-    page.get_by_role("link", name="Материалов на модерации: 2").click()
+    page.get_by_role("link", name="Материалы библиотеки ждут модерации").click()
     page.get_by_role("link", name=TITLE).click()
     expect(page.get_by_text("Логинова Татьяна Артуровна", exact=True)).to_be_visible()
     page.get_by_role("button", name="Опубликовать").click()

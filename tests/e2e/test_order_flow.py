@@ -69,7 +69,7 @@ def test_it_takes_an_order_through_return_to_signature(page, demo_site):
     order_url = page.url
 
     sign_in(page, site, "director")
-    page.get_by_role("link", name="На подпись: 1 приказ").click()
+    page.get_by_role("link", name="Приказы на подпись").click()
     page.get_by_role("link", name="Об утверждении состава муниципального сообщества").click()
     expect(page).to_have_url(order_url)
     photograph(page, "order-on-signature")

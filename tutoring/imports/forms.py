@@ -1,7 +1,7 @@
 import django_filters
 from django import forms
 
-from ..models import DirectoryImportRow
+from ..models import DirectoryImport, DirectoryImportRow
 from ..uploads import UploadField
 
 
@@ -20,6 +20,16 @@ class DirectoryImportForm(forms.Form):
             del self.fields["municipality"]
         else:
             self.fields["municipality"].queryset = municipalities
+
+
+class DirectoryImportFilter(django_filters.FilterSet):
+    status = django_filters.ChoiceFilter(
+        label="Состояние", choices=DirectoryImport.Status.choices, empty_label="Любое"
+    )
+
+    class Meta:
+        model = DirectoryImport
+        fields = ["status"]
 
 
 class RowFilter(django_filters.FilterSet):

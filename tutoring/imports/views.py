@@ -11,7 +11,7 @@ from ..models import DirectoryImport, RoleKind
 from ..once import once
 from ..views import paginate
 from . import organizations, people, selectors, services
-from .forms import DirectoryImportForm, RowFilter
+from .forms import DirectoryImportFilter, DirectoryImportForm, RowFilter
 from .reader import problem_text
 
 Kind = DirectoryImport.Kind
@@ -23,11 +23,13 @@ UPLOADED_ONCE = "Этот файл уже загружен: вот его про
 @role_required(*VIEWERS)
 def import_list(request):
     access = access_for(request.user)
+    filterset = DirectoryImportFilter(request.GET, queryset=selectors.imports_for(access))
     return render(
         request,
         "tutoring/imports/list.html",
         {
-            "page": paginate(request, selectors.imports_for(access)),
+            "filter": filterset,
+            "page": paginate(request, filterset.qs),
             "imports_schools": access.has(RoleKind.METHODIST, RoleKind.REGION_ADMIN),
             "imports_staff": access.has(RoleKind.METHODIST, RoleKind.SCHOOL),
         },

@@ -40,6 +40,7 @@ def home(request):
         regional = selectors.municipality_summaries(access.municipalities(), year=year)
     summaries = {s.municipality.pk: s for s in municipal}
     own_statuses = selectors.statuses_by_organization(access.organization_ids, year=year)
+    panels = extensions.home_panels(request.user, access)
     blocks = [
         {
             "role": role,
@@ -55,7 +56,8 @@ def home(request):
             "blocks": blocks,
             "year": year,
             "regional": regional,
-            "panels": extensions.home_panels(request.user, access),
+            "panels": panels,
+            "waiting": any(panel.queue for panel in panels),
         },
     )
 
