@@ -22,7 +22,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.core.exceptions import ImproperlyConfigured
-from django.db.models import QuerySet
+from django.db.models import Count, IntegerField, OuterRef, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from .models import Notification, User
@@ -103,8 +104,8 @@ def notify(
         ids.discard(actor.pk)
     if not ids:
         return 0
-    active = User.objects.filter(pk__in=ids, is_active=True).order_by("pk").values_list(
-        "pk", flat=True
+    active = (
+        User.objects.filter(pk__in=ids, is_active=True).order_by("pk").values_list("pk", flat=True)
     )
     now = timezone.now()
     key = object_key(obj) if obj is not None else ""
@@ -133,13 +134,30 @@ def unread_count(user) -> int:
     return Notification.objects.filter(recipient=user, read_at__isnull=True).count()
 
 
+def with_unread_count(users: QuerySet[User]) -> QuerySet[User]:
+    """The users, each with `unread_notifications`: how many of theirs are unread."""
+    unread = (
+        Notification.objects.filter(recipient=OuterRef("pk"), read_at__isnull=True)
+        .order_by()
+        .values("recipient")
+        .annotate(count=Count("pk"))
+        .values("count")
+    )
+    return users.annotate(
+        unread_notifications=Coalesce(Subquery(unread, output_field=IntegerField()), Value(0))
+    )
+
+
+def bell_count(user) -> int:
+    """The unread count as the request's user was loaded with it (see `with_unread_count`),
+    or counted now for a user loaded otherwise."""
+    count = getattr(user, "unread_notifications", None)
+    return unread_count(user) if count is None else count
+
+
 def mark_read(user, ids: Iterable[int]) -> int:
     """Mark the user's notifications among `ids` read; another user's ids change nothing."""
-    return (
-        inbox(user)
-        .filter(pk__in=list(ids), read_at__isnull=True)
-        .update(read_at=timezone.now())
-    )
+    return inbox(user).filter(pk__in=list(ids), read_at__isnull=True).update(read_at=timezone.now())
 
 
 def mark_all_read(user) -> int:

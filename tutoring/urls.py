@@ -110,9 +110,7 @@ urlpatterns = [
     path("documents/<int:pk>/download/", views.document_download, name="document_download"),
     path("documents/<int:pk>/retry/", views.document_retry, name="document_retry"),
     path("notifications/", views_notifications.notification_list, name="notification_list"),
-    path(
-        "notifications/bell/", views_notifications.notification_bell, name="notification_bell"
-    ),
+    path("notifications/bell/", views_notifications.notification_bell, name="notification_bell"),
     path(
         "notifications/read-all/",
         views_notifications.notification_read_all,

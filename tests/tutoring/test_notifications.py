@@ -1,6 +1,8 @@
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from tests.tutoring.factories import (
@@ -143,9 +145,21 @@ def test_it_counts_the_bell_in_one_query(client, db, django_assert_max_num_queri
     user = UserFactory()
     client.force_login(user)
     client.get("/notifications/bell/")
-    # The session, the user, the count.
+    # The session, the user with the count, their roles (for the time zone).
     with django_assert_max_num_queries(3):
         client.get("/notifications/bell/")
+
+
+def test_it_counts_in_the_query_that_loads_the_user(client, db):
+    user = user_with_role(RoleKind.TEACHER)
+    note(user)
+    client.force_login(user)
+    with CaptureQueriesContext(connection) as page:
+        body = client.get("/profile/").content.decode()
+    assert 'data-testid="nav-bell-count">1<' in body
+    counted = [q["sql"] for q in page.captured_queries if "tutoring_notification" in q["sql"]]
+    assert len(counted) == 1
+    assert counted[0].startswith('SELECT "tutoring_user"."id"')
 
 
 def test_it_shows_the_bell_to_every_role(client, db):
@@ -207,9 +221,7 @@ def test_it_marks_one_read_without_htmx_and_returns_to_the_list(client, db):
     user = UserFactory()
     item = note(user)
     client.force_login(user)
-    response = client.post(
-        f"/notifications/{item.pk}/read/", {"next": "/notifications/?show=all"}
-    )
+    response = client.post(f"/notifications/{item.pk}/read/", {"next": "/notifications/?show=all"})
     assert response["Location"] == "/notifications/?show=all"
     item.refresh_from_db()
     assert item.is_read
@@ -278,7 +290,7 @@ def test_it_shows_times_in_the_municipality_zone(client, db):
     kaltan = user_with_role(
         RoleKind.TEACHER, municipality=MunicipalityFactory(timezone="Asia/Novokuznetsk")
     )
-    at = timezone.make_aware(timezone.datetime(2026, 3, 2, 5, 30), timezone.UTC)
+    at = datetime(2026, 3, 2, 5, 30, tzinfo=UTC)
     note(kaltan, created_at=at)
     client.force_login(kaltan)
     assert "02.03.2026 12:30" in client.get("/notifications/").content.decode()
@@ -306,11 +318,11 @@ def test_it_keeps_the_inbox_queries_constant_with_10000_notifications(
     client.force_login(user)
     bulk_notes(user, 10)
     client.get("/notifications/")
-    with django_assert_max_num_queries(9) as few:
+    with django_assert_max_num_queries(5) as few:
         assert client.get("/notifications/?show=all").status_code == 200
     bulk_notes(user, 10_000)
-    # The session, the user, their roles, the unread count, the page's count and rows.
-    with django_assert_max_num_queries(9) as many:
+    # The session, the user with the unread count, their roles, the page's count and rows.
+    with django_assert_max_num_queries(5) as many:
         response = client.get(f"/notifications/?show=all&kind={READY}&page=3")
     assert response.status_code == 200
     assert "Страница 3 из 101" in response.content.decode()

@@ -7,29 +7,64 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('tutoring', '0009_directory_import_checking'),
+        ("tutoring", "0009_directory_import_checking"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Notification',
+            name="Notification",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(help_text='Ключ в реестре уведомлений, например community.order.sent.', max_length=100, verbose_name='вид уведомления')),
-                ('text', models.TextField(verbose_name='текст')),
-                ('link', models.CharField(blank=True, max_length=500, verbose_name='ссылка')),
-                ('object_key', models.CharField(blank=True, help_text='Например community.order:5.', max_length=100, verbose_name='объект')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='когда')),
-                ('read_at', models.DateTimeField(blank=True, null=True, verbose_name='прочитано')),
-                ('recipient', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='notifications', to=settings.AUTH_USER_MODEL, verbose_name='получатель')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        help_text="Ключ в реестре уведомлений, например community.order.sent.",
+                        max_length=100,
+                        verbose_name="вид уведомления",
+                    ),
+                ),
+                ("text", models.TextField(verbose_name="текст")),
+                ("link", models.CharField(blank=True, max_length=500, verbose_name="ссылка")),
+                (
+                    "object_key",
+                    models.CharField(
+                        blank=True,
+                        help_text="Например community.order:5.",
+                        max_length=100,
+                        verbose_name="объект",
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(default=django.utils.timezone.now, verbose_name="когда"),
+                ),
+                ("read_at", models.DateTimeField(blank=True, null=True, verbose_name="прочитано")),
+                (
+                    "recipient",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="notifications",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="получатель",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'уведомление',
-                'verbose_name_plural': 'уведомления',
-                'ordering': ['-created_at', '-id'],
-                'indexes': [models.Index(fields=['recipient', 'read_at', '-created_at'], name='notification_inbox_idx')],
+                "verbose_name": "уведомление",
+                "verbose_name_plural": "уведомления",
+                "ordering": ["-created_at", "-id"],
+                "indexes": [
+                    models.Index(
+                        fields=["recipient", "read_at", "-created_at"],
+                        name="notification_inbox_idx",
+                    )
+                ],
             },
         ),
     ]

@@ -32,7 +32,7 @@ def notification_list(request):
             "tab": tab,
             "tabs": TABS,
             "kind": filterset.form["kind"].value() or "",
-            "unread_notifications": notifications.unread_count(request.user),
+            "unread_notifications": notifications.bell_count(request.user),
         },
     )
 
@@ -47,7 +47,10 @@ def notification_read(request, pk):
         return render(
             request,
             "notifications/partials/read.html",
-            {"notification": notification},
+            {
+                "notification": notification,
+                "unread_notifications": notifications.unread_count(request.user),
+            },
         )
     return redirect(_back(request))
 
@@ -57,11 +60,10 @@ def notification_read(request, pk):
 def notification_read_all(request):
     count = notifications.mark_all_read(request.user)
     if count:
-        messages.success(
-            request,
-            f"{plural(count, 'уведомление отмечено', 'уведомления отмечены', 'уведомлений отмечено')}"
-            " прочитанными.",
+        marked = plural(
+            count, "уведомление отмечено", "уведомления отмечены", "уведомлений отмечено"
         )
+        messages.success(request, f"{marked} прочитанными.")
     return redirect(_back(request))
 
 
@@ -87,7 +89,7 @@ def notification_bell(request):
     return render(
         request,
         "notifications/partials/bell.html",
-        {"bell_count": notifications.unread_count(request.user)},
+        {"bell_count": notifications.bell_count(request.user)},
     )
 
 
