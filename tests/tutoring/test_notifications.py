@@ -118,6 +118,7 @@ def test_it_shows_the_unread_count_in_the_navigation(client, db):
     page = client.get("/").content.decode()
     assert 'data-testid="nav-bell-count">3<' in page
     assert "Уведомления: 3 непрочитанных" in page
+    assert 'hx-get="/notifications/bell/" hx-trigger="every 60s"' in page
 
 
 def test_it_shows_no_count_when_all_are_read(client, db):
@@ -169,11 +170,17 @@ def test_it_shows_the_bell_to_every_role(client, db):
         assert 'data-testid="nav-bell"' in client.get("/").content.decode(), kind
 
 
+def test_it_stops_polling_the_bell_once_signed_out(client, db):
+    response = client.get("/notifications/bell/")
+    assert response.status_code == 286
+    assert response.content == b""
+
+
 # The inbox
 
 
 def test_it_sends_anonymous_visitors_to_sign_in(client, db):
-    for url in ["/notifications/", "/notifications/bell/", "/notifications/1/open/"]:
+    for url in ["/notifications/", "/notifications/1/open/"]:
         response = client.get(url)
         assert response.status_code == 302
         assert response["Location"].startswith("/login/")

@@ -2,6 +2,7 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
@@ -12,6 +13,8 @@ from ..filters import NotificationFilter
 from ..words import plural
 from . import paginate
 
+# htmx's status for "stop polling" (hx-trigger="every ...").
+STOP_POLLING = 286
 TABS = {"unread": "Непрочитанные", "all": "Все"}
 
 
@@ -81,11 +84,14 @@ def notification_open(request, pk):
     return redirect("notification_list")
 
 
-@login_required
 @require_GET
 @never_cache
 def notification_bell(request):
     """The badge alone, polled by htmx every minute from every page."""
+    if not request.user.is_authenticated:
+        # Signed out in another tab, or the session expired: a redirect to the login page
+        # would put that page inside the bar; 286 tells htmx to stop polling instead.
+        return HttpResponse(status=STOP_POLLING)
     return render(
         request,
         "notifications/partials/bell.html",
