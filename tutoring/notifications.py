@@ -100,6 +100,7 @@ def notify(
     if link and not is_local_path(link):
         raise ValueError(f"A notification links to a page of the portal, not to {link!r}.")
     ids = {getattr(r, "pk", r) for r in recipients}
+    ids.discard(None)  # an optional recipient not set (an order with no signatory yet)
     if actor is not None:
         ids.discard(actor.pk)
     if not ids:

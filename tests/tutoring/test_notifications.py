@@ -48,6 +48,11 @@ def test_it_notifies_each_recipient_once_and_never_the_actor(db):
     )
 
 
+def test_it_skips_a_recipient_not_set(db):
+    user = UserFactory()
+    assert notifications.notify(recipients=[None, user], kind=READY, text="Готово.") == 1
+
+
 def test_it_skips_inactive_users(db):
     gone = UserFactory(is_active=False)
     assert notifications.notify(recipients=[gone], kind=READY, text="Готово.") == 0
