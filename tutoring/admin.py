@@ -7,6 +7,7 @@ from .models import (
     DirectoryImport,
     Document,
     Municipality,
+    Notification,
     Organization,
     Role,
     SchoolStatus,
@@ -130,3 +131,12 @@ class DirectoryImportAdmin(admin.ModelAdmin):
     list_filter = ["kind", "status"]
     list_select_related = ["municipality"]
     readonly_fields = ["counts", "errors", "sha256"]
+
+
+@admin.register(Notification)
+class NotificationAdmin(admin.ModelAdmin):
+    list_display = ["created_at", "recipient", "kind", "text", "read_at"]
+    list_filter = ["kind"]
+    search_fields = ["recipient__username", "text", "object_key"]
+    raw_id_fields = ["recipient"]
+    date_hierarchy = "created_at"

@@ -44,13 +44,22 @@ REGION_CHANGE_LABELS = {
     "statuses": "статусов школ",
 }
 
+# tutoring's own kinds of notification (tutoring.notifications): key, label, group.
+NOTIFICATION_KINDS = [
+    ("tutoring.document.ready", "Документ сформирован", "Документы"),
+    ("tutoring.document.failed", "Документ не сформирован", "Документы"),
+    ("tutoring.import.checked", "Список проверен и ждёт подтверждения", "Загрузка списков"),
+    ("tutoring.import.loaded", "Список загружен", "Загрузка списков"),
+    ("tutoring.import.failed", "Список не загружен", "Загрузка списков"),
+]
+
 
 class TutoringConfig(AppConfig):
     name = "tutoring"
     verbose_name = "Справочники, люди и доступ"
 
     def ready(self):
-        from . import documents, extensions, outbox
+        from . import documents, extensions, notifications, outbox
         from .imports.services import directory_import_give_up, directory_import_load_give_up
         from .services import organizations
 
@@ -62,6 +71,8 @@ class TutoringConfig(AppConfig):
         extensions.register_reference_keys({"object_id"})
         extensions.register_move_actions({"person.email_change"})
         extensions.register_value_labels(value_labels())
+        for key, label, group in NOTIFICATION_KINDS:
+            notifications.register_kind(key, label, group=group)
         # A task the workers kept dying on fails its object, whose page offers «Повторить».
         outbox.on_give_up("tutoring.tasks.render_document", documents.give_up)
         outbox.on_give_up("tutoring.imports.tasks.check_directory_import", directory_import_give_up)

@@ -13,3 +13,16 @@ class LoginOrEmailBackend(ModelBackend):
             if found is not None:
                 username = found.get_username()
         return super().authenticate(request, username=username, password=password, **kwargs)
+
+    def get_user(self, user_id):
+        # The user of each request comes with the count of their unread notifications, which
+        # the bell of every page shows (tutoring.templatetags.notifications): one query for
+        # both rather than one more on every page.
+        from .notifications import with_unread_count
+
+        User = get_user_model()
+        try:
+            user = with_unread_count(User._default_manager.all()).get(pk=user_id)
+        except User.DoesNotExist:
+            return None
+        return user if self.user_can_authenticate(user) else None

@@ -381,6 +381,10 @@ def load_demo() -> DemoResult:
             result.count(True)
         for loader in extensions.demo_loaders():
             loader(result)
+        # Last: the notifications point at what the loaders made (their documents).
+        from . import demo_notifications  # it reads this module's demo logins
+
+        demo_notifications.load(result)
         if result.created:
             audit_record(
                 actor=None,

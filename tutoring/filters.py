@@ -3,7 +3,8 @@ from django import forms
 from django.db.models import Exists, OuterRef, Q
 from django.http import QueryDict
 
-from .models import AuditEntry, Organization, RoleKind, SchoolStatus, Subject, User
+from .models import AuditEntry, Notification, Organization, RoleKind, SchoolStatus, Subject, User
+from .notifications import kind_choices
 from .selectors import municipalities_visible, people_roles
 
 
@@ -168,3 +169,13 @@ class SubjectFilter(django_filters.FilterSet):
     class Meta:
         model = Subject
         fields = ["q", "kind", "active"]
+
+
+class NotificationFilter(django_filters.FilterSet):
+    # The kinds come from the registry (tutoring.notifications), read when the form is built:
+    # the apps register theirs in ready(), after this module is imported.
+    kind = django_filters.ChoiceFilter(label="Вид", choices=kind_choices, empty_label="Все виды")
+
+    class Meta:
+        model = Notification
+        fields = ["kind"]

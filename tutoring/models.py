@@ -786,3 +786,59 @@ class QueuedTask(models.Model):
 
     def __str__(self):
         return f"{self.task} {self.args}"
+
+
+class NotificationQuerySet(models.QuerySet):
+    def unread(self):
+        return self.filter(read_at__isnull=True)
+
+
+class Notification(models.Model):
+    """A line in a user's inbox: something put in their queue or an outcome they wait for,
+    written by `tutoring.notifications.notify` in the transaction of the move that caused it."""
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="получатель",
+        on_delete=models.CASCADE,
+        related_name="notifications",
+    )
+    kind = models.CharField(
+        "вид уведомления",
+        max_length=100,
+        help_text="Ключ в реестре уведомлений, например community.order.sent.",
+    )
+    text = models.TextField("текст")
+    # A path inside the portal, never an address elsewhere: the inbox opens it after marking
+    # the notification read, and an outside address would make it an open redirect.
+    link = models.CharField("ссылка", max_length=500, blank=True)
+    object_key = models.CharField(
+        "объект", max_length=100, blank=True, help_text="Например community.order:5."
+    )
+    created_at = models.DateTimeField("когда", default=timezone.now)
+    read_at = models.DateTimeField("прочитано", null=True, blank=True)
+
+    objects = NotificationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "уведомление"
+        verbose_name_plural = "уведомления"
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(
+                fields=["recipient", "read_at", "-created_at"], name="notification_inbox_idx"
+            )
+        ]
+
+    def __str__(self):
+        return self.text[:80]
+
+    @property
+    def is_read(self) -> bool:
+        return self.read_at is not None
+
+    @property
+    def kind_label(self) -> str:
+        from .notifications import kind_label
+
+        return kind_label(self.kind)

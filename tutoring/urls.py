@@ -5,6 +5,7 @@ from django.urls import include, path
 from . import views
 from .forms import LoginForm
 from .views import accounts, people
+from .views import notifications as views_notifications
 from .views import organizations as views_organizations
 from .views import region as views_region
 
@@ -108,6 +109,23 @@ urlpatterns = [
     path("documents/<int:pk>/status/", views.document_status, name="document_status"),
     path("documents/<int:pk>/download/", views.document_download, name="document_download"),
     path("documents/<int:pk>/retry/", views.document_retry, name="document_retry"),
+    path("notifications/", views_notifications.notification_list, name="notification_list"),
+    path("notifications/bell/", views_notifications.notification_bell, name="notification_bell"),
+    path(
+        "notifications/read-all/",
+        views_notifications.notification_read_all,
+        name="notification_read_all",
+    ),
+    path(
+        "notifications/<int:pk>/read/",
+        views_notifications.notification_read,
+        name="notification_read",
+    ),
+    path(
+        "notifications/<int:pk>/open/",
+        views_notifications.notification_open,
+        name="notification_open",
+    ),
     path("community/", include("community.urls")),
     path("consultations/", include("consultations.urls")),
     path("expertise/", include("expertise.urls")),

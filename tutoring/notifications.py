@@ -1,0 +1,165 @@
+"""Notifications in the portal: the inbox of each user and the bell of the navigation bar.
+
+A kind of notification is registered once, in its app's `AppConfig.ready()`, with the Russian
+label the inbox filters by:
+
+    notifications.register_kind("community.order.sent", "Приказ на подписи", group="Приказы")
+
+and a move that puts work in someone's queue, or tells them of an outcome, calls, inside its
+own transaction (so that a rolled-back move notifies nobody):
+
+    notifications.notify(
+        recipients=[order.signatory],
+        kind="community.order.sent",
+        text=f"Приказ № {order.number} ждёт вашей подписи.",
+        link=order.get_absolute_url(),
+        obj=order,
+        actor=actor,
+    )
+"""
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.core.exceptions import ImproperlyConfigured
+from django.db.models import Count, IntegerField, OuterRef, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from .models import Notification, User
+
+
+@dataclass(frozen=True)
+class NotificationKind:
+    key: str
+    label: str
+    group: str = ""
+
+
+_kinds: dict[str, NotificationKind] = {}
+
+
+def register_kind(key: str, label: str, *, group: str = "") -> NotificationKind:
+    """Make `key` a kind that `notify` accepts; `label` names it in the inbox's filter, and
+    kinds of one `group` stand together there."""
+    kind = NotificationKind(key, label, group)
+    # Registering the same kind twice is harmless (ready() may run again in tests); two apps
+    # claiming one key with different words would mislabel each other's notifications.
+    if _kinds.get(key, kind) != kind:
+        raise ImproperlyConfigured(f"Notification kind {key!r} is registered twice.")
+    _kinds[key] = kind
+    return kind
+
+
+def is_registered(key: str) -> bool:
+    return key in _kinds
+
+
+def kind_label(key: str) -> str:
+    """The Russian name of a kind; a kind no longer registered reads as «Уведомление»."""
+    kind = _kinds.get(key)
+    return kind.label if kind else "Уведомление"
+
+
+def kind_choices() -> list:
+    """The registered kinds as form choices: ungrouped ones first, then one option group per
+    `group`, each sorted by label."""
+    plain, groups = [], {}
+    for kind in sorted(_kinds.values(), key=lambda k: k.label):
+        if kind.group:
+            groups.setdefault(kind.group, []).append((kind.key, kind.label))
+        else:
+            plain.append((kind.key, kind.label))
+    return plain + sorted(groups.items())
+
+
+def object_key(obj) -> str:
+    """«app.model:pk», e.g. community.order:5: which object a notification is about."""
+    return f"{obj._meta.label_lower}:{obj.pk}"
+
+
+def is_local_path(link: str) -> bool:
+    # "//host/..." is a path to a browser but an address on another site.
+    return link.startswith("/") and not link.startswith("//") and "\\" not in link
+
+
+def notify(
+    *,
+    recipients: Iterable,
+    kind: str,
+    text: str,
+    link: str = "",
+    obj=None,
+    actor: User | None = None,
+) -> int:
+    """Put a notification in the inbox of each of `recipients` (users or their ids) and return
+    how many were written. The actor is not told of their own move; inactive users and
+    repeated recipients are skipped. Call it inside the move's transaction."""
+    if kind not in _kinds:
+        raise ValueError(f"Notification kind {kind!r} is not registered: register_kind() it.")
+    if link and not is_local_path(link):
+        raise ValueError(f"A notification links to a page of the portal, not to {link!r}.")
+    ids = {getattr(r, "pk", r) for r in recipients}
+    ids.discard(None)  # an optional recipient not set (an order with no signatory yet)
+    if actor is not None:
+        ids.discard(actor.pk)
+    if not ids:
+        return 0
+    active = (
+        User.objects.filter(pk__in=ids, is_active=True).order_by("pk").values_list("pk", flat=True)
+    )
+    now = timezone.now()
+    key = object_key(obj) if obj is not None else ""
+    created = Notification.objects.bulk_create(
+        Notification(
+            recipient_id=pk,
+            kind=kind,
+            text=text,
+            link=link,
+            object_key=key,
+            created_at=now,
+        )
+        for pk in active
+    )
+    return len(created)
+
+
+def inbox(user) -> QuerySet[Notification]:
+    """The user's own notifications, newest first; nobody reads another's inbox."""
+    return Notification.objects.filter(recipient=user).order_by("-created_at", "-id")
+
+
+def unread_count(user) -> int:
+    if not user.is_authenticated:
+        return 0
+    return Notification.objects.filter(recipient=user, read_at__isnull=True).count()
+
+
+def with_unread_count(users: QuerySet[User]) -> QuerySet[User]:
+    """The users, each with `unread_notifications`: how many of theirs are unread."""
+    unread = (
+        Notification.objects.filter(recipient=OuterRef("pk"), read_at__isnull=True)
+        .order_by()
+        .values("recipient")
+        .annotate(count=Count("pk"))
+        .values("count")
+    )
+    return users.annotate(
+        unread_notifications=Coalesce(Subquery(unread, output_field=IntegerField()), Value(0))
+    )
+
+
+def bell_count(user) -> int:
+    """The unread count as the request's user was loaded with it (see `with_unread_count`),
+    or counted now for a user loaded otherwise."""
+    count = getattr(user, "unread_notifications", None)
+    return unread_count(user) if count is None else count
+
+
+def mark_read(user, ids: Iterable[int]) -> int:
+    """Mark the user's notifications among `ids` read; another user's ids change nothing."""
+    return inbox(user).filter(pk__in=list(ids), read_at__isnull=True).update(read_at=timezone.now())
+
+
+def mark_all_read(user) -> int:
+    return inbox(user).filter(read_at__isnull=True).update(read_at=timezone.now())
