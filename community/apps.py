@@ -169,12 +169,29 @@ def value_labels() -> dict:
     }
 
 
+# The community's kinds of notification (tutoring.notifications): key, label, group. The moves
+# that send them are declared with their workflows (community/services).
+NOTIFICATION_KINDS = [
+    ("community.order.sent", "Приказ на подписи", "Приказы"),
+    ("community.order.returned", "Приказ возвращён на доработку", "Приказы"),
+    ("community.order.approved", "Приказ подписан", "Приказы"),
+    ("community.nomination.filed", "Предложение в состав сообщества", "Состав сообщества"),
+    ("community.nomination.decided", "Решение по предложению", "Состав сообщества"),
+    ("community.material.submitted", "Материал на модерации", "Библиотека"),
+    ("community.material.published", "Материал опубликован", "Библиотека"),
+    ("community.material.returned", "Материал возвращён на доработку", "Библиотека"),
+    ("community.tutor_plan.submitted", "План тьютора на согласовании", "Планы"),
+    ("community.tutor_plan.approved", "План тьютора утверждён", "Планы"),
+    ("community.tutor_plan.returned", "План тьютора возвращён на доработку", "Планы"),
+]
+
+
 class CommunityConfig(AppConfig):
     name = "community"
     verbose_name = "Сообщество тьюторов"
 
     def ready(self):
-        from tutoring import documents, extensions
+        from tutoring import documents, extensions, notifications
 
         from . import demo, demo_library, demo_routes, panels
         from .documents import (
@@ -211,6 +228,8 @@ class CommunityConfig(AppConfig):
             title=route_title,
             can_view=route_visible,
         )
+        for key, label, group in NOTIFICATION_KINDS:
+            notifications.register_kind(key, label, group=group)
         extensions.register_demo_loader(demo.load)
         # Before the routes: a step of a route may name a material of the library.
         extensions.register_demo_loader(demo_library.load)

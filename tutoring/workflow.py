@@ -62,7 +62,7 @@ class Move:
     refusal: str  # what the user reads when the object is not where the move starts
     action: str  # the audit action, labelled in Russian in the journal
     notices: Callable[[Any, User], list[Notice]] | None = None
-    done: str = ""  # what a second, late click reads (default: «Приказ уже подписан.»)
+    done: str = ""  # what a move to where the object already is reads
 
     def __post_init__(self):
         object.__setattr__(self, "sources", frozenset(self.sources))
@@ -76,6 +76,9 @@ class Workflow:
     error: type[Exception]
     moves: list[Move]
     state: str = "status"  # the model's field that holds the state
+    # Whether a move to the state the object is already in reads «Приказ уже подписан.»
+    # rather than the move's refusal.
+    says_already: bool = False
     by_name: dict[str, Move] = field(init=False)
 
     def __post_init__(self):
@@ -98,15 +101,16 @@ class Workflow:
         move = self.by_name[name]
         queryset = queryset if queryset is not None else self.model.objects.all()
         obj = queryset.select_for_update().get(pk=obj.pk)
-        if not move.allowed(access_for(actor), obj):
-            raise self.error(move.forbidden(obj) if callable(move.forbidden) else move.forbidden)
+        # The state first: a second, late click reads what happened, not who may click.
         state = getattr(obj, self.state)
-        if state == move.target:
+        if state == move.target and (move.done or self.says_already):
             raise self.error(move.done or f"{self.noun} уже {self._state_label(obj)}.")
         if state not in move.sources:
             raise self.error(
                 f"{move.refusal} Сейчас {self.noun.lower()}: «{self._state_label(obj)}»."
             )
+        if not move.allowed(access_for(actor), obj):
+            raise self.error(move.forbidden(obj) if callable(move.forbidden) else move.forbidden)
         return obj
 
     def finish(self, actor: User, obj, name: str, *, fields: Iterable[str] = (), changes=None):

@@ -65,6 +65,7 @@ ORDER = Workflow(
     model=Order,
     noun="Приказ",
     error=DomainError,
+    says_already=True,
     moves=[
         Move(
             "send",
