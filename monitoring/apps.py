@@ -36,13 +36,21 @@ CHANGE_LABELS = {
 }
 
 
+# Who uploaded a results file learns how its check and load ended.
+NOTIFICATION_KINDS = [
+    ("monitoring.import.checked", "Файл результатов проверен"),
+    ("monitoring.import.loaded", "Файл результатов загружен"),
+    ("monitoring.import.failed", "Файл результатов не принят или не загружен"),
+]
+
+
 class MonitoringConfig(AppConfig):
     name = "monitoring"
     verbose_name = "Мониторинг результатов"
 
     def ready(self):
 
-        from tutoring import documents, extensions, outbox
+        from tutoring import documents, extensions, notifications, outbox
 
         from . import demo, panels, reports, route_sources, tasks
 
@@ -61,6 +69,8 @@ class MonitoringConfig(AppConfig):
             can_view=reports.report_visible,
         )
         extensions.register_navigation(navigation)
+        for key, label in NOTIFICATION_KINDS:
+            notifications.register_kind(key, label, group="Результаты ВПР и ГИА")
         outbox.on_give_up("monitoring.tasks.check_batch", tasks.give_up)
         outbox.on_give_up("monitoring.tasks.load_batch", tasks.give_up)
 

@@ -17,7 +17,7 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 
-from tutoring import outbox
+from tutoring import notifications, outbox
 from tutoring.models import Municipality, Organization, Subject, User, subject_key
 from tutoring.services import audit_record
 from tutoring.words import plural
@@ -354,6 +354,21 @@ def batch_run_check(batch_id: int) -> bool:
         storage, name = batch.upload.storage, batch.upload.name
         batch.upload = ""
         batch.save()
+        if batch.status == Status.READY:
+            _tell_uploader(
+                batch,
+                "monitoring.import.checked",
+                f"Файл «{batch.original_name}» проверен: посмотрите сводку и подтвердите загрузку.",
+            )
+        else:
+            errors = batch_error_count(batch)
+            _tell_uploader(
+                batch,
+                "monitoring.import.failed",
+                f"Файл «{batch.original_name}» не принят: "
+                f"{plural(errors, 'ошибка', 'ошибки', 'ошибок')}, исправьте их и загрузите "
+                "файл снова.",
+            )
         audit_record(
             actor=batch.uploaded_by,
             action="import.check",
@@ -368,6 +383,19 @@ def batch_run_check(batch_id: int) -> bool:
     # only its problems.
     storage.delete(name)
     return True
+
+
+def _tell_uploader(batch: ImportBatch, kind: str, text: str) -> None:
+    """The one who uploaded the file learns the outcome of the work it waited for (the check
+    and the load run in the queue; a command's own run tells nobody)."""
+    if batch.uploaded_by_id:
+        notifications.notify(
+            recipients=[batch.uploaded_by_id],
+            kind=kind,
+            text=text,
+            link=batch.get_absolute_url(),
+            obj=batch,
+        )
 
 
 def batch_error_count(batch: ImportBatch) -> int:
@@ -700,6 +728,11 @@ def batch_load(batch_id: int, *, progress: Callable[[int, int], None] | None = N
         batch.status = Status.LOADED
         batch.loaded_at = timezone.now()
         batch.save(update_fields=["status", "loaded_at"])
+        _tell_uploader(
+            batch,
+            "monitoring.import.loaded",
+            f"Файл «{batch.original_name}» загружен: результаты видны в мониторинге.",
+        )
         changed = {s["id"] for w in works for s in w["schools"] if s["change"] != "same"}
         every = {s["id"] for w in works for s in w["schools"]}
         changes = {
@@ -757,6 +790,12 @@ def batch_fail(batch_id: int, reason: str) -> bool:
         batch.status = Status.FAILED
         batch.failure = reason
         batch.save(update_fields=["status", "failure"])
+        what = "Проверка" if stage == "check" else "Загрузка"
+        _tell_uploader(
+            batch,
+            "monitoring.import.failed",
+            f"{what} файла «{batch.original_name}» не удалась: {reason}",
+        )
         audit_record(
             actor=None,
             action="import.fail",

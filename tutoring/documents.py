@@ -28,12 +28,13 @@ from django.core.exceptions import ImproperlyConfigured, ObjectDoesNotExist
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 from weasyprint import CSS, HTML
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher
 
-from . import outbox
+from . import notifications, outbox
 from .access import Access
 from .models import Document, User
 from .services import audit_record
@@ -230,6 +231,14 @@ def document_store(*, document_id: int, pdf: bytes) -> bool:
         except BaseException:
             storage.delete(document.file.name)
             raise
+        if document.requested_by_id:
+            notifications.notify(
+                recipients=[document.requested_by_id],
+                kind="tutoring.document.ready",
+                text=f"Документ «{document.title}» сформирован: PDF можно скачать.",
+                link=reverse("document_download", args=[document.pk]),
+                obj=document,
+            )
         # The old file goes only once the row no longer names it.
         if old_name:
             transaction.on_commit(lambda: storage.delete(old_name))
@@ -237,10 +246,25 @@ def document_store(*, document_id: int, pdf: bytes) -> bool:
 
 
 def document_fail(*, document_id: int, reason: str) -> None:
-    """Mark a document that could not be rendered; the page shows `reason` to the methodist."""
-    Document.objects.filter(pk=document_id).exclude(status=Document.Status.READY).update(
-        status=Document.Status.FAILED, error=f"Не удалось сформировать документ: {reason}"
-    )
+    """Mark a document that could not be rendered; the page shows `reason` to the methodist,
+    and whoever asked for it is told."""
+    with transaction.atomic():
+        error = f"Не удалось сформировать документ: {reason}"
+        documents = Document.objects.filter(pk=document_id)
+        pending = documents.filter(status=Document.Status.PENDING)
+        if not pending.update(status=Document.Status.FAILED, error=error):
+            # Failed before (or rendered meanwhile): the reason is brought up to date, nobody
+            # is told twice.
+            documents.filter(status=Document.Status.FAILED).update(error=error)
+            return
+        document = Document.objects.get(pk=document_id)
+        if document.requested_by_id:
+            notifications.notify(
+                recipients=[document.requested_by_id],
+                kind="tutoring.document.failed",
+                text=f"Документ «{document.title}» не сформирован: {reason}",
+                obj=document,
+            )
 
 
 def failure_reason(error: Exception) -> str:

@@ -17,7 +17,7 @@ from django.db import IntegrityError, transaction
 from django.db.models.fields.json import KT
 from django.utils import timezone
 
-from .. import outbox
+from .. import notifications, outbox
 from ..access import access_for
 from ..errors import DomainError
 from ..models import (
@@ -31,6 +31,7 @@ from ..models import (
 )
 from ..services import audit_record
 from ..uploads import written_files
+from ..words import plural
 from . import bulk, organizations, people
 from .reader import read_file
 
@@ -103,6 +104,19 @@ def _read(batch: DirectoryImport, uploaded, access) -> tuple[list[dict], list]:
     return sorted(errors, key=lambda problem: problem["row"] or 0), rows
 
 
+def _tell_uploader(batch: DirectoryImport, kind: str, text: str, *, actor=None) -> None:
+    """The one who uploaded the list learns the outcome of the work it waited for."""
+    if batch.uploaded_by_id:
+        notifications.notify(
+            recipients=[batch.uploaded_by_id],
+            kind=kind,
+            text=text,
+            link=batch.get_absolute_url(),
+            obj=batch,
+            actor=actor,
+        )
+
+
 def _record(batch: DirectoryImport, errors: list[dict], rows, actor) -> None:
     """Store the outcome of a check (inside the caller's transaction)."""
     batch.status = Status.REJECTED if errors else Status.READY
@@ -114,6 +128,23 @@ def _record(batch: DirectoryImport, errors: list[dict], rows, actor) -> None:
             batch.counts[row.change] += 1
         batch.counts["rows"] = len(rows)
     batch.save()
+    if errors:
+        _tell_uploader(
+            batch,
+            "tutoring.import.failed",
+            f"Список «{batch.original_name}» не принят: "
+            f"{plural(len(errors), 'ошибка', 'ошибки', 'ошибок')}, исправьте их и загрузите "
+            "файл снова.",
+            actor=actor,
+        )
+    else:
+        _tell_uploader(
+            batch,
+            "tutoring.import.checked",
+            f"Список «{batch.original_name}» проверен: посмотрите, что изменится, и подтвердите "
+            "загрузку.",
+            actor=actor,
+        )
     if not errors:
         bulk.insert(
             DirectoryImportRow,
@@ -252,6 +283,11 @@ def directory_import_fail(batch_id: int, *, reason: str) -> DirectoryImport | No
     batch.status = Status.FAILED
     batch.failure = reason
     batch.save(update_fields=["status", "failure"])
+    _tell_uploader(
+        batch,
+        "tutoring.import.failed",
+        f"Проверка списка «{batch.original_name}» не удалась: {reason}",
+    )
     audit_record(
         actor=None,
         action="directory_import.fail",
@@ -384,6 +420,9 @@ def directory_import_load_fail(
     batch.status = Status.READY
     batch.failure = reason
     batch.save(update_fields=["status", "failure"])
+    _tell_uploader(
+        batch, "tutoring.import.failed", f"Список «{batch.original_name}» не загружен: {reason}"
+    )
     audit_record(
         actor=None,
         action="directory_import.load_fail",
@@ -413,6 +452,9 @@ def _apply(batch: DirectoryImport, actor: User | None) -> DirectoryImport:
     batch.loaded_at = timezone.now()
     batch.failure = ""
     batch.save(update_fields=["status", "loaded_at", "failure"])
+    _tell_uploader(
+        batch, "tutoring.import.loaded", f"Список «{batch.original_name}» загружен.", actor=actor
+    )
     audit_record(
         actor=actor,
         action="directory_import.load",
