@@ -119,3 +119,24 @@ def test_a_material_tells_the_moderators_when_submitted_and_its_authors_of_the_o
     library.material_publish(actor=methodist, material=material)
     assert "community.material.published" in inbox(tutor)
     assert "community.material.published" in inbox(coauthor)
+
+
+def test_a_tutor_plan_tells_the_methodists_when_sent_and_the_tutor_of_the_outcome(db):
+    from community.services import plans
+    from tests.community.factories import TutorPlanFactory, TutorPlanItemFactory
+
+    tutor = user_with_role(RoleKind.TUTOR)
+    plan = TutorPlanFactory(tutor=tutor, municipality=tutor.roles.get().municipality)
+    methodist = user_with_role(RoleKind.METHODIST, municipality=plan.municipality)
+    elsewhere = user_with_role(RoleKind.METHODIST)
+    TutorPlanItemFactory(plan=plan)
+    plans.tutor_plan_submit(actor=tutor, plan=plan)
+    assert inbox(methodist) == ["community.tutor_plan.submitted"] and inbox(elsewhere) == []
+    plans.tutor_plan_return(actor=methodist, plan=plan, comment="Добавьте сроки.")
+    assert inbox(tutor) == ["community.tutor_plan.returned"]
+    plans.tutor_plan_submit(actor=tutor, plan=plan)
+    plans.tutor_plan_approve(actor=methodist, plan=plan)
+    assert sorted(inbox(tutor)) == [
+        "community.tutor_plan.approved",
+        "community.tutor_plan.returned",
+    ]
