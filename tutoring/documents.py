@@ -250,12 +250,12 @@ def document_fail(*, document_id: int, reason: str) -> None:
     and whoever asked for it is told."""
     with transaction.atomic():
         error = f"Не удалось сформировать документ: {reason}"
-        documents = Document.objects.filter(pk=document_id)
-        pending = documents.filter(status=Document.Status.PENDING)
+        rows = Document.objects.filter(pk=document_id)
+        pending = rows.filter(status=Document.Status.PENDING)
         if not pending.update(status=Document.Status.FAILED, error=error):
             # Failed before (or rendered meanwhile): the reason is brought up to date, nobody
             # is told twice.
-            documents.filter(status=Document.Status.FAILED).update(error=error)
+            rows.filter(status=Document.Status.FAILED).update(error=error)
             return
         document = Document.objects.get(pk=document_id)
         if document.requested_by_id:

@@ -32,10 +32,11 @@ from celery.exceptions import NotRegistered
 from celery.signals import task_postrun, task_prerun
 from django.conf import settings
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import F
 from django.utils import timezone
 
 from .models import QueuedTask
+from .words import plural
 
 logger = logging.getLogger(__name__)
 
@@ -51,7 +52,6 @@ KEEP_FAILED = timedelta(days=30)
 # An object still waiting for its task this long after asking, with no task recorded, was
 # asked for before the outbox existed or lost its task some other way.
 LOST_AFTER = timedelta(minutes=10)
-WAITING_TEXT = "будет выполнено, как только очередь станет доступна"
 
 _give_up: dict[str, Callable] = {}
 
@@ -166,8 +166,8 @@ def _send_again(row: QueuedTask) -> bool:
 
 def _abandon(row: QueuedTask, now) -> None:
     reason = (
-        f"обработка прерывалась {row.attempts} раза подряд. Нажмите «Повторить»; если сбой "
-        "повторится, сообщите администратору портала."
+        f"обработка прерывалась {plural(row.attempts, 'раз', 'раза', 'раз')} подряд. Нажмите "
+        "«Повторить»; если сбой повторится, сообщите администратору портала."
     )
     with transaction.atomic():
         QueuedTask.objects.filter(pk=row.pk).update(failed_at=now, failure=reason)
@@ -187,7 +187,7 @@ def _started(task_id=None, **kwargs) -> None:
 def _finished(task_id=None, state=None, **kwargs) -> None:
     # A task Celery will retry keeps its row: the retry runs under the same id.
     if task_id and state != "RETRY":
-        QueuedTask.objects.filter(Q(task_id=task_id)).delete()
+        QueuedTask.objects.filter(task_id=task_id).delete()
 
 
 task_prerun.connect(_started, dispatch_uid="tutoring.outbox.started", weak=False)

@@ -19,8 +19,6 @@ from ..models import DomainError, Material
 from ..services import library as services
 from .plans import act
 
-_is_author, _moderates = services.is_author, services.moderates
-
 
 def _writes_in(access: Access) -> list[Municipality]:
     """Where the user may add materials: as a tutor or a methodist of the municipality."""
@@ -39,7 +37,7 @@ def _material(request, pk) -> Material:
 
 def _for_moderator(request, pk) -> Material:
     material = _material(request, pk)
-    require(_moderates(access_for(request.user), material))
+    require(services.moderates(access_for(request.user), material))
     return material
 
 
@@ -65,7 +63,7 @@ def material_list(request):
 def material_detail(request, pk):
     access = access_for(request.user)
     material = _material(request, pk)
-    author, moderator = _is_author(access, material), _moderates(access, material)
+    author, moderator = services.is_author(access, material), services.moderates(access, material)
     return render(
         request,
         "community/library/detail.html",
@@ -119,7 +117,7 @@ def material_create(request):
 def material_update(request, pk):
     access = access_for(request.user)
     material = _material(request, pk)
-    require(_is_author(access, material) or _moderates(access, material))
+    require(services.is_author(access, material) or services.moderates(access, material))
     if not services.can_edit(material):
         messages.error(request, services.LOCKED[material.status])
         return redirect(material)
@@ -149,7 +147,7 @@ def material_update(request, pk):
 @require_POST
 def material_submit(request, pk):
     material = _material(request, pk)
-    require(_is_author(access_for(request.user), material))
+    require(services.is_author(access_for(request.user), material))
     act(
         request,
         services.material_submit,

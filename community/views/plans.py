@@ -299,9 +299,6 @@ def plan_approve(request, pk):
 # Tutor plans --------------------------------------------------------------------------------
 
 
-_owns = services.tutor_owns
-
-
 @login_required
 def tutor_plan_list(request):
     access = access_for(request.user)
@@ -347,7 +344,7 @@ def tutor_plan_detail(request, pk):
     access = access_for(request.user)
     plans = selectors.tutor_plans_for(access).select_related("approved_by")
     plan = get_object_or_404(plans, pk=pk)
-    owner = _owns(access, plan)
+    owner = services.tutor_owns(access, plan)
     can_edit = owner and services.tutor_plan_can_edit(plan)
     return render(
         request,
@@ -366,7 +363,7 @@ def tutor_plan_detail(request, pk):
 def _own_plan(request, pk):
     access = access_for(request.user)
     plan = get_object_or_404(selectors.tutor_plans_for(access), pk=pk)
-    require(_owns(access, plan))
+    require(services.tutor_owns(access, plan))
     return plan
 
 
@@ -374,7 +371,7 @@ def _own_item(request, pk):
     access = access_for(request.user)
     items = TutorPlanItem.objects.filter(plan__in=selectors.tutor_plans_for(access))
     item = get_object_or_404(items.select_related("plan__tutor", "plan__academic_year"), pk=pk)
-    require(_owns(access, item.plan))
+    require(services.tutor_owns(access, item.plan))
     return item
 
 
