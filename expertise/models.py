@@ -13,13 +13,8 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
-from tutoring.errors import DomainError as _DomainError
+from tutoring.errors import DomainError  # noqa: F401 (one refusal type for every app)
 from tutoring.models import AcademicYear, Municipality, Organization, Subject
-
-
-class DomainError(_DomainError):
-    """An action that the state of a case does not allow; the message is for the
-    user. A kind of `tutoring.errors.DomainError`, so that one handler serves every app."""
 
 
 class CaseKind(models.TextChoices):

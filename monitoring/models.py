@@ -4,13 +4,8 @@ files ФИС ОКО exports. A pupil is a participant code, never a name (DESIGN
 from django.conf import settings
 from django.db import models
 
-from tutoring.errors import DomainError as _DomainError
+from tutoring.errors import DomainError  # noqa: F401 (one refusal type for every app)
 from tutoring.models import Municipality, Organization, Subject
-
-
-class DomainError(_DomainError):
-    """A monitoring rule refused the change; the message is for the user (and `field`, when
-    given, the form field it belongs to)."""
 
 
 class AssessmentKind(models.TextChoices):

@@ -18,7 +18,7 @@ own transaction (so that a rolled-back move notifies nobody):
     )
 """
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from django.core.exceptions import ImproperlyConfigured
@@ -28,27 +28,63 @@ from django.utils import timezone
 
 from .models import Notification, User
 
+# How a kind's notifications reach a person's e-mail unless they chose otherwise: each at once,
+# gathered in one letter a day, or not at all.
+EMAIL_NOW, EMAIL_DAILY, EMAIL_NEVER = "now", "daily", "never"
+
 
 @dataclass(frozen=True)
 class NotificationKind:
     key: str
     label: str
     group: str = ""
+    email: str = EMAIL_NOW  # the default e-mail preference of the kind
 
 
 _kinds: dict[str, NotificationKind] = {}
+# Files a letter of a kind carries (a session's .ics), by the kind or a prefix of kinds ending
+# in ".": a function of the notification returning [(filename, bytes, mimetype)].
+_attachments: dict[str, Callable] = {}
 
 
-def register_kind(key: str, label: str, *, group: str = "") -> NotificationKind:
+def register_kind(
+    key: str, label: str, *, group: str = "", email: str = EMAIL_NOW
+) -> NotificationKind:
     """Make `key` a kind that `notify` accepts; `label` names it in the inbox's filter, and
-    kinds of one `group` stand together there."""
-    kind = NotificationKind(key, label, group)
+    kinds of one `group` stand together there; `email` is how its letters go by default."""
+    if email not in (EMAIL_NOW, EMAIL_DAILY, EMAIL_NEVER):
+        raise ImproperlyConfigured(f"Notification kind {key!r}: unknown e-mail default {email!r}.")
+    kind = NotificationKind(key, label, group, email)
     # Registering the same kind twice is harmless (ready() may run again in tests); two apps
     # claiming one key with different words would mislabel each other's notifications.
     if _kinds.get(key, kind) != kind:
         raise ImproperlyConfigured(f"Notification kind {key!r} is registered twice.")
     _kinds[key] = kind
     return kind
+
+
+def register_attachments(kinds: str, build: Callable) -> None:
+    """Attach `build(notification)`'s files — [(filename, bytes, mimetype)] — to the letters
+    of the kind `kinds`, or of every kind it is a prefix of when it ends in "."."""
+    _attachments[kinds] = build
+
+
+def attachments_for(notification: Notification) -> list[tuple[str, bytes, str]]:
+    kind = notification.kind
+    build = _attachments.get(kind) or next(
+        (
+            b
+            for prefix, b in _attachments.items()
+            if prefix.endswith(".") and kind.startswith(prefix)
+        ),
+        None,
+    )
+    return list(build(notification)) if build else []
+
+
+def kind_email_default(key: str) -> str:
+    kind = _kinds.get(key)
+    return kind.email if kind else EMAIL_NEVER
 
 
 def is_registered(key: str) -> bool:

@@ -17,6 +17,7 @@ from django.db import IntegrityError, transaction
 from django.shortcuts import redirect
 
 from .models import FormSubmission
+from .refusals import was_refused
 
 FIELD = "once_token"
 _TOKEN = re.compile(r"[A-Za-z0-9_-]{16,64}")
@@ -53,12 +54,13 @@ def once(message: str = "Заявка уже подана: вот она."):
                     messages.info(request, message)
                     return redirect(first.url)
                 response = view(request, *args, **kwargs)
-                if response.status_code in _REDIRECTS:
+                if response.status_code in _REDIRECTS and not was_refused(request):
                     claim.url = response["Location"]
                     claim.save(update_fields=["url"])
                 else:
-                    # Nothing was made (the form came back with errors): free the token so
-                    # that the corrected form, which carries it again, can be submitted.
+                    # Nothing was made (the form came back with errors, or a rule refused and
+                    # the view went back): free the token so that the corrected form, which
+                    # carries it again, can be submitted.
                     transaction.set_rollback(True)
                 return response
 
