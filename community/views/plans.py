@@ -405,7 +405,8 @@ def _own_item(request, pk):
 def _plan_for_reviewer(request, pk):
     access = access_for(request.user)
     plan = get_object_or_404(selectors.tutor_plans_for(access), pk=pk)
-    require(access.holds(RoleKind.METHODIST, municipality=plan.municipality_id))
+    # Approving and returning are the same person's: whoever may approve may return.
+    require(services.TUTOR_PLAN.by_name["approve"].allowed(access, plan))
     return plan
 
 

@@ -101,7 +101,7 @@ def _own_route(request, pk) -> DevelopmentRoute:
     """A route the user keeps (as its teacher or tutor); 404 if they do not see it, 403 if
     they only read it."""
     route = _route(request, pk)
-    require(request.user.pk in (route.teacher_id, route.tutor_id))
+    require(services.keeps(access_for(request.user), route))
     return route
 
 
@@ -112,14 +112,15 @@ def _own_step(request, pk) -> RouteStep:
         pk=pk,
         route__in=routes.values("pk"),
     )
-    require(request.user.pk in (step.route.teacher_id, step.route.tutor_id))
+    require(services.keeps(access_for(request.user), step.route))
     return step
 
 
 @login_required
 def route_detail(request, pk):
     route = _route(request, pk)
-    is_participant = request.user.pk in (route.teacher_id, route.tutor_id)
+    access = access_for(request.user)
+    is_participant = services.keeps(access, route)
     is_open = route.status != DevelopmentRoute.Status.CLOSED
     can_edit = is_participant and is_open
     difficulties = list(route.difficulties.all())
@@ -149,7 +150,7 @@ def route_detail(request, pk):
             "percent_done": done * 100 // len(steps) if steps else 0,
             "can_edit": can_edit,
             "can_mark": is_participant and route.status == DevelopmentRoute.Status.ACTIVE,
-            "moves": services.ROUTE.available(access_for(request.user), route),
+            "moves": services.ROUTE.available(access, route),
             "difficulty_form": DifficultyForm(
                 initial={
                     "source": RouteDifficulty.Source.TEACHER
@@ -251,7 +252,7 @@ def difficulty_delete(request, pk):
     difficulty = get_object_or_404(
         RouteDifficulty.objects.select_related("route"), pk=pk, route__in=routes.values("pk")
     )
-    require(request.user.pk in (difficulty.route.teacher_id, difficulty.route.tutor_id))
+    require(services.keeps(access_for(request.user), difficulty.route))
     attempt(
         request, services.difficulty_remove, success="Затруднение удалено.", difficulty=difficulty
     )
