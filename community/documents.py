@@ -108,7 +108,7 @@ def plan_context(object_id: str):
     plan = CommunityPlan.objects.select_related(
         "municipality__issuer", "academic_year", "approved_by"
     ).get(pk=object_id)
-    if plan.is_draft:
+    if not plan.is_approved:
         raise DocumentError("Печатается только утверждённый план.")
     municipality = plan.municipality
     approved_on = timezone.localtime(plan.approved_at, municipality.tzinfo).date()

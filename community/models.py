@@ -257,6 +257,8 @@ class CommunityPlan(models.Model):
 
     class Status(models.TextChoices):
         DRAFT = "draft", "черновик"
+        SUBMITTED = "submitted", "на утверждении"
+        RETURNED = "returned", "возвращён на доработку"
         APPROVED = "approved", "утверждён"
 
     municipality = models.ForeignKey(
@@ -281,6 +283,8 @@ class CommunityPlan(models.Model):
         blank=True,
         related_name="+",
     )
+    submitted_at = models.DateTimeField("отправлен на утверждение", null=True, blank=True)
+    return_comment = models.TextField("что доработать", blank=True)
     approved_at = models.DateTimeField("утверждён", null=True, blank=True)
     # The «УТВЕРЖДАЮ» of the issuing organization's head on the day of approval, kept so that
     # the printed plan never changes with a later edit of the organization's heads.
@@ -305,6 +309,15 @@ class CommunityPlan(models.Model):
     @property
     def is_draft(self) -> bool:
         return self.status == self.Status.DRAFT
+
+    @property
+    def is_editable(self) -> bool:
+        """A draft, or a plan the head returned: the methodist changes its items."""
+        return self.status in (self.Status.DRAFT, self.Status.RETURNED)
+
+    @property
+    def is_approved(self) -> bool:
+        return self.status == self.Status.APPROVED
 
 
 class Activity(models.TextChoices):

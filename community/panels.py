@@ -51,7 +51,7 @@ def home_panel(user, access):
             "community:plan_list",
             PlanFilter,
             selectors.plans_for(access),
-            {"status": CommunityPlan.Status.DRAFT},
+            {"status": CommunityPlan.Status.SUBMITTED},
             access=access,
         )
     if access.has(RoleKind.TUTOR):

@@ -127,6 +127,16 @@ class TutorPlanItemForm(forms.ModelForm):
         self.fields["activity"].choices = Activity.choices
 
 
+class PlanReturnForm(forms.Form):
+    comment = forms.CharField(
+        label="Что доработать",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={
+            "required": "Напишите, что нужно доработать: методист увидит этот комментарий."
+        },
+    )
+
+
 class TutorPlanReturnForm(forms.Form):
     comment = forms.CharField(
         label="Что доработать",

@@ -212,7 +212,7 @@ def _check_roster(order: Order, roster: Roster) -> None:
 
 
 def _check_plan(order: Order, plan: CommunityPlan) -> None:
-    if plan.municipality_id != order.municipality_id or plan.is_draft:
+    if plan.municipality_id != order.municipality_id or not plan.is_approved:
         raise DomainError("В приказ включается только утверждённый план этого муниципалитета.")
     _check_year(order, plan)
 
@@ -234,8 +234,19 @@ def _check_appendices(order: Order) -> list[Appendix]:
     return appendices
 
 
+# The form's field a refusal of an appendix of that kind is shown next to.
+APPENDIX_SOURCES = {Appendix.Kind.ROSTER: "roster", Appendix.Kind.PLAN: "plan"}
+
+
 @transaction.atomic
-def appendix_add(
+def appendix_add(*, actor: User, order: Order, kind: str, **fields) -> Appendix:
+    try:
+        return _appendix_add(actor=actor, order=order, kind=kind, **fields)
+    except DomainError as error:
+        raise DomainError(error.message, field=error.field or APPENDIX_SOURCES.get(kind)) from None
+
+
+def _appendix_add(
     *,
     actor: User,
     order: Order,

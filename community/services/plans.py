@@ -6,7 +6,7 @@ from django.db.models import Max
 from django.utils import timezone
 
 from tutoring import documents
-from tutoring.access import Access, access_for
+from tutoring.access import Access
 from tutoring.models import AcademicYear, Municipality, RoleKind, User
 from tutoring.services import audit_record
 from tutoring.signatures import issuer_signature
@@ -179,12 +179,20 @@ PLAN_LOCKED = (
     "План утверждён и больше не меняется: он вводится в действие приказом, и изменения "
     "в утверждённый план вносятся только приказом о внесении изменений."
 )
+PLAN_SUBMITTED = (
+    "План на утверждении у руководителя и не меняется, пока руководитель его не утвердит "
+    "или не вернёт на доработку."
+)
+
+
+def plan_locked_message(plan: CommunityPlan) -> str:
+    return PLAN_SUBMITTED if plan.status == CommunityPlan.Status.SUBMITTED else PLAN_LOCKED
 
 
 def _editable_plan(plan: CommunityPlan) -> CommunityPlan:
     plan = _locked(plan)
-    if not plan.is_draft:
-        raise DomainError(PLAN_LOCKED)
+    if not plan.is_editable:
+        raise DomainError(plan_locked_message(plan))
     return plan
 
 
@@ -271,26 +279,110 @@ def plan_grouping_set(
     return plan
 
 
+def _plan_methodists(plan: CommunityPlan):
+    return holders(RoleKind.METHODIST, municipality_id=plan.municipality_id)
+
+
+def _plan_notice(kind: str, text: str):
+    def notices(plan: CommunityPlan, actor: User) -> list[Notice]:
+        return [Notice(_plan_methodists(plan), kind, text.format(p=plan), plan.get_absolute_url())]
+
+    return notices
+
+
+PlanStatus = CommunityPlan.Status
+# The methodist drafts the plan and sends it; the head approves it (it prints under
+# «УТВЕРЖДАЮ») or returns it with what to mend.
+HEAD_DECIDES = "План утверждает руководитель муниципалитета."
+PLAN = Workflow(
+    "community.plan",
+    model=CommunityPlan,
+    noun="План",
+    error=DomainError,
+    moves=[
+        Move(
+            "submit",
+            sources={PlanStatus.DRAFT, PlanStatus.RETURNED},
+            target=PlanStatus.SUBMITTED,
+            allowed=holds_in_municipality(RoleKind.METHODIST),
+            forbidden="Отправляет план на утверждение методист муниципалитета.",
+            refusal="Отправить на утверждение можно черновик или план, возвращённый на доработку.",
+            action="plan.submit",
+            notices=lambda plan, actor: [
+                Notice(
+                    holders(RoleKind.DIRECTOR, municipality_id=plan.municipality_id),
+                    "community.plan.submitted",
+                    f"{plan.title} ждёт вашего утверждения.",
+                    plan.get_absolute_url(),
+                )
+            ],
+        ),
+        Move(
+            "approve",
+            sources={PlanStatus.SUBMITTED},
+            target=PlanStatus.APPROVED,
+            allowed=holds_in_municipality(RoleKind.DIRECTOR),
+            forbidden=HEAD_DECIDES,
+            refusal="Утвердить можно только план, отправленный на утверждение.",
+            action="plan.approve",
+            notices=_plan_notice("community.plan.approved", "{p.title} утверждён."),
+        ),
+        Move(
+            "return",
+            sources={PlanStatus.SUBMITTED},
+            target=PlanStatus.RETURNED,
+            allowed=holds_in_municipality(RoleKind.DIRECTOR),
+            forbidden="Возвращает план на доработку руководитель муниципалитета.",
+            refusal="Вернуть на доработку можно только план, отправленный на утверждение.",
+            action="plan.return",
+            notices=_plan_notice(
+                "community.plan.returned", "{p.title} возвращён на доработку: {p.return_comment}"
+            ),
+        ),
+    ],
+)
+
+
 @transaction.atomic
-def plan_may_approve(access: Access, plan: CommunityPlan) -> bool:
-    """The methodist drafts the plan; the head approves it (it prints under «УТВЕРЖДАЮ»)."""
-    return access.holds(RoleKind.DIRECTOR, municipality=plan.municipality_id)
+def plan_submit(*, actor: User, plan: CommunityPlan) -> CommunityPlan:
+    plan = PLAN.start(actor, plan, "submit")
+    count = plan.items.count()
+    if not count:
+        raise DomainError("В плане нет ни одного мероприятия: отправлять на утверждение нечего.")
+    plan.submitted_at = timezone.now()
+    return PLAN.finish(actor, plan, "submit", fields=["submitted_at"], changes={"items": count})
 
 
+@transaction.atomic
+def plan_return(*, actor: User, plan: CommunityPlan, comment: str) -> CommunityPlan:
+    plan = PLAN.start(actor, plan, "return")
+    if not comment.strip():
+        raise DomainError("Напишите, что нужно доработать: методист увидит этот комментарий.")
+    plan.return_comment = comment.strip()
+    return PLAN.finish(
+        actor, plan, "return", fields=["return_comment"], changes={"comment": plan.return_comment}
+    )
+
+
+@transaction.atomic
 def plan_approve(*, actor: User, plan: CommunityPlan) -> CommunityPlan:
-    if not plan_may_approve(access_for(actor), plan):
-        raise DomainError("План утверждает руководитель муниципалитета.")
-    plan = _editable_plan(plan)
+    plan = PLAN.start(
+        actor, plan, "approve", queryset=CommunityPlan.objects.select_related("municipality")
+    )
     count = plan.items.count()
     if not count:
         raise DomainError("В плане нет ни одного мероприятия: утверждать нечего.")
-    plan.status = CommunityPlan.Status.APPROVED
     plan.approved_by, plan.approved_at = actor, timezone.now()
     approved_on = timezone.localtime(plan.approved_at, plan.municipality.tzinfo).date()
     head = issuer_signature(plan.municipality, approved_on)
     plan.approval = {**head.as_dict(), "date": approved_on.isoformat()} if head else None
-    plan.save(update_fields=["status", "approved_by", "approved_at", "approval"])
-    audit_record(actor=actor, action="plan.approve", obj=plan, changes={"items": count})
+    PLAN.finish(
+        actor,
+        plan,
+        "approve",
+        fields=["approved_by", "approved_at", "approval"],
+        changes={"items": count},
+    )
     # Rendered once, now, and kept: the printed plan is the plan as approved.
     documents.document_request(kind=PLAN_DOCUMENT, obj=plan, actor=actor)
     return plan

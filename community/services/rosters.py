@@ -3,11 +3,14 @@
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from tutoring.access import access_for
+from tutoring.errors import DomainError
 from tutoring.models import AcademicYear, Municipality, Organization, Role, RoleKind, User
 from tutoring.services import audit_record
 from tutoring.workflow import Move, Notice, Workflow, holders, holds_in_municipality, send_notices
 
-from ..models import DomainError, Nomination, Order, Roster, RosterEntry
+from .. import selectors
+from ..models import Nomination, Order, Roster, RosterEntry
 
 DECIDED = "По этому предложению решение уже принято."
 
@@ -60,6 +63,54 @@ NOMINATION = Workflow(
         )
     ],
 )
+
+
+RosterStatus = Roster.Status
+COMPOSES = "Состав готовит методист муниципалитета."
+composes = holds_in_municipality(RoleKind.METHODIST)
+# A draft is closed for the order and taken back by the methodist; the director's signature
+# of the order that carries it approves it (see `roster_approve_by_order`).
+ROSTER = Workflow(
+    "community.roster",
+    model=Roster,
+    noun="Состав",
+    error=DomainError,
+    moves=[
+        Move(
+            "ready",
+            sources={RosterStatus.DRAFT},
+            target=RosterStatus.READY,
+            allowed=composes,
+            forbidden=COMPOSES,
+            refusal="Отметить «готов к приказу» можно только черновик состава.",
+            done="Состав уже отмечен «готов к приказу».",
+            action="roster.ready",
+        ),
+        Move(
+            "unready",
+            sources={RosterStatus.READY},
+            target=RosterStatus.DRAFT,
+            allowed=composes,
+            forbidden=COMPOSES,
+            refusal="Вернуть в черновик можно только состав, отмеченный «готов к приказу».",
+            action="roster.unready",
+        ),
+        Move(
+            "approve",
+            sources={RosterStatus.READY},
+            target=RosterStatus.APPROVED,
+            allowed=holds_in_municipality(RoleKind.DIRECTOR),
+            forbidden="Состав утверждает руководитель муниципалитета, подписывая приказ.",
+            refusal="Утверждается только состав, отмеченный «готов к приказу».",
+            action="roster.approve",
+        ),
+    ],
+)
+
+
+def roster_may_revise(access, roster: Roster) -> bool:
+    """A new revision is opened by the municipality's methodist from its latest approved one."""
+    return composes(access, roster) and selectors.roster_is_latest_approved(roster)
 
 
 def _locked(obj):
@@ -201,7 +252,9 @@ def _draft_for(municipality: Municipality, year: AcademicYear, *, actor: User) -
 @transaction.atomic
 def roster_create(*, actor: User, municipality: Municipality, academic_year: AcademicYear):
     if Roster.objects.filter(municipality=municipality, academic_year=academic_year).exists():
-        raise DomainError(f"Состав на {academic_year} учебный год уже заведён.")
+        raise DomainError(
+            f"Состав на {academic_year} учебный год уже заведён.", field="academic_year"
+        )
     return _draft_for(municipality, academic_year, actor=actor)
 
 
@@ -285,14 +338,11 @@ def entry_remove(*, actor: User, entry: RosterEntry) -> None:
 @transaction.atomic
 def roster_mark_ready(*, actor: User, roster: Roster) -> Roster:
     """The methodist closes the draft for the order: the signed order approves it."""
-    roster = _editable(roster)
+    roster = ROSTER.start(actor, roster, "ready")
     count = roster.entries.count()
     if not count:
         raise DomainError("В составе нет ни одного тьютора: готовить к приказу нечего.")
-    roster.status = Roster.Status.READY
-    roster.save(update_fields=["status"])
-    audit_record(actor=actor, action="roster.ready", obj=roster, changes={"entries": count})
-    return roster
+    return ROSTER.finish(actor, roster, "ready", changes={"entries": count})
 
 
 def roster_carrying_orders(roster: Roster):
@@ -307,9 +357,7 @@ def roster_carrying_orders(roster: Roster):
 def roster_mark_draft(*, actor: User, roster: Roster) -> Roster:
     """The methodist takes a ready roster back to edit it, unless an order on signature or a
     signed one carries it."""
-    roster = _locked(roster)
-    if not roster.is_ready:
-        raise DomainError("Вернуть в черновик можно только состав, отмеченный «готов к приказу».")
+    roster = ROSTER.start(actor, roster, "unready")
     carrying = roster_carrying_orders(roster).first()
     if carrying is not None:
         raise DomainError(
@@ -317,30 +365,23 @@ def roster_mark_draft(*, actor: User, roster: Roster) -> Roster:
             f"{carrying.get_status_display()}. Пока приказ на подписи, состав не меняется; "
             "попросите руководителя вернуть приказ на доработку."
         )
-    roster.status = Roster.Status.DRAFT
-    roster.save(update_fields=["status"])
-    audit_record(actor=actor, action="roster.unready", obj=roster)
-    return roster
+    return ROSTER.finish(actor, roster, "unready")
 
 
 def roster_approve_by_order(*, actor: User, roster: Roster, order: Order) -> Roster:
     """A ready roster approved by the order the director signs, inside that signing's
     transaction; its members become tutors."""
-    roster = _locked(roster)
-    if not roster.is_ready:
-        raise DomainError(f"{roster} не отмечен «готов к приказу».")
+    roster = ROSTER.start(actor, roster, "approve")
     entries = list(roster.entries.select_related("person").prefetch_related("subjects"))
-    roster.status = Roster.Status.APPROVED
     roster.approved_by, roster.approved_at, roster.approved_order = actor, timezone.now(), order
-    roster.save(update_fields=["status", "approved_by", "approved_at", "approved_order"])
     granted = _grant_tutor_roles(roster, entries)
-    audit_record(
-        actor=actor,
-        action="roster.approve",
-        obj=roster,
+    return ROSTER.finish(
+        actor,
+        roster,
+        "approve",
+        fields=["approved_by", "approved_at", "approved_order"],
         changes={"order": str(order), "entries": len(entries), "tutor_roles_granted": granted},
     )
-    return roster
 
 
 def _grant_tutor_roles(roster: Roster, entries: list[RosterEntry]) -> list[str]:
@@ -376,6 +417,8 @@ def roster_revise(*, actor: User, roster: Roster) -> Roster:
     siblings = Roster.objects.filter(
         municipality=roster.municipality, academic_year=roster.academic_year
     )
+    if not composes(access_for(actor), roster):
+        raise DomainError(COMPOSES)
     if not roster.is_approved:
         raise DomainError("Новую редакцию открывают от утверждённого состава.")
     if siblings.exclude(status=Roster.Status.APPROVED).exists():

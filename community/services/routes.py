@@ -11,10 +11,12 @@ from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
 
+from tutoring.access import Access, access_for
 from tutoring.documents import document_request, get_kind
 from tutoring.models import AcademicYear, Document, Role, RoleKind, User
 from tutoring.services import audit_record
 from tutoring.uploads import PORTFOLIO_TYPES, checked_upload, written_files
+from tutoring.workflow import Move, Workflow
 
 from ..models import (
     Assignment,
@@ -31,12 +33,6 @@ EVIDENCE_TYPES = PORTFOLIO_TYPES
 
 Status = DevelopmentRoute.Status
 
-# The moves of a route: action → (statuses it starts from, status it leads to).
-ROUTE_TRANSITIONS = {
-    "start": ((Status.DRAFT,), Status.ACTIVE),
-    "close": ((Status.ACTIVE,), Status.CLOSED),
-}
-
 CLOSED = (
     "Маршрут завершён и больше не меняется: его итоги подведены в рефлексии. "
     "Для нового учебного года составьте новый маршрут."
@@ -48,6 +44,40 @@ NOT_A_PARTICIPANT = (
 STEP_FIELDS = ("kind", "title", "deadline", "material")
 
 
+def keeps(access: Access, route: DevelopmentRoute) -> bool:
+    """The route's own teacher and tutor are the ones who change it."""
+    return access.user_id in (route.teacher_id, route.tutor_id)
+
+
+ROUTE = Workflow(
+    "community.route",
+    model=DevelopmentRoute,
+    noun="Маршрут",
+    error=DomainError,
+    moves=[
+        Move(
+            "start",
+            sources={Status.DRAFT},
+            target=Status.ACTIVE,
+            allowed=keeps,
+            forbidden=NOT_A_PARTICIPANT,
+            refusal="Маршрут не начинается: начать выполнение можно только у маршрута, "
+            "который составляется.",
+            action="route.start",
+        ),
+        Move(
+            "close",
+            sources={Status.ACTIVE},
+            target=Status.CLOSED,
+            allowed=keeps,
+            forbidden=NOT_A_PARTICIPANT,
+            refusal="Маршрут не завершается: завершить можно только маршрут, который выполняется.",
+            action="route.close",
+        ),
+    ],
+)
+
+
 def _locked(route: DevelopmentRoute) -> DevelopmentRoute:
     """The route again, locked until the transaction ends: two people acting on one route at
     once (the teacher marks a step done while the tutor closes the route) queue up."""
@@ -55,7 +85,7 @@ def _locked(route: DevelopmentRoute) -> DevelopmentRoute:
 
 
 def _participant(route: DevelopmentRoute, actor: User) -> None:
-    if actor.pk not in (route.teacher_id, route.tutor_id):
+    if not keeps(access_for(actor), route):
         raise DomainError(NOT_A_PARTICIPANT)
 
 
@@ -65,19 +95,6 @@ def _editable(route: DevelopmentRoute, actor: User) -> DevelopmentRoute:
     if route.status == Status.CLOSED:
         raise DomainError(CLOSED)
     return route
-
-
-def _move(route: DevelopmentRoute, action: str) -> None:
-    sources, target = ROUTE_TRANSITIONS[action]
-    if route.status not in sources:
-        raise DomainError(
-            f"Маршрут {route.get_status_display()}: "
-            + {
-                "start": "начать выполнение можно только у маршрута, который составляется.",
-                "close": "завершить можно только маршрут, который выполняется.",
-            }[action]
-        )
-    route.status = target
 
 
 def _excerpt(text: str) -> str:
@@ -196,23 +213,17 @@ def route_update(*, actor: User, route: DevelopmentRoute, topic: str, goals: str
 @transaction.atomic
 def route_start(*, actor: User, route: DevelopmentRoute) -> DevelopmentRoute:
     """The route is drawn up: from now on its steps are done and evidenced."""
-    route = _locked(route)
-    _participant(route, actor)
-    _move(route, "start")
+    route = ROUTE.start(actor, route, "start")
     steps = route.steps.count()
     if not steps:
         raise DomainError("В маршруте нет ни одного шага: добавьте шаги со сроками, затем начните.")
-    route.save(update_fields=["status"])
-    audit_record(actor=actor, action="route.start", obj=route, changes={"steps": steps})
-    return route
+    return ROUTE.finish(actor, route, "start", changes={"steps": steps})
 
 
 @transaction.atomic
 def route_close(*, actor: User, route: DevelopmentRoute, reflection: str) -> DevelopmentRoute:
     """The year's route ends with the teacher's and tutor's reflection on what it gave."""
-    route = _locked(route)
-    _participant(route, actor)
-    _move(route, "close")
+    route = ROUTE.start(actor, route, "close")
     reflection = reflection.strip()
     if not reflection:
         raise DomainError(
@@ -221,15 +232,14 @@ def route_close(*, actor: User, route: DevelopmentRoute, reflection: str) -> Dev
         )
     route.reflection = reflection
     route.closed_at = timezone.now()
-    route.save(update_fields=["status", "reflection", "closed_at"])
     done = route.steps.filter(done_at__isnull=False).count()
-    audit_record(
-        actor=actor,
-        action="route.close",
-        obj=route,
+    return ROUTE.finish(
+        actor,
+        route,
+        "close",
+        fields=["reflection", "closed_at"],
         changes={"done": f"{done} из {route.steps.count()}", "reflection": _excerpt(reflection)},
     )
-    return route
 
 
 def route_print(*, actor: User, route: DevelopmentRoute) -> Document:

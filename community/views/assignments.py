@@ -1,6 +1,5 @@
 """Pages of закрепление: which tutor supports which teacher (тьюторант) in a year."""
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import OuterRef, Subquery
 from django.shortcuts import get_object_or_404, redirect, render
@@ -9,13 +8,13 @@ from django.views.decorators.http import require_POST
 from tutoring.access import Access, access_for, require
 from tutoring.models import Organization, Role, RoleKind, Subject
 from tutoring.once import once
+from tutoring.refusals import attempt
 from tutoring.views import paginate
 
 from .. import selectors
 from ..forms.assignments import AssignmentFilter, AssignmentForm
-from ..models import DomainError
 from ..services import assignments as services
-from .plans import act, municipalities_where
+from .plans import municipalities_where
 
 OVERSEERS = (RoleKind.METHODIST, RoleKind.DIRECTOR, RoleKind.REGIONAL)
 
@@ -76,16 +75,16 @@ def assignment_create(request):
         request.POST or None, municipalities=municipalities, **_narrowed(request, municipalities)
     )
     if request.method == "POST" and form.is_valid():
-        try:
-            assignment = services.assignment_create(actor=request.user, **form.cleaned_data)
-        except DomainError as error:
-            messages.error(request, str(error))
-        else:
-            messages.success(
-                request,
+        done = attempt(
+            request,
+            services.assignment_create,
+            success=lambda assignment: (
                 f"Тьютор {assignment.tutor.short_name} закреплён(а) за учителем "
-                f"{assignment.teacher.short_name} на {assignment.academic_year} учебный год.",
-            )
+                f"{assignment.teacher.short_name} на {assignment.academic_year} учебный год."
+            ),
+            **form.cleaned_data,
+        )
+        if done:
             if "another" in request.POST:
                 return redirect("community:assignment_create")
             return redirect("community:assignment_list")
@@ -112,10 +111,10 @@ def assignment_delete(request, pk):
     access = access_for(request.user)
     assignment = get_object_or_404(selectors.assignments_for(access), pk=pk)
     require(access.holds(RoleKind.METHODIST, municipality=assignment.municipality_id))
-    act(
+    attempt(
         request,
         services.assignment_delete,
-        f"Закрепление снято: {assignment.tutor.short_name} больше не тьютор учителя "
+        success=f"Закрепление снято: {assignment.tutor.short_name} больше не тьютор учителя "
         f"{assignment.teacher.short_name} в {assignment.academic_year} учебном году.",
         assignment=assignment,
     )

@@ -9,15 +9,15 @@ from django.views.decorators.http import require_POST
 from tutoring.access import Access, access_for, require
 from tutoring.models import Municipality, RoleKind
 from tutoring.once import once
+from tutoring.refusals import attempt
 from tutoring.selectors import object_history
 from tutoring.views import paginate
 
 from .. import library
 from ..filters import MaterialFilter
 from ..forms.library import MaterialForm, MaterialReturnForm, material_initial
-from ..models import DomainError, Material
+from ..models import Material
 from ..services import library as services
-from .plans import act
 
 
 def _writes_in(access: Access) -> list[Municipality]:
@@ -93,19 +93,17 @@ def material_create(request):
         initial={"authors": [request.user.pk]},
     )
     if request.method == "POST" and form.is_valid():
-        try:
-            material = services.material_create(
-                actor=request.user, municipality=municipality, **form.cleaned_data
-            )
-        except DomainError as error:
-            form.add_error(None, str(error))
-        else:
-            messages.success(
-                request,
-                "Материал сохранён как черновик. Проверьте его и отправьте на модерацию: "
-                "после публикации его увидят все педагоги муниципалитета.",
-            )
-            return redirect(material)
+        done = attempt(
+            request,
+            services.material_create,
+            form=form,
+            municipality=municipality,
+            success="Материал сохранён как черновик. Проверьте его и отправьте на модерацию: "
+            "после публикации его увидят все педагоги муниципалитета.",
+            **form.cleaned_data,
+        )
+        if done:
+            return redirect(done.value)
     return render(
         request,
         "community/library/form.html",
@@ -129,12 +127,15 @@ def material_update(request, pk):
         initial=material_initial(material),
     )
     if request.method == "POST" and form.is_valid():
-        try:
-            services.material_update(actor=request.user, material=material, **form.cleaned_data)
-        except DomainError as error:
-            form.add_error(None, str(error))
-        else:
-            messages.success(request, "Изменения сохранены.")
+        done = attempt(
+            request,
+            services.material_update,
+            form=form,
+            material=material,
+            success="Изменения сохранены.",
+            **form.cleaned_data,
+        )
+        if done:
             return redirect(material)
     return render(
         request,
@@ -148,10 +149,10 @@ def material_update(request, pk):
 def material_submit(request, pk):
     material = _material(request, pk)
     require(services.is_author(access_for(request.user), material))
-    act(
+    attempt(
         request,
         services.material_submit,
-        "Материал отправлен методисту на модерацию. Когда его опубликуют, он появится "
+        success="Материал отправлен методисту на модерацию. Когда его опубликуют, он появится "
         "в библиотеке для всех.",
         material=material,
     )
@@ -162,10 +163,10 @@ def material_submit(request, pk):
 @require_POST
 def material_publish(request, pk):
     material = _for_moderator(request, pk)
-    act(
+    attempt(
         request,
         services.material_publish,
-        "Материал опубликован: теперь его находят и скачивают педагоги муниципалитета.",
+        success="Материал опубликован: теперь его находят и скачивают педагоги муниципалитета.",
         material=material,
     )
     return redirect(material)
@@ -178,10 +179,10 @@ def material_return(request, pk):
     form = MaterialReturnForm(request.POST)
     # An empty comment goes to the service too, which refuses it with the same message.
     comment = form.cleaned_data["comment"] if form.is_valid() else ""
-    act(
+    attempt(
         request,
         services.material_return,
-        "Материал возвращён авторам на доработку с вашими замечаниями.",
+        success="Материал возвращён авторам на доработку с вашими замечаниями.",
         material=material,
         comment=comment,
     )
@@ -192,10 +193,11 @@ def material_return(request, pk):
 @require_POST
 def material_archive(request, pk):
     material = _for_moderator(request, pk)
-    act(
+    attempt(
         request,
         services.material_archive,
-        "Материал убран в архив: в библиотеке его больше не видят, авторы и методисты — видят.",
+        success="Материал убран в архив: в библиотеке его больше не видят, "
+        "авторы и методисты — видят.",
         material=material,
     )
     return redirect(material)

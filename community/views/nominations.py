@@ -5,13 +5,13 @@ from django.views.decorators.http import require_POST
 from tutoring.access import access_for, require, role_required
 from tutoring.models import RoleKind
 from tutoring.once import once
+from tutoring.refusals import attempt
 from tutoring.selectors import object_history
 from tutoring.views import paginate
 
 from .. import selectors
 from ..filters import NominationFilter
 from ..forms.rosters import NominationForm, RejectForm
-from ..models import DomainError
 from ..services import rosters as services
 
 
@@ -38,20 +38,18 @@ def nomination_create(request):
     organization = access.roles_of(RoleKind.SCHOOL)[0].organization
     form = NominationForm(request.POST or None, organization=organization)
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            nomination = services.nomination_create(
-                actor=request.user,
-                organization=organization,
-                **data,
-            )
-        except DomainError as error:
-            form.add_error(None, str(error))
-        else:
-            messages.success(request, "Предложение отправлено методисту.")
-            for warning in nomination.eligibility_warnings:
+        done = attempt(
+            request,
+            services.nomination_create,
+            form=form,
+            organization=organization,
+            success="Предложение отправлено методисту.",
+            **form.cleaned_data,
+        )
+        if done:
+            for warning in done.value.eligibility_warnings:
                 messages.warning(request, f"Обратите внимание: {warning}")
-            return redirect(nomination)
+            return redirect(done.value)
     return render(
         request,
         "community/nominations/form.html",
@@ -63,13 +61,12 @@ def nomination_create(request):
 def nomination_detail(request, pk):
     access = access_for(request.user)
     nomination = get_object_or_404(selectors.nominations_for(access), pk=pk)
-    can_decide = services.NOMINATION.can(access, nomination, "accept")
     return render(
         request,
         "community/nominations/detail.html",
         {
             "nomination": nomination,
-            "can_decide": can_decide,
+            "moves": services.NOMINATION.available(access, nomination),
             "reject_form": RejectForm(),
             "history": object_history(nomination),
         },
@@ -79,7 +76,8 @@ def nomination_detail(request, pk):
 def _decidable(request, pk):
     access = access_for(request.user)
     nomination = get_object_or_404(selectors.nominations_for(access), pk=pk)
-    require(access.holds(RoleKind.METHODIST, municipality=nomination.municipality_id))
+    # Both decisions are the same person's: the one allowed to accept may reject.
+    require(services.NOMINATION.by_name["accept"].allowed(access, nomination))
     return nomination
 
 
@@ -87,13 +85,13 @@ def _decidable(request, pk):
 @role_required(RoleKind.METHODIST)
 def nomination_accept(request, pk):
     nomination = _decidable(request, pk)
-    try:
-        entry = services.nomination_accept(actor=request.user, nomination=nomination)
-    except DomainError as error:
-        messages.error(request, str(error))
-        return redirect(nomination)
-    messages.success(request, f"{nomination.teacher.short_name} включён(а) в {entry.roster}.")
-    return redirect(entry.roster)
+    done = attempt(
+        request,
+        services.nomination_accept,
+        nomination=nomination,
+        success=lambda entry: f"{nomination.teacher.short_name} включён(а) в {entry.roster}.",
+    )
+    return redirect(done.value.roster if done else nomination)
 
 
 @require_POST
@@ -102,21 +100,20 @@ def nomination_reject(request, pk):
     nomination = _decidable(request, pk)
     form = RejectForm(request.POST)
     if form.is_valid():
-        try:
-            services.nomination_reject(
-                actor=request.user, nomination=nomination, reason=form.cleaned_data["reason"]
-            )
-        except DomainError as error:
-            messages.error(request, str(error))
-        else:
-            messages.success(request, "Предложение отклонено; школа увидит причину.")
+        attempt(
+            request,
+            services.nomination_reject,
+            nomination=nomination,
+            reason=form.cleaned_data["reason"],
+            success="Предложение отклонено; школа увидит причину.",
+        )
         return redirect(nomination)
     return render(
         request,
         "community/nominations/detail.html",
         {
             "nomination": nomination,
-            "can_decide": True,
+            "moves": services.NOMINATION.available(access_for(request.user), nomination),
             "reject_form": form,
             "history": object_history(nomination),
         },

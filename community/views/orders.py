@@ -6,15 +6,15 @@ from tutoring import documents
 from tutoring.access import access_for, require, role_required
 from tutoring.models import Document, RoleKind
 from tutoring.once import once
+from tutoring.refusals import attempt
 from tutoring.selectors import object_history
 from tutoring.views import paginate
 
 from .. import selectors
 from ..filters import OrderFilter
 from ..forms.orders import AppendixForm, ApproveForm, OrderForm, ReturnForm
-from ..models import Appendix, DomainError
+from ..models import Appendix
 from ..services import orders as services
-from .plans import act
 
 READERS = (RoleKind.METHODIST, RoleKind.DIRECTOR, RoleKind.REGIONAL)
 
@@ -126,12 +126,15 @@ def order_update(request, pk):
         return redirect(order)
     form = OrderForm(request.POST or None, instance=order, municipality=order.municipality)
     if request.method == "POST" and form.is_valid():
-        try:
-            services.order_update(actor=request.user, order=order, **form.cleaned_data)
-        except DomainError as error:
-            form.add_error(None, str(error))
-        else:
-            messages.success(request, "Проект приказа сохранён.")
+        done = attempt(
+            request,
+            services.order_update,
+            form=form,
+            order=order,
+            success="Проект приказа сохранён.",
+            **form.cleaned_data,
+        )
+        if done:
             return redirect(order)
     return _form_page(request, form, order.municipality, order)
 
@@ -142,12 +145,15 @@ def appendix_create(request, pk):
     order = _methodist_order(request, pk)
     form = AppendixForm(request.POST or None, municipality=order.municipality)
     if request.method == "POST" and form.is_valid():
-        try:
-            appendix = services.appendix_add(actor=request.user, order=order, **form.cleaned_data)
-        except DomainError as error:
-            form.add_error(form.source_field, str(error))
-        else:
-            messages.success(request, f"Приложение № {appendix.number} добавлено.")
+        done = attempt(
+            request,
+            services.appendix_add,
+            form=form,
+            order=order,
+            success=lambda appendix: f"Приложение № {appendix.number} добавлено.",
+            **form.cleaned_data,
+        )
+        if done:
             return redirect(order)
     return render(request, "community/orders/appendix_form.html", {"form": form, "order": order})
 
@@ -178,12 +184,12 @@ def appendix_delete(request, pk):
         Appendix.objects.select_related("order"), pk=pk, order__in=selectors.orders_for(access)
     )
     require(access.holds(RoleKind.METHODIST, municipality=appendix.order.municipality_id))
-    try:
-        services.appendix_remove(actor=request.user, appendix=appendix)
-    except DomainError as error:
-        messages.error(request, str(error))
-    else:
-        messages.success(request, f"Приложение № {appendix.number} удалено.")
+    attempt(
+        request,
+        services.appendix_remove,
+        appendix=appendix,
+        success=f"Приложение № {appendix.number} удалено.",
+    )
     return redirect(appendix.order)
 
 
@@ -197,7 +203,12 @@ def _director_order(request, pk):
 @role_required(RoleKind.METHODIST)
 def order_send(request, pk):
     order = _methodist_order(request, pk)
-    act(request, services.order_send, "Приказ отправлен на подпись руководителю.", order=order)
+    attempt(
+        request,
+        services.order_send,
+        success="Приказ отправлен на подпись руководителю.",
+        order=order,
+    )
     return redirect(order)
 
 
@@ -208,10 +219,10 @@ def order_return(request, pk):
     form = ReturnForm(request.POST)
     if not form.is_valid():
         return order_detail(request, pk, return_form=form)
-    act(
+    attempt(
         request,
         services.order_return,
-        "Приказ возвращён на доработку; методист увидит комментарий.",
+        success="Приказ возвращён на доработку; методист увидит комментарий.",
         order=order,
         **form.cleaned_data,
     )
@@ -249,12 +260,13 @@ def order_approve(request, pk):
     form = ApproveForm(request.POST)
     if not form.is_valid():
         return order_detail(request, pk, approve_form=form)
-    try:
-        services.order_approve(actor=request.user, order=order, **form.cleaned_data)
-    except DomainError as error:
-        messages.error(request, str(error))
-        return redirect(order)
-    messages.success(request, "Приказ подписан. PDF формируется и появится на этой странице.")
+    attempt(
+        request,
+        services.order_approve,
+        order=order,
+        success="Приказ подписан. PDF формируется и появится на этой странице.",
+        **form.cleaned_data,
+    )
     return redirect(order)
 
 
@@ -262,15 +274,13 @@ def order_approve(request, pk):
 @role_required(RoleKind.METHODIST)
 def order_amend(request, pk):
     order = _methodist_order(request, pk)
-    try:
-        draft = services.order_amend(actor=request.user, order=order)
-    except DomainError as error:
-        messages.error(request, str(error))
-        return redirect(order)
-    messages.success(
-        request, "Создан проект изменяющего приказа. Добавьте новую редакцию приложения."
+    done = attempt(
+        request,
+        services.order_amend,
+        order=order,
+        success="Создан проект изменяющего приказа. Добавьте новую редакцию приложения.",
     )
-    return redirect(draft)
+    return redirect(done.value if done else order)
 
 
 @require_POST

@@ -14,6 +14,7 @@ from tutoring.access import Access, access_for, require
 from tutoring.documents import document_visible
 from tutoring.models import Document, Municipality, RoleKind
 from tutoring.once import once
+from tutoring.refusals import attempt
 from tutoring.selectors import object_history
 from tutoring.views import paginate
 
@@ -25,11 +26,12 @@ from ..forms.plans import (
     PlanFilter,
     PlanGroupingForm,
     PlanItemForm,
+    PlanReturnForm,
     TutorPlanFilter,
     TutorPlanItemForm,
     TutorPlanReturnForm,
 )
-from ..models import TIMING_SUGGESTIONS, Activity, DomainError, PlanItem, TutorPlanItem
+from ..models import TIMING_SUGGESTIONS, Activity, PlanItem, TutorPlanItem
 from ..services import plans as services
 
 # The roles that open the list of tutors' plans (a tutor sees only their own there).
@@ -40,17 +42,6 @@ def municipalities_where(access: Access, kind: str) -> list[Municipality]:
     """Where the user holds `kind`: the municipalities they may act for with that role."""
     found = {role.municipality for role in access.roles_of(kind) if role.municipality_id}
     return sorted(found, key=lambda m: m.name)
-
-
-def act(request, service, success: str, **kwargs) -> bool:
-    """Run a service on behalf of the user; its domain error becomes the page's message."""
-    try:
-        service(actor=request.user, **kwargs)
-    except DomainError as error:
-        messages.error(request, str(error))
-        return False
-    messages.success(request, success)
-    return True
 
 
 @dataclass
@@ -115,14 +106,15 @@ def plan_create(request):
     require(bool(municipalities))
     form = PlanCreateForm(request.POST or None, municipalities=municipalities)
     if request.method == "POST" and form.is_valid():
-        try:
-            data = {k: v for k, v in form.cleaned_data.items() if k != "copy_from"}
-            plan = services.plan_create(actor=request.user, **data)
-        except DomainError as error:
-            messages.error(request, str(error))
-        else:
-            messages.success(request, "План создан. Добавьте мероприятия по видам деятельности.")
-            return redirect(plan)
+        data = {k: v for k, v in form.cleaned_data.items() if k != "copy_from"}
+        done = attempt(
+            request,
+            services.plan_create,
+            success="План создан. Добавьте мероприятия по видам деятельности.",
+            **data,
+        )
+        if done:
+            return redirect(done.value)
     return render(request, "community/plans/plan_create.html", {"form": form})
 
 
@@ -134,22 +126,17 @@ def plan_copy(request):
     require(bool(municipalities))
     form = PlanCreateForm(request.POST, municipalities=municipalities)
     if form.is_valid():
-        try:
-            plan = services.plan_copy(
-                actor=request.user,
-                municipality=form.cleaned_data["municipality"],
-                academic_year=form.cleaned_data["academic_year"],
-                from_year=form.cleaned_data.get("copy_from"),
-            )
-        except DomainError as error:
-            messages.error(request, str(error))
-        else:
-            messages.success(
-                request,
-                "План создан по плану более раннего года. Проверьте сроки и ответственных, "
-                "затем утвердите его.",
-            )
-            return redirect(plan)
+        done = attempt(
+            request,
+            services.plan_copy,
+            municipality=form.cleaned_data["municipality"],
+            academic_year=form.cleaned_data["academic_year"],
+            from_year=form.cleaned_data.get("copy_from"),
+            success="План создан по плану более раннего года. Проверьте сроки и ответственных, "
+            "затем отправьте его на утверждение.",
+        )
+        if done:
+            return redirect(done.value)
     return render(request, "community/plans/plan_create.html", {"form": form})
 
 
@@ -157,8 +144,9 @@ def plan_copy(request):
 def plan_detail(request, pk):
     access = access_for(request.user)
     plan = get_object_or_404(selectors.plans_for(access).select_related("approved_by"), pk=pk)
-    can_edit = plan.is_draft and access.holds(RoleKind.METHODIST, municipality=plan.municipality_id)
-    can_approve = plan.is_draft and services.plan_may_approve(access, plan)
+    can_edit = plan.is_editable and access.holds(
+        RoleKind.METHODIST, municipality=plan.municipality_id
+    )
     document = Document.objects.filter(kind=services.PLAN_DOCUMENT, object_id=str(plan.pk)).first()
     return render(
         request,
@@ -167,7 +155,8 @@ def plan_detail(request, pk):
             "plan": plan,
             "sections": selectors.plan_sections(plan, keep_empty=can_edit),
             "can_edit": can_edit,
-            "can_approve": can_approve,
+            "moves": services.PLAN.available(access, plan),
+            "return_form": PlanReturnForm(),
             "grouping_form": PlanGroupingForm(
                 initial={"group_by_activity": plan.group_by_activity}
             ),
@@ -198,15 +187,15 @@ def _item_for_methodist(request, pk):
 @once("Мероприятие уже добавлено в план.")
 def plan_item_create(request, pk):
     plan = _plan_for_methodist(request, pk)
-    if not plan.is_draft:
-        messages.error(request, services.PLAN_LOCKED)
+    if not plan.is_editable:
+        messages.error(request, services.plan_locked_message(plan))
         return redirect(plan)
     form = PlanItemForm(request.POST or None, initial={"activity": request.GET.get("activity")})
     if request.method == "POST" and form.is_valid():
-        added = act(
+        added = attempt(
             request,
             services.plan_item_add,
-            "Мероприятие добавлено в план.",
+            success="Мероприятие добавлено в план.",
             plan=plan,
             **form.cleaned_data,
         )
@@ -222,17 +211,17 @@ def plan_item_create(request, pk):
 @login_required
 def plan_item_update(request, pk):
     item = _item_for_methodist(request, pk)
-    if not item.plan.is_draft:
-        messages.error(request, services.PLAN_LOCKED)
+    if not item.plan.is_editable:
+        messages.error(request, services.plan_locked_message(item.plan))
         return redirect(item.plan)
     # The form starts from the item's values but leaves the item alone: the service compares
     # the old values with the new ones for the audit log.
     form = PlanItemForm(request.POST or None, initial=model_to_dict(item))
     if request.method == "POST" and form.is_valid():
-        act(
+        attempt(
             request,
             services.plan_item_update,
-            "Мероприятие изменено.",
+            success="Мероприятие изменено.",
             item=item,
             **form.cleaned_data,
         )
@@ -246,7 +235,7 @@ def plan_item_update(request, pk):
 @require_POST
 def plan_item_delete(request, pk):
     item = _item_for_methodist(request, pk)
-    act(request, services.plan_item_remove, "Мероприятие удалено из плана.", item=item)
+    attempt(request, services.plan_item_remove, success="Мероприятие удалено из плана.", item=item)
     return redirect(item.plan)
 
 
@@ -255,10 +244,10 @@ def plan_item_delete(request, pk):
 def plan_item_move(request, pk):
     item = _item_for_methodist(request, pk)
     direction = request.POST.get("direction", "")
-    act(
+    attempt(
         request,
         services.plan_item_move,
-        "Порядок мероприятий изменён.",
+        success="Порядок мероприятий изменён.",
         item=item,
         direction=direction,
     )
@@ -271,27 +260,64 @@ def plan_grouping(request, pk):
     plan = _plan_for_methodist(request, pk)
     form = PlanGroupingForm(request.POST)
     if form.is_valid():
-        act(
+        attempt(
             request,
             services.plan_grouping_set,
-            "Вид плана сохранён: так он показывается и печатается.",
+            success="Вид плана сохранён: так он показывается и печатается.",
             plan=plan,
             **form.cleaned_data,
         )
     return redirect(plan)
 
 
+def _plan_for_move(request, pk, move: str):
+    """The plan, once the user is the one who makes the move (403 otherwise); whether the plan
+    is where the move starts is the service's to say."""
+    access = access_for(request.user)
+    plan = get_object_or_404(selectors.plans_for(access), pk=pk)
+    require(services.PLAN.by_name[move].allowed(access, plan))
+    return plan
+
+
+@login_required
+@require_POST
+def plan_submit(request, pk):
+    plan = _plan_for_move(request, pk, "submit")
+    attempt(
+        request,
+        services.plan_submit,
+        success="План отправлен руководителю муниципалитета на утверждение.",
+        plan=plan,
+    )
+    return redirect(plan)
+
+
 @login_required
 @require_POST
 def plan_approve(request, pk):
-    access = access_for(request.user)
-    plan = get_object_or_404(selectors.plans_for(access), pk=pk)
-    require(services.plan_may_approve(access, plan))
-    act(
+    plan = _plan_for_move(request, pk, "approve")
+    attempt(
         request,
         services.plan_approve,
-        "План утверждён. Теперь его видят все участники сообщества муниципалитета.",
+        success="План утверждён. Теперь его видят все участники сообщества муниципалитета.",
         plan=plan,
+    )
+    return redirect(plan)
+
+
+@login_required
+@require_POST
+def plan_return(request, pk):
+    plan = _plan_for_move(request, pk, "return")
+    form = PlanReturnForm(request.POST)
+    # An empty comment goes to the service too, which refuses it with the same message.
+    comment = form.cleaned_data["comment"] if form.is_valid() else ""
+    attempt(
+        request,
+        services.plan_return,
+        success="План возвращён методисту на доработку с вашими замечаниями.",
+        plan=plan,
+        comment=comment,
     )
     return redirect(plan)
 
@@ -329,13 +355,14 @@ def tutor_plan_create(request):
     require(bool(municipalities))
     form = MunicipalityYearForm(request.POST or None, municipalities=municipalities)
     if request.method == "POST" and form.is_valid():
-        try:
-            plan = services.tutor_plan_create(actor=request.user, **form.cleaned_data)
-        except DomainError as error:
-            messages.error(request, str(error))
-        else:
-            messages.success(request, "План создан. Добавьте в него пункты работы на год.")
-            return redirect(plan)
+        done = attempt(
+            request,
+            services.tutor_plan_create,
+            success="План создан. Добавьте в него пункты работы на год.",
+            **form.cleaned_data,
+        )
+        if done:
+            return redirect(done.value)
     return render(request, "community/tutor_plans/tutor_plan_create.html", {"form": form})
 
 
@@ -378,7 +405,8 @@ def _own_item(request, pk):
 def _plan_for_reviewer(request, pk):
     access = access_for(request.user)
     plan = get_object_or_404(selectors.tutor_plans_for(access), pk=pk)
-    require(access.holds(RoleKind.METHODIST, municipality=plan.municipality_id))
+    # Approving and returning are the same person's: whoever may approve may return.
+    require(services.TUTOR_PLAN.by_name["approve"].allowed(access, plan))
     return plan
 
 
@@ -393,10 +421,10 @@ def tutor_plan_item_create(request, pk):
         request.POST or None, initial={"activity": request.GET.get("activity")}
     )
     if request.method == "POST" and form.is_valid():
-        added = act(
+        added = attempt(
             request,
             services.tutor_plan_item_add,
-            "Пункт добавлен в план.",
+            success="Пункт добавлен в план.",
             plan=plan,
             **form.cleaned_data,
         )
@@ -419,10 +447,10 @@ def tutor_plan_item_update(request, pk):
         return redirect(item.plan)
     form = TutorPlanItemForm(request.POST or None, initial=model_to_dict(item))
     if request.method == "POST" and form.is_valid():
-        act(
+        attempt(
             request,
             services.tutor_plan_item_update,
-            "Пункт плана изменён.",
+            success="Пункт плана изменён.",
             item=item,
             **form.cleaned_data,
         )
@@ -438,7 +466,7 @@ def tutor_plan_item_update(request, pk):
 @require_POST
 def tutor_plan_item_delete(request, pk):
     item = _own_item(request, pk)
-    act(request, services.tutor_plan_item_remove, "Пункт удалён из плана.", item=item)
+    attempt(request, services.tutor_plan_item_remove, success="Пункт удалён из плана.", item=item)
     return redirect(item.plan)
 
 
@@ -446,10 +474,10 @@ def tutor_plan_item_delete(request, pk):
 @require_POST
 def tutor_plan_submit(request, pk):
     plan = _own_plan(request, pk)
-    act(
+    attempt(
         request,
         services.tutor_plan_submit,
-        "План отправлен методисту на согласование.",
+        success="План отправлен методисту на согласование.",
         plan=plan,
     )
     return redirect(plan)
@@ -459,7 +487,7 @@ def tutor_plan_submit(request, pk):
 @require_POST
 def tutor_plan_approve(request, pk):
     plan = _plan_for_reviewer(request, pk)
-    act(request, services.tutor_plan_approve, "План тьютора утверждён.", plan=plan)
+    attempt(request, services.tutor_plan_approve, success="План тьютора утверждён.", plan=plan)
     return redirect(plan)
 
 
@@ -470,10 +498,10 @@ def tutor_plan_return(request, pk):
     form = TutorPlanReturnForm(request.POST)
     # An empty comment goes to the service too, which refuses it with the same message.
     comment = form.cleaned_data["comment"] if form.is_valid() else ""
-    act(
+    attempt(
         request,
         services.tutor_plan_return,
-        "План возвращён тьютору на доработку с вашими замечаниями.",
+        success="План возвращён тьютору на доработку с вашими замечаниями.",
         plan=plan,
         comment=comment,
     )

@@ -1,4 +1,3 @@
-from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
@@ -6,15 +5,15 @@ from django.views.decorators.http import require_POST
 from tutoring.access import access_for, require, role_required
 from tutoring.models import AcademicYear, RoleKind
 from tutoring.once import once
+from tutoring.refusals import attempt
 from tutoring.selectors import object_history
 from tutoring.views import paginate
 
 from .. import exports, selectors
 from ..filters import DirectoryFilter
 from ..forms.rosters import RosterCreateForm, RosterEntryForm
-from ..models import DomainError, RosterEntry
+from ..models import RosterEntry
 from ..services import rosters as services
-from .plans import act
 
 READERS = (RoleKind.METHODIST, RoleKind.DIRECTOR, RoleKind.REGIONAL)
 
@@ -49,17 +48,16 @@ def roster_create(request):
     municipality = access.roles_of(RoleKind.METHODIST)[0].municipality
     form = RosterCreateForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
-            roster = services.roster_create(
-                actor=request.user,
-                municipality=municipality,
-                academic_year=form.cleaned_data["academic_year"],
-            )
-        except DomainError as error:
-            form.add_error("academic_year", str(error))
-        else:
-            messages.success(request, f"{roster} заведён как черновик.")
-            return redirect(roster)
+        done = attempt(
+            request,
+            services.roster_create,
+            form=form,
+            municipality=municipality,
+            academic_year=form.cleaned_data["academic_year"],
+            success=lambda roster: f"{roster} заведён как черновик.",
+        )
+        if done:
+            return redirect(done.value)
     return render(request, "community/rosters/create.html", {"form": form})
 
 
@@ -68,6 +66,7 @@ def roster_detail(request, pk):
     access = access_for(request.user)
     roster = get_object_or_404(selectors.rosters_for(access), pk=pk)
     is_methodist = access.holds(RoleKind.METHODIST, municipality=roster.municipality_id)
+    moves = services.ROSTER.available(access, roster)
     return render(
         request,
         "community/rosters/detail.html",
@@ -75,8 +74,8 @@ def roster_detail(request, pk):
             "roster": roster,
             "page": paginate(request, selectors.roster_entries(roster), per_page=100),
             "can_edit": is_methodist and roster.is_draft,
-            "can_unready": is_methodist and roster.is_ready,
-            "can_revise": is_methodist and selectors.roster_is_latest_approved(roster),
+            "moves": moves,
+            "can_revise": services.roster_may_revise(access, roster),
             "orders": selectors.roster_orders(roster),
             "history": object_history(roster),
         },
@@ -96,12 +95,15 @@ def entry_create(request, pk):
     roster = _editable_roster(request, pk)
     form = RosterEntryForm(request.POST or None, municipality=roster.municipality)
     if request.method == "POST" and form.is_valid():
-        try:
-            entry = services.entry_add(actor=request.user, roster=roster, **form.cleaned_data)
-        except DomainError as error:
-            form.add_error(None, str(error))
-        else:
-            messages.success(request, f"{entry.person.short_name} добавлен(а) в состав.")
+        done = attempt(
+            request,
+            services.entry_add,
+            form=form,
+            roster=roster,
+            success=lambda entry: f"{entry.person.short_name} добавлен(а) в состав.",
+            **form.cleaned_data,
+        )
+        if done:
             return redirect(roster)
     return render(request, "community/rosters/entry_form.html", {"form": form, "roster": roster})
 
@@ -124,14 +126,16 @@ def entry_update(request, pk):
     )
     if request.method == "POST" and form.is_valid():
         data = {name: form.cleaned_data[name] for name in services.ENTRY_FIELDS}
-        try:
-            services.entry_update(
-                actor=request.user, entry=entry, subjects=form.cleaned_data["subjects"], **data
-            )
-        except DomainError as error:
-            form.add_error(None, str(error))
-        else:
-            messages.success(request, "Запись состава изменена.")
+        done = attempt(
+            request,
+            services.entry_update,
+            form=form,
+            entry=entry,
+            subjects=form.cleaned_data["subjects"],
+            success="Запись состава изменена.",
+            **data,
+        )
+        if done:
             return redirect(entry.roster)
     return render(
         request,
@@ -144,12 +148,12 @@ def entry_update(request, pk):
 @role_required(RoleKind.METHODIST)
 def entry_delete(request, pk):
     entry = _editable_entry(request, pk)
-    try:
-        services.entry_remove(actor=request.user, entry=entry)
-    except DomainError as error:
-        messages.error(request, str(error))
-    else:
-        messages.success(request, f"{entry.person.short_name} исключён(а) из состава.")
+    attempt(
+        request,
+        services.entry_remove,
+        entry=entry,
+        success=f"{entry.person.short_name} исключён(а) из состава.",
+    )
     return redirect(entry.roster)
 
 
@@ -157,10 +161,10 @@ def entry_delete(request, pk):
 @role_required(RoleKind.METHODIST)
 def roster_ready(request, pk):
     roster = _editable_roster(request, pk)
-    act(
+    attempt(
         request,
         services.roster_mark_ready,
-        "Состав отмечен «готов к приказу». Включите его в приказ: подписанный приказ "
+        success="Состав отмечен «готов к приказу». Включите его в приказ: подписанный приказ "
         "утвердит состав.",
         roster=roster,
     )
@@ -171,10 +175,10 @@ def roster_ready(request, pk):
 @role_required(RoleKind.METHODIST)
 def roster_unready(request, pk):
     roster = _editable_roster(request, pk)
-    act(
+    attempt(
         request,
         services.roster_mark_draft,
-        "Состав возвращён в черновик: его снова можно изменять.",
+        success="Состав возвращён в черновик: его снова можно изменять.",
         roster=roster,
     )
     return redirect(roster)
@@ -185,17 +189,16 @@ def roster_unready(request, pk):
 @once("Новая редакция уже открыта: вот она.")
 def roster_revise(request, pk):
     roster = _editable_roster(request, pk)
-    try:
-        revision = services.roster_revise(actor=request.user, roster=roster)
-    except DomainError as error:
-        messages.error(request, str(error))
-        return redirect(roster)
-    messages.success(
+    done = attempt(
         request,
-        f"Открыта редакция {revision.revision}. Когда она будет готова, отметьте её «готов к "
-        "приказу» и включите в изменяющий приказ: его подпись утвердит редакцию.",
+        services.roster_revise,
+        roster=roster,
+        success=lambda revision: (
+            f"Открыта редакция {revision.revision}. Когда она будет готова, отметьте её «готов к "
+            "приказу» и включите в изменяющий приказ: его подпись утвердит редакцию."
+        ),
     )
-    return redirect(revision)
+    return redirect(done.value if done else roster)
 
 
 def _directory(request):

@@ -12,6 +12,7 @@ from tutoring import extensions
 from tutoring.access import Access, access_for, require
 from tutoring.models import Document, RoleKind
 from tutoring.once import once
+from tutoring.refusals import attempt
 from tutoring.selectors import object_history
 from tutoring.views import paginate
 
@@ -26,9 +27,8 @@ from ..forms.routes import (
     StepForm,
     route_assignments,
 )
-from ..models import DevelopmentRoute, DomainError, RouteDifficulty, RouteStep
+from ..models import DevelopmentRoute, RouteDifficulty, RouteStep
 from ..services import routes as services
-from .plans import act
 
 # The roles that may have routes to read: their own, their tutees', their school's, their
 # municipality's.
@@ -77,23 +77,19 @@ def route_create(request):
     form = RouteCreateForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         assignment = form.cleaned_data["assignment"]
-        try:
-            route = services.route_create(
-                actor=request.user,
-                teacher=assignment.teacher,
-                tutor=assignment.tutor,
-                academic_year=assignment.academic_year,
-                topic=form.cleaned_data["topic"],
-                goals=form.cleaned_data["goals"],
-            )
-        except DomainError as error:
-            form.add_error(None, str(error))
-        else:
-            messages.success(
-                request,
-                "Маршрут создан. Добавьте затруднения и шаги со сроками, затем начните его.",
-            )
-            return redirect(route)
+        done = attempt(
+            request,
+            services.route_create,
+            form=form,
+            teacher=assignment.teacher,
+            tutor=assignment.tutor,
+            academic_year=assignment.academic_year,
+            topic=form.cleaned_data["topic"],
+            goals=form.cleaned_data["goals"],
+            success="Маршрут создан. Добавьте затруднения и шаги со сроками, затем начните его.",
+        )
+        if done:
+            return redirect(done.value)
     return render(request, "community/routes/create.html", {"form": form})
 
 
@@ -105,7 +101,7 @@ def _own_route(request, pk) -> DevelopmentRoute:
     """A route the user keeps (as its teacher or tutor); 404 if they do not see it, 403 if
     they only read it."""
     route = _route(request, pk)
-    require(request.user.pk in (route.teacher_id, route.tutor_id))
+    require(services.keeps(access_for(request.user), route))
     return route
 
 
@@ -116,14 +112,15 @@ def _own_step(request, pk) -> RouteStep:
         pk=pk,
         route__in=routes.values("pk"),
     )
-    require(request.user.pk in (step.route.teacher_id, step.route.tutor_id))
+    require(services.keeps(access_for(request.user), step.route))
     return step
 
 
 @login_required
 def route_detail(request, pk):
     route = _route(request, pk)
-    is_participant = request.user.pk in (route.teacher_id, route.tutor_id)
+    access = access_for(request.user)
+    is_participant = services.keeps(access, route)
     is_open = route.status != DevelopmentRoute.Status.CLOSED
     can_edit = is_participant and is_open
     difficulties = list(route.difficulties.all())
@@ -153,8 +150,7 @@ def route_detail(request, pk):
             "percent_done": done * 100 // len(steps) if steps else 0,
             "can_edit": can_edit,
             "can_mark": is_participant and route.status == DevelopmentRoute.Status.ACTIVE,
-            "can_start": is_participant and route.status == DevelopmentRoute.Status.DRAFT,
-            "can_close": is_participant and route.status == DevelopmentRoute.Status.ACTIVE,
+            "moves": services.ROUTE.available(access, route),
             "difficulty_form": DifficultyForm(
                 initial={
                     "source": RouteDifficulty.Source.TEACHER
@@ -174,12 +170,15 @@ def route_update(request, pk):
     route = _own_route(request, pk)
     form = RouteForm(request.POST or None, initial=model_to_dict(route, ["topic", "goals"]))
     if request.method == "POST" and form.is_valid():
-        try:
-            services.route_update(actor=request.user, route=route, **form.cleaned_data)
-        except DomainError as error:
-            form.add_error(None, str(error))
-        else:
-            messages.success(request, "Тема и цели маршрута сохранены.")
+        done = attempt(
+            request,
+            services.route_update,
+            form=form,
+            route=route,
+            success="Тема и цели маршрута сохранены.",
+            **form.cleaned_data,
+        )
+        if done:
             return redirect(route)
     return render(request, "community/routes/route_form.html", {"form": form, "route": route})
 
@@ -188,10 +187,10 @@ def route_update(request, pk):
 @require_POST
 def route_start(request, pk):
     route = _own_route(request, pk)
-    act(
+    attempt(
         request,
         services.route_start,
-        "Маршрут начат: отмечайте шаги выполненными и прикладывайте подтверждения.",
+        success="Маршрут начат: отмечайте шаги выполненными и прикладывайте подтверждения.",
         route=route,
     )
     return redirect(route)
@@ -202,12 +201,15 @@ def route_close(request, pk):
     route = _own_route(request, pk)
     form = CloseForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
-            services.route_close(actor=request.user, route=route, **form.cleaned_data)
-        except DomainError as error:
-            form.add_error(None, str(error))
-        else:
-            messages.success(request, "Маршрут завершён, рефлексия сохранена.")
+        done = attempt(
+            request,
+            services.route_close,
+            form=form,
+            route=route,
+            success="Маршрут завершён, рефлексия сохранена.",
+            **form.cleaned_data,
+        )
+        if done:
             return redirect(route)
     return render(request, "community/routes/close.html", {"form": form, "route": route})
 
@@ -231,10 +233,10 @@ def difficulty_add(request, pk):
     route = _own_route(request, pk)
     form = DifficultyForm(request.POST)
     if form.is_valid():
-        act(
+        attempt(
             request,
             services.difficulty_add,
-            "Затруднение добавлено.",
+            success="Затруднение добавлено.",
             route=route,
             **form.cleaned_data,
         )
@@ -250,8 +252,10 @@ def difficulty_delete(request, pk):
     difficulty = get_object_or_404(
         RouteDifficulty.objects.select_related("route"), pk=pk, route__in=routes.values("pk")
     )
-    require(request.user.pk in (difficulty.route.teacher_id, difficulty.route.tutor_id))
-    act(request, services.difficulty_remove, "Затруднение удалено.", difficulty=difficulty)
+    require(services.keeps(access_for(request.user), difficulty.route))
+    attempt(
+        request, services.difficulty_remove, success="Затруднение удалено.", difficulty=difficulty
+    )
     return redirect(f"{difficulty.route.get_absolute_url()}#difficulties")
 
 
@@ -261,12 +265,15 @@ def step_create(request, pk):
     route = _own_route(request, pk)
     form = StepForm(request.POST or None, route=route)
     if request.method == "POST" and form.is_valid():
-        try:
-            services.step_add(actor=request.user, route=route, **form.cleaned_data)
-        except DomainError as error:
-            form.add_error(None, str(error))
-        else:
-            messages.success(request, "Шаг добавлен в маршрут.")
+        done = attempt(
+            request,
+            services.step_add,
+            form=form,
+            route=route,
+            success="Шаг добавлен в маршрут.",
+            **form.cleaned_data,
+        )
+        if done:
             if "another" in request.POST:
                 return redirect("community:route_step_create", route.pk)
             return redirect(f"{route.get_absolute_url()}#steps")
@@ -284,12 +291,15 @@ def step_update(request, pk):
         initial=model_to_dict(step, ["kind", "title", "deadline", "material"]),
     )
     if request.method == "POST" and form.is_valid():
-        try:
-            services.step_update(actor=request.user, step=step, **form.cleaned_data)
-        except DomainError as error:
-            form.add_error(None, str(error))
-        else:
-            messages.success(request, "Шаг изменён.")
+        done = attempt(
+            request,
+            services.step_update,
+            form=form,
+            step=step,
+            success="Шаг изменён.",
+            **form.cleaned_data,
+        )
+        if done:
             return redirect(f"{step.route.get_absolute_url()}#steps")
     return render(request, "community/routes/step_form.html", {"form": form, "route": step.route})
 
@@ -298,7 +308,7 @@ def step_update(request, pk):
 @require_POST
 def step_delete(request, pk):
     step = _own_step(request, pk)
-    act(request, services.step_remove, "Шаг удалён из маршрута.", step=step)
+    attempt(request, services.step_remove, success="Шаг удалён из маршрута.", step=step)
     return redirect(f"{step.route.get_absolute_url()}#steps")
 
 
@@ -307,12 +317,15 @@ def step_done(request, pk):
     step = _own_step(request, pk)
     form = StepDoneForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
-        try:
-            services.step_done(actor=request.user, step=step, **form.cleaned_data)
-        except DomainError as error:
-            form.add_error(None, str(error))
-        else:
-            messages.success(request, f"Шаг «{step.title}» отмечен выполненным.")
+        done = attempt(
+            request,
+            services.step_done,
+            form=form,
+            step=step,
+            success=f"Шаг «{step.title}» отмечен выполненным.",
+            **form.cleaned_data,
+        )
+        if done:
             return redirect(f"{step.route.get_absolute_url()}#steps")
     return render(
         request,
@@ -325,7 +338,7 @@ def step_done(request, pk):
 @require_POST
 def step_reopen(request, pk):
     step = _own_step(request, pk)
-    act(request, services.step_reopen, f"Шаг «{step.title}» снова в работе.", step=step)
+    attempt(request, services.step_reopen, success=f"Шаг «{step.title}» снова в работе.", step=step)
     return redirect(f"{step.route.get_absolute_url()}#steps")
 
 

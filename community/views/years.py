@@ -1,13 +1,12 @@
 """«Начать учебный год»: the methodist prepares the new year from the last one."""
 
-from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
 
 from tutoring.access import access_for, role_required
 from tutoring.models import Municipality, RoleKind
+from tutoring.refusals import attempt
 
 from ..forms.years import YearStartForm
-from ..models import DomainError
 from ..services import years as services
 
 
@@ -37,15 +36,17 @@ def year_start(request, pk):
     municipality = get_object_or_404(Municipality.objects.filter(pk__in=own), pk=pk)
     form = YearStartForm(request.POST or None, municipality=municipality)
     if request.method == "POST" and form.is_valid():
-        try:
-            done = services.year_start(
-                actor=request.user, municipality=municipality, **form.cleaned_data
-            )
-        except DomainError as error:
-            form.add_error(None, str(error))
-        else:
-            messages.success(request, _summary(done))
-            return redirect(done.roster or done.plan or "community:roster_list")
+        done = attempt(
+            request,
+            services.year_start,
+            form=form,
+            municipality=municipality,
+            success=_summary,
+            **form.cleaned_data,
+        )
+        if done:
+            started = done.value
+            return redirect(started.roster or started.plan or "community:roster_list")
     return render(
         request, "community/years/start.html", {"form": form, "municipality": municipality}
     )

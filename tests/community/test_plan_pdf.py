@@ -29,6 +29,7 @@ def plan(cast):
 
 
 def approve(client, cast, plan):
+    CommunityPlan.objects.filter(pk=plan.pk).update(status=CommunityPlan.Status.SUBMITTED)
     client.force_login(cast.director)
     return client.post(f"/community/plans/{plan.pk}/approve/", follow=True)
 

@@ -5,7 +5,13 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from community.models import Activity, CommunityPlan, DomainError, PlanItem
-from community.services.plans import plan_approve, plan_copy, plan_item_update
+from community.services.plans import (
+    plan_approve,
+    plan_copy,
+    plan_item_update,
+    plan_return,
+    plan_submit,
+)
 from tests.tutoring.factories import AcademicYearFactory, MunicipalityFactory, RoleFactory
 from tutoring.models import AuditEntry, RoleKind, current_start_year
 
@@ -53,6 +59,13 @@ def draft(cast):
     return CommunityPlanFactory(municipality=cast.municipality)
 
 
+@pytest.fixture
+def submitted(cast):
+    plan = CommunityPlanFactory(municipality=cast.municipality, status="submitted")
+    PlanItemFactory(plan=plan)
+    return plan
+
+
 def test_it_opens_the_plan_list_to_every_role(client, cast):
     assert statuses(client, cast, "/community/plans/") == expect(200, 200, 200, 200, 200, 200, 200)
 
@@ -76,32 +89,98 @@ def test_it_opens_the_forms_to_the_methodist_only(client, cast, draft):
     assert got == expect(403, 404, 404, 404, 403, 404, 200)
 
 
-def test_it_lets_only_the_municipalitys_director_approve(client, cast, draft):
-    PlanItemFactory(plan=draft)
-    url = f"/community/plans/{draft.pk}/approve/"
+def test_it_lets_only_the_municipalitys_director_approve(client, cast, submitted):
+    url = f"/community/plans/{submitted.pk}/approve/"
     others = {"school": 404, "teacher": 404, "tutor": 404, "regional": 403}
     others |= {"other_methodist": 404, "methodist": 403}
     for role, code in others.items():
         client.force_login(getattr(cast, role))
         assert client.post(url).status_code == code, role
-    draft.refresh_from_db()
-    assert draft.is_draft
+    submitted.refresh_from_db()
+    assert submitted.status == CommunityPlan.Status.SUBMITTED
     client.force_login(cast.director)
     assert client.post(url).status_code == 302
+    submitted.refresh_from_db()
+    assert submitted.status == CommunityPlan.Status.APPROVED
+
+
+def test_it_lets_only_the_municipalitys_methodist_send_it_for_approval(client, cast, draft):
+    PlanItemFactory(plan=draft)
+    url = f"/community/plans/{draft.pk}/submit/"
+    others = {"director": 403, "school": 404, "teacher": 404, "tutor": 404, "regional": 403}
+    for role, code in (others | {"other_methodist": 404}).items():
+        client.force_login(getattr(cast, role))
+        assert client.post(url).status_code == code, role
+    client.force_login(cast.methodist)
+    response = client.post(url, follow=True)
+    assert "План отправлен руководителю муниципалитета на утверждение." in response.content.decode()
     draft.refresh_from_db()
-    assert draft.status == CommunityPlan.Status.APPROVED
+    assert draft.status == CommunityPlan.Status.SUBMITTED
 
 
 def test_it_offers_the_approval_to_the_director_not_the_methodist(client, cast, draft):
     PlanItemFactory(plan=draft)
     client.force_login(cast.methodist)
     page = client.get(f"/community/plans/{draft.pk}/").content.decode()
-    assert "Утвердить план</button>" not in page
+    assert "Утвердить план</button>" not in page and "Отправить на утверждение</button>" in page
     assert "утверждает руководитель муниципалитета" in page
     client.force_login(cast.director)
-    assert "Утвердить план</button>" in client.get(f"/community/plans/{draft.pk}/").content.decode()
+    page = client.get(f"/community/plans/{draft.pk}/").content.decode()
+    assert "Утвердить план</button>" not in page and "Отправить на утверждение" not in page
+    plan_submit(actor=cast.methodist, plan=draft)
+    page = client.get(f"/community/plans/{draft.pk}/").content.decode()
+    assert "Утвердить план</button>" in page and "Вернуть на доработку</button>" in page
     with pytest.raises(DomainError, match="План утверждает руководитель"):
         plan_approve(actor=cast.methodist, plan=draft)
+
+
+def test_it_approves_only_a_plan_sent_for_approval(cast, draft):
+    PlanItemFactory(plan=draft)
+    with pytest.raises(DomainError, match="только план, отправленный на утверждение"):
+        plan_approve(actor=cast.director, plan=draft)
+    draft.refresh_from_db()
+    assert draft.is_draft
+
+
+def test_it_refuses_to_send_an_empty_plan(client, cast, draft):
+    client.force_login(cast.methodist)
+    response = client.post(f"/community/plans/{draft.pk}/submit/", follow=True)
+    assert "нет ни одного мероприятия" in response.content.decode()
+    draft.refresh_from_db()
+    assert draft.is_draft
+
+
+def test_it_locks_the_plan_while_the_director_reads_it(client, cast, submitted):
+    item = submitted.items.get()
+    client.force_login(cast.methodist)
+    response = client.post(f"/community/plan-items/{item.pk}/delete/", follow=True)
+    assert "План на утверждении у руководителя и не меняется" in response.content.decode()
+    assert PlanItem.objects.filter(pk=item.pk).exists()
+
+
+def test_it_returns_the_plan_to_the_methodist_with_a_comment(client, cast, submitted):
+    client.force_login(cast.director)
+    url = f"/community/plans/{submitted.pk}/return/"
+    response = client.post(url, {"comment": ""}, follow=True)
+    assert "Напишите, что нужно доработать" in response.content.decode()
+    response = client.post(url, {"comment": "Добавьте сроки мониторинга."}, follow=True)
+    assert "План возвращён методисту на доработку" in response.content.decode()
+    submitted.refresh_from_db()
+    assert submitted.status == CommunityPlan.Status.RETURNED
+    client.force_login(cast.methodist)
+    page = client.get(submitted.get_absolute_url()).content.decode()
+    assert "Добавьте сроки мониторинга." in page and "Отправить на утверждение</button>" in page
+    entry = AuditEntry.objects.get(action="plan.return")
+    assert entry.changes == {"comment": "Добавьте сроки мониторинга."}
+    item = submitted.items.get()
+    client.post(f"/community/plan-items/{item.pk}/edit/", item_data(timing="май"))
+    item.refresh_from_db()
+    assert item.timing == "май"
+
+
+def test_it_lets_only_the_director_return_the_plan(cast, submitted):
+    with pytest.raises(DomainError, match="Возвращает план на доработку руководитель"):
+        plan_return(actor=cast.methodist, plan=submitted, comment="Сам себе.")
 
 
 def test_it_hides_drafts_from_the_list_of_a_teacher(client, cast, draft):
@@ -200,10 +279,10 @@ def test_it_says_so_when_an_item_cannot_move_further(client, cast, draft):
     assert not AuditEntry.objects.filter(action="plan.item_move").exists()
 
 
-def test_it_locks_the_plan_once_approved(client, cast, draft):
-    item = PlanItemFactory(plan=draft)
+def test_it_locks_the_plan_once_approved(client, cast, submitted):
+    item = submitted.items.get()
     client.force_login(cast.director)
-    client.post(f"/community/plans/{draft.pk}/approve/")
+    client.post(f"/community/plans/{submitted.pk}/approve/")
     client.force_login(cast.methodist)
     response = client.post(f"/community/plan-items/{item.pk}/delete/", follow=True)
     assert "План утверждён и больше не меняется" in response.content.decode()
@@ -213,17 +292,18 @@ def test_it_locks_the_plan_once_approved(client, cast, draft):
 
 
 def test_it_refuses_to_approve_an_empty_plan(client, cast, draft):
+    draft.status = CommunityPlan.Status.SUBMITTED
+    draft.save()
     client.force_login(cast.director)
     response = client.post(f"/community/plans/{draft.pk}/approve/", follow=True)
     assert "нет ни одного мероприятия" in response.content.decode()
     draft.refresh_from_db()
-    assert draft.is_draft
+    assert draft.status == CommunityPlan.Status.SUBMITTED
 
 
-def test_it_records_the_approval(client, cast, draft):
-    PlanItemFactory(plan=draft)
+def test_it_records_the_approval(client, cast, submitted):
     client.force_login(cast.director)
-    response = client.post(f"/community/plans/{draft.pk}/approve/", follow=True)
+    response = client.post(f"/community/plans/{submitted.pk}/approve/", follow=True)
     assert "План утверждён" in response.content.decode()
     entry = AuditEntry.objects.get(action="plan.approve")
     assert (entry.actor, entry.changes) == (cast.director, {"items": 1})
@@ -315,6 +395,8 @@ def test_it_asks_before_removing_an_item(client, cast, draft):
     client.force_login(cast.methodist)
     page = client.get(f"/community/plans/{draft.pk}/").content.decode()
     assert 'data-confirm="Удалить из плана мероприятие № 1' in page
+    assert 'data-confirm="Отправить план руководителю на утверждение?' in page
+    plan_submit(actor=cast.methodist, plan=draft)
     client.force_login(cast.director)
     page = client.get(f"/community/plans/{draft.pk}/").content.decode()
     assert 'data-confirm="Утвердить план?' in page

@@ -135,7 +135,10 @@ def fill(cast, n=0):
         ends_on=timezone.localdate() + datetime.timedelta(days=6),
     )
     CommunityPlan.objects.create(
-        municipality=municipality, academic_year=year, title=f"План {name} {n}"
+        municipality=municipality,
+        academic_year=year,
+        title=f"План {name} {n}",
+        status=CommunityPlan.Status.SUBMITTED,
     )
     # Tutor: a session this week, one over without its report, a review, a returned plan.
     SessionFactory(

@@ -20,13 +20,18 @@ DECLARED = {
     "community.nomination": {"accept", "reject"},
     "community.material": {"submit", "publish", "return", "archive"},
     "community.tutor_plan": {"submit", "approve", "return"},
+    "community.plan": {"submit", "approve", "return"},
+    "community.roster": {"ready", "unready", "approve"},
+    "community.route": {"start", "close"},
 }
 
 
 def test_it_lists_every_workflow_and_its_moves():
     import community.services.library
     import community.services.orders
-    import community.services.rosters  # noqa: F401
+    import community.services.plans
+    import community.services.rosters
+    import community.services.routes  # noqa: F401
 
     assert {key: set(w.by_name) for key, w in WORKFLOWS.items()} == DECLARED
 
@@ -140,3 +145,121 @@ def test_a_tutor_plan_tells_the_methodists_when_sent_and_the_tutor_of_the_outcom
         "community.tutor_plan.approved",
         "community.tutor_plan.returned",
     ]
+
+
+def community_plan_cast():
+    from tests.community.factories import CommunityPlanFactory, PlanItemFactory, municipality_cast
+
+    cast = municipality_cast()
+    plan = CommunityPlanFactory(municipality=cast.municipality)
+    PlanItemFactory(plan=plan)
+    other = municipality_cast()
+    return cast, plan, other
+
+
+def test_a_community_plan_sent_for_approval_tells_the_directors_of_its_municipality(db):
+    from community.services import plans
+
+    cast, plan, other = community_plan_cast()
+    plans.plan_submit(actor=cast.methodist, plan=plan)
+    assert inbox(cast.director) == ["community.plan.submitted"]
+    note = Notification.objects.get(recipient=cast.director)
+    assert note.text == f"{plan.title} ждёт вашего утверждения."
+    assert note.link == plan.get_absolute_url()
+    assert inbox(cast.methodist) == [] and inbox(other.director) == []
+    assert inbox(cast.regional) == [] and inbox(cast.tutor) == []
+
+
+def test_a_returned_community_plan_tells_the_methodists_with_the_comment(db):
+    from community.services import plans
+
+    cast, plan, other = community_plan_cast()
+    colleague = user_with_role(RoleKind.METHODIST, municipality=cast.municipality)
+    plans.plan_submit(actor=cast.methodist, plan=plan)
+    plans.plan_return(actor=cast.director, plan=plan, comment="Уточните сроки.")
+    assert inbox(cast.methodist) == inbox(colleague) == ["community.plan.returned"]
+    note = Notification.objects.get(recipient=cast.methodist)
+    assert note.text == f"{plan.title} возвращён на доработку: Уточните сроки."
+    assert note.link == plan.get_absolute_url()
+    assert inbox(cast.director) == ["community.plan.submitted"]  # not of their own return
+    assert inbox(other.methodist) == []
+
+
+def test_an_approved_community_plan_tells_the_methodists(db):
+    from community.services import plans
+
+    cast, plan, other = community_plan_cast()
+    plans.plan_submit(actor=cast.methodist, plan=plan)
+    plans.plan_approve(actor=cast.director, plan=plan)
+    assert inbox(cast.methodist) == ["community.plan.approved"]
+    assert Notification.objects.get(recipient=cast.methodist).text == f"{plan.title} утверждён."
+    assert inbox(cast.director) == ["community.plan.submitted"]
+    assert inbox(other.methodist) == [] and inbox(cast.teacher) == []
+
+
+def test_an_order_outcome_tells_no_methodist_of_another_municipality(db):
+    order, _roster = order_with_roster(status=Order.Status.SENT)
+    methodist, director = methodist_of(order), director_of(order)
+    elsewhere = user_with_role(RoleKind.METHODIST)
+    orders.order_return(actor=director, order=order, comment="Уточните сроки.")
+    orders.order_send(actor=methodist, order=order)
+    orders.order_approve(
+        actor=director, order=order, number="01-03/25", date=datetime.date(2023, 1, 9)
+    )
+    assert inbox(elsewhere) == []
+    approved = Notification.objects.get(recipient=methodist, kind="community.order.approved")
+    assert approved.link == order.get_absolute_url() and "подписан" in approved.text
+
+
+def test_an_accepted_nomination_tells_its_school_and_no_other(db):
+    from community.services import rosters
+    from tests.community.factories import NominationFactory
+
+    nomination = NominationFactory(teacher=user_with_role(RoleKind.TEACHER, last_name="Учителева"))
+    school_admin = user_with_role(RoleKind.SCHOOL, organization=nomination.organization)
+    other_school = user_with_role(RoleKind.SCHOOL, municipality=nomination.municipality)
+    methodist = user_with_role(RoleKind.METHODIST, municipality=nomination.municipality)
+    colleague = user_with_role(RoleKind.METHODIST, municipality=nomination.municipality)
+    rosters.nomination_accept(actor=methodist, nomination=nomination)
+    assert inbox(school_admin) == ["community.nomination.decided"]
+    note = Notification.objects.get(recipient=school_admin)
+    assert note.text == f"{nomination.teacher.short_name} включён(а) в состав сообщества."
+    assert note.link == nomination.get_absolute_url()
+    assert inbox(other_school) == [] and inbox(methodist) == [] and inbox(colleague) == []
+
+
+def test_a_material_outcome_tells_no_one_of_another_municipality_nor_the_moderator(db):
+    from community.services import library
+    from tests.community.factories import MaterialFactory
+
+    tutor = user_with_role(RoleKind.TUTOR)
+    municipality = tutor.roles.get().municipality
+    methodist = user_with_role(RoleKind.METHODIST, municipality=municipality)
+    stranger = user_with_role(RoleKind.TUTOR)
+    material = MaterialFactory(municipality=municipality, authors=[tutor])
+    library.material_submit(actor=tutor, material=material)
+    library.material_publish(actor=methodist, material=material)
+    assert inbox(tutor) == ["community.material.published"]
+    assert Notification.objects.get(recipient=tutor).link == material.get_absolute_url()
+    assert inbox(methodist) == ["community.material.submitted"]  # not of their own publishing
+    assert inbox(stranger) == []
+
+
+def test_a_tutor_plan_outcome_tells_only_its_tutor(db):
+    from community.services import plans
+    from tests.community.factories import TutorPlanFactory, TutorPlanItemFactory
+
+    tutor = user_with_role(RoleKind.TUTOR)
+    municipality = tutor.roles.get().municipality
+    plan = TutorPlanFactory(tutor=tutor, municipality=municipality)
+    colleague = user_with_role(RoleKind.TUTOR, municipality=municipality)
+    stranger = user_with_role(RoleKind.TUTOR)
+    methodist = user_with_role(RoleKind.METHODIST, municipality=municipality)
+    TutorPlanItemFactory(plan=plan)
+    plans.tutor_plan_submit(actor=tutor, plan=plan)
+    plans.tutor_plan_return(actor=methodist, plan=plan, comment="Добавьте сроки.")
+    note = Notification.objects.get(recipient=tutor)
+    assert note.text.endswith("возвращён на доработку: Добавьте сроки.")
+    assert note.link == plan.get_absolute_url()
+    assert inbox(methodist) == ["community.tutor_plan.submitted"]
+    assert inbox(colleague) == [] and inbox(stranger) == []
