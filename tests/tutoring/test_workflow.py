@@ -20,13 +20,26 @@ DECLARED = {
     "community.nomination": {"accept", "reject"},
     "community.material": {"submit", "publish", "return", "archive"},
     "community.tutor_plan": {"submit", "approve", "return"},
+    "consultations.request": {
+        "withdraw",
+        "accept",
+        "reject",
+        "cancel",
+        "schedule",
+        "reopen",
+        "held",
+        "close",
+    },
+    "consultations.session": {"cancel", "held", "not_held"},
+    "consultations.schedule": {"approve"},
+    "consultations.event": {"publish", "cancel"},
 }
 
 
 def test_it_lists_every_workflow_and_its_moves():
-    import community.services.library
-    import community.services.orders
-    import community.services.rosters  # noqa: F401
+    import consultations.services.events
+    import consultations.services.reports
+    import consultations.services.schedules  # noqa: F401
 
     assert {key: set(w.by_name) for key, w in WORKFLOWS.items()} == DECLARED
 
