@@ -318,7 +318,9 @@ def session_cancel(*, actor: User | None, session: Session, reason: str) -> Sess
         changes={"reason": reason, "request": session.request_id},
     )
     if session.request_id is not None:
-        request = session.request
+        # Locked before its sessions are counted: two sessions of one request cancelled at
+        # once both see the other still planned otherwise, and the request stays scheduled.
+        request = ConsultationRequest.objects.select_for_update().get(pk=session.request_id)
         # Told about the request (its page, its calendar letters), not the session alone.
         send_notices(
             [
