@@ -7,6 +7,10 @@ ACTION_LABELS = {
     "request.accept": "заявка принята",
     "request.reject": "заявка отклонена",
     "request.cancel": "заявка отменена",
+    "request.schedule": "по заявке назначено занятие",
+    "request.reopen": "заявка снова ждёт занятия",
+    "request.held": "занятие по заявке проведено",
+    "request.close": "заявка закрыта",
     "calendar.reset": "заменён адрес календаря",
     "request.rate": "заявитель оценил помощь",
     "session.report": "составлен отчёт о занятии",
@@ -88,14 +92,30 @@ def value_labels() -> dict:
     }
 
 
+# The consultation point's kinds of notification (tutoring.notifications): key, label, group.
+# The moves that send them are declared with their workflows (consultations/services).
+NOTIFICATION_KINDS = [
+    ("consultations.request.filed", "Новая заявка на консультацию", "Консультации"),
+    ("consultations.request.accepted", "Заявка принята", "Консультации"),
+    ("consultations.request.rejected", "Заявка отклонена", "Консультации"),
+    ("consultations.request.scheduled", "Назначено занятие", "Консультации"),
+    ("consultations.request.rescheduled", "Занятие перенесено", "Консультации"),
+    ("consultations.request.cancelled", "Заявка или занятие отменены", "Консультации"),
+    ("consultations.event.published", "Новое мероприятие", "Мероприятия"),
+    ("consultations.event.changed", "Мероприятие изменено", "Мероприятия"),
+    ("consultations.event.cancelled", "Мероприятие отменено", "Мероприятия"),
+]
+
+
 class ConsultationsConfig(AppConfig):
     name = "consultations"
     verbose_name = "Консультационный пункт"
 
     def ready(self):
-        from tutoring import documents, extensions
+        from tutoring import documents, extensions, notifications
 
         from . import demo, demo_events, panels
+        from .calendar import request_invitations
         from .documents import schedule_context, schedule_title
         from .services.calendar import calendar_feed_rotate
         from .services.schedules import SCHEDULE_DOCUMENT
@@ -106,6 +126,10 @@ class ConsultationsConfig(AppConfig):
             build_context=schedule_context,
             title=schedule_title,
         )
+        for key, label, group in NOTIFICATION_KINDS:
+            notifications.register_kind(key, label, group=group)
+        # A letter about a request carries its sessions, for the recipient's calendar.
+        notifications.register_attachments("consultations.request.", request_invitations)
         extensions.register_action_labels(ACTION_LABELS)
         extensions.register_demo_loader(demo.load)
         # After the point's demo: the events take the same people and the community's plan.

@@ -140,3 +140,41 @@ def calendar_bytes(
         calendar.add_component(entry)
     calendar.add_missing_timezones()
     return calendar.to_ical()
+
+
+def request_invitations(notification) -> list[tuple[str, bytes, str]]:
+    """The .ics files a letter about a request carries: an iTIP REQUEST of each planned
+    session (scheduled, rescheduled, a reminder), or, on a cancellation, a CANCEL of each
+    cancelled one. A calendar applies either to its entry of the same UID when the SEQUENCE
+    is not older than its own; the letter's recipient is the entry's attendee."""
+    from .models import ConsultationRequest
+
+    label, _, pk = notification.object_key.partition(":")
+    if label != ConsultationRequest._meta.label_lower or not pk.isdigit():
+        return []
+    cancelling = notification.kind == "consultations.request.cancelled"
+    wanted = Session.Status.CANCELLED if cancelling else Session.Status.PLANNED
+    sessions = list(
+        Session.objects.filter(request=pk, status=wanted)
+        .select_related("point__organization", "room", "tutor", "municipality")
+        .select_related("request__organization")
+        .order_by("starts_at", "pk")
+    )
+    recipient = notification.recipient
+    attendees = [(recipient.full_name, recipient.email)] if recipient.email else []
+    method = CANCEL if cancelling else REQUEST
+    files = []
+    for number, session in enumerate(sessions, start=1):
+        # One session an attachment: an iTIP message is about one UID (RFC 5546), and a
+        # client offers one invitation per attachment.
+        suffix = f"-{number}" if len(sessions) > 1 else ""
+        files.append(
+            (
+                f"zayavka-{pk}{suffix}.ics",
+                calendar_bytes(
+                    [session], name=f"Заявка № {pk}", method=method, attendees=attendees
+                ),
+                "text/calendar",
+            )
+        )
+    return files

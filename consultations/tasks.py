@@ -11,7 +11,16 @@ from tutoring import outbox
 
 from .calendar import CANCEL, REQUEST, calendar_bytes
 from .models import ConsultationRequest, Session
-from .notifications import EVENTS
+
+# The letters still sent here: the reminder the day before a session (send_reminders).
+EVENTS = {
+    "accepted": "Заявка принята",
+    "scheduled": "Назначено занятие",
+    "changed": "Занятие перенесено",
+    "cancelled": "Заявка отменена",
+    "session_cancelled": "Занятие отменено",
+    "reminder": "Напоминание: занятие завтра",
+}
 
 logger = logging.getLogger(__name__)
 

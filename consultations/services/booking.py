@@ -13,21 +13,21 @@ import datetime
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from tutoring.errors import DomainError
 from tutoring.models import Role, RoleKind, User
 from tutoring.services import audit_record
 from tutoring.words import plural
+from tutoring.workflow import Move, Workflow, holds_in_municipality, send_notices
 
 from ..models import (
     ConsultationPoint,
     ConsultationRequest,
-    DomainError,
     Format,
     Room,
     Session,
 )
-from ..notifications import notify
 from .availability import is_available
-from .requests import move
+from .requests import REQUEST, named, request_notice, when
 
 RequestStatus = ConsultationRequest.Status
 
@@ -38,6 +38,51 @@ CLASH_MESSAGES = {
     "session_no_tutor_clash": TUTOR_BUSY,
     "session_no_room_clash": ROOM_BUSY,
 }
+SessionStatus = Session.Status
+
+
+def _is_its_tutor(access, session: Session) -> bool:
+    return session.tutor_id == access.user_id
+
+
+REPORTED = "Отчёт об этом занятии уже составлен или занятие отменено."
+# A planned session is cancelled before it starts (by the methodist), or held or not held as
+# its tutor reports after it (services/reports.py).
+SESSION = Workflow(
+    "consultations.session",
+    model=Session,
+    noun="Занятие",
+    error=DomainError,
+    moves=[
+        Move(
+            "cancel",
+            sources={SessionStatus.PLANNED},
+            target=SessionStatus.CANCELLED,
+            allowed=holds_in_municipality(RoleKind.METHODIST),
+            forbidden="Отменяет занятие методист муниципалитета.",
+            refusal="Отменить можно только запланированное занятие.",
+            action="session.cancel",
+        ),
+        Move(
+            "held",
+            sources={SessionStatus.PLANNED},
+            target=SessionStatus.HELD,
+            allowed=_is_its_tutor,
+            forbidden="Отчёт о занятии составляет его тьютор.",
+            refusal=REPORTED,
+            action="session.report",
+        ),
+        Move(
+            "not_held",
+            sources={SessionStatus.PLANNED},
+            target=SessionStatus.NOT_HELD,
+            allowed=_is_its_tutor,
+            forbidden="Отчёт о занятии составляет его тьютор.",
+            refusal=REPORTED,
+            action="session.report",
+        ),
+    ],
+)
 
 
 def _local(moment: datetime.datetime, zone) -> str:
@@ -161,13 +206,10 @@ def _lock_resources(tutor: User, room: Room | None) -> None:
         list(Room.objects.select_for_update(no_key=True).filter(pk=room.pk))
 
 
-def _locked_request(pk: int) -> ConsultationRequest:
-    # Locked so that two methodists cannot schedule the same request twice.
-    return (
-        ConsultationRequest.objects.select_for_update(of=("self",))
-        .select_related("municipality", "organization")
-        .get(pk=pk)
-    )
+def _locked_request(actor: User, request: ConsultationRequest, move: str):
+    # Locked so that two methodists cannot schedule the same request twice; only its own row,
+    # never the municipality's, which every booking there reads.
+    return REQUEST.start(actor, request, move)
 
 
 def _saved(session: Session, *, fields: list[str] | None = None) -> Session:
@@ -201,12 +243,7 @@ def session_book(
 ) -> Session:
     """Schedule an accepted request: a session with the tutor at the point (in the room, if
     in person); the request becomes «назначено занятие»."""
-    request = _locked_request(request.pk)
-    if request.status != RequestStatus.ACCEPTED:
-        raise DomainError(
-            "Назначить занятие можно только по принятой заявке; эта заявка в статусе "
-            f"«{request.get_status_display()}»."
-        )
+    request = _locked_request(actor, request, "schedule")
     zone = request.municipality.tzinfo
     starts_at, ends_at = _aware(starts_at, zone), _aware(ends_at, zone)
     _check(
@@ -232,8 +269,6 @@ def session_book(
             created_by=actor,
         )
     )
-    move(request, RequestStatus.SCHEDULED)
-    notify(request, "scheduled")
     audit_record(
         actor=actor,
         action="session.book",
@@ -246,6 +281,9 @@ def session_book(
             "format": Format(format).label,
         },
     )
+    # After the session is saved: the notification names its time and tutor.
+    request.status_reason = ""
+    REQUEST.finish(actor, request, "schedule", fields=["status_reason", "updated_at"])
     return session
 
 
@@ -264,33 +302,42 @@ def session_cancel(*, actor: User | None, session: Session, reason: str) -> Sess
     reason = reason.strip()
     if not reason:
         raise DomainError("Укажите причину отмены: заявитель и тьютор увидят её.")
-    session = _locked_session(session)
-    if session.status != Session.Status.PLANNED:
-        raise DomainError(
-            f"Отменить можно только запланированное занятие; это занятие "
-            f"{session.get_status_display()}."
-        )
+    session = SESSION.start(actor, session, "cancel")
     if session.starts_at <= timezone.now():
         raise DomainError(
             "Занятие уже началось или прошло: отметьте в отчёте о занятии, что оно не состоялось."
         )
-    session.status = Session.Status.CANCELLED
     session.cancel_reason = reason
     # The row is locked, so the calendar version is raised from its committed value.
     session.sequence += 1
-    session.save(update_fields=["status", "cancel_reason", "sequence"])
-    if session.request_id is not None:
-        request = _locked_request(session.request_id)
-        still_planned = request.sessions.filter(status=Session.Status.PLANNED).exists()
-        if request.status == RequestStatus.SCHEDULED and not still_planned:
-            move(request, RequestStatus.ACCEPTED, reason=reason)
-        notify(request, "session_cancelled")
-    audit_record(
-        actor=actor,
-        action="session.cancel",
-        obj=session,
+    SESSION.finish(
+        actor,
+        session,
+        "cancel",
+        fields=["cancel_reason", "sequence"],
         changes={"reason": reason, "request": session.request_id},
     )
+    if session.request_id is not None:
+        # Locked before its sessions are counted: two sessions of one request cancelled at
+        # once both see the other still planned otherwise, and the request stays scheduled.
+        request = ConsultationRequest.objects.select_for_update().get(pk=session.request_id)
+        # Told about the request (its page, its calendar letters), not the session alone.
+        send_notices(
+            [
+                request_notice(
+                    request,
+                    "consultations.request.cancelled",
+                    f"{named(request)}: занятие {when(session)} отменено: {reason}",
+                )
+            ],
+            actor=actor,
+            obj=request,
+        )
+        still_planned = request.sessions.filter(status=Session.Status.PLANNED).exists()
+        if request.status == RequestStatus.SCHEDULED and not still_planned:
+            request = REQUEST.start(actor, request, "reopen")
+            request.status_reason = reason
+            REQUEST.finish(actor, request, "reopen", fields=["status_reason", "updated_at"])
     return session
 
 
@@ -313,7 +360,11 @@ def session_reschedule(
         )
     if session.request_id is None:
         raise DomainError("У занятия нет заявки: перенесите его через отмену и новую запись.")
-    request = _locked_request(session.request_id)
+    request = (
+        ConsultationRequest.objects.select_for_update(of=("self",))
+        .select_related("municipality", "organization", "subject")
+        .get(pk=session.request_id)
+    )
     zone = request.municipality.tzinfo
     starts_at, ends_at = _aware(starts_at, zone), _aware(ends_at, zone)
     room = room or session.room
@@ -338,7 +389,6 @@ def session_reschedule(
     if moved:
         session.sequence += 1
     _saved(session, fields=["starts_at", "ends_at", "room", "sequence"])
-    notify(request, "changed")
     audit_record(
         actor=actor,
         action="session.reschedule",
@@ -348,4 +398,17 @@ def session_reschedule(
             "room": [before_room, room.name if room else ""],
         },
     )
+    if moved:
+        send_notices(
+            [
+                request_notice(
+                    request,
+                    "consultations.request.rescheduled",
+                    f"{named(request)}: занятие перенесено с {before} на {when(session)}"
+                    + (f", помещение «{room.name}»." if room else "."),
+                )
+            ],
+            actor=actor,
+            obj=request,
+        )
     return session

@@ -9,20 +9,15 @@ from django.utils import timezone
 
 from community.models import PlanItem
 from tutoring.access import access_for
+from tutoring.errors import DomainError
 from tutoring.models import Municipality, RoleKind, User
 from tutoring.services import audit_record
+from tutoring.workflow import Move, Notice, Workflow, holds_in_municipality, send_notices
 
-from ..models import DomainError, Event, EventRegistration
+from ..models import Event, EventRegistration
 
 Status = Event.Status
 
-# An event is drafted, published for the municipality and possibly cancelled; a cancelled
-# event stays visible, so that those who registered see that it will not take place.
-TRANSITIONS = {
-    Status.DRAFT: {Status.PUBLISHED, Status.CANCELLED},
-    Status.PUBLISHED: {Status.CANCELLED},
-    Status.CANCELLED: set(),
-}
 EVENT_FIELDS = (
     "kind",
     "title",
@@ -47,21 +42,84 @@ CALENDAR_FIELDS = {
     "audience",
     "organizer",
 }
+# The changes the people registered are told of: what, when, where, for whom.
+NOTICED_FIELDS = CALENDAR_FIELDS | {"description"}
 # Who may take a place at an event of their municipality.
 PARTICIPANT_ROLES = (RoleKind.TEACHER, RoleKind.TUTOR)
 
 
-def can_move(event: Event, to: str) -> bool:
-    return to in TRANSITIONS[event.status]
+def audience(event: Event):
+    """Whom a published event is for: the teachers and tutors of its municipality."""
+    return User.objects.filter(
+        is_active=True,
+        roles__kind__in=PARTICIPANT_ROLES,
+        roles__municipality_id=event.municipality_id,
+    ).distinct()
 
 
-def _move(event: Event, to: str) -> None:
-    if not can_move(event, to):
-        raise DomainError(
-            f"Мероприятие в статусе «{event.get_status_display()}» нельзя перевести в статус "
-            f"«{Status(to).label}»."
-        )
-    event.status = to
+def registered_people(event: Event):
+    return User.objects.filter(event_registrations__event=event)
+
+
+def _starts(event: Event) -> str:
+    return f"{timezone.localtime(event.starts_at, event.municipality.tzinfo):%d.%m.%Y %H:%M}"
+
+
+def _named(event: Event) -> str:
+    return f"Мероприятие «{event.title}»"
+
+
+def _refusal(target: str) -> str:
+    return f"Мероприятие нельзя перевести в статус «{Status(target).label}»."
+
+
+METHODIST_MANAGES = "Мероприятия публикует и отменяет методист муниципалитета."
+
+# An event is drafted, published for the municipality and possibly cancelled; a cancelled
+# event stays visible, so that those who registered see that it will not take place.
+EVENT = Workflow(
+    "consultations.event",
+    model=Event,
+    noun="Мероприятие",
+    error=DomainError,
+    moves=[
+        Move(
+            "publish",
+            sources={Status.DRAFT},
+            target=Status.PUBLISHED,
+            allowed=holds_in_municipality(RoleKind.METHODIST),
+            forbidden=METHODIST_MANAGES,
+            refusal=_refusal(Status.PUBLISHED),
+            action="event.publish",
+            notices=lambda event, actor: [
+                Notice(
+                    audience(event),
+                    "consultations.event.published",
+                    f"Новое мероприятие: {event}, {_starts(event)}; для кого — {event.audience}. "
+                    "Записаться можно на его странице.",
+                    event.get_absolute_url(),
+                )
+            ],
+        ),
+        Move(
+            "cancel",
+            sources={Status.DRAFT, Status.PUBLISHED},
+            target=Status.CANCELLED,
+            allowed=holds_in_municipality(RoleKind.METHODIST),
+            forbidden=METHODIST_MANAGES,
+            refusal=_refusal(Status.CANCELLED),
+            action="event.cancel",
+            notices=lambda event, actor: [
+                Notice(
+                    registered_people(event),
+                    "consultations.event.cancelled",
+                    f"{_named(event)} {_starts(event)} отменено: {event.cancel_reason}",
+                    event.get_absolute_url(),
+                )
+            ],
+        ),
+    ],
+)
 
 
 def _locked(event: Event) -> Event:
@@ -166,16 +224,36 @@ def event_update(*, actor: User, event: Event, subjects=None, **fields) -> Event
     if subjects is not None:
         event.subjects.set(subjects)
     audit_record(actor=actor, action="event.update", obj=event, changes=changes)
+    if event.status == Status.PUBLISHED and NOTICED_FIELDS & changes.keys():
+        send_notices(
+            [
+                Notice(
+                    registered_people(event),
+                    "consultations.event.changed",
+                    f"{_named(event)} изменено ({_changed_words(changes)}): теперь {_starts(event)}"
+                    + (f", {event.place}" if event.place else "")
+                    + ".",
+                    event.get_absolute_url(),
+                )
+            ],
+            actor=actor,
+            obj=event,
+        )
     return event
+
+
+def _changed_words(changes: dict) -> str:
+    from ..apps import EVENT_CHANGE_LABELS
+
+    return ", ".join(
+        EVENT_CHANGE_LABELS.get(name, name) for name in changes if name in NOTICED_FIELDS
+    )
 
 
 @transaction.atomic
 def event_publish(*, actor: User, event: Event) -> Event:
-    event = _locked(event)
-    _move(event, Status.PUBLISHED)
-    event.save(update_fields=["status"])
-    audit_record(actor=actor, action="event.publish", obj=event)
-    return event
+    event = EVENT.start(actor, event, "publish")
+    return EVENT.finish(actor, event, "publish")
 
 
 @transaction.atomic
@@ -184,18 +262,16 @@ def event_cancel(*, actor: User, event: Event, reason: str) -> Event:
     cancelled, on its page and in their calendars."""
     if not reason.strip():
         raise DomainError("Укажите причину отмены: записавшиеся увидят её.")
-    event = _locked(event)
-    _move(event, Status.CANCELLED)
+    event = EVENT.start(actor, event, "cancel")
     event.cancel_reason = reason.strip()
     event.sequence += 1
-    event.save(update_fields=["status", "cancel_reason", "sequence"])
-    audit_record(
-        actor=actor,
-        action="event.cancel",
-        obj=event,
+    return EVENT.finish(
+        actor,
+        event,
+        "cancel",
+        fields=["cancel_reason", "sequence"],
         changes={"reason": event.cancel_reason, "registered": event.registrations.count()},
     )
-    return event
 
 
 def may_register(user: User, event: Event) -> bool:

@@ -3,10 +3,11 @@
 from django.db import transaction
 from django.db.models import F
 
+from tutoring.errors import DomainError
 from tutoring.models import Municipality, Organization, User
 from tutoring.services import audit_record
 
-from ..models import ConsultationPoint, DomainError, Room, Session
+from ..models import ConsultationPoint, Room, Session
 
 POINT_FIELDS = ("organization", "name", "address", "remote_link", "working_hours", "is_active")
 ROOM_FIELDS = ("name", "capacity", "is_active")
@@ -39,7 +40,8 @@ def _check_host(organization: Organization, municipality: Municipality) -> None:
     if organization.municipality_id != municipality.pk:
         raise DomainError(
             "Пункт работает на базе организации своего муниципального образования "
-            "(управления образования, методического центра или школы)."
+            "(управления образования, методического центра или школы).",
+            field="organization",
         )
 
 
@@ -87,7 +89,7 @@ def _check_room_name(point: ConsultationPoint, name: str, room: Room | None = No
     if room is not None:
         others = others.exclude(pk=room.pk)
     if others.exists():
-        raise DomainError(f"В пункте уже есть помещение «{name.strip()}».")
+        raise DomainError(f"В пункте уже есть помещение «{name.strip()}».", field="name")
 
 
 @transaction.atomic

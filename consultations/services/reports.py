@@ -4,12 +4,14 @@ one audit entry each."""
 from django.db import transaction
 from django.utils import timezone
 
+from tutoring.errors import DomainError
 from tutoring.models import User
 from tutoring.services import audit_record
 from tutoring.uploads import MATERIAL_TYPES, checked_upload, written_files
 
-from ..models import ConsultationRequest, DomainError, Session, SessionReport
-from .requests import move
+from ..models import ConsultationRequest, Session, SessionReport
+from .booking import SESSION
+from .requests import request_move
 
 Status = ConsultationRequest.Status
 
@@ -41,9 +43,7 @@ def report_file(
 def _report_file(
     *, actor, session, held, teachers_present, materials, written, **fields
 ) -> SessionReport:
-    session = Session.objects.select_for_update().get(pk=session.pk)
-    if session.status != Session.Status.PLANNED:
-        raise DomainError("Отчёт об этом занятии уже составлен или занятие отменено.")
+    session = SESSION.start(actor, session, "held" if held else "not_held")
     if not session.is_over:
         raise DomainError(report_not_yet(session))
     if held and not fields.get("summary", "").strip():
@@ -60,24 +60,20 @@ def _report_file(
         report.materials_name = (materials.name or f"materials{info.extension}")[:255]
     report.save()
     report.teachers_present.set(teachers_present)
-    session.status = Session.Status.HELD if held else Session.Status.NOT_HELD
-    session.save(update_fields=["status"])
-    request = session.request
-    if request is not None:
-        request = ConsultationRequest.objects.select_for_update().get(pk=request.pk)
+    SESSION.finish(
+        actor,
+        session,
+        "held" if held else "not_held",
+        changes={"held": held, "pupils": report.pupils_count},
+    )
+    if session.request_id is not None:
         if held:
             # Held, and with the report filed there is nothing left to do: the request closes
             # and waits for the requester's rating.
-            move(request, Status.HELD)
-            move(request, Status.CLOSED)
+            request_move(actor, session.request, "held")
+            request_move(actor, session.request, "close")
         else:
-            move(request, Status.ACCEPTED, reason=fields.get("not_held_reason", ""))
-    audit_record(
-        actor=actor,
-        action="session.report",
-        obj=session,
-        changes={"held": held, "pupils": report.pupils_count},
-    )
+            request_move(actor, session.request, "reopen", reason=fields.get("not_held_reason", ""))
     return report
 
 

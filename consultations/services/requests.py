@@ -1,31 +1,21 @@
 """Requests for consultations: filing, editing, withdrawal and the methodist's decisions.
-Each function is one transaction with one audit entry."""
+Each function is one transaction with one audit entry; the request's moves are declared once,
+in the REQUEST workflow (`tutoring.workflow`), with whom each of them notifies."""
 
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from tutoring.models import AcademicYear, Organization, SchoolStatus, User
+from tutoring.access import Access
+from tutoring.errors import DomainError
+from tutoring.models import AcademicYear, Organization, RoleKind, SchoolStatus, User
 from tutoring.services import audit_record
+from tutoring.workflow import Move, Notice, Workflow, holders, holds_in_municipality, send_notices
 
-from ..models import ConsultationRequest, DomainError, RequestWindow, Session
-from ..notifications import notify
+from ..models import ConsultationRequest, RequestWindow, Session
 
 Status = ConsultationRequest.Status
 
-# The life cycle of a request: submitted → accepted → scheduled → held → closed, with
-# rejected, withdrawn and cancelled on the side. Rescheduling returns a scheduled request to
-# accepted (its session cancelled) before it is booked again.
-TRANSITIONS = {
-    Status.SUBMITTED: {Status.ACCEPTED, Status.REJECTED, Status.WITHDRAWN},
-    Status.ACCEPTED: {Status.SCHEDULED, Status.WITHDRAWN, Status.CANCELLED},
-    Status.SCHEDULED: {Status.HELD, Status.ACCEPTED, Status.CANCELLED},
-    Status.HELD: {Status.CLOSED},
-    Status.CLOSED: set(),
-    Status.REJECTED: set(),
-    Status.WITHDRAWN: set(),
-    Status.CANCELLED: set(),
-}
 REQUEST_FIELDS = (
     "kind",
     "subject",
@@ -38,24 +28,199 @@ REQUEST_FIELDS = (
 )
 
 
-def can_move(request: ConsultationRequest, to: str) -> bool:
-    return to in TRANSITIONS[request.status]
+def is_requester(access: Access, request: ConsultationRequest) -> bool:
+    """Who filed the request, or the school it is of."""
+    return request.requested_by_id == access.user_id or access.holds(
+        RoleKind.SCHOOL, organization=request.organization_id
+    )
 
 
-def move(request: ConsultationRequest, to: str, *, reason: str = "") -> None:
-    """Change the status, or refuse with a message that says why."""
-    if not can_move(request, to):
-        raise DomainError(
-            f"Заявку в статусе «{request.get_status_display()}» нельзя перевести в статус "
-            f"«{Status(to).label}»."
-        )
-    request.status = to
+def is_tutor_of(access: Access, request: ConsultationRequest) -> bool:
+    return request.sessions.filter(tutor=access.user_id).exists()
+
+
+def _methodist_or_tutor(access: Access, request: ConsultationRequest) -> bool:
+    return access.holds(RoleKind.METHODIST, municipality=request.municipality_id) or is_tutor_of(
+        access, request
+    )
+
+
+# Whom the request's moves concern: who filed it, the teacher it is for and the tutors of its
+# sessions. The actor is left out by `notify`.
+def concerned(request: ConsultationRequest) -> list[int]:
+    tutors = request.sessions.values_list("tutor", flat=True).distinct()
+    return [request.requested_by_id, request.teacher_id, *tutors]
+
+
+def when(session: Session) -> str:
+    """«12.03.2026 10:00–11:00» in the municipality's time."""
+    zone = session.municipality.tzinfo
+    start, end = session.starts_at.astimezone(zone), session.ends_at.astimezone(zone)
+    return f"{start:%d.%m.%Y %H:%M}–{end:%H:%M}"
+
+
+def named(request: ConsultationRequest) -> str:
+    """«Заявка № 5 (МБОУ СОШ № 5, математика)»: the school and the subject it is about."""
+    return f"Заявка № {request.pk} ({request.organization}, {request.subject})"
+
+
+def request_notice(request: ConsultationRequest, kind: str, text: str) -> Notice:
+    return Notice(concerned(request), kind, text, request.get_absolute_url())
+
+
+def _latest_planned(request: ConsultationRequest) -> Session | None:
+    return (
+        request.sessions.filter(status=Session.Status.PLANNED)
+        .select_related("municipality", "tutor")
+        .order_by("-created_at", "-pk")
+        .first()
+    )
+
+
+def _scheduled_text(request: ConsultationRequest) -> str:
+    session = _latest_planned(request)
+    if session is None:
+        return f"{named(request)}: назначено занятие."
+    return (
+        f"{named(request)}: назначено занятие {when(session)}, тьютор {session.tutor.short_name}."
+    )
+
+
+def _cancelled_text(request: ConsultationRequest) -> str:
+    # The sessions cancelled with the request carry its reason (request_cancel).
+    sessions = request.sessions.filter(
+        status=Session.Status.CANCELLED, cancel_reason=request.status_reason
+    ).select_related("municipality")
+    times = ", ".join(when(session) for session in sessions.order_by("starts_at"))
+    text = f"{named(request)} отменена: {request.status_reason}"
+    if times:
+        text += f" Занятие {times} снято с графика."
+    return text
+
+
+def _refusal(target: str) -> str:
+    return f"Заявку нельзя перевести в статус «{Status(target).label}»."
+
+
+METHODIST_DECIDES = "Заявки рассматривает методист муниципалитета."
+
+# The life cycle of a request: submitted → accepted → scheduled → held → closed, with
+# rejected, withdrawn and cancelled on the side. A session cancelled or not held returns a
+# scheduled request to accepted (reopen), to be booked again.
+REQUEST = Workflow(
+    "consultations.request",
+    model=ConsultationRequest,
+    noun="Заявка",
+    error=DomainError,
+    moves=[
+        Move(
+            "withdraw",
+            sources={Status.SUBMITTED, Status.ACCEPTED},
+            target=Status.WITHDRAWN,
+            allowed=is_requester,
+            forbidden="Отозвать заявку может школа или учитель, который её подал.",
+            refusal=_refusal(Status.WITHDRAWN),
+            action="request.withdraw",
+        ),
+        Move(
+            "accept",
+            sources={Status.SUBMITTED},
+            target=Status.ACCEPTED,
+            allowed=holds_in_municipality(RoleKind.METHODIST),
+            forbidden=METHODIST_DECIDES,
+            refusal=_refusal(Status.ACCEPTED),
+            action="request.accept",
+            notices=lambda request, actor: [
+                request_notice(
+                    request,
+                    "consultations.request.accepted",
+                    f"{named(request)} принята: методист подберёт тьютора и время.",
+                )
+            ],
+        ),
+        Move(
+            "reject",
+            sources={Status.SUBMITTED},
+            target=Status.REJECTED,
+            allowed=holds_in_municipality(RoleKind.METHODIST),
+            forbidden=METHODIST_DECIDES,
+            refusal=_refusal(Status.REJECTED),
+            action="request.reject",
+            notices=lambda request, actor: [
+                request_notice(
+                    request,
+                    "consultations.request.rejected",
+                    f"{named(request)} отклонена: {request.status_reason}",
+                )
+            ],
+        ),
+        Move(
+            "cancel",
+            sources={Status.ACCEPTED, Status.SCHEDULED},
+            target=Status.CANCELLED,
+            allowed=holds_in_municipality(RoleKind.METHODIST),
+            forbidden=METHODIST_DECIDES,
+            refusal=_refusal(Status.CANCELLED),
+            action="request.cancel",
+            notices=lambda request, actor: [
+                request_notice(request, "consultations.request.cancelled", _cancelled_text(request))
+            ],
+        ),
+        Move(
+            "schedule",
+            sources={Status.ACCEPTED},
+            target=Status.SCHEDULED,
+            allowed=holds_in_municipality(RoleKind.METHODIST),
+            forbidden="Занятие назначает методист муниципалитета.",
+            refusal="Назначить занятие можно только по принятой заявке.",
+            action="request.schedule",
+            notices=lambda request, actor: [
+                request_notice(request, "consultations.request.scheduled", _scheduled_text(request))
+            ],
+        ),
+        # A session cancelled by the methodist, or not held as its tutor reports: the request
+        # waits for a new booking. The session's own move tells the people concerned.
+        Move(
+            "reopen",
+            sources={Status.SCHEDULED},
+            target=Status.ACCEPTED,
+            allowed=_methodist_or_tutor,
+            forbidden="Вернуть заявку к назначению занятия может методист или тьютор занятия.",
+            refusal=_refusal(Status.ACCEPTED),
+            action="request.reopen",
+        ),
+        Move(
+            "held",
+            sources={Status.SCHEDULED},
+            target=Status.HELD,
+            allowed=is_tutor_of,
+            forbidden="Отчёт о занятии составляет его тьютор.",
+            refusal=_refusal(Status.HELD),
+            action="request.held",
+        ),
+        Move(
+            "close",
+            sources={Status.HELD},
+            target=Status.CLOSED,
+            allowed=_methodist_or_tutor,
+            forbidden="Закрыть заявку может методист или тьютор её занятия.",
+            refusal=_refusal(Status.CLOSED),
+            action="request.close",
+        ),
+    ],
+)
+
+
+def request_move(
+    actor: User, request: ConsultationRequest, name: str, *, reason: str = "", changes=None
+) -> ConsultationRequest:
+    """One move of the request in the caller's transaction: locked, checked, its reason (or
+    none) kept, audited and told."""
+    request = REQUEST.start(actor, request, name)
     request.status_reason = reason
-    request.save(update_fields=["status", "status_reason", "updated_at"])
-
-
-def _locked(request: ConsultationRequest) -> ConsultationRequest:
-    return ConsultationRequest.objects.select_for_update().get(pk=request.pk)
+    return REQUEST.finish(
+        actor, request, name, fields=["status_reason", "updated_at"], changes=changes
+    )
 
 
 def is_priority(organization: Organization) -> bool:
@@ -99,6 +264,19 @@ def request_create(
         obj=request,
         changes={"kind": request.kind, "priority": request.priority},
     )
+    send_notices(
+        [
+            Notice(
+                holders(RoleKind.METHODIST, municipality_id=request.municipality_id),
+                "consultations.request.filed",
+                f"{request.organization}: новая заявка № {request.pk} на консультацию — "
+                f"{request.subject}, «{request.topic}».",
+                request.get_absolute_url(),
+            )
+        ],
+        actor=actor,
+        obj=request,
+    )
     return request
 
 
@@ -106,7 +284,7 @@ def request_create(
 def request_update(
     *, actor: User, request: ConsultationRequest, windows: list[tuple], **fields
 ) -> ConsultationRequest:
-    request = _locked(request)
+    request = ConsultationRequest.objects.select_for_update().get(pk=request.pk)
     if request.status != Status.SUBMITTED:
         raise DomainError("Заявку можно изменить, пока её не приняли.")
     _check_windows(windows)
@@ -127,19 +305,13 @@ def request_update(
 
 @transaction.atomic
 def request_withdraw(*, actor: User, request: ConsultationRequest, reason: str):
-    request = _locked(request)
-    move(request, Status.WITHDRAWN, reason=_reason_required(reason, "методист"))
-    audit_record(actor=actor, action="request.withdraw", obj=request, changes={"reason": reason})
-    return request
+    reason = _reason_required(reason, "методист")
+    return request_move(actor, request, "withdraw", reason=reason, changes={"reason": reason})
 
 
 @transaction.atomic
 def request_accept(*, actor: User, request: ConsultationRequest) -> ConsultationRequest:
-    request = _locked(request)
-    move(request, Status.ACCEPTED)
-    audit_record(actor=actor, action="request.accept", obj=request)
-    notify(request, "accepted")
-    return request
+    return request_move(actor, request, "accept")
 
 
 def _reason_required(reason: str, what: str) -> str:
@@ -150,27 +322,24 @@ def _reason_required(reason: str, what: str) -> str:
 
 @transaction.atomic
 def request_reject(*, actor: User, request: ConsultationRequest, reason: str):
-    request = _locked(request)
-    move(request, Status.REJECTED, reason=_reason_required(reason, "заявитель"))
-    audit_record(actor=actor, action="request.reject", obj=request, changes={"reason": reason})
-    return request
+    reason = _reason_required(reason, "заявитель")
+    return request_move(actor, request, "reject", reason=reason, changes={"reason": reason})
 
 
 @transaction.atomic
 def request_cancel(*, actor: User, request: ConsultationRequest, reason: str):
     """Cancel a request that was accepted or scheduled; its planned sessions are cancelled
     with it, which frees the tutor's and the room's time."""
-    request = _locked(request)
     reason = _reason_required(reason, "заявитель")
-    move(request, Status.CANCELLED, reason=reason)
+    request = REQUEST.start(actor, request, "cancel")
     cancelled = request.sessions.filter(status=Session.Status.PLANNED).update(
         status=Session.Status.CANCELLED, cancel_reason=reason, sequence=F("sequence") + 1
     )
-    audit_record(
-        actor=actor,
-        action="request.cancel",
-        obj=request,
+    request.status_reason = reason
+    return REQUEST.finish(
+        actor,
+        request,
+        "cancel",
+        fields=["status_reason", "updated_at"],
         changes={"reason": reason, "sessions_cancelled": cancelled},
     )
-    notify(request, "cancelled")
-    return request

@@ -8,15 +8,37 @@ from django.db.models import Max
 from django.utils import timezone
 
 from tutoring import documents
-from tutoring.models import User
+from tutoring.errors import DomainError
+from tutoring.models import RoleKind, User
 from tutoring.services import audit_record
 from tutoring.signatures import issuer_signature
 from tutoring.words import with_kind
+from tutoring.workflow import Move, Workflow, holds_in_municipality
 
-from ..models import ConsultationPoint, DomainError, Schedule, Session
+from ..models import ConsultationPoint, Schedule, Session
 
 SCHEDULE_DOCUMENT = "consultations.schedule"
 LONGEST_PERIOD = timedelta(days=62)
+APPROVED = "График утверждён и больше не меняется."
+# A schedule is drafted by the methodist and approved by the director, once.
+SCHEDULE = Workflow(
+    "consultations.schedule",
+    model=Schedule,
+    noun="График",
+    error=DomainError,
+    moves=[
+        Move(
+            "approve",
+            sources={Schedule.Status.DRAFT},
+            target=Schedule.Status.APPROVED,
+            allowed=holds_in_municipality(RoleKind.DIRECTOR),
+            forbidden="Утверждает график руководитель муниципалитета.",
+            refusal=APPROVED,
+            action="schedule.approve",
+            done=APPROVED,
+        )
+    ],
+)
 COLUMNS = ["Дата", "Время", "Форма работы, тема", "Тьютор", "Участники", "Место проведения"]
 
 
@@ -95,9 +117,7 @@ def _next_number(schedule: Schedule, year: int) -> int:
 
 @transaction.atomic
 def schedule_approve(*, actor: User, schedule: Schedule) -> Schedule:
-    schedule = Schedule.objects.select_for_update().get(pk=schedule.pk)
-    if not schedule.is_draft:
-        raise DomainError("График утверждён и больше не меняется.")
+    schedule = SCHEDULE.start(actor, schedule, "approve")
     rows = snapshot_rows(schedule)
     if not rows:
         raise DomainError("В графике на этот период нет ни одного занятия.")
@@ -119,13 +139,12 @@ def schedule_approve(*, actor: User, schedule: Schedule) -> Schedule:
         "approval": {**head.as_dict(), "date": approved_on.isoformat()},
         "place": schedule.municipality.locality,
     }
-    schedule.status = Schedule.Status.APPROVED
     schedule.approved_by, schedule.approved_at = actor, approved_at
-    schedule.save(update_fields=["snapshot", "number", "status", "approved_by", "approved_at"])
-    audit_record(
-        actor=actor,
-        action="schedule.approve",
-        obj=schedule,
+    SCHEDULE.finish(
+        actor,
+        schedule,
+        "approve",
+        fields=["snapshot", "number", "approved_by", "approved_at"],
         changes={"sessions": len(rows), "number": schedule.number},
     )
     documents.document_request(kind=SCHEDULE_DOCUMENT, obj=schedule, actor=actor)

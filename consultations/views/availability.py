@@ -15,11 +15,12 @@ from tutoring.access import access_for, require, role_required
 from tutoring.forms_organizations import RUSSIAN_TIMEZONES
 from tutoring.models import Role, RoleKind
 from tutoring.once import once
+from tutoring.refusals import attempt
 from tutoring.views import paginate
 
 from .. import selectors
 from ..forms.availability import AvailabilityFilter, ExceptionForm, HoursTutorFilter, SlotForm
-from ..models import AvailabilityException, AvailabilitySlot, DomainError
+from ..models import AvailabilityException, AvailabilitySlot
 from ..services import availability as services
 
 # How far ahead the tutor's own page shows the free time that remains after sessions.
@@ -97,14 +98,15 @@ def _add(request, adding: _Adding, *, tutor, municipalities, to: str, page):
     """Save a form posted on an hours page: a message and a redirect to `to`, or the page once
     more with the form's errors."""
     form = adding.form(request.POST, municipalities=municipalities)
-    if form.is_valid():
-        try:
-            added = adding.create(actor=request.user, tutor=tutor, **form.cleaned_data)
-        except DomainError as error:
-            form.add_error(None, str(error))
-        else:
-            messages.success(request, adding.done.format(added))
-            return redirect(to)
+    if form.is_valid() and attempt(
+        request,
+        adding.create,
+        form=form,
+        tutor=tutor,
+        success=adding.done.format,
+        **form.cleaned_data,
+    ):
+        return redirect(to)
     return page(**{adding.page_arg: form})
 
 

@@ -3,22 +3,24 @@ move or cancel a session, build the schedule of a period at once."""
 
 import datetime
 
-from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from tutoring.access import access_for, require, role_required
+from tutoring.errors import DomainError
 from tutoring.models import Municipality, RoleKind
 from tutoring.once import once
+from tutoring.refusals import attempt, refuse
 from tutoring.words import end_sentence
 
 from .. import selectors
 from ..forms.booking import BookingForm, BuildForm, CancelForm, RescheduleForm
 from ..matching import build_schedule, rank_tutors
-from ..models import ConsultationRequest, DomainError, Session
+from ..models import Session
 from ..services import booking as services
 from ..services.availability import free_intervals
+from ..services.requests import REQUEST
 
 # How far ahead the reschedule page shows the tutor's free time.
 FREE_TIME_AHEAD = datetime.timedelta(days=21)
@@ -30,7 +32,7 @@ def _when(session: Session) -> str:
     return f"{start:%d.%m.%Y %H:%M}–{end:%H:%M}"
 
 
-def _coordinated_request(request, pk) -> ConsultationRequest:
+def _coordinated_request(request, pk):
     access = access_for(request.user)
     consultation_request = get_object_or_404(
         selectors.requests_for(access).prefetch_related("windows"), pk=pk
@@ -73,20 +75,17 @@ def request_schedule(request, pk):
         initial=_prefill(request.GET, zone),
     )
     if request.method == "POST" and form.is_valid():
-        try:
-            session = services.session_book(
-                actor=request.user, request=consultation_request, **form.booking()
-            )
-        except DomainError as error:
-            form.add_error(None, str(error))
-        else:
-            messages.success(
-                request,
-                end_sentence(
-                    f"Занятие назначено: {_when(session)}, тьютор {session.tutor.short_name}"
-                    + (", вне желаемых дат заявителя" if form.is_outside_windows() else "")
-                ),
-            )
+        outside = ", вне желаемых дат заявителя" if form.is_outside_windows() else ""
+        if attempt(
+            request,
+            services.session_book,
+            form=form,
+            request=consultation_request,
+            success=lambda session: end_sentence(
+                f"Занятие назначено: {_when(session)}, тьютор {session.tutor.short_name}" + outside
+            ),
+            **form.booking(),
+        ):
             return redirect(consultation_request)
     candidates = rank_tutors(consultation_request, include_blocked=True)
     sessions = consultation_request.sessions.select_related("tutor", "point", "room").exclude(
@@ -98,7 +97,8 @@ def request_schedule(request, pk):
         {
             "req": consultation_request,
             "form": form,
-            "can_book": consultation_request.status == ConsultationRequest.Status.ACCEPTED,
+            "can_book": "schedule"
+            in REQUEST.available(access_for(request.user), consultation_request),
             "candidates": [c for c in candidates if not c.blocked],
             "blocked": [c for c in candidates if c.blocked],
             "sessions": sessions,
@@ -120,19 +120,17 @@ def session_reschedule(request, pk):
     form = RescheduleForm(request.POST or None, session=session, initial=initial)
     if request.method == "POST" and form.is_valid():
         starts_at, ends_at = form.interval()
-        try:
-            moved = services.session_reschedule(
-                actor=request.user,
-                session=session,
-                starts_at=starts_at,
-                ends_at=ends_at,
-                room=form.cleaned_data["room"],
-            )
-        except DomainError as error:
-            form.add_error(None, str(error))
-        else:
-            note = ", вне желаемых дат заявителя" if form.is_outside_windows() else ""
-            messages.success(request, f"Занятие перенесено на {_when(moved)}{note}.")
+        note = ", вне желаемых дат заявителя" if form.is_outside_windows() else ""
+        if attempt(
+            request,
+            services.session_reschedule,
+            form=form,
+            session=session,
+            starts_at=starts_at,
+            ends_at=ends_at,
+            room=form.cleaned_data["room"],
+            success=lambda moved: f"Занятие перенесено на {_when(moved)}{note}.",
+        ):
             return redirect(session.request or "consultations:session_list")
     today = timezone.localdate(timezone=zone)
     free = free_intervals(
@@ -162,16 +160,17 @@ def session_reschedule(request, pk):
 def session_cancel(request, pk):
     session = _coordinated_session(request, pk)
     form = CancelForm(request.POST)
-    try:
-        if not form.is_valid():
-            raise DomainError("Укажите причину отмены: заявитель и тьютор увидят её.")
-        services.session_cancel(
-            actor=request.user, session=session, reason=form.cleaned_data["reason"]
-        )
-    except DomainError as error:
-        messages.error(request, str(error))
+    if not form.is_valid():
+        refuse(request, DomainError("Укажите причину отмены: заявитель и тьютор увидят её."))
         return redirect("consultations:session_reschedule", pk=session.pk)
-    messages.success(request, "Занятие отменено, время тьютора и помещения освободилось.")
+    if not attempt(
+        request,
+        services.session_cancel,
+        session=session,
+        reason=form.cleaned_data["reason"],
+        success="Занятие отменено, время тьютора и помещения освободилось.",
+    ):
+        return redirect("consultations:session_reschedule", pk=session.pk)
     if session.request_id is not None:
         return redirect("consultations:request_schedule", pk=session.request_id)
     return redirect("consultations:session_list")
@@ -192,17 +191,17 @@ def schedule_build(request):
     result = None
     if request.method == "POST" and form.is_valid():
         point = form.cleaned_data["point"]
-        try:
-            booked, unplaced = build_schedule(
-                actor=request.user,
-                municipality=point.municipality,
-                point=point,
-                starts_on=form.cleaned_data["starts_on"],
-                ends_on=form.cleaned_data["ends_on"],
-            )
-        except DomainError as error:
-            form.add_error(None, str(error))
-        else:
+        built = attempt(
+            request,
+            build_schedule,
+            form=form,
+            municipality=point.municipality,
+            point=point,
+            starts_on=form.cleaned_data["starts_on"],
+            ends_on=form.cleaned_data["ends_on"],
+        )
+        if built:
+            booked, unplaced = built.value
             result = {"booked": booked, "unplaced": unplaced, "zone": point.municipality.timezone}
     return render(
         request, "consultations/booking/schedule_build.html", {"form": form, "result": result}

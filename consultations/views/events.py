@@ -14,13 +14,14 @@ from django.views.decorators.http import require_POST
 from tutoring.access import access_for, require, role_required
 from tutoring.models import Role, RoleKind
 from tutoring.once import once
+from tutoring.refusals import attempt
 from tutoring.selectors import object_history
 from tutoring.views import paginate
 
 from .. import selectors
 from ..filters import MONTHS, EventFilter, month_bounds
 from ..forms.events import EventCancelForm, EventForm, initial_from_plan_item, plan_items_of
-from ..models import DomainError, Event
+from ..models import Event
 from ..services import events as services
 
 WEEKDAYS = [
@@ -158,8 +159,7 @@ def event_detail(request, pk):
             "can_unregister": event.is_registered and event.starts_at > now,
             "can_manage": can_manage,
             "can_edit": can_manage and not event.is_cancelled,
-            "can_publish": can_manage and services.can_move(event, Event.Status.PUBLISHED),
-            "can_cancel": can_manage and services.can_move(event, Event.Status.CANCELLED),
+            "moves": services.EVENT.available(access, event),
             "history": object_history(event) if can_manage else None,
         },
     )
@@ -176,21 +176,17 @@ def event_create(request):
         initial = initial_from_plan_item(item)
     form = EventForm(request.POST or None, municipalities=municipalities, initial=initial)
     if request.method == "POST" and form.is_valid():
-        try:
-            event = services.event_create(
-                actor=request.user,
-                municipality=form.cleaned_data["municipality"],
-                **form.service_fields(),
-            )
-        except DomainError as error:
-            form.add_error(None, str(error))
-        else:
-            messages.success(
-                request,
-                "Мероприятие сохранено как черновик. Проверьте его и опубликуйте: тогда его "
-                "увидят учителя и тьюторы муниципалитета.",
-            )
-            return redirect(event)
+        created = attempt(
+            request,
+            services.event_create,
+            form=form,
+            municipality=form.cleaned_data["municipality"],
+            success="Мероприятие сохранено как черновик. Проверьте его и опубликуйте: тогда его "
+            "увидят учителя и тьюторы муниципалитета.",
+            **form.service_fields(),
+        )
+        if created:
+            return redirect(created.value)
     return render(
         request,
         "consultations/events/form.html",
@@ -211,14 +207,19 @@ def event_update(request, pk):
         messages.error(request, "Отменённое мероприятие не меняется.")
         return redirect(event)
     form = EventForm(request.POST or None, instance=event, municipalities=[event.municipality])
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.event_update(actor=request.user, event=event, **form.service_fields())
-        except DomainError as error:
-            form.add_error(None, str(error))
-        else:
-            messages.success(request, "Мероприятие сохранено.")
-            return redirect(event)
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and attempt(
+            request,
+            services.event_update,
+            form=form,
+            event=event,
+            success="Мероприятие сохранено.",
+            **form.service_fields(),
+        )
+    ):
+        return redirect(event)
     return render(request, "consultations/events/form.html", {"form": form, "event": event})
 
 
@@ -226,14 +227,12 @@ def event_update(request, pk):
 @role_required(RoleKind.METHODIST)
 def event_publish(request, pk):
     event = _managed_event(request, pk)
-    try:
-        services.event_publish(actor=request.user, event=event)
-    except DomainError as error:
-        messages.error(request, str(error))
-    else:
-        messages.success(
-            request, "Мероприятие опубликовано: учителя и тьюторы муниципалитета могут записаться."
-        )
+    attempt(
+        request,
+        services.event_publish,
+        event=event,
+        success="Мероприятие опубликовано: учителя и тьюторы муниципалитета могут записаться.",
+    )
     return redirect(event)
 
 
@@ -242,21 +241,18 @@ def event_cancel(request, pk):
     """A page that asks first: it says how many people registered, who will see the event
     cancelled with its reason."""
     event = _managed_event(request, pk)
-    if not services.can_move(event, Event.Status.CANCELLED):
+    if "cancel" not in services.EVENT.available(access_for(request.user), event):
         messages.error(request, "Мероприятие уже отменено.")
         return redirect(event)
     form = EventCancelForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
-            services.event_cancel(
-                actor=request.user, event=event, reason=form.cleaned_data["reason"]
-            )
-        except DomainError as error:
-            messages.error(request, str(error))
-        else:
-            messages.success(
-                request, "Мероприятие отменено. Записавшиеся увидят это и причину отмены."
-            )
+        attempt(
+            request,
+            services.event_cancel,
+            event=event,
+            reason=form.cleaned_data["reason"],
+            success="Мероприятие отменено. Записавшиеся увидят это и причину отмены.",
+        )
         return redirect(event)
     return render(request, "consultations/events/cancel.html", {"form": form, "event": event})
 
@@ -265,16 +261,13 @@ def event_cancel(request, pk):
 @role_required(RoleKind.TEACHER, RoleKind.TUTOR)
 def registration_create(request, pk):
     event = _event(request, pk)
-    try:
-        services.registration_create(actor=request.user, event=event)
-    except DomainError as error:
-        messages.error(request, str(error))
-    else:
-        messages.success(
-            request,
-            "Вы записаны. Мероприятие появится в вашем календаре (.ics), если вы подписаны "
-            "на него.",
-        )
+    attempt(
+        request,
+        services.registration_create,
+        event=event,
+        success="Вы записаны. Мероприятие появится в вашем календаре (.ics), если вы подписаны "
+        "на него.",
+    )
     return redirect(event)
 
 
@@ -282,10 +275,10 @@ def registration_create(request, pk):
 @role_required(RoleKind.TEACHER, RoleKind.TUTOR)
 def registration_cancel(request, pk):
     event = _event(request, pk)
-    try:
-        services.registration_cancel(actor=request.user, event=event)
-    except DomainError as error:
-        messages.error(request, str(error))
-    else:
-        messages.success(request, "Запись отменена: место освободилось для коллег.")
+    attempt(
+        request,
+        services.registration_cancel,
+        event=event,
+        success="Запись отменена: место освободилось для коллег.",
+    )
     return redirect(event)

@@ -6,12 +6,13 @@ from django.views.decorators.http import require_POST
 from tutoring.access import access_for, require, role_required
 from tutoring.models import RoleKind
 from tutoring.once import once
+from tutoring.refusals import attempt
 from tutoring.selectors import object_history
 from tutoring.views import paginate
 
 from .. import selectors
 from ..forms.points import PointFilter, PointForm, RoomForm
-from ..models import DomainError, Room, Session
+from ..models import Room, Session
 from ..services import points as services
 
 
@@ -96,14 +97,19 @@ def _editable_point(request, pk):
 def point_update(request, pk):
     point = _editable_point(request, pk)
     form = PointForm(request.POST or None, instance=point, municipalities=[point.municipality_id])
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.point_update(actor=request.user, point=point, **form.cleaned_data)
-        except DomainError as error:
-            form.add_error("organization", str(error))
-        else:
-            messages.success(request, "Сведения о пункте сохранены.")
-            return redirect(point)
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and attempt(
+            request,
+            services.point_update,
+            form=form,
+            point=point,
+            success="Сведения о пункте сохранены.",
+            **form.cleaned_data,
+        )
+    ):
+        return redirect(point)
     return render(request, "consultations/points/form.html", {"form": form, "point": point})
 
 
@@ -112,14 +118,19 @@ def point_update(request, pk):
 def room_create(request, pk):
     point = _editable_point(request, pk)
     form = RoomForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            room = services.room_create(actor=request.user, point=point, **form.cleaned_data)
-        except DomainError as error:
-            form.add_error("name", str(error))
-        else:
-            messages.success(request, f"Помещение «{room.name}» добавлено.")
-            return redirect(point)
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and attempt(
+            request,
+            services.room_create,
+            form=form,
+            point=point,
+            success=lambda room: f"Помещение «{room.name}» добавлено.",
+            **form.cleaned_data,
+        )
+    ):
+        return redirect(point)
     return render(request, "consultations/points/room_form.html", {"form": form, "point": point})
 
 
@@ -138,14 +149,19 @@ def _editable_room(request, pk):
 def room_update(request, pk):
     room = _editable_room(request, pk)
     form = RoomForm(request.POST or None, instance=room)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.room_update(actor=request.user, room=room, **form.cleaned_data)
-        except DomainError as error:
-            form.add_error("name", str(error))
-        else:
-            messages.success(request, "Помещение сохранено.")
-            return redirect(room.point)
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and attempt(
+            request,
+            services.room_update,
+            form=form,
+            room=room,
+            success="Помещение сохранено.",
+            **form.cleaned_data,
+        )
+    ):
+        return redirect(room.point)
     return render(
         request,
         "consultations/points/room_form.html",
@@ -157,10 +173,5 @@ def room_update(request, pk):
 @role_required(RoleKind.METHODIST)
 def room_delete(request, pk):
     room = _editable_room(request, pk)
-    try:
-        services.room_delete(actor=request.user, room=room)
-    except DomainError as error:
-        messages.error(request, str(error))
-    else:
-        messages.success(request, f"Помещение «{room.name}» удалено.")
+    attempt(request, services.room_delete, room=room, success=f"Помещение «{room.name}» удалено.")
     return redirect(room.point)

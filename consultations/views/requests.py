@@ -6,6 +6,7 @@ from django.views.decorators.http import require_POST
 from tutoring.access import access_for, require, role_required
 from tutoring.models import Organization, RoleKind
 from tutoring.once import once
+from tutoring.refusals import attempt
 from tutoring.selectors import object_history
 from tutoring.views import paginate
 
@@ -13,7 +14,7 @@ from .. import selectors
 from ..filters import RequestFilter
 from ..forms.reports import RatingForm
 from ..forms.requests import ReasonForm, RequestForm, WindowFormSet, WithdrawForm, windows_of
-from ..models import ConsultationRequest, DomainError, Session
+from ..models import ConsultationRequest, Session
 from ..services import requests as services
 
 Status = ConsultationRequest.Status
@@ -61,18 +62,17 @@ def request_create(request):
     )
     windows = WindowFormSet(request.POST or None, prefix="windows")
     if request.method == "POST" and form.is_valid() and windows.is_valid():
-        try:
-            filed = services.request_create(
-                actor=request.user,
-                organization=organization,
-                windows=windows_of(windows),
-                **form.cleaned_data,
-            )
-        except DomainError as error:
-            form.add_error(None, str(error))
-        else:
-            messages.success(request, f"{filed} подана. Методист рассмотрит её.")
-            return redirect(filed)
+        filed = attempt(
+            request,
+            services.request_create,
+            form=form,
+            organization=organization,
+            windows=windows_of(windows),
+            success=lambda filed: f"{filed} подана. Методист рассмотрит её.",
+            **form.cleaned_data,
+        )
+        if filed:
+            return redirect(filed.value)
     return render(
         request,
         "consultations/requests/form.html",
@@ -101,31 +101,21 @@ def visible_request(request, pk):
 
 
 def is_requester(user, consultation_request) -> bool:
-    return consultation_request.requested_by_id == user.pk or (
-        consultation_request.organization_id
-        in {r.organization_id for r in access_for(user).roles_of(RoleKind.SCHOOL)}
-    )
+    return services.is_requester(access_for(user), consultation_request)
 
 
 @role_required(*RoleKind.values)
 def request_detail(request, pk):
     access = access_for(request.user)
     consultation_request = visible_request(request, pk)
-    coordinator = access.holds(
-        RoleKind.METHODIST, municipality=consultation_request.municipality_id
-    )
-    requester = is_requester(request.user, consultation_request)
+    requester = services.is_requester(access, consultation_request)
     return render(
         request,
         "consultations/requests/detail.html",
         {
             "req": consultation_request,
+            "moves": services.REQUEST.available(access, consultation_request),
             "can_edit": requester and consultation_request.status == Status.SUBMITTED,
-            "can_withdraw": requester and services.can_move(consultation_request, Status.WITHDRAWN),
-            "can_accept": coordinator and consultation_request.status == Status.SUBMITTED,
-            "can_reject": coordinator and services.can_move(consultation_request, Status.REJECTED),
-            "can_cancel": coordinator and services.can_move(consultation_request, Status.CANCELLED),
-            "can_schedule": coordinator and consultation_request.status == Status.ACCEPTED,
             "can_rate": requester
             and consultation_request.status == Status.CLOSED
             and consultation_request.rating is None,
@@ -157,19 +147,21 @@ def request_update(request, pk):
         {"starts_on": w.starts_on, "ends_on": w.ends_on} for w in consultation_request.windows.all()
     ]
     windows = WindowFormSet(request.POST or None, prefix="windows", initial=initial)
-    if request.method == "POST" and form.is_valid() and windows.is_valid():
-        try:
-            services.request_update(
-                actor=request.user,
-                request=consultation_request,
-                windows=windows_of(windows),
-                **{name: form.cleaned_data.get(name) for name in services.REQUEST_FIELDS},
-            )
-        except DomainError as error:
-            form.add_error(None, str(error))
-        else:
-            messages.success(request, "Заявка изменена.")
-            return redirect(consultation_request)
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and windows.is_valid()
+        and attempt(
+            request,
+            services.request_update,
+            form=form,
+            request=consultation_request,
+            windows=windows_of(windows),
+            success="Заявка изменена.",
+            **{name: form.cleaned_data.get(name) for name in services.REQUEST_FIELDS},
+        )
+    ):
+        return redirect(consultation_request)
     return render(
         request,
         "consultations/requests/form.html",
@@ -178,12 +170,7 @@ def request_update(request, pk):
 
 
 def _act(request, consultation_request, service, success, **kwargs):
-    try:
-        service(actor=request.user, request=consultation_request, **kwargs)
-    except DomainError as error:
-        messages.error(request, str(error))
-    else:
-        messages.success(request, success)
+    attempt(request, service, request=consultation_request, success=success, **kwargs)
     return redirect(consultation_request)
 
 

@@ -1,7 +1,6 @@
 from itertools import groupby
 
 from django import forms
-from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
@@ -9,12 +8,13 @@ from tutoring.access import access_for, require, role_required
 from tutoring.documents import document_visible
 from tutoring.models import Document, RoleKind
 from tutoring.once import once
+from tutoring.refusals import attempt
 from tutoring.selectors import object_history
 from tutoring.views import paginate
 
 from .. import selectors
 from ..filters import ScheduleFilter
-from ..models import DomainError, Schedule
+from ..models import Schedule
 from ..services import schedules as services
 
 READERS = (RoleKind.METHODIST, RoleKind.DIRECTOR, RoleKind.REGIONAL)
@@ -68,15 +68,15 @@ def schedule_create(request):
     access = access_for(request.user)
     form = ScheduleForm(request.POST or None, access=access)
     if request.method == "POST" and form.is_valid():
-        try:
-            schedule = services.schedule_create(actor=request.user, **form.cleaned_data)
-        except DomainError as error:
-            form.add_error(None, str(error))
-        else:
-            messages.success(
-                request, "График составлен. Проверьте занятия и передайте на утверждение."
-            )
-            return redirect(schedule)
+        created = attempt(
+            request,
+            services.schedule_create,
+            form=form,
+            success="График составлен. Проверьте занятия и передайте на утверждение.",
+            **form.cleaned_data,
+        )
+        if created:
+            return redirect(created.value)
     return render(request, "consultations/schedules/form.html", {"form": form})
 
 
@@ -99,8 +99,7 @@ def schedule_detail(request, pk):
         {
             "schedule": schedule,
             "days": days,
-            "can_approve": schedule.is_draft
-            and access.holds(RoleKind.DIRECTOR, municipality=schedule.municipality_id),
+            "moves": services.SCHEDULE.available(access, schedule),
             "document": document if document and document_visible(access, document) else None,
             "history": object_history(schedule, document),
         },
@@ -113,10 +112,10 @@ def schedule_approve(request, pk):
     access = access_for(request.user)
     schedule = get_object_or_404(schedules_for(access), pk=pk)
     require(access.holds(RoleKind.DIRECTOR, municipality=schedule.municipality_id))
-    try:
-        services.schedule_approve(actor=request.user, schedule=schedule)
-    except DomainError as error:
-        messages.error(request, str(error))
-    else:
-        messages.success(request, "График утверждён. PDF формируется и появится на этой странице.")
+    attempt(
+        request,
+        services.schedule_approve,
+        schedule=schedule,
+        success="График утверждён. PDF формируется и появится на этой странице.",
+    )
     return redirect(schedule)

@@ -7,14 +7,16 @@ from django.views.decorators.http import require_POST
 from tutoring.access import access_for, require, role_required
 from tutoring.models import RoleKind
 from tutoring.once import once
+from tutoring.refusals import attempt
 from tutoring.selectors import object_history
 from tutoring.views import paginate
 
 from .. import selectors
 from ..filters import SessionFilter
 from ..forms.reports import RatingForm, ReportForm
-from ..models import DomainError, Session
+from ..models import Session
 from ..services import reports as services
+from ..services.booking import SESSION
 from .requests import is_requester, visible_request
 
 
@@ -50,22 +52,18 @@ def _session(request, pk):
 @role_required(*RoleKind.values)
 def session_detail(request, pk):
     session = _session(request, pk)
-    is_tutor = session.tutor_id == request.user.pk
+    moves = SESSION.available(access_for(request.user), session)
+    # The tutor reports once the session is over; before that the page says from when.
+    reports = "held" in moves
     return render(
         request,
         "consultations/sessions/detail.html",
         {
             "session": session,
             "report": getattr(session, "report", None),
-            "can_report": is_tutor and session.awaits_report,
-            "report_not_yet": is_tutor
-            and session.status == Session.Status.PLANNED
-            and not session.is_over
-            and services.report_not_yet(session),
-            "can_manage": session.status == Session.Status.PLANNED
-            and access_for(request.user).holds(
-                RoleKind.METHODIST, municipality=session.municipality_id
-            ),
+            "can_report": reports and session.is_over,
+            "report_not_yet": reports and not session.is_over and services.report_not_yet(session),
+            "moves": moves,
             "history": object_history(session),
         },
     )
@@ -81,14 +79,19 @@ def report_create(request, pk):
         messages.info(request, services.report_not_yet(session))
         return redirect(session)
     form = ReportForm(request.POST or None, request.FILES or None, session=session)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.report_file(actor=request.user, session=session, **form.cleaned_data)
-        except DomainError as error:
-            form.add_error(None, str(error))
-        else:
-            messages.success(request, "Отчёт о занятии сохранён.")
-            return redirect(session)
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and attempt(
+            request,
+            services.report_file,
+            form=form,
+            session=session,
+            success="Отчёт о занятии сохранён.",
+            **form.cleaned_data,
+        )
+    ):
+        return redirect(session)
     return render(
         request, "consultations/sessions/report_form.html", {"form": form, "session": session}
     )
@@ -103,17 +106,14 @@ def request_rate(request, pk):
     if not form.is_valid():
         messages.error(request, "Выберите оценку от 1 до 5.")
         return redirect(consultation_request)
-    try:
-        services.request_rate(
-            actor=request.user,
-            request=consultation_request,
-            rating=form.cleaned_data["rating"],
-            comment=form.cleaned_data["comment"],
-        )
-    except DomainError as error:
-        messages.error(request, str(error))
-    else:
-        messages.success(request, "Спасибо за оценку: она поможет сообществу тьюторов.")
+    attempt(
+        request,
+        services.request_rate,
+        request=consultation_request,
+        rating=form.cleaned_data["rating"],
+        comment=form.cleaned_data["comment"],
+        success="Спасибо за оценку: она поможет сообществу тьюторов.",
+    )
     return redirect(consultation_request)
 
 

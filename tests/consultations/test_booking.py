@@ -22,7 +22,7 @@ from tests.tutoring.factories import (
     SubjectFactory,
     user_with_role,
 )
-from tutoring.models import AuditEntry, RoleKind
+from tutoring.models import AuditEntry, Notification, RoleKind
 
 from .factories import (
     AvailabilitySlotFactory,
@@ -141,18 +141,16 @@ def test_it_books_an_accepted_request_and_marks_it_scheduled(world):
     assert entry.changes["tutor"] == world.tutor.full_name
 
 
-def test_it_queues_a_letter_to_the_requester_only_for_a_booking_that_stands(
-    world, django_capture_on_commit_callbacks
-):
-    with (
-        django_capture_on_commit_callbacks(execute=False) as callbacks,
-        pytest.raises(DomainError),
-    ):
+def test_it_tells_the_requester_only_of_a_booking_that_stands(world):
+    with pytest.raises(DomainError):
         book(world, start=at(world, world.monday, 18))
-    assert callbacks == []
-    with django_capture_on_commit_callbacks(execute=False) as callbacks:
-        book(world)
-    assert len(callbacks) == 1
+    assert not Notification.objects.exists()
+    book(world)
+    assert list(
+        Notification.objects.filter(recipient=world.request.requested_by).values_list(
+            "kind", flat=True
+        )
+    ) == ["consultations.request.scheduled"]
 
 
 def test_it_books_only_an_accepted_request(world):

@@ -7,7 +7,7 @@ from django.utils import timezone
 from consultations.models import CalendarFeed, ConsultationRequest
 from consultations.tasks import send_reminders, send_request_email
 from tests.tutoring.factories import MunicipalityFactory, user_with_role
-from tutoring.models import RoleKind
+from tutoring.models import Notification, RoleKind
 
 from .factories import ConsultationRequestFactory, SessionFactory
 
@@ -83,14 +83,13 @@ def test_it_sends_nothing_to_a_requester_without_an_address(db):
     assert mail.outbox == []
 
 
-def test_it_queues_a_letter_when_the_methodist_accepts(
-    client, db, django_capture_on_commit_callbacks
-):
+def test_it_tells_the_requester_when_the_methodist_accepts(client, db):
     request = ConsultationRequestFactory()
     client.force_login(user_with_role(RoleKind.METHODIST, municipality=request.municipality))
-    with django_capture_on_commit_callbacks(execute=False) as callbacks:
-        client.post(f"/consultations/requests/{request.pk}/accept/")
-    assert len(callbacks) == 1
+    client.post(f"/consultations/requests/{request.pk}/accept/")
+    note = Notification.objects.get(recipient=request.requested_by)
+    assert note.kind == "consultations.request.accepted"
+    assert note.link == request.get_absolute_url()
 
 
 def test_it_reminds_once_the_day_before(db, django_capture_on_commit_callbacks):

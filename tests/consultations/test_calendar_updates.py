@@ -14,10 +14,11 @@ from consultations.models import Event, Session
 from consultations.services import events as event_services
 from consultations.services.booking import session_cancel, session_reschedule
 from consultations.services.points import point_update, room_update
-from consultations.services.requests import request_cancel
+from consultations.services.requests import request_accept, request_cancel
 from consultations.tasks import send_request_email
 from tests.tutoring.factories import OrganizationFactory, user_with_role
-from tutoring.models import Organization, RoleKind
+from tutoring.models import Notification, Organization, RoleKind
+from tutoring.notifications import attachments_for
 
 from .factories import EventFactory, EventRegistrationFactory, SessionFactory
 from .test_booking import at, book, booking_world
@@ -64,64 +65,88 @@ def booked(world, mailbox):
     return session
 
 
-def test_it_invites_with_sequence_zero_and_method_request(world, mailbox, smtp_server):
-    with mailbox.sending():
-        session = book(world)
-    assert mailbox.last(SCHOOL).subject.startswith("Назначено занятие")
-    calendar, entry = the_invitation(smtp_server, mailbox)
+def told(world, kind: str, recipient=None) -> Notification:
+    """The latest notification of the kind to the recipient (the requester by default)."""
+    recipient = recipient or world.request.requested_by
+    return Notification.objects.filter(recipient=recipient, kind=kind).latest("pk")
+
+
+def invitation(notification: Notification):
+    """The one calendar a letter of the notification carries, and its one entry."""
+    ((filename, content, mimetype),) = attachments_for(notification)
+    assert filename.endswith(".ics") and mimetype == "text/calendar"
+    calendar = Calendar.from_ical(content)
+    (entry,) = calendar.walk("VEVENT")
+    return calendar, entry
+
+
+def test_it_invites_with_sequence_zero_and_method_request(world):
+    session = book(world)
+    calendar, entry = invitation(told(world, "consultations.request.scheduled"))
     assert str(calendar["method"]) == "REQUEST"
     assert str(entry["uid"]) == f"session-{session.pk}@tutoring-portal"
     assert entry.decoded("sequence") == 0
     assert str(entry["status"]) == "CONFIRMED"
 
 
-def test_it_names_the_portal_as_organizer_for_the_points_organization(world, mailbox, smtp_server):
-    with mailbox.sending():
-        book(world)
-    _, entry = the_invitation(smtp_server, mailbox)
+def test_it_names_the_portal_as_organizer_for_the_points_organization(world):
+    book(world)
+    _, entry = invitation(told(world, "consultations.request.scheduled"))
     assert str(entry["organizer"]) == f"mailto:{PORTAL}"
     assert entry["organizer"].params["CN"] == world.point.organization.name
     # The letter's only recipient is its only attendee.
     assert str(entry["attendee"]) == f"mailto:{SCHOOL}"
 
 
-def test_it_sends_the_moved_session_with_sequence_one_and_the_same_uid(world, mailbox, smtp_server):
-    session = booked(world, mailbox)
-    with mailbox.sending():
-        session_reschedule(
-            actor=world.methodist,
-            session=session,
-            starts_at=at(world, world.monday, 15),
-            ends_at=at(world, world.monday, 16),
-        )
-    assert mailbox.last(SCHOOL).subject.startswith("Занятие перенесено")
-    calendar, entry = the_invitation(smtp_server, mailbox)
+def test_it_invites_the_tutor_as_the_attendee_of_the_tutors_letter(world):
+    world.tutor.email = "tutor@example.ru"
+    world.tutor.save(update_fields=["email"])
+    book(world)
+    _, entry = invitation(told(world, "consultations.request.scheduled", world.tutor))
+    assert str(entry["attendee"]) == "mailto:tutor@example.ru"
+
+
+def test_it_sends_the_moved_session_with_sequence_one_and_the_same_uid(world):
+    session = book(world)
+    _, first = invitation(told(world, "consultations.request.scheduled"))
+    session_reschedule(
+        actor=world.methodist,
+        session=session,
+        starts_at=at(world, world.monday, 15),
+        ends_at=at(world, world.monday, 16),
+    )
+    calendar, entry = invitation(told(world, "consultations.request.rescheduled"))
     assert str(calendar["method"]) == "REQUEST"
-    assert str(entry["uid"]) == f"session-{session.pk}@tutoring-portal"
-    assert entry.decoded("sequence") == 1
+    assert first.decoded("sequence") == 0 and entry.decoded("sequence") == 1
+    assert str(entry["uid"]) == str(first["uid"]) == f"session-{session.pk}@tutoring-portal"
     assert entry.decoded("dtstart") == at(world, world.monday, 15)
 
 
-def test_it_cancels_the_session_in_the_calendar(world, mailbox, smtp_server):
-    session = booked(world, mailbox)
-    with mailbox.sending():
-        session_cancel(actor=world.methodist, session=session, reason="Тьютор на курсах")
-    calendar, entry = the_invitation(smtp_server, mailbox)
+def test_it_cancels_the_session_in_the_calendar(world):
+    session = book(world)
+    session_cancel(actor=world.methodist, session=session, reason="Тьютор на курсах")
+    calendar, entry = invitation(told(world, "consultations.request.cancelled"))
     assert str(calendar["method"]) == "CANCEL"
     assert str(entry["uid"]) == f"session-{session.pk}@tutoring-portal"
     assert str(entry["status"]) == "CANCELLED"
     assert entry.decoded("sequence") == 1
 
 
-def test_it_cancels_the_sessions_of_a_cancelled_request(world, mailbox, smtp_server):
-    session = booked(world, mailbox)
-    with mailbox.sending():
-        request_cancel(actor=world.methodist, request=world.request, reason="Школа на карантине")
+def test_it_cancels_the_sessions_of_a_cancelled_request(world):
+    session = book(world)
+    request_cancel(actor=world.methodist, request=world.request, reason="Школа на карантине")
     session.refresh_from_db()
     assert session.sequence == 1
-    calendar, entry = the_invitation(smtp_server, mailbox)
+    calendar, entry = invitation(told(world, "consultations.request.cancelled"))
     assert str(calendar["method"]) == "CANCEL"
     assert str(entry["status"]) == "CANCELLED" and entry.decoded("sequence") == 1
+
+
+def test_it_attaches_no_calendar_to_a_notification_without_sessions(world):
+    world.request.status = "submitted"
+    world.request.save(update_fields=["status"])
+    request_accept(actor=world.methodist, request=world.request)
+    assert attachments_for(told(world, "consultations.request.accepted")) == []
 
 
 def test_it_keeps_the_sequence_when_a_move_changes_nothing(world, mailbox):
@@ -244,7 +269,9 @@ def test_it_keeps_the_events_sequence_when_the_calendar_shows_nothing_new(event)
 def test_it_shows_a_cancelled_event_in_the_feed_with_a_raised_sequence(client, event):
     registration = EventRegistrationFactory(event=event)
     event_services.event_cancel(
-        actor=user_with_role(RoleKind.METHODIST), event=event, reason="Карантин."
+        actor=user_with_role(RoleKind.METHODIST, municipality=event.municipality),
+        event=event,
+        reason="Карантин.",
     )
     entry = feed_entries(client, feed_of(client, registration.participant))[
         f"event-{event.pk}@tutoring-portal"

@@ -23,6 +23,19 @@ DECLARED = {
     "community.plan": {"submit", "approve", "return"},
     "community.roster": {"ready", "unready", "approve"},
     "community.route": {"start", "close"},
+    "consultations.request": {
+        "withdraw",
+        "accept",
+        "reject",
+        "cancel",
+        "schedule",
+        "reopen",
+        "held",
+        "close",
+    },
+    "consultations.session": {"cancel", "held", "not_held"},
+    "consultations.schedule": {"approve"},
+    "consultations.event": {"publish", "cancel"},
 }
 
 
@@ -32,6 +45,9 @@ def test_it_lists_every_workflow_and_its_moves():
     import community.services.plans
     import community.services.rosters
     import community.services.routes  # noqa: F401
+    import consultations.services.events
+    import consultations.services.reports
+    import consultations.services.schedules  # noqa: F401
 
     assert {key: set(w.by_name) for key, w in WORKFLOWS.items()} == DECLARED
 
