@@ -93,9 +93,9 @@ def test_it_labels_kinds_in_russian():
 
 
 def test_it_refuses_a_kind_registered_twice_with_other_words():
-    notifications.register_kind(READY, "Документ сформирован", group="Документы")
+    notifications.register_kind(FAILED, "Документ не сформирован", group="Документы")
     with pytest.raises(Exception, match="registered twice"):
-        notifications.register_kind(READY, "Что-то другое")
+        notifications.register_kind(FAILED, "Что-то другое")
 
 
 def test_it_counts_and_marks_only_the_users_own(db):
