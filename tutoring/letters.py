@@ -92,13 +92,13 @@ def unsubscribe_url(user_id: int, kinds) -> str:
 
 
 def zone_names(user_ids) -> dict[int, str]:
-    """The time zone of each user: that of the municipality of their first role bound to one
-    (a methodist's, a school's); the portal's own zone for those with none (a regional
-    coordinator)."""
+    """The time zone of each user: that of the municipality of their first role bound to one,
+    in the order the pages take it (`MunicipalityTimezoneMiddleware`: by kind, then pk); the
+    portal's own zone for those with none (a regional coordinator)."""
     zones = {}
     roles = (
         Role.objects.filter(user_id__in=list(user_ids), municipality__isnull=False)
-        .order_by("user_id", "pk")
+        .order_by("user_id", "kind", "pk")
         .values_list("user_id", "municipality__timezone")
     )
     for user_id, name in roles:
@@ -114,7 +114,7 @@ def first_zone_of(user_ref: str):
     """An expression: the zone name of `zone_names`, for a queryset."""
     first = (
         Role.objects.filter(user=OuterRef(user_ref), municipality__isnull=False)
-        .order_by("pk")
+        .order_by("kind", "pk")
         .values("municipality__timezone")[:1]
     )
     return Coalesce(Subquery(first), Value(settings.TIME_ZONE), output_field=CharField())
