@@ -16,6 +16,10 @@ own transaction (so that a rolled-back move notifies nobody):
         obj=order,
         actor=actor,
     )
+
+Each recipient also gets it by e-mail as they chose for the kind (`tutoring.letters`): those who
+chose «сразу» through one letter task that `notify` queues in the same transaction, those who
+chose «раз в день» in the daily digest; the kind's `email=` is the choice of those who made none.
 """
 
 from collections.abc import Callable, Iterable
@@ -170,7 +174,8 @@ def notify(
     actor: User | None = None,
 ) -> int:
     """Put a notification in the inbox of each of `recipients` (users or their ids) and return
-    how many were written. The actor is not told of their own move; inactive users and
+    how many were written, and queue one letter task for those of them with an address who
+    chose «сразу» for the kind. The actor is not told of their own move; inactive users and
     repeated recipients are skipped. Call it inside the move's transaction."""
     if kind not in _kinds:
         raise ValueError(f"Notification kind {kind!r} is not registered: register_kind() it.")

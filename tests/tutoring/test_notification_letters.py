@@ -207,6 +207,33 @@ def test_what_was_read_on_the_portal_stays_out_of_the_digest(mailbox, daily_user
     assert "План на год" not in mailbox.last().body
 
 
+def test_a_digest_claimed_and_not_yet_sent_is_not_claimed_again(daily_user):
+    note(daily_user, READY, "Приказ № 5 сформирован.", yekaterinburg(7, 0))
+    assert len(letters.claim_digests(now=yekaterinburg(8, 5))) == 1  # its letter not yet sent
+    assert letters.claim_digests(now=yekaterinburg(8, 20)) == []
+    assert letters.claim_digests(now=yekaterinburg(8, 5, day=11)) == []
+    assert EmailDigest.objects.count() == 1
+
+
+def test_a_second_run_at_the_same_time_waits_for_the_first(daily_user):
+    import psycopg
+
+    note(daily_user, READY, "Приказ № 5 сформирован.", yekaterinburg(7, 0))
+    params = connection.settings_dict
+    other = psycopg.connect(
+        dbname=params["NAME"],
+        user=params["USER"],
+        password=params["PASSWORD"],
+        host=params["HOST"],
+        port=params["PORT"],
+    )
+    with other, other.cursor() as cursor:  # another worker's run, under way
+        cursor.execute("SELECT pg_advisory_lock(%s)", [letters.DIGEST_LOCK])
+        assert letters.claim_digests(now=yekaterinburg(8, 5)) == []
+        cursor.execute("SELECT pg_advisory_unlock(%s)", [letters.DIGEST_LOCK])
+    assert len(letters.claim_digests(now=yekaterinburg(8, 20))) == 1
+
+
 def test_digest_subjects_read_in_russian():
     assert letters.digest_subject(1) == "1 новое уведомление"
     assert letters.digest_subject(3) == "3 новых уведомления"

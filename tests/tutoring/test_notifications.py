@@ -13,7 +13,7 @@ from tests.tutoring.factories import (
 )
 from tutoring import notifications
 from tutoring.demo import DEMO_LOGINS
-from tutoring.models import Notification, RoleKind, User
+from tutoring.models import Notification, QueuedTask, RoleKind, User
 
 READY = "tutoring.document.ready"
 FAILED = "tutoring.document.failed"
@@ -71,6 +71,16 @@ def test_it_writes_all_recipients_in_one_insert(db, django_assert_num_queries):
     # The active recipients, then one INSERT.
     with django_assert_num_queries(2):
         assert notifications.notify(recipients=users, kind=READY, text="Готово.") == 20
+
+
+def test_it_queues_one_letter_task_for_all_who_want_letters_at_once(db, django_assert_num_queries):
+    users = [UserFactory(email=f"u{n}@example.ru") for n in range(20)]
+    # The active recipients with their choices, one INSERT, one outbox row.
+    with django_assert_num_queries(3):
+        notifications.notify(recipients=users, kind=FAILED, text="Не сформирован.")
+    [task] = QueuedTask.objects.all()
+    assert task.task == "tutoring.tasks.send_notification_letters"
+    assert sorted(task.args[0]) == sorted(Notification.objects.values_list("pk", flat=True))
 
 
 def test_it_refuses_an_unregistered_kind(db):
