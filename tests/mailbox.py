@@ -3,7 +3,7 @@
 import mailbox
 import re
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from email.message import Message
 
 LINK = re.compile(r"https?://\S+")
@@ -14,6 +14,9 @@ class Letter:
     to: list[str]
     subject: str
     body: str
+    headers: dict[str, str] = field(default_factory=dict)
+    # (filename, content type, bytes) of each attached file
+    attachments: list[tuple[str, str, bytes]] = field(default_factory=list)
 
     @property
     def links(self) -> list[str]:
@@ -38,6 +41,15 @@ def _letter(message: Message) -> Letter:
         to=[a.strip() for a in str(make_header(decode_header(message["To"]))).split(",")],
         subject=str(make_header(decode_header(message["Subject"]))),
         body=body,
+        # A long header is folded onto several lines: read it unfolded, as a client does.
+        headers={
+            k: " ".join(str(make_header(decode_header(v))).split()) for k, v in message.items()
+        },
+        attachments=[
+            (p.get_filename(), p.get_content_type(), p.get_payload(decode=True))
+            for p in message.walk()
+            if p.get_filename()
+        ],
     )
 
 

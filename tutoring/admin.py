@@ -6,6 +6,8 @@ from .models import (
     AuditEntry,
     DirectoryImport,
     Document,
+    EmailDigest,
+    EmailPreference,
     Municipality,
     Notification,
     Organization,
@@ -135,8 +137,24 @@ class DirectoryImportAdmin(admin.ModelAdmin):
 
 @admin.register(Notification)
 class NotificationAdmin(admin.ModelAdmin):
-    list_display = ["created_at", "recipient", "kind", "text", "read_at"]
+    list_display = ["created_at", "recipient", "kind", "text", "read_at", "emailed_at"]
     list_filter = ["kind"]
     search_fields = ["recipient__username", "text", "object_key"]
-    raw_id_fields = ["recipient"]
+    raw_id_fields = ["recipient", "digest"]
     date_hierarchy = "created_at"
+
+
+@admin.register(EmailPreference)
+class EmailPreferenceAdmin(admin.ModelAdmin):
+    list_display = ["user", "kind", "choice"]
+    list_filter = ["choice", "kind"]
+    search_fields = ["user__username", "user__email"]
+    raw_id_fields = ["user"]
+
+
+@admin.register(EmailDigest)
+class EmailDigestAdmin(admin.ModelAdmin):
+    list_display = ["day", "user", "created_at", "sent_at"]
+    search_fields = ["user__username", "user__email"]
+    raw_id_fields = ["user"]
+    date_hierarchy = "day"

@@ -53,6 +53,19 @@ NOTIFICATION_KINDS = [
     ("tutoring.import.failed", "Список не загружен", "Загрузка списков"),
 ]
 
+# A document is usually awaited on its page, where it appears within seconds: a letter for
+# each would be noise, one line in the day's digest is enough. Its failure is mailed at once.
+EMAIL_DEFAULTS = {"tutoring.document.ready": "daily"}
+# What the e-mail settings write in the journal (tutoring/letters.py).
+EMAIL_ACTION_LABELS = {
+    "email.settings": "изменены настройки писем",
+    "email.unsubscribe": "отписка от писем по ссылке из письма",
+}
+EMAIL_CHANGE_LABELS = {
+    "email:kinds": "письма по видам уведомлений",
+    "email:digest_time": "время сводки",
+}
+
 
 class TutoringConfig(AppConfig):
     name = "tutoring"
@@ -72,7 +85,11 @@ class TutoringConfig(AppConfig):
         extensions.register_move_actions({"person.email_change"})
         extensions.register_value_labels(value_labels())
         for key, label, group in NOTIFICATION_KINDS:
-            notifications.register_kind(key, label, group=group)
+            notifications.register_kind(
+                key, label, group=group, email=EMAIL_DEFAULTS.get(key, notifications.EMAIL_NOW)
+            )
+        extensions.register_action_labels(EMAIL_ACTION_LABELS)
+        extensions.register_change_labels(EMAIL_CHANGE_LABELS)
         # A task the workers kept dying on fails its object, whose page offers «Повторить».
         outbox.on_give_up("tutoring.tasks.render_document", documents.give_up)
         outbox.on_give_up("tutoring.imports.tasks.check_directory_import", directory_import_give_up)

@@ -142,3 +142,36 @@ def show_domain_error(form, error) -> None:
     """Put a DomainError next to its field, or above the form when it names none."""
     field = _ERROR_FIELDS.get(error.field, error.field)
     form.add_error(field if field in form.fields else None, error.message)
+
+
+class EmailSettingsForm(forms.Form):
+    """One choice per kind of notification (fields named after the kinds), then the time of
+    the daily digest. `groups` lists the fields as `kind_choices()` groups the kinds."""
+
+    digest_time = forms.TimeField(
+        label="Время ежедневной сводки",
+        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+        help_text="Письмо со всеми уведомлениями «раз в день» приходит в это время по часовому "
+        "поясу вашего муниципального образования.",
+    )
+
+    def __init__(self, *args, choices: dict[str, str], digest_time, **kwargs):
+        from .models import EmailChoice
+        from .notifications import kind_choices
+
+        super().__init__(*args, initial={"digest_time": digest_time, **choices}, **kwargs)
+        self.groups = []
+        for entry in kind_choices():
+            title, kinds = ("", [entry]) if isinstance(entry[1], str) else entry
+            names = []
+            for key, label in kinds:
+                self.fields[key] = forms.ChoiceField(
+                    label=label, choices=EmailChoice.choices, widget=forms.Select
+                )
+                names.append(key)
+            self.groups.append((title or "Прочее", [self[name] for name in names]))
+        # The time after the kinds, where the page explains it.
+        self.order_fields([*(n for n in self.fields if n != "digest_time"), "digest_time"])
+
+    def kind_values(self) -> dict[str, str]:
+        return {k: v for k, v in self.cleaned_data.items() if k != "digest_time"}

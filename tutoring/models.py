@@ -3,7 +3,7 @@
 import re
 import uuid
 import zoneinfo
-from datetime import date
+from datetime import date, time
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
@@ -817,6 +817,17 @@ class Notification(models.Model):
     )
     created_at = models.DateTimeField("когда", default=timezone.now)
     read_at = models.DateTimeField("прочитано", null=True, blank=True)
+    # Set once the notification has gone out by e-mail, on its own or in a digest: a letter
+    # task run again (a retry, the outbox's sweep) skips what was already sent.
+    emailed_at = models.DateTimeField("отправлено по почте", null=True, blank=True)
+    digest = models.ForeignKey(
+        "EmailDigest",
+        verbose_name="сводка",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="notifications",
+    )
 
     objects = NotificationQuerySet.as_manager()
 
@@ -827,7 +838,13 @@ class Notification(models.Model):
         indexes = [
             models.Index(
                 fields=["recipient", "read_at", "-created_at"], name="notification_inbox_idx"
-            )
+            ),
+            # The daily digest reads the recent notifications not yet e-mailed.
+            models.Index(
+                fields=["created_at"],
+                condition=Q(emailed_at__isnull=True, digest__isnull=True, read_at__isnull=True),
+                name="notification_unmailed_idx",
+            ),
         ]
 
     def __str__(self):
@@ -842,3 +859,82 @@ class Notification(models.Model):
         from .notifications import kind_label
 
         return kind_label(self.kind)
+
+
+class EmailChoice(models.TextChoices):
+    """How a kind of notification reaches a person's e-mail (`tutoring.notifications`)."""
+
+    NOW = "now", "сразу"
+    DAILY = "daily", "раз в день"
+    NEVER = "never", "не присылать"
+
+
+class EmailPreference(models.Model):
+    """A person's own choice for one kind of notification; without a row the kind's default
+    (`register_kind(..., email=...)`) holds."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="пользователь",
+        on_delete=models.CASCADE,
+        related_name="email_preferences",
+    )
+    kind = models.CharField("вид уведомления", max_length=100)
+    choice = models.CharField("письма", max_length=8, choices=EmailChoice.choices)
+
+    class Meta:
+        verbose_name = "настройка писем"
+        verbose_name_plural = "настройки писем"
+        constraints = [
+            models.UniqueConstraint(fields=["user", "kind"], name="emailpreference_unique_kind")
+        ]
+
+    def __str__(self):
+        return f"{self.user} — {self.kind}: {self.get_choice_display()}"
+
+
+DEFAULT_DIGEST_TIME = time(8, 0)
+
+
+class EmailSettings(models.Model):
+    """When a person's daily digest goes out: a time of day in their municipality's zone."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name="пользователь",
+        on_delete=models.CASCADE,
+        related_name="email_settings",
+    )
+    digest_time = models.TimeField("время сводки", default=DEFAULT_DIGEST_TIME)
+
+    class Meta:
+        verbose_name = "время сводки"
+        verbose_name_plural = "время сводок"
+
+    def __str__(self):
+        return f"{self.user}: {self.digest_time:%H:%M}"
+
+
+class EmailDigest(models.Model):
+    """One daily digest letter of a person: claimed by the run that found it due (the unique
+    day keeps two runs, or two workers, from sending a second one), sent by a task."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="пользователь",
+        on_delete=models.CASCADE,
+        related_name="email_digests",
+    )
+    day = models.DateField("день", help_text="День в часовом поясе получателя.")
+    created_at = models.DateTimeField("собрана", default=timezone.now)
+    sent_at = models.DateTimeField("отправлена", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "сводка уведомлений"
+        verbose_name_plural = "сводки уведомлений"
+        constraints = [
+            models.UniqueConstraint(fields=["user", "day"], name="emaildigest_unique_day")
+        ]
+
+    def __str__(self):
+        return f"{self.user}, {self.day:%d.%m.%Y}"

@@ -16,17 +16,31 @@ own transaction (so that a rolled-back move notifies nobody):
         obj=order,
         actor=actor,
     )
+
+Each recipient also gets it by e-mail as they chose for the kind (`tutoring.letters`): those who
+chose «сразу» through one letter task that `notify` queues in the same transaction, those who
+chose «раз в день» in the daily digest; the kind's `email=` is the choice of those who made none.
 """
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from django.core.exceptions import ImproperlyConfigured
-from django.db.models import Count, IntegerField, OuterRef, QuerySet, Subquery, Value
+from django.db.models import (
+    Case,
+    CharField,
+    Count,
+    IntegerField,
+    OuterRef,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from .models import Notification, User
+from .models import EmailPreference, Notification, User
 
 # How a kind's notifications reach a person's e-mail unless they chose otherwise: each at once,
 # gathered in one letter a day, or not at all.
@@ -87,6 +101,37 @@ def kind_email_default(key: str) -> str:
     return kind.email if kind else EMAIL_NEVER
 
 
+def registered_kinds() -> list[NotificationKind]:
+    return sorted(_kinds.values(), key=lambda k: (k.group, k.label))
+
+
+def email_choice_of(kind: str, user_ref: str = "pk"):
+    """An expression: the e-mail choice for `kind` of the user that `user_ref` points to
+    (their own row, or the kind's default)."""
+    own = EmailPreference.objects.filter(user=OuterRef(user_ref), kind=kind).values("choice")[:1]
+    return Coalesce(Subquery(own), Value(kind_email_default(kind)), output_field=CharField())
+
+
+def email_choice_of_row(user_ref: str = "recipient", kind_ref: str = "kind"):
+    """An expression for a queryset of notifications: the recipient's e-mail choice for the
+    notification's own kind, the kind's default when they made none."""
+    own = EmailPreference.objects.filter(user=OuterRef(user_ref), kind=OuterRef(kind_ref)).values(
+        "choice"
+    )[:1]
+    defaults = Case(
+        *(When(**{kind_ref: k.key}, then=Value(k.email)) for k in _kinds.values()),
+        default=Value(EMAIL_NEVER),
+        output_field=CharField(),
+    )
+    return Coalesce(Subquery(own), defaults, output_field=CharField())
+
+
+def email_choices(user) -> dict[str, str]:
+    """Every registered kind's e-mail choice for the user: {kind: "now" | "daily" | "never"}."""
+    own = dict(EmailPreference.objects.filter(user=user).values_list("kind", "choice"))
+    return {key: own.get(key, kind.email) for key, kind in _kinds.items()}
+
+
 def is_registered(key: str) -> bool:
     return key in _kinds
 
@@ -129,7 +174,8 @@ def notify(
     actor: User | None = None,
 ) -> int:
     """Put a notification in the inbox of each of `recipients` (users or their ids) and return
-    how many were written. The actor is not told of their own move; inactive users and
+    how many were written, and queue one letter task for those of them with an address who
+    chose «сразу» for the kind. The actor is not told of their own move; inactive users and
     repeated recipients are skipped. Call it inside the move's transaction."""
     if kind not in _kinds:
         raise ValueError(f"Notification kind {kind!r} is not registered: register_kind() it.")
@@ -141,8 +187,12 @@ def notify(
         ids.discard(actor.pk)
     if not ids:
         return 0
-    active = (
-        User.objects.filter(pk__in=ids, is_active=True).order_by("pk").values_list("pk", flat=True)
+    # Who gets a letter at once comes with the same query: their address and choice.
+    active = list(
+        User.objects.filter(pk__in=ids, is_active=True)
+        .annotate(email_choice=email_choice_of(kind))
+        .order_by("pk")
+        .values_list("pk", "email", "email_choice")
     )
     now = timezone.now()
     key = object_key(obj) if obj is not None else ""
@@ -155,8 +205,19 @@ def notify(
             object_key=key,
             created_at=now,
         )
-        for pk in active
+        for pk, _email, _choice in active
     )
+    letters = [
+        n.pk
+        for n, (_pk, email, choice) in zip(created, active, strict=True)
+        if email and choice == EMAIL_NOW
+    ]
+    if letters:
+        # In the move's transaction: a rolled-back move sends nothing.
+        from . import outbox
+        from .tasks import send_notification_letters
+
+        outbox.enqueue(send_notification_letters, letters)
     return len(created)
 
 

@@ -244,6 +244,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "tutoring.tasks.clear_expired_sessions",
         "schedule": timedelta(hours=24),
     },
+    # A person's digest goes out within a quarter of an hour of the time they chose.
+    "notification-digests": {
+        "task": "tutoring.tasks.send_digests",
+        "schedule": timedelta(minutes=15),
+    },
     "consultation-reminders": {
         "task": "consultations.tasks.send_reminders",
         "schedule": timedelta(minutes=30),

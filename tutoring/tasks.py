@@ -8,7 +8,7 @@ from django.contrib.sessions.models import Session
 from django.core.mail import EmailMessage
 from django.utils import timezone
 
-from . import documents, outbox
+from . import documents, letters, outbox
 from .models import Document, FormSubmission
 
 logger = logging.getLogger(__name__)
@@ -97,6 +97,40 @@ def render_document(self, document_id: int) -> None:
 )
 def send_letter(to: str, subject: str, body: str) -> None:
     EmailMessage(subject, body, to=[to]).send()
+
+
+# Like `send_letter`: a relay away is waited for, a bug in a letter is not. Each letter is
+# marked sent in its own transaction, so a retry sends only those not yet sent.
+@shared_task(
+    autoretry_for=(smtplib.SMTPException, OSError),
+    retry_backoff=30,
+    retry_backoff_max=900,
+    max_retries=8,
+)
+def send_notification_letters(notification_ids: list[int]) -> int:
+    """The letters of notifications whose recipients chose «сразу» for their kind."""
+    return letters.send_notifications(notification_ids)
+
+
+@shared_task(
+    autoretry_for=(smtplib.SMTPException, OSError),
+    retry_backoff=30,
+    retry_backoff_max=900,
+    max_retries=8,
+)
+def send_digest_letters(digest_ids: list[int]) -> int:
+    """The daily digests claimed by one run of `send_digests`."""
+    return letters.send_digests(digest_ids)
+
+
+@shared_task
+def send_digests() -> int:
+    """Gather the daily digests that are due (beat runs it every 15 minutes; `manage.py
+    send_digests` does the same from cron) and queue their letters."""
+    ids = letters.claim_digests()
+    if ids:
+        logger.info("Daily digests claimed: %s", len(ids))
+    return len(ids)
 
 
 # Tasks of subpackages, registered where Celery's autodiscovery looks (`tutoring.tasks`).

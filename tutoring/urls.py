@@ -111,6 +111,12 @@ urlpatterns = [
     path("documents/<int:pk>/retry/", views.document_retry, name="document_retry"),
     path("notifications/", views_notifications.notification_list, name="notification_list"),
     path("notifications/bell/", views_notifications.notification_bell, name="notification_bell"),
+    path("notifications/email/", views_notifications.email_settings, name="email_settings"),
+    path(
+        "notifications/email/unsubscribe/<str:token>/",
+        views_notifications.email_unsubscribe,
+        name="email_unsubscribe",
+    ),
     path(
         "notifications/read-all/",
         views_notifications.notification_read_all,

@@ -92,6 +92,8 @@ BUILT = {
     "organization.create": (Organization, (*ORGANIZATION_KEYS, "head", "issuer")),
     "organization.update": (Organization, (*ORGANIZATION_KEYS, "head", "head_since")),
     "person.update": (User, PERSON_FIELDS),
+    "email.settings": (None, ("kinds", "digest_time")),
+    "email.unsubscribe": (None, ("kinds",)),
 }
 LATIN_WORD = re.compile(r"\b[a-z_]{2,}\b")
 ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")

@@ -13,7 +13,7 @@ from tests.tutoring.factories import (
 )
 from tutoring import notifications
 from tutoring.demo import DEMO_LOGINS
-from tutoring.models import Notification, RoleKind, User
+from tutoring.models import Notification, QueuedTask, RoleKind, User
 
 READY = "tutoring.document.ready"
 FAILED = "tutoring.document.failed"
@@ -73,6 +73,16 @@ def test_it_writes_all_recipients_in_one_insert(db, django_assert_num_queries):
         assert notifications.notify(recipients=users, kind=READY, text="Готово.") == 20
 
 
+def test_it_queues_one_letter_task_for_all_who_want_letters_at_once(db, django_assert_num_queries):
+    users = [UserFactory(email=f"u{n}@example.ru") for n in range(20)]
+    # The active recipients with their choices, one INSERT, one outbox row.
+    with django_assert_num_queries(3):
+        notifications.notify(recipients=users, kind=FAILED, text="Не сформирован.")
+    [task] = QueuedTask.objects.all()
+    assert task.task == "tutoring.tasks.send_notification_letters"
+    assert sorted(task.args[0]) == sorted(Notification.objects.values_list("pk", flat=True))
+
+
 def test_it_refuses_an_unregistered_kind(db):
     with pytest.raises(ValueError):
         notifications.notify(recipients=[UserFactory()], kind="nobody.knows", text="?")
@@ -93,9 +103,9 @@ def test_it_labels_kinds_in_russian():
 
 
 def test_it_refuses_a_kind_registered_twice_with_other_words():
-    notifications.register_kind(READY, "Документ сформирован", group="Документы")
+    notifications.register_kind(FAILED, "Документ не сформирован", group="Документы")
     with pytest.raises(Exception, match="registered twice"):
-        notifications.register_kind(READY, "Что-то другое")
+        notifications.register_kind(FAILED, "Что-то другое")
 
 
 def test_it_counts_and_marks_only_the_users_own(db):

@@ -6,10 +6,13 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from .. import notifications
+from .. import letters, notifications
 from ..filters import NotificationFilter
+from ..forms import EmailSettingsForm
+from ..refusals import attempt
 from ..words import plural
 from . import paginate
 
@@ -104,3 +107,52 @@ def _back(request) -> str:
     if back and url_has_allowed_host_and_scheme(back, {request.get_host()}, request.is_secure()):
         return back
     return "notification_list"
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def email_settings(request):
+    """«Уведомления по почте»: for each kind, «сразу», «раз в день» or «не присылать», and the
+    time of the daily digest."""
+    form = EmailSettingsForm(
+        request.POST or None,
+        choices=notifications.email_choices(request.user),
+        digest_time=letters.digest_time_of(request.user),
+    )
+    if request.method == "POST" and form.is_valid():
+        done = attempt(
+            request,
+            letters.email_settings_update,
+            form=form,
+            choices=form.kind_values(),
+            digest_time=form.cleaned_data["digest_time"],
+            success=lambda changed: (
+                "Настройки писем сохранены." if changed else "Настройки писем не изменились."
+            ),
+        )
+        if done:
+            return redirect("email_settings")
+    return render(
+        request,
+        "notifications/email_settings.html",
+        {"form": form, "zone": letters.user_zone(request.user).key},
+    )
+
+
+# A letter's link is opened without signing in, and a mail client's one-click unsubscribe
+# (RFC 8058) posts with no cookie and no CSRF token: the signature is the permission, and it
+# can only switch its own kinds off.
+@csrf_exempt
+@never_cache
+@require_http_methods(["GET", "POST"])
+def email_unsubscribe(request, token):
+    target = letters.unsubscribe_target(token)
+    if target is None:
+        return render(request, "notifications/unsubscribe_invalid.html", status=400)
+    if request.method == "GET":
+        # A GET only asks: mail scanners open links in letters, they must not unsubscribe.
+        return render(request, "notifications/unsubscribe.html", {"target": target})
+    letters.email_unsubscribe(target=target)
+    if request.POST.get("List-Unsubscribe") == "One-Click":
+        return HttpResponse("Письма этого вида больше не придут.", content_type="text/plain")
+    return render(request, "notifications/unsubscribe_done.html", {"target": target})
