@@ -101,7 +101,8 @@ NOTIFICATION_KINDS = [
     ("consultations.request.scheduled", "Назначено занятие", "Консультации"),
     ("consultations.request.rescheduled", "Занятие перенесено", "Консультации"),
     ("consultations.request.cancelled", "Заявка или занятие отменены", "Консультации"),
-    ("consultations.event.published", "Новое мероприятие", "Мероприятия"),
+    # A new event reaches every teacher of the municipality: gathered into the day's letter.
+    ("consultations.event.published", "Новое мероприятие", "Мероприятия", "daily"),
     ("consultations.event.changed", "Мероприятие изменено", "Мероприятия"),
     ("consultations.event.cancelled", "Мероприятие отменено", "Мероприятия"),
 ]
@@ -126,8 +127,8 @@ class ConsultationsConfig(AppConfig):
             build_context=schedule_context,
             title=schedule_title,
         )
-        for key, label, group in NOTIFICATION_KINDS:
-            notifications.register_kind(key, label, group=group)
+        for key, label, group, *email in NOTIFICATION_KINDS:
+            notifications.register_kind(key, label, group=group, email=email[0] if email else "now")
         # A letter about a request carries its sessions, for the recipient's calendar.
         notifications.register_attachments("consultations.request.", request_invitations)
         extensions.register_action_labels(ACTION_LABELS)
