@@ -20,6 +20,7 @@ DECLARED = {
     "community.nomination": {"accept", "reject"},
     "community.material": {"submit", "publish", "return", "archive"},
     "community.tutor_plan": {"submit", "approve", "return"},
+    "expertise.case": {"assign", "withdraw", "resubmit", "disagree", "conclude", "revise"},
 }
 
 
@@ -27,6 +28,7 @@ def test_it_lists_every_workflow_and_its_moves():
     import community.services.library
     import community.services.orders
     import community.services.rosters  # noqa: F401
+    import expertise.services.cases  # noqa: F401
 
     assert {key: set(w.by_name) for key, w in WORKFLOWS.items()} == DECLARED
 
