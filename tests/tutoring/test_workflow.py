@@ -21,6 +21,8 @@ DECLARED = {
     "community.material": {"submit", "publish", "return", "archive"},
     "community.tutor_plan": {"submit", "approve", "return"},
     "expertise.case": {"assign", "withdraw", "resubmit", "disagree", "conclude", "revise"},
+    "monitoring.import": {"confirm", "cancel"},
+    "tutoring.directory_import": {"load", "cancel"},
 }
 
 
@@ -29,6 +31,8 @@ def test_it_lists_every_workflow_and_its_moves():
     import community.services.orders
     import community.services.rosters  # noqa: F401
     import expertise.services.cases  # noqa: F401
+    import monitoring.services  # noqa: F401
+    import tutoring.imports.services  # noqa: F401
 
     assert {key: set(w.by_name) for key, w in WORKFLOWS.items()} == DECLARED
 
