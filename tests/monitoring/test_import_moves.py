@@ -31,6 +31,7 @@ def test_a_cancelled_file_is_neither_confirmed_nor_cancelled_again(world):
         services.batch_confirm(actor=world.methodist, batch=batch)
     with pytest.raises(DomainError, match="Отменить можно только проверенный"):
         services.batch_cancel(actor=world.methodist, batch=batch)
+    batch.refresh_from_db()
     assert services.IMPORT.available(access_for(world.methodist), batch) == frozenset()
 
 
