@@ -7,6 +7,7 @@ ACTION_LABELS = {
     "case.withdraw": "заявка на экспертизу отозвана",
     "case.assign": "назначены эксперты",
     "case.resubmit": "загружена доработанная версия",
+    "case.disagreement": "выводы экспертов разошлись",
     "case.reconcile": "методист принял итоговый вывод",
     "review.save": "эксперт сохранил оценки",
     "review.submit": "эксперт отправил оценку",
@@ -42,6 +43,16 @@ CHANGE_LABELS = {
 }
 
 
+# Whom a case's moves tell (tutoring.notifications): key, label. The moves that send them are
+# declared with the case's workflow (services/cases.py).
+NOTIFICATION_KINDS = [
+    ("expertise.case.assigned", "Назначена экспертиза"),
+    ("expertise.case.disagreement", "Расхождение оценок экспертов"),
+    ("expertise.case.revision", "Работа возвращена на доработку"),
+    ("expertise.case.conclusion", "Выдано заключение экспертизы"),
+]
+
+
 def value_labels() -> dict:
     from .models import CaseKind, Verdict
     from .services.cases import CONCLUSION_DOCUMENT
@@ -70,7 +81,7 @@ class ExpertiseConfig(AppConfig):
     def ready(self):
         from django.urls import reverse
 
-        from tutoring import documents, extensions
+        from tutoring import documents, extensions, notifications
 
         from . import demo, panels, route_sources
         from .services.cases import CONCLUSION_DOCUMENT
@@ -83,6 +94,8 @@ class ExpertiseConfig(AppConfig):
             title=conclusion_title,
             can_view=conclusion_visible,
         )
+        for key, label in NOTIFICATION_KINDS:
+            notifications.register_kind(key, label, group="Экспертиза")
         extensions.register_action_labels(ACTION_LABELS)
         extensions.register_change_labels(CHANGE_LABELS)
         extensions.register_value_labels(value_labels())

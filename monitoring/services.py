@@ -21,6 +21,7 @@ from tutoring import notifications, outbox
 from tutoring.models import Municipality, Organization, Subject, User, subject_key
 from tutoring.services import audit_record
 from tutoring.words import plural
+from tutoring.workflow import Move, Workflow
 
 from . import bulk, figures_cache, gia
 from .gia import Layout
@@ -35,6 +36,7 @@ from .models import (
     ResultSet,
     TaskScore,
 )
+from .selectors import can_load
 from .vpr import Problem, SchoolRef, column_index, read_f1
 
 Status = ImportBatch.Status
@@ -662,18 +664,46 @@ def _below_minimum(key, minimum: int | None, participants: list) -> dict:
     return {"minimum": minimum, "below_minimum": sum(1 for p in participants if p.mark == 2)}
 
 
+LOADS = "Подтверждает или отменяет загрузку тот, кто может загружать результаты этой школы."
+
+# The moves of a checked file that a person makes. The check, the load and their failures are
+# the worker's, and a retry goes back to whichever stage failed: plain services below.
+IMPORT = Workflow(
+    "monitoring.import",
+    model=ImportBatch,
+    noun="Файл",
+    error=DomainError,
+    moves=[
+        Move(
+            "confirm",
+            sources={Status.READY},
+            target=Status.LOADING,
+            allowed=can_load,
+            forbidden=LOADS,
+            refusal="Загрузить можно только проверенный файл, который ещё не загружен.",
+            action="import.confirm",
+        ),
+        Move(
+            "cancel",
+            sources={Status.READY},
+            target=Status.CANCELLED,
+            allowed=can_load,
+            forbidden=LOADS,
+            refusal="Отменить можно только проверенный и ещё не загруженный файл.",
+            action="import.cancel",
+        ),
+    ],
+)
+
+
 @transaction.atomic
 def batch_confirm(*, actor: User | None, batch: ImportBatch, queue: bool = True) -> ImportBatch:
     """Queue the load of a checked batch (`queue=False`: the caller loads it itself, as
     `import_vpr` does)."""
     from .tasks import load_batch
 
-    batch = ImportBatch.objects.select_for_update().get(pk=batch.pk)
-    if batch.status != Status.READY:
-        raise DomainError("Загрузить можно только проверенный файл, который ещё не загружен.")
-    batch.status = Status.LOADING
-    batch.save(update_fields=["status"])
-    audit_record(actor=actor, action="import.confirm", obj=batch, changes={})
+    batch = IMPORT.start(actor, batch, "confirm")
+    IMPORT.finish(actor, batch, "confirm")
     if queue:
         outbox.enqueue(load_batch, batch.pk, key=import_key(batch.pk))
     return batch
@@ -681,14 +711,10 @@ def batch_confirm(*, actor: User | None, batch: ImportBatch, queue: bool = True)
 
 @transaction.atomic
 def batch_cancel(*, actor: User, batch: ImportBatch) -> ImportBatch:
-    batch = ImportBatch.objects.select_for_update().get(pk=batch.pk)
-    if batch.status != Status.READY:
-        raise DomainError("Отменить можно только проверенный и ещё не загруженный файл.")
-    batch.status = Status.CANCELLED
-    batch.save(update_fields=["status"])
+    batch = IMPORT.start(actor, batch, "cancel")
+    IMPORT.finish(actor, batch, "cancel")
     staging = batch.staging
     transaction.on_commit(lambda: staging.delete(save=False))
-    audit_record(actor=actor, action="import.cancel", obj=batch, changes={})
     return batch
 
 

@@ -25,6 +25,8 @@ class LoginForm(AuthenticationForm):
 
 
 class SubjectForm(forms.Form):
+    # Every refusal of a subject is about its name (taken, empty): it is said next to it.
+    refusal_fields = {None: "name"}
     name = forms.CharField(
         label="Название",
         max_length=200,
@@ -52,6 +54,9 @@ class PersonForm(forms.Form):
 class RoleForm(forms.Form):
     """A role to grant: the kinds are those the user may grant, the organizations those at
     which the user may grant them (a school user: only their own school, preselected)."""
+
+    # The services name the roles being granted `roles`; the form asks for their kind.
+    refusal_fields = {"roles": "kind"}
 
     kind = forms.ChoiceField(label="Роль")
     organization = forms.ModelChoiceField(
@@ -131,17 +136,6 @@ class PersonCreateForm(PersonForm, RoleForm):
 
 class EmailChangeForm(forms.Form):
     email = forms.CharField(label="Новый адрес эл. почты", max_length=254)
-
-
-# Where a service's refusal goes in a form: the services name the field of their own
-# arguments (`roles` for the role being granted).
-_ERROR_FIELDS = {"roles": "kind"}
-
-
-def show_domain_error(form, error) -> None:
-    """Put a DomainError next to its field, or above the form when it names none."""
-    field = _ERROR_FIELDS.get(error.field, error.field)
-    form.add_error(field if field in form.fields else None, error.message)
 
 
 class EmailSettingsForm(forms.Form):

@@ -66,10 +66,13 @@ def attempt(
 
 
 def refuse(request, error: DomainError, *, form=None) -> None:
-    """Show the refusal: on the form (its field when named), else as the page's message."""
+    """Show the refusal: on the form (its field when named), else as the page's message. A
+    form whose field is named otherwise than the service's argument maps the one to the other
+    in `refusal_fields` ({"roles": "kind"})."""
     setattr(request, REFUSED, True)
     if form is not None:
-        form.add_error(error.field if error.field in form.fields else None, error.message)
+        field = getattr(form, "refusal_fields", {}).get(error.field, error.field)
+        form.add_error(field if field in form.fields else None, error.message)
     else:
         messages.error(request, error.message)
 

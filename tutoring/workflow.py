@@ -95,7 +95,7 @@ class Workflow:
     def available(self, access: Access, obj) -> frozenset[str]:
         return frozenset(move.name for move in self.moves if self.can(access, obj, move.name))
 
-    def start(self, actor: User, obj, name: str, *, queryset=None):
+    def start(self, actor: User | None, obj, name: str, *, queryset=None):
         """The object again, locked until the transaction ends (a second click waits for the
         first and is then refused), once the actor may make the move from its state."""
         move = self.by_name[name]
@@ -109,11 +109,14 @@ class Workflow:
             raise self.error(
                 f"{move.refusal} Сейчас {self.noun.lower()}: «{self._state_label(obj)}»."
             )
-        if not move.allowed(access_for(actor), obj):
+        # The portal itself (a management command, `actor` None) is not asked who it is.
+        if actor is not None and not move.allowed(access_for(actor), obj):
             raise self.error(move.forbidden(obj) if callable(move.forbidden) else move.forbidden)
         return obj
 
-    def finish(self, actor: User, obj, name: str, *, fields: Iterable[str] = (), changes=None):
+    def finish(
+        self, actor: User | None, obj, name: str, *, fields: Iterable[str] = (), changes=None
+    ):
         """Put the object into the move's target state, save it, write the journal and send
         the move's notifications, all in the caller's transaction."""
         move = self.by_name[name]

@@ -1,60 +1,180 @@
 """Expertise cases from submission to conclusion. Each function is one transaction with one
-audit entry; the allowed moves of a case are written once, in TRANSITIONS."""
+audit entry; the moves of a case, who makes them and whom they tell are declared once, in
+CASE."""
 
 from datetime import date
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.formats import date_format
 
 from tutoring import documents
+from tutoring.errors import DomainError
 from tutoring.models import AcademicYear, Organization, Role, RoleKind, Subject, User
 from tutoring.services import audit_record
 from tutoring.uploads import written_files
+from tutoring.workflow import Move, Notice, Workflow, holders
 
 from ..models import (
     CaseFile,
     Conclusion,
-    DomainError,
     ExpertiseCase,
     Review,
     Round,
     Verdict,
     verdicts_for,
 )
-from ..selectors import conflict_of_interest, is_eligible_expert
+from ..selectors import can_coordinate, conflict_of_interest, is_eligible_expert, is_requester
 from .rubrics import active_rubric
 
 Status = ExpertiseCase.Status
 CONCLUSION_DOCUMENT = "expertise.conclusion"
 MAX_EXPERTS = 2
 
-TRANSITIONS = {
-    Status.NEW: {Status.REVIEW, Status.WITHDRAWN},
-    Status.REVIEW: {Status.DISAGREEMENT, Status.REVISION, Status.CONCLUDED, Status.WITHDRAWN},
-    Status.DISAGREEMENT: {Status.REVISION, Status.CONCLUDED},
-    Status.REVISION: {Status.REVIEW, Status.WITHDRAWN},
-    Status.CONCLUDED: set(),
-    Status.WITHDRAWN: set(),
-}
+COORDINATES = "Экспертов назначает методист муниципалитета."
+REQUESTS = "Это делает автор, подавший заявку, или администрация его школы."
 
 
-def can_move(case: ExpertiseCase, to: str) -> bool:
-    return to in TRANSITIONS[case.status]
+def is_expert(access, case: ExpertiseCase) -> bool:
+    """One of the experts of the case's current round."""
+    return Review.objects.filter(
+        round__case=case, round__number=case.round_number, expert=access.user_id
+    ).exists()
 
 
-def _move(case: ExpertiseCase, to: str, *, reason: str = "") -> None:
-    if not can_move(case, to):
-        raise DomainError(
-            f"Экспертизу в состоянии «{case.get_status_display()}» нельзя перевести "
-            f"в состояние «{Status(to).label}»."
+def _settles(access, case: ExpertiseCase) -> bool:
+    # The last expert's score settles a unanimous round; where the experts differ, the
+    # methodist gives the final verdict.
+    if case.status == Status.DISAGREEMENT:
+        return can_coordinate(access, case)
+    return is_expert(access, case)
+
+
+def _not_settler(case: ExpertiseCase) -> str:
+    if case.status == Status.DISAGREEMENT:
+        return "Итоговый вывод при расхождении экспертов принимает методист муниципалитета."
+    return "Вывод по экспертизе дают назначенные эксперты."
+
+
+def _to_experts(case: ExpertiseCase, actor: User) -> list[Notice]:
+    # Experts are assigned only to a new case: every expert of its round is a new one.
+    experts = User.objects.filter(
+        expertise_reviews__round__case=case,
+        expertise_reviews__round__number=case.round_number,
+    )
+    due = (
+        f"оцените её до {date_format(case.deadline, 'j E Y')} г."
+        if case.deadline
+        else "срок не назначен."
+    )
+    text = f"Вам назначена экспертиза «{case.title}» ({case.subject}): {due}"
+    return [Notice(experts, "expertise.case.assigned", text, case.get_absolute_url())]
+
+
+def _to_methodists(case: ExpertiseCase, actor: User) -> list[Notice]:
+    return [
+        Notice(
+            holders(RoleKind.METHODIST, municipality_id=case.municipality_id),
+            "expertise.case.disagreement",
+            f"Выводы экспертов по экспертизе «{case.title}» разошлись: нужно ваше решение.",
+            case.get_absolute_url(),
         )
-    case.status = to
-    case.status_reason = reason
-    case.save(update_fields=["status", "status_reason", "updated_at"])
+    ]
 
 
-def _locked(case: ExpertiseCase) -> ExpertiseCase:
-    return ExpertiseCase.objects.select_for_update().get(pk=case.pk)
+def _to_author(case: ExpertiseCase, actor: User) -> list[Notice]:
+    return [
+        Notice(
+            [case.author],
+            "expertise.case.revision",
+            f"Работа «{case.title}» возвращена на доработку: загрузите исправленную версию, "
+            "её оценят те же эксперты.",
+            case.get_absolute_url(),
+        )
+    ]
+
+
+def _to_author_and_school(case: ExpertiseCase, actor: User) -> list[Notice]:
+    school = User.objects.filter(
+        is_active=True, roles__kind=RoleKind.SCHOOL, roles__organization=case.organization_id
+    )
+    return [
+        Notice(
+            [case.author, *school],
+            "expertise.case.conclusion",
+            f"Выдано заключение экспертизы «{case.title}» ({case.author.short_name}): "
+            f"{Verdict(case.verdict).label}.",
+            case.get_absolute_url(),
+        )
+    ]
+
+
+CASE = Workflow(
+    "expertise.case",
+    model=ExpertiseCase,
+    noun="Экспертиза",
+    error=DomainError,
+    moves=[
+        Move(
+            "assign",
+            sources={Status.NEW},
+            target=Status.REVIEW,
+            allowed=can_coordinate,
+            forbidden=COORDINATES,
+            refusal="Экспертов назначают заявке, которая ожидает их назначения.",
+            action="case.assign",
+            notices=_to_experts,
+        ),
+        Move(
+            "withdraw",
+            sources={Status.NEW, Status.REVIEW, Status.REVISION},
+            target=Status.WITHDRAWN,
+            allowed=is_requester,
+            forbidden=REQUESTS,
+            refusal="Отозвать можно заявку, по которой ещё не выдано заключение.",
+            action="case.withdraw",
+        ),
+        Move(
+            "resubmit",
+            sources={Status.REVISION},
+            target=Status.REVIEW,
+            allowed=is_requester,
+            forbidden=REQUESTS,
+            refusal="Доработанную версию загружают после вывода «на доработку».",
+            action="case.resubmit",
+        ),
+        Move(
+            "disagree",
+            sources={Status.REVIEW},
+            target=Status.DISAGREEMENT,
+            allowed=is_expert,
+            forbidden="Вывод по экспертизе дают назначенные эксперты.",
+            refusal="Выводы экспертов расходятся только у экспертизы, которая ждёт оценок.",
+            action="case.disagreement",
+            notices=_to_methodists,
+        ),
+        Move(
+            "conclude",
+            sources={Status.REVIEW, Status.DISAGREEMENT},
+            target=Status.CONCLUDED,
+            allowed=_settles,
+            forbidden=_not_settler,
+            refusal="Заключение выдаётся по экспертизе, которая ждёт вывода.",
+            action="conclusion.issue",
+            notices=_to_author_and_school,
+        ),
+        Move(
+            "revise",
+            sources={Status.REVIEW, Status.DISAGREEMENT},
+            target=Status.REVISION,
+            allowed=_settles,
+            forbidden=_not_settler,
+            refusal="На доработку возвращают экспертизу, которая ждёт вывода.",
+            action="conclusion.issue",
+            notices=_to_author,
+        ),
+    ],
+)
 
 
 def _store_files(round_: Round, files, written: list) -> None:
@@ -131,14 +251,19 @@ def _case_submit(*, actor, organization, author, files, written, **fields) -> Ex
 
 @transaction.atomic
 def case_withdraw(*, actor: User, case: ExpertiseCase, reason: str) -> ExpertiseCase:
-    case = _locked(case)
+    case = CASE.start(actor, case, "withdraw")
     if not reason.strip():
         raise DomainError("Напишите, почему экспертиза больше не нужна: методист увидит это.")
-    _move(case, Status.WITHDRAWN, reason=reason.strip())
+    case.status_reason = reason.strip()
     # The experts' unfinished work is dropped with the case.
     Review.objects.filter(round__case=case, status=Review.Status.PENDING).delete()
-    audit_record(actor=actor, action="case.withdraw", obj=case, changes={"reason": reason})
-    return case
+    return CASE.finish(
+        actor,
+        case,
+        "withdraw",
+        fields=["status_reason", "updated_at"],
+        changes={"reason": reason},
+    )
 
 
 @transaction.atomic
@@ -152,7 +277,7 @@ def case_assign(
 ) -> ExpertiseCase:
     """Name one or two experts for the case. Conflicts of interest are refused here, whatever
     the form offered: the author, and anyone working at the author's school."""
-    case = _locked(case)
+    case = CASE.start(actor, case, "assign")
     if not 1 <= len(experts) <= MAX_EXPERTS or len(set(experts)) != len(experts):
         raise DomainError("Назначьте одного или двух разных экспертов.")
     for expert in experts:
@@ -166,51 +291,47 @@ def case_assign(
             )
     if deadline is not None and deadline < timezone.localdate():
         raise DomainError("Срок экспертизы не может быть в прошлом.")
-    _move(case, Status.REVIEW)
     case.deadline = deadline
     case.blind = blind
     case.assigned_by = actor
-    case.save(update_fields=["deadline", "blind", "assigned_by", "updated_at"])
     round_ = case.rounds.get(number=case.round_number)
     Review.objects.bulk_create(Review(round=round_, expert=expert) for expert in experts)
-    audit_record(
-        actor=actor,
-        action="case.assign",
-        obj=case,
+    return CASE.finish(
+        actor,
+        case,
+        "assign",
+        fields=["deadline", "blind", "assigned_by", "updated_at"],
         changes={
             "experts": [expert.full_name for expert in experts],
             "deadline": deadline.isoformat() if deadline else "",
             "blind": blind,
         },
     )
-    return case
 
 
 def case_resubmit(*, actor: User, case: ExpertiseCase, files, note: str) -> ExpertiseCase:
     """The author's revised version after «соответствует при условии доработки»: a new round,
     reviewed by the same experts, while the earlier files, scores and comments stay."""
     with written_files() as written, transaction.atomic():
-        case = _locked(case)
+        case = CASE.start(actor, case, "resubmit")
         if not note.strip():
             raise DomainError("Опишите, что исправлено: эксперты начнут с этого.")
-        _move(case, Status.REVIEW)
         previous = case.rounds.get(number=case.round_number)
         case.round_number += 1
         case.verdict = ""
-        case.save(update_fields=["round_number", "verdict", "updated_at"])
         round_ = Round.objects.create(
             case=case, number=case.round_number, note=note.strip(), submitted_by=actor
         )
         _store_files(round_, files, written)
         experts = [review.expert_id for review in previous.reviews.all()]
         Review.objects.bulk_create(Review(round=round_, expert_id=pk) for pk in experts)
-        audit_record(
-            actor=actor,
-            action="case.resubmit",
-            obj=case,
+        return CASE.finish(
+            actor,
+            case,
+            "resubmit",
+            fields=["round_number", "verdict", "updated_at"],
             changes={"round": round_.number, "files": [f.name for f in files]},
         )
-        return case
 
 
 def _settle(case: ExpertiseCase, round_: Round, actor: User) -> None:
@@ -223,13 +344,16 @@ def _settle(case: ExpertiseCase, round_: Round, actor: User) -> None:
     if len(verdicts) == 1:
         _issue(case, round_, verdict=verdicts.pop(), actor=actor, reconciled=False, reason="")
     else:
-        _move(case, Status.DISAGREEMENT)
+        case = CASE.start(actor, case, "disagree")
+        CASE.finish(
+            actor, case, "disagree", fields=["updated_at"], changes={"round": round_.number}
+        )
 
 
 @transaction.atomic
 def case_reconcile(*, actor: User, case: ExpertiseCase, verdict: str, reason: str) -> Conclusion:
     """The methodist's final verdict where the experts disagreed, with the reason for it."""
-    case = _locked(case)
+    case = ExpertiseCase.objects.select_for_update().get(pk=case.pk)
     if case.status != Status.DISAGREEMENT:
         raise DomainError("Решение принимается, только когда выводы экспертов расходятся.")
     if verdict not in verdicts_for(case.kind):
@@ -253,10 +377,9 @@ def _issue(case, round_, *, verdict, actor, reconciled, reason) -> Conclusion:
     """Issue the round's conclusion: frozen from now on, and its PDF queued."""
     from .conclusions import conclusion_snapshot
 
-    to = Status.REVISION if verdict == Verdict.REVISION else Status.CONCLUDED
-    _move(case, to)
+    move = "revise" if verdict == Verdict.REVISION else "conclude"
+    case = CASE.start(actor, case, move)
     case.verdict = verdict
-    case.save(update_fields=["verdict", "updated_at"])
     conclusion = Conclusion.objects.create(
         case=case,
         round=round_,
@@ -269,10 +392,11 @@ def _issue(case, round_, *, verdict, actor, reconciled, reason) -> Conclusion:
     )
     conclusion.snapshot = conclusion_snapshot(conclusion)
     conclusion.save(update_fields=["snapshot"])
-    audit_record(
-        actor=actor,
-        action="conclusion.issue",
-        obj=case,
+    CASE.finish(
+        actor,
+        case,
+        move,
+        fields=["verdict", "updated_at"],
         changes={
             "round": round_.number,
             "verdict": Verdict(verdict).label,

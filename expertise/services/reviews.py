@@ -4,12 +4,13 @@ conclusion, and the verdict the rubric gives them."""
 from django.db import transaction
 from django.utils import timezone
 
+from tutoring.errors import DomainError
 from tutoring.models import User
 from tutoring.services import audit_record
 
-from ..models import DomainError, ExpertiseCase, Review, Score, Verdict
+from ..models import ExpertiseCase, Review, Score, Verdict
 from ..scoring import Marked, outcome
-from .cases import _locked, _settle
+from .cases import _settle
 
 Status = ExpertiseCase.Status
 
@@ -26,7 +27,7 @@ def review_save(
     """Keep the expert's scores (a draft may be incomplete); `submit` hands them in, after
     which they no longer change. `scores` maps a criterion id to (score, comment)."""
     review = Review.objects.select_for_update().select_related("round").get(pk=review.pk)
-    case = _locked(review.round.case)
+    case = ExpertiseCase.objects.select_for_update().get(pk=review.round.case_id)
     if review.expert_id != actor.pk:
         raise DomainError("Оценку даёт назначенный эксперт.")
     if review.status == Review.Status.SUBMITTED:

@@ -10,13 +10,14 @@ from django.views.decorators.http import require_POST
 from tutoring.access import access_for, require, role_required
 from tutoring.models import Document, RoleKind
 from tutoring.once import once
+from tutoring.refusals import attempt
 from tutoring.selectors import object_history
 from tutoring.views import paginate
 
 from .. import selectors
 from ..filters import CaseFilter
 from ..forms import AssignForm, CaseForm, ReconcileForm, ResubmitForm, WithdrawForm
-from ..models import CaseFile, Conclusion, DomainError, ExpertiseCase, Review, Round
+from ..models import CaseFile, Conclusion, ExpertiseCase, Review, Round
 from ..services import cases as services
 from ..services.cases import CONCLUSION_DOCUMENT
 
@@ -55,26 +56,25 @@ def case_create(request):
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
-            case = services.case_submit(
-                actor=request.user,
-                organization=organization,
-                author=data["author"],
-                kind=data["kind"],
-                title=data["title"],
-                subject=data["subject"],
-                grades=data["grades"],
-                academic_year=data["academic_year"],
-                comment=data["comment"],
-                files=data["files"],
-            )
-        except DomainError as error:
-            form.add_error(None, str(error))
-        else:
-            messages.success(
-                request, f"{case} подана. Методист назначит экспертов, вы увидите ход здесь."
-            )
-            return redirect(case)
+        done = attempt(
+            request,
+            services.case_submit,
+            form=form,
+            success=lambda case: (
+                f"{case} подана. Методист назначит экспертов, вы увидите ход здесь."
+            ),
+            organization=organization,
+            author=data["author"],
+            kind=data["kind"],
+            title=data["title"],
+            subject=data["subject"],
+            grades=data["grades"],
+            academic_year=data["academic_year"],
+            comment=data["comment"],
+            files=data["files"],
+        )
+        if done:
+            return redirect(done.value)
     return render(
         request, "expertise/cases/form.html", {"form": form, "organization": organization}
     )
@@ -141,6 +141,7 @@ def case_detail(request, pk):
         # An expert of a blind case does not get the issued conclusion: it names the author.
         conclusion.document = None if case.author_hidden else documents.get(str(conclusion.pk))
     latest = conclusions[-1] if conclusions else None
+    moves = services.CASE.available(access, case)
     my_review = None
     if case.status == Status.REVIEW:
         current = case.rounds.all()[case.round_number - 1]
@@ -162,10 +163,9 @@ def case_detail(request, pk):
             "conclusions": conclusions,
             "my_review": my_review,
             "deficit_request_url": _deficit_request_url(case, latest) if requester else "",
-            "can_assign": coordinator and case.status == Status.NEW,
-            "can_reconcile": coordinator and case.status == Status.DISAGREEMENT,
-            "can_withdraw": requester and services.can_move(case, Status.WITHDRAWN),
-            "can_resubmit": requester and case.status == Status.REVISION,
+            "moves": moves,
+            # Where the experts differ, concluding is the methodist's reconciliation.
+            "can_reconcile": case.status == Status.DISAGREEMENT and "conclude" in moves,
             "reconcile_form": ReconcileForm(case=case),
             "withdraw_form": WithdrawForm(),
             "history": object_history(case) if (coordinator or requester) else None,
@@ -210,18 +210,21 @@ def _requested(request, pk) -> ExpertiseCase:
 @role_required(RoleKind.METHODIST)
 def case_assign(request, pk):
     case = _coordinated(request, pk)
-    if case.status != Status.NEW:
+    if not services.CASE.can(access_for(request.user), case, "assign"):
         messages.error(request, "Эксперты уже назначены.")
         return redirect(case)
     candidates = selectors.expert_candidates(case)
     form = AssignForm(request.POST or None, candidates=candidates.ranked)
     if request.method == "POST" and form.is_valid():
-        try:
-            services.case_assign(actor=request.user, case=case, **form.cleaned_data)
-        except DomainError as error:
-            form.add_error(None, str(error))
-        else:
-            messages.success(request, "Эксперты назначены. Они увидят экспертизу в своём списке.")
+        done = attempt(
+            request,
+            services.case_assign,
+            form=form,
+            success="Эксперты назначены. Они увидят экспертизу в своём списке.",
+            case=case,
+            **form.cleaned_data,
+        )
+        if done:
             return redirect(case)
     return render(
         request,
@@ -238,12 +241,13 @@ def case_reconcile(request, pk):
     if not form.is_valid():
         messages.error(request, "Выберите итоговый вывод и обоснуйте его.")
         return redirect(case)
-    try:
-        services.case_reconcile(actor=request.user, case=case, **form.cleaned_data)
-    except DomainError as error:
-        messages.error(request, str(error))
-    else:
-        messages.success(request, "Итоговый вывод принят, заключение выдано.")
+    attempt(
+        request,
+        services.case_reconcile,
+        success="Итоговый вывод принят, заключение выдано.",
+        case=case,
+        **form.cleaned_data,
+    )
     return redirect(case)
 
 
@@ -255,29 +259,33 @@ def case_withdraw(request, pk):
     if not form.is_valid():
         messages.error(request, "Напишите, почему экспертиза больше не нужна.")
         return redirect(case)
-    try:
-        services.case_withdraw(actor=request.user, case=case, reason=form.cleaned_data["reason"])
-    except DomainError as error:
-        messages.error(request, str(error))
-    else:
-        messages.success(request, "Заявка на экспертизу отозвана.")
+    attempt(
+        request,
+        services.case_withdraw,
+        success="Заявка на экспертизу отозвана.",
+        case=case,
+        reason=form.cleaned_data["reason"],
+    )
     return redirect(case)
 
 
 @role_required(RoleKind.SCHOOL, RoleKind.TEACHER)
 def case_resubmit(request, pk):
     case = _requested(request, pk)
-    if case.status != Status.REVISION:
+    if not services.CASE.can(access_for(request.user), case, "resubmit"):
         messages.error(request, "Доработанную версию загружают после вывода «на доработку».")
         return redirect(case)
     form = ResubmitForm(request.POST or None, request.FILES or None, case=case)
     if request.method == "POST" and form.is_valid():
-        try:
-            services.case_resubmit(actor=request.user, case=case, **form.cleaned_data)
-        except DomainError as error:
-            form.add_error(None, str(error))
-        else:
-            messages.success(request, "Доработанная версия отправлена тем же экспертам.")
+        done = attempt(
+            request,
+            services.case_resubmit,
+            form=form,
+            success="Доработанная версия отправлена тем же экспертам.",
+            case=case,
+            **form.cleaned_data,
+        )
+        if done:
             return redirect(case)
     return render(request, "expertise/cases/resubmit.html", {"case": case, "form": form})
 

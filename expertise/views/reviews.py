@@ -3,12 +3,13 @@ from django.shortcuts import get_object_or_404, redirect, render
 
 from tutoring.access import access_for, role_required
 from tutoring.models import RoleKind
+from tutoring.refusals import attempt
 from tutoring.views import paginate
 
 from .. import selectors
 from ..filters import DeficitFilter
 from ..forms import ReviewForm
-from ..models import DomainError, Review, Score
+from ..models import Review, Score
 from ..scoring import Marked, outcome
 from ..services import reviews as services
 
@@ -36,21 +37,17 @@ def review(request, pk):
     )
     if request.method == "POST" and form.is_valid():
         submit = "submit" in request.POST
-        try:
-            services.review_save(
-                actor=request.user,
-                review=review,
-                scores=form.scores(),
-                conclusion=form.cleaned_data["conclusion"],
-                submit=submit,
-            )
-        except DomainError as error:
-            form.add_error(None, str(error))
-        else:
-            messages.success(
-                request,
-                "Оценка отправлена. Спасибо!" if submit else "Черновик оценки сохранён.",
-            )
+        done = attempt(
+            request,
+            services.review_save,
+            form=form,
+            success="Оценка отправлена. Спасибо!" if submit else "Черновик оценки сохранён.",
+            review=review,
+            scores=form.scores(),
+            conclusion=form.cleaned_data["conclusion"],
+            submit=submit,
+        )
+        if done:
             return redirect(case if submit else review)
     preview = None
     if saved and len(saved) == len(criteria):

@@ -7,11 +7,12 @@ from django.views.decorators.http import require_POST
 from tutoring.access import access_for, require, role_required
 from tutoring.models import RoleKind
 from tutoring.once import once
+from tutoring.refusals import attempt
 from tutoring.selectors import object_history
 
 from .. import selectors
 from ..forms import CriterionForm, RubricForm
-from ..models import Criterion, DomainError, Rubric
+from ..models import Criterion, Rubric
 from ..services import rubrics as services
 
 READERS = (RoleKind.METHODIST, RoleKind.DIRECTOR, RoleKind.REGIONAL)
@@ -81,14 +82,12 @@ def _managed(request, pk) -> Rubric:
     return rubric
 
 
-def _act(request, rubric, action, success, redirect_to=None):
-    try:
-        result = action()
-    except DomainError as error:
-        messages.error(request, str(error))
+def _act(request, rubric, service, success, redirect_to=None, **kwargs):
+    """Run `service` on the rubric (or on what `kwargs` name) and go back to its page."""
+    done = attempt(request, service, success=success, **(kwargs or {"rubric": rubric}))
+    if not done:
         return redirect(rubric)
-    messages.success(request, success)
-    return redirect(redirect_to(result) if redirect_to else rubric)
+    return redirect(redirect_to(done.value) if redirect_to else rubric)
 
 
 @require_POST
@@ -99,7 +98,7 @@ def rubric_new_edition(request, pk):
     return _act(
         request,
         rubric,
-        lambda: services.rubric_new_edition(actor=request.user, rubric=rubric),
+        services.rubric_new_edition,
         "Создан черновик новой редакции. Измените его и введите в действие.",
         redirect_to=lambda copy: copy,
     )
@@ -112,7 +111,7 @@ def rubric_activate(request, pk):
     return _act(
         request,
         rubric,
-        lambda: services.rubric_activate(actor=request.user, rubric=rubric),
+        services.rubric_activate,
         "Редакция введена в действие: новые экспертизы оцениваются по ней.",
     )
 
@@ -124,7 +123,7 @@ def rubric_discard(request, pk):
     return _act(
         request,
         rubric,
-        lambda: services.rubric_discard(actor=request.user, rubric=rubric),
+        services.rubric_discard,
         "Черновик удалён.",
         redirect_to=lambda _: "expertise:rubric_list",
     )
@@ -140,14 +139,12 @@ def _editable_or_back(request, rubric):
 def _edit(request, rubric, form, save, success: str, template: str, **context):
     """The one shape of the rubric's edit pages: a valid form goes to `save(**data)`, whose
     refusal shows on the form, and the rubric's page follows."""
-    if request.method == "POST" and form.is_valid():
-        try:
-            save(actor=request.user, **form.cleaned_data)
-        except DomainError as error:
-            form.add_error(None, str(error))
-        else:
-            messages.success(request, success)
-            return redirect(rubric)
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and attempt(request, save, form=form, success=success, **form.cleaned_data)
+    ):
+        return redirect(rubric)
     return render(request, template, {"rubric": rubric, "form": form, **context})
 
 
@@ -214,6 +211,7 @@ def criterion_remove(request, pk):
     return _act(
         request,
         criterion.rubric,
-        lambda: services.criterion_remove(actor=request.user, criterion=criterion),
+        services.criterion_remove,
         "Критерий удалён.",
+        criterion=criterion,
     )

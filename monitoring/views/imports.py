@@ -7,12 +7,13 @@ from django.views.decorators.http import require_POST
 
 from tutoring.access import access_for, require, role_required
 from tutoring.models import RoleKind, Subject
+from tutoring.refusals import attempt
 from tutoring.views import paginate
 
 from .. import gia, gia_selectors, selectors, services
 from ..filters import ImportBatchFilter
 from ..forms import ResultImportForm
-from ..models import DomainError, ImportBatch, ResultSet
+from ..models import ImportBatch, ResultSet
 from ..tasks import load_progress
 from .minimums import READERS as MINIMUM_READERS
 
@@ -101,7 +102,7 @@ def import_detail(request, pk):
             "errors": selectors.import_errors(access, batch),
             "error_count": services.batch_error_count(batch),
             "warning_count": len(batch.warnings) + batch.summary.get("more_warnings", 0),
-            "can_load": selectors.can_load(access, batch),
+            "moves": services.IMPORT.available(access, batch),
             "figures": figures,
             "progress": load_progress(batch.pk) if batch.status == Status.LOADING else None,
             "retry": selectors.can_load(access, batch) and services.batch_retry_stage(batch),
@@ -129,11 +130,7 @@ def import_progress(request, pk):
 def import_confirm(request, pk):
     batch = _batch(request, pk)
     require(selectors.can_load(access_for(request.user), batch))
-    try:
-        services.batch_confirm(actor=request.user, batch=batch)
-    except DomainError as error:
-        messages.error(request, str(error))
-    else:
+    if attempt(request, services.batch_confirm, batch=batch):
         # Without a broker the load runs at once: the message says what the status says.
         batch.refresh_from_db(fields=["status"])
         if batch.status == Status.LOADING:
@@ -149,12 +146,12 @@ def import_confirm(request, pk):
 def import_retry(request, pk):
     batch = _batch(request, pk)
     require(selectors.can_load(access_for(request.user), batch))
-    try:
-        services.batch_retry(actor=request.user, batch=batch)
-    except DomainError as error:
-        messages.error(request, str(error))
-    else:
-        messages.success(request, "Повторяем: страница обновится сама, когда всё закончится.")
+    attempt(
+        request,
+        services.batch_retry,
+        success="Повторяем: страница обновится сама, когда всё закончится.",
+        batch=batch,
+    )
     return redirect(batch)
 
 
@@ -163,12 +160,12 @@ def import_retry(request, pk):
 def import_cancel(request, pk):
     batch = _batch(request, pk)
     require(selectors.can_load(access_for(request.user), batch))
-    try:
-        services.batch_cancel(actor=request.user, batch=batch)
-    except DomainError as error:
-        messages.error(request, str(error))
-    else:
-        messages.success(request, "Загрузка отменена, данные не изменились.")
+    attempt(
+        request,
+        services.batch_cancel,
+        success="Загрузка отменена, данные не изменились.",
+        batch=batch,
+    )
     return redirect(batch)
 
 

@@ -10,13 +10,14 @@ from django.views.decorators.http import require_POST
 from tutoring.access import REFERENCE_EDITORS, access_for, role_required
 from tutoring.models import RoleKind
 from tutoring.once import once
+from tutoring.refusals import attempt
 from tutoring.selectors import object_history
 from tutoring.views import paginate
 
 from .. import gia, gia_selectors, services
 from ..filters import MinimumScoreFilter
 from ..forms import MinimumScoreForm, MinimumSeedForm
-from ..models import DomainError, MinimumScore
+from ..models import MinimumScore
 
 READERS = (*REFERENCE_EDITORS, RoleKind.DIRECTOR, RoleKind.REGIONAL)
 
@@ -41,12 +42,14 @@ def minimum_list(request):
 def minimum_create(request):
     form = MinimumScoreForm(request.POST or None, initial={"kind": "ege"})
     if request.method == "POST" and form.is_valid():
-        try:
-            services.minimum_score_create(actor=request.user, spec=form.spec())
-        except DomainError as error:
-            form.add_error(error.field, str(error))
-        else:
-            messages.success(request, "Минимальный балл добавлен.")
+        done = attempt(
+            request,
+            services.minimum_score_create,
+            form=form,
+            success="Минимальный балл добавлен.",
+            spec=form.spec(),
+        )
+        if done:
             return redirect("monitoring:minimum_list")
     return render(request, "monitoring/minimums/form.html", {"form": form})
 
@@ -57,12 +60,15 @@ def minimum_update(request, pk):
     initial = {f: getattr(minimum, f) for f in ("kind", "year", "subject", "grade", "score")}
     form = MinimumScoreForm(request.POST or None, minimum=minimum, initial=initial)
     if request.method == "POST" and form.is_valid():
-        try:
-            services.minimum_score_update(actor=request.user, minimum=minimum, spec=form.spec())
-        except DomainError as error:
-            form.add_error(error.field, str(error))
-        else:
-            messages.success(request, "Минимальный балл сохранён.")
+        done = attempt(
+            request,
+            services.minimum_score_update,
+            form=form,
+            success="Минимальный балл сохранён.",
+            minimum=minimum,
+            spec=form.spec(),
+        )
+        if done:
             return redirect("monitoring:minimum_list")
     return render(
         request,
@@ -75,12 +81,12 @@ def minimum_update(request, pk):
 @role_required(*REFERENCE_EDITORS)
 def minimum_delete(request, pk):
     minimum = get_object_or_404(MinimumScore, pk=pk)
-    try:
-        services.minimum_score_delete(actor=request.user, minimum=minimum)
-    except DomainError as error:
-        messages.error(request, str(error))
-    else:
-        messages.success(request, f"Минимальный балл «{minimum}» удалён.")
+    attempt(
+        request,
+        services.minimum_score_delete,
+        success=f"Минимальный балл «{minimum}» удалён.",
+        minimum=minimum,
+    )
     return redirect("monitoring:minimum_list")
 
 

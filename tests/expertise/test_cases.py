@@ -193,7 +193,7 @@ def test_a_withdrawn_case_drops_the_experts_unfinished_work(world):
     case.refresh_from_db()
     assert case.status == Status.WITHDRAWN and case.status_reason == "Программа заменена."
     assert not Review.objects.exists()
-    with pytest.raises(DomainError, match="нельзя перевести"):
+    with pytest.raises(DomainError, match="Сейчас экспертиза: «отозвана»"):
         assign(world, case)
 
 

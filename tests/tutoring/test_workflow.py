@@ -36,6 +36,9 @@ DECLARED = {
     "consultations.session": {"cancel", "held", "not_held"},
     "consultations.schedule": {"approve"},
     "consultations.event": {"publish", "cancel"},
+    "expertise.case": {"assign", "withdraw", "resubmit", "disagree", "conclude", "revise"},
+    "monitoring.import": {"confirm", "cancel"},
+    "tutoring.directory_import": {"load", "cancel"},
 }
 
 
@@ -48,6 +51,9 @@ def test_it_lists_every_workflow_and_its_moves():
     import consultations.services.events
     import consultations.services.reports
     import consultations.services.schedules  # noqa: F401
+    import expertise.services.cases  # noqa: F401
+    import monitoring.services  # noqa: F401
+    import tutoring.imports.services  # noqa: F401
 
     assert {key: set(w.by_name) for key, w in WORKFLOWS.items()} == DECLARED
 

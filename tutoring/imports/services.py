@@ -32,8 +32,10 @@ from ..models import (
 from ..services import audit_record
 from ..uploads import written_files
 from ..words import plural
+from ..workflow import Move, Workflow
 from . import bulk, organizations, people
 from .reader import read_file
+from .selectors import may_apply
 
 Kind = DirectoryImport.Kind
 Status = DirectoryImport.Status
@@ -350,6 +352,37 @@ def _locked(batch: DirectoryImport) -> DirectoryImport:
 
 
 NOT_READY = "Применить можно только проверенный файл, который ещё не применён."
+APPLIES = "Применяет и отменяет загрузку тот, кто может загружать этот список."
+
+# The moves of a checked file that a person makes. The check, the load and their failures are
+# the worker's, and a retry goes back to whichever stage stopped: plain services.
+IMPORT = Workflow(
+    "tutoring.directory_import",
+    model=DirectoryImport,
+    noun="Файл",
+    error=DomainError,
+    moves=[
+        Move(
+            "load",
+            sources={Status.READY},
+            target=Status.LOADING,
+            allowed=may_apply,
+            forbidden=APPLIES,
+            refusal=NOT_READY,
+            action="directory_import.confirm",
+        ),
+        Move(
+            "cancel",
+            sources={Status.READY, Status.FAILED},
+            target=Status.CANCELLED,
+            allowed=may_apply,
+            forbidden=APPLIES,
+            refusal="Отменить можно только проверенный и ещё не применённый файл или файл, "
+            "проверка которого не удалась.",
+            action="directory_import.cancel",
+        ),
+    ],
+)
 
 
 @transaction.atomic
@@ -380,19 +413,10 @@ def _queue_load(batch: DirectoryImport, actor: User | None) -> None:
 def directory_import_queue_load(*, actor: User, batch: DirectoryImport) -> DirectoryImport:
     """Confirm a checked file and queue its load: a region's staff list takes longer than a
     web request may (some 26 s for 40,000 people)."""
-    batch = _locked(batch)
-    if batch.status != Status.READY:
-        raise DomainError(NOT_READY)
+    batch = IMPORT.start(actor, batch, "load")
     _check_access(actor, batch.kind, batch.municipality, batch.organization)
-    batch.status = Status.LOADING
     batch.failure = ""
-    batch.save(update_fields=["status", "failure"])
-    audit_record(
-        actor=actor,
-        action="directory_import.confirm",
-        obj=batch,
-        changes={"file": batch.original_name},
-    )
+    IMPORT.finish(actor, batch, "load", fields=["failure"], changes={"file": batch.original_name})
     _queue_load(batch, actor)
     return batch
 
@@ -500,18 +524,10 @@ def _apply(batch: DirectoryImport, actor: User | None) -> DirectoryImport:
 
 @transaction.atomic
 def directory_import_cancel(*, actor: User | None, batch: DirectoryImport) -> DirectoryImport:
-    batch = _locked(batch)
-    if batch.status not in (Status.READY, Status.FAILED):
-        raise DomainError(
-            "Отменить можно только проверенный и ещё не применённый файл или файл, проверка "
-            "которого не удалась."
-        )
-    batch.status = Status.CANCELLED
+    batch = IMPORT.start(actor, batch, "cancel")
     _drop_upload(batch)
-    batch.save(update_fields=["status", "upload"])
     batch.rows.all().delete()
-    audit_record(actor=actor, action="directory_import.cancel", obj=batch, changes={})
-    return batch
+    return IMPORT.finish(actor, batch, "cancel", fields=["upload"])
 
 
 def invitees(batch: DirectoryImport):

@@ -6,9 +6,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from ..access import access_for, require, role_required
-from ..errors import DomainError
 from ..models import DirectoryImport, RoleKind
 from ..once import once
+from ..refusals import attempt
 from ..views import paginate
 from . import organizations, people, selectors, services
 from .forms import DirectoryImportFilter, DirectoryImportForm, RowFilter
@@ -42,19 +42,17 @@ def _create(request, kind: str, municipalities, school=None):
     )
     if request.method == "POST" and form.is_valid():
         municipality = school.municipality if school else form.cleaned_data["municipality"]
-        try:
-            batch = services.directory_import_upload(
-                actor=request.user,
-                kind=kind,
-                municipality=municipality,
-                uploaded=form.cleaned_data["file"],
-                school=school,
-            )
-        except DomainError as error:
-            messages.error(request, str(error))
-        else:
-            _tell_outcome(request, batch)
-            return redirect(batch)
+        done = attempt(
+            request,
+            services.directory_import_upload,
+            kind=kind,
+            municipality=municipality,
+            uploaded=form.cleaned_data["file"],
+            school=school,
+        )
+        if done:
+            _tell_outcome(request, done.value)
+            return redirect(done.value)
     return render(
         request,
         "tutoring/imports/form.html",
@@ -116,6 +114,7 @@ def import_detail(request, pk):
             "page": paginate(request, rows.qs, per_page=100),
             "may_apply": selectors.may_apply(access_for(request.user), batch),
             "may_retry": services.may_retry(batch),
+            "moves": services.IMPORT.available(access_for(request.user), batch),
             "invitees": (
                 services.invitees(batch).count()
                 if batch.kind == Kind.PEOPLE
@@ -146,15 +145,9 @@ def _act(request, pk, action, done: str = ""):
     """`done`: the message of a success; without one, what the import's status then says."""
     batch = _batch(request, pk)
     require(selectors.may_apply(access_for(request.user), batch))
-    try:
-        result = action(actor=request.user, batch=batch)
-    except DomainError as error:
-        messages.error(request, str(error))
-    else:
-        if done:
-            messages.success(request, done.format(result=result))
-        else:
-            _tell_outcome(request, batch)
+    success = (lambda result: done.format(result=result)) if done else ""
+    if attempt(request, action, batch=batch, success=success) and not done:
+        _tell_outcome(request, batch)
     return redirect(batch)
 
 

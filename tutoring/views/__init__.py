@@ -16,8 +16,9 @@ from ..filters import AuditFilter, OrganizationFilter, SubjectFilter
 from ..forms import EmailChangeForm, SubjectForm
 from ..forms_organizations import SchoolStatusForm
 from ..health import broker_status, database_status
-from ..models import AcademicYear, Document, DomainError, Municipality, RoleKind, Subject
+from ..models import AcademicYear, Document, Municipality, RoleKind, Subject
 from ..once import once
+from ..refusals import attempt
 
 PAGE_SIZE = 50
 
@@ -229,12 +230,14 @@ def subject_list(request):
 def subject_create(request):
     form = SubjectForm(request.POST or None, initial={"kind": Subject.Kind.SUBJECT})
     if request.method == "POST" and form.is_valid():
-        try:
-            subject = services.subject_create(actor=request.user, **form.cleaned_data)
-        except DomainError as error:
-            form.add_error("name", str(error))
-        else:
-            messages.success(request, f"Предмет «{subject.name}» добавлен.")
+        done = attempt(
+            request,
+            services.subject_create,
+            form=form,
+            success=lambda subject: f"Предмет «{subject.name}» добавлен.",
+            **form.cleaned_data,
+        )
+        if done:
             return redirect("subject_list")
     return render(request, "tutoring/subject_form.html", {"form": form})
 
@@ -244,12 +247,15 @@ def subject_update(request, pk):
     subject = get_object_or_404(Subject, pk=pk)
     form = SubjectForm(request.POST or None, initial={"name": subject.name, "kind": subject.kind})
     if request.method == "POST" and form.is_valid():
-        try:
-            services.subject_update(actor=request.user, subject=subject, **form.cleaned_data)
-        except DomainError as error:
-            form.add_error("name", str(error))
-        else:
-            messages.success(request, "Предмет сохранён.")
+        done = attempt(
+            request,
+            services.subject_update,
+            form=form,
+            success="Предмет сохранён.",
+            subject=subject,
+            **form.cleaned_data,
+        )
+        if done:
             return redirect("subject_list")
     return render(
         request,
@@ -262,16 +268,13 @@ def subject_update(request, pk):
 @role_required(*REFERENCE_EDITORS)
 def subject_retire(request, pk):
     subject = get_object_or_404(Subject, pk=pk)
-    try:
-        services.subject_retire(actor=request.user, subject=subject)
-    except DomainError as error:
-        messages.error(request, str(error))
-    else:
-        messages.success(
-            request,
-            f"Предмет «{subject.name}» выведен из употребления: он остаётся в прежних записях, "
-            "но больше не предлагается для выбора.",
-        )
+    attempt(
+        request,
+        services.subject_retire,
+        success=f"Предмет «{subject.name}» выведен из употребления: он остаётся в прежних "
+        "записях, но больше не предлагается для выбора.",
+        subject=subject,
+    )
     return redirect("subject_list")
 
 
@@ -279,10 +282,10 @@ def subject_retire(request, pk):
 @role_required(*REFERENCE_EDITORS)
 def subject_restore(request, pk):
     subject = get_object_or_404(Subject, pk=pk)
-    try:
-        services.subject_restore(actor=request.user, subject=subject)
-    except DomainError as error:
-        messages.error(request, str(error))
-    else:
-        messages.success(request, f"Предмет «{subject.name}» снова предлагается для выбора.")
+    attempt(
+        request,
+        services.subject_restore,
+        success=f"Предмет «{subject.name}» снова предлагается для выбора.",
+        subject=subject,
+    )
     return redirect("subject_list")

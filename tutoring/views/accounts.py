@@ -13,9 +13,9 @@ from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from ..errors import DomainError
-from ..forms import EmailChangeForm, show_domain_error
+from ..forms import EmailChangeForm
 from ..mail import portal_url, queue_letter
+from ..refusals import attempt
 from ..services import people
 from . import profile_page
 
@@ -32,12 +32,18 @@ def invitation_accept(request, token):
     form = SetPasswordForm(invitation.user, request.POST or None)
     _russian_password_labels(form)
     if request.method == "POST" and form.is_valid():
-        try:
-            person = people.invitation_accept(
-                token=token, password=form.cleaned_data["new_password1"]
-            )
-        except DomainError:
+        # The refusal goes on the form, which the page of a spent link does not show.
+        done = attempt(
+            request,
+            people.invitation_accept,
+            form=form,
+            actor=False,
+            token=token,
+            password=form.cleaned_data["new_password1"],
+        )
+        if not done:
             return render(request, "registration/invitation_invalid.html", status=410)
+        person = done.value
         login(request, person, backend=LOGIN_BACKEND)
         messages.success(request, "Пароль задан. Добро пожаловать на портал!")
         return redirect("home")
@@ -143,26 +149,29 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
 def email_change_request(request):
     form = EmailChangeForm(request.POST)
     if form.is_valid():
-        try:
-            people.email_change_request(user=request.user, new_email=form.cleaned_data["email"])
-        except DomainError as error:
-            show_domain_error(form, error)
-        else:
-            messages.success(
-                request,
-                f"На адрес {form.cleaned_data['email'].strip()} отправлено письмо со ссылкой. "
-                "Адрес сменится, когда вы её откроете.",
-            )
+        done = attempt(
+            request,
+            people.email_change_request,
+            form=form,
+            actor=False,
+            success=f"На адрес {form.cleaned_data['email'].strip()} отправлено письмо со "
+            "ссылкой. Адрес сменится, когда вы её откроете.",
+            user=request.user,
+            new_email=form.cleaned_data["email"],
+        )
+        if done:
             return redirect("profile")
     return profile_page(request, email_form=form)
 
 
 @login_required
 def email_change_confirm(request, token):
-    try:
-        user = people.email_change_confirm(user=request.user, token=token)
-    except DomainError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, f"Адрес электронной почты подтверждён: {user.email}.")
+    attempt(
+        request,
+        people.email_change_confirm,
+        actor=False,
+        success=lambda user: f"Адрес электронной почты подтверждён: {user.email}.",
+        user=request.user,
+        token=token,
+    )
     return redirect("profile")

@@ -9,16 +9,11 @@ from django.views.decorators.http import require_POST
 
 from .. import selectors, services
 from ..access import access_for, require
-from ..errors import DomainError
 from ..forms_organizations import CloseForm, NewOrganizationForm, OrganizationForm, SchoolStatusForm
 from ..models import Organization
 from ..once import once
+from ..refusals import attempt
 from ..services import organizations as organization_services
-
-
-def form_error(form, error: DomainError) -> None:
-    """A service's refusal next to the field it is about, or above the form."""
-    form.add_error(error.field if error.field in form.fields else None, error.message)
 
 
 def managed_organization(request, pk) -> Organization:
@@ -39,17 +34,16 @@ def organization_create(request):
     initial = {"municipality": int(chosen)} if chosen.isdigit() else {}
     form = NewOrganizationForm(request.POST or None, municipalities=municipalities, initial=initial)
     if request.method == "POST" and form.is_valid():
-        try:
-            organization = organization_services.organization_create(
-                actor=request.user,
-                municipality=form.cleaned_data["municipality"],
-                data=form.data_object(),
-            )
-        except DomainError as error:
-            form_error(form, error)
-        else:
-            messages.success(request, f"{organization.short_name}: организация добавлена.")
-            return redirect(organization)
+        done = attempt(
+            request,
+            organization_services.organization_create,
+            form=form,
+            success=lambda organization: f"{organization.short_name}: организация добавлена.",
+            municipality=form.cleaned_data["municipality"],
+            data=form.data_object(),
+        )
+        if done:
+            return redirect(done.value)
     return render(
         request,
         "tutoring/organizations/form.html",
@@ -64,14 +58,15 @@ def organization_update(request, pk):
         request.POST or None, instance=organization, municipality=organization.municipality
     )
     if request.method == "POST" and form.is_valid():
-        try:
-            organization_services.organization_update(
-                actor=request.user, organization=organization, data=form.data_object()
-            )
-        except DomainError as error:
-            form_error(form, error)
-        else:
-            messages.success(request, "Карточка организации сохранена.")
+        done = attempt(
+            request,
+            organization_services.organization_update,
+            form=form,
+            success="Карточка организации сохранена.",
+            organization=organization,
+            data=form.data_object(),
+        )
+        if done:
             return redirect("organization_detail", pk)
     return render(
         request,
@@ -89,20 +84,16 @@ def organization_close(request, pk):
     organization = managed_organization(request, pk)
     form = CloseForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
-            organization_services.organization_close(
-                actor=request.user,
-                organization=organization,
-                closed_on=form.cleaned_data["closed_on"],
-            )
-        except DomainError as error:
-            form_error(form, error)
-        else:
-            messages.success(
-                request,
-                f"{organization.short_name} закрыта: её история сохранена, в новых записях "
-                "она больше не предлагается.",
-            )
+        done = attempt(
+            request,
+            organization_services.organization_close,
+            form=form,
+            success=f"{organization.short_name} закрыта: её история сохранена, в новых записях "
+            "она больше не предлагается.",
+            organization=organization,
+            closed_on=form.cleaned_data["closed_on"],
+        )
+        if done:
             return redirect("organization_detail", pk)
     return render(
         request, "tutoring/organizations/close.html", {"form": form, "organization": organization}
@@ -113,12 +104,12 @@ def organization_close(request, pk):
 @login_required
 def organization_reopen(request, pk):
     organization = managed_organization(request, pk)
-    try:
-        organization_services.organization_reopen(actor=request.user, organization=organization)
-    except DomainError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, f"{organization.short_name} снова работает.")
+    attempt(
+        request,
+        organization_services.organization_reopen,
+        success=f"{organization.short_name} снова работает.",
+        organization=organization,
+    )
     return redirect("organization_detail", pk)
 
 

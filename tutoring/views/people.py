@@ -2,18 +2,17 @@
 their roles, invitations and deactivation. What a user may do to whom is
 `tutoring.access.Access.manages_person` / `manages_role`; the services check it again."""
 
-from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from .. import selectors
 from ..access import OVERSIGHT_ROLES, access_for, require, role_required
-from ..errors import DomainError
 from ..filters import PersonFilter
-from ..forms import PersonCreateForm, PersonForm, RoleForm, RoleUpdateForm, show_domain_error
+from ..forms import PersonCreateForm, PersonForm, RoleForm, RoleUpdateForm
 from ..models import RoleKind, User
 from ..once import once
+from ..refusals import attempt
 from ..services import people
 from . import paginate
 
@@ -70,23 +69,26 @@ def person_create(request):
     form = PersonCreateForm(request.POST or None, access=access)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
-            person = people.person_create(
-                actor=request.user,
-                last_name=data["last_name"],
-                first_name=data["first_name"],
-                middle_name=data["middle_name"],
-                email=data["email"],
-                phone=data["phone"],
-                roles=[form.role_spec()],
-            )
-        except DomainError as error:
-            show_domain_error(form, error)
-        else:
-            invited = f" Приглашение отправлено на {person.email}." if person.email else ""
-            messages.success(request, f"{person.full_name} добавлен(а) на портал.{invited}")
-            return redirect("person_detail", person.pk)
+        done = attempt(
+            request,
+            people.person_create,
+            form=form,
+            success=_added,
+            last_name=data["last_name"],
+            first_name=data["first_name"],
+            middle_name=data["middle_name"],
+            email=data["email"],
+            phone=data["phone"],
+            roles=[form.role_spec()],
+        )
+        if done:
+            return redirect("person_detail", done.value.pk)
     return render(request, "tutoring/people/person_create.html", {"form": form})
+
+
+def _added(person) -> str:
+    invited = f" Приглашение отправлено на {person.email}." if person.email else ""
+    return f"{person.full_name} добавлен(а) на портал.{invited}"
 
 
 @role_required(*PEOPLE_ROLES)
@@ -118,12 +120,15 @@ def person_update(request, pk):
     initial = {name: getattr(person, name) for name in people.PERSON_FIELDS}
     form = PersonForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
-        try:
-            people.person_update(actor=request.user, person=person, **form.cleaned_data)
-        except DomainError as error:
-            show_domain_error(form, error)
-        else:
-            messages.success(request, "Данные сохранены.")
+        done = attempt(
+            request,
+            people.person_update,
+            form=form,
+            success="Данные сохранены.",
+            person=person,
+            **form.cleaned_data,
+        )
+        if done:
             return redirect("person_detail", person.pk)
     return render(request, "tutoring/people/person_form.html", {"form": form, "person": person})
 
@@ -134,12 +139,15 @@ def role_grant(request, pk):
     person = _managed_person(request, pk)
     form = RoleForm(request.POST or None, access=access)
     if request.method == "POST" and form.is_valid():
-        try:
-            role = people.role_grant(actor=request.user, person=person, spec=form.role_spec())
-        except DomainError as error:
-            show_domain_error(form, error)
-        else:
-            messages.success(request, f"Роль «{role}» назначена.")
+        done = attempt(
+            request,
+            people.role_grant,
+            form=form,
+            success=lambda role: f"Роль «{role}» назначена.",
+            person=person,
+            spec=form.role_spec(),
+        )
+        if done:
             return redirect("person_detail", person.pk)
     return render(request, "tutoring/people/role_form.html", {"form": form, "person": person})
 
@@ -154,28 +162,21 @@ def role_update(request, pk, role_pk):
     initial = {"position": role.position, "subjects": list(role.subjects.all())}
     form = RoleUpdateForm(request.POST or None, initial=initial, role=role)
     if request.method == "POST" and form.is_valid():
-        try:
-            people.role_update(actor=request.user, role=role, **form.cleaned_data)
-        except DomainError as error:
-            show_domain_error(form, error)
-        else:
-            messages.success(request, f"Роль «{role}» изменена.")
+        done = attempt(
+            request,
+            people.role_update,
+            form=form,
+            success=f"Роль «{role}» изменена.",
+            role=role,
+            **form.cleaned_data,
+        )
+        if done:
             return redirect("person_detail", person.pk)
     return render(
         request,
         "tutoring/people/role_form.html",
         {"form": form, "person": person, "role": role},
     )
-
-
-def _act(request, action, done: str):
-    """Run a service move from a button; a refusal is shown as a message."""
-    try:
-        action()
-    except DomainError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, done)
 
 
 @require_POST
@@ -185,11 +186,7 @@ def role_revoke(request, pk, role_pk):
     role = next((r for r in roles if r.pk == role_pk), None)
     if role is None:
         return redirect("person_detail", person.pk)
-    _act(
-        request,
-        lambda: people.role_revoke(actor=request.user, role=role),
-        f"Роль «{role}» снята.",
-    )
+    attempt(request, people.role_revoke, success=f"Роль «{role}» снята.", role=role)
     return redirect("person_detail", person.pk)
 
 
@@ -197,11 +194,12 @@ def role_revoke(request, pk, role_pk):
 @role_required(*PEOPLE_ROLES)
 def person_deactivate(request, pk):
     person, _ = _person(request, pk)
-    _act(
+    attempt(
         request,
-        lambda: people.person_deactivate(actor=request.user, person=person),
-        f"Учётная запись {person.full_name} отключена: войти на портал больше нельзя, "
+        people.person_deactivate,
+        success=f"Учётная запись {person.full_name} отключена: войти на портал больше нельзя, "
         "всё сделанное сохранено.",
+        person=person,
     )
     return redirect("person_detail", person.pk)
 
@@ -210,10 +208,11 @@ def person_deactivate(request, pk):
 @role_required(*PEOPLE_ROLES)
 def person_reactivate(request, pk):
     person, _ = _person(request, pk)
-    _act(
+    attempt(
         request,
-        lambda: people.person_reactivate(actor=request.user, person=person),
-        f"Учётная запись {person.full_name} снова включена.",
+        people.person_reactivate,
+        success=f"Учётная запись {person.full_name} снова включена.",
+        person=person,
     )
     return redirect("person_detail", person.pk)
 
@@ -222,10 +221,11 @@ def person_reactivate(request, pk):
 @role_required(*PEOPLE_ROLES)
 def invitation_send(request, pk):
     person, _ = _person(request, pk)
-    _act(
+    attempt(
         request,
-        lambda: people.invitation_send(actor=request.user, person=person),
-        f"Приглашение отправлено на {person.email}. Прежняя ссылка больше не действует.",
+        people.invitation_send,
+        success=f"Приглашение отправлено на {person.email}. Прежняя ссылка больше не действует.",
+        person=person,
     )
     back = request.POST.get("next", "")
     if back == "invitations":

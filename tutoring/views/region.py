@@ -8,7 +8,6 @@ from django.views.decorators.http import require_POST
 
 from .. import selectors
 from ..access import access_for, role_required
-from ..errors import DomainError
 from ..forms_organizations import (
     RUSSIAN_TIMEZONES,
     FirstMethodistForm,
@@ -19,10 +18,23 @@ from ..forms_organizations import (
 )
 from ..models import Municipality, RoleKind
 from ..once import once
+from ..refusals import attempt
 from ..services import organizations as organization_services
 from ..services import people as people_services
 from . import paginate
-from .organizations import form_error
+
+
+class Parts:
+    """The forms of one page as one to `attempt`: a refusal is shown next to the field it
+    names in whichever form has it, or above the first."""
+
+    def __init__(self, *forms):
+        self.forms = forms
+        self.fields = {name: None for f in forms for name in f.fields}
+
+    def add_error(self, field, message) -> None:
+        target = next((f for f in self.forms if field in f.fields), self.forms[0])
+        target.add_error(field, message)
 
 
 def administered(request, pk) -> Municipality:
@@ -67,22 +79,19 @@ def municipality_create(request):
     # Every part is checked, so that all mistakes are shown at once.
     valid = [f.is_valid() for f in forms]
     if request.method == "POST" and all(valid):
-        try:
-            municipality = organization_services.municipality_create(
-                actor=request.user,
-                **form.cleaned_data,
-                issuer=issuer_form.data_object(),
-                methodist=methodist_form.person(),
-            )
-        except DomainError as error:
-            # The refusal may be about any of the three parts: say it next to its field.
-            target = next((f for f in forms if error.field in f.fields), form)
-            form_error(target, error)
-        else:
-            messages.success(request, f"{municipality.short_name}: муниципалитет создан.")
+        done = attempt(
+            request,
+            organization_services.municipality_create,
+            form=Parts(*forms),
+            success=lambda municipality: f"{municipality.short_name}: муниципалитет создан.",
+            **form.cleaned_data,
+            issuer=issuer_form.data_object(),
+            methodist=methodist_form.person(),
+        )
+        if done:
             if methodist_form.person() is not None:
                 messages.info(request, "Методисту отправлено письмо-приглашение.")
-            return redirect("municipality_detail", municipality.pk)
+            return redirect("municipality_detail", done.value.pk)
     return render(
         request,
         "tutoring/region/municipality_form.html",
@@ -108,16 +117,15 @@ def municipality_update(request, pk):
         request.POST or None, instance=municipality, regions=access.admin_regions
     )
     if request.method == "POST" and form.is_valid():
-        try:
-            organization_services.municipality_update(
-                actor=request.user,
-                municipality=Municipality.objects.get(pk=pk),
-                **form.cleaned_data,
-            )
-        except DomainError as error:
-            form_error(form, error)
-        else:
-            messages.success(request, "Данные муниципалитета сохранены.")
+        done = attempt(
+            request,
+            organization_services.municipality_update,
+            form=form,
+            success="Данные муниципалитета сохранены.",
+            municipality=Municipality.objects.get(pk=pk),
+            **form.cleaned_data,
+        )
+        if done:
             return redirect("municipality_detail", pk)
     return render(
         request,
@@ -132,17 +140,16 @@ def municipality_issuer_create(request, pk):
     municipality = administered(request, pk)
     form = IssuerForm(request.POST or None, municipality=municipality)
     if request.method == "POST" and form.is_valid():
-        try:
-            organization_services.organization_create(
-                actor=request.user,
-                municipality=municipality,
-                data=form.data_object(),
-                as_issuer=True,
-            )
-        except DomainError as error:
-            form_error(form, error)
-        else:
-            messages.success(request, "Организация, издающая документы, добавлена.")
+        done = attempt(
+            request,
+            organization_services.organization_create,
+            form=form,
+            success="Организация, издающая документы, добавлена.",
+            municipality=municipality,
+            data=form.data_object(),
+            as_issuer=True,
+        )
+        if done:
             return redirect("municipality_detail", pk)
     return render(
         request,
@@ -159,30 +166,26 @@ def municipality_invite(request, pk):
     form = StaffInviteForm(request.POST)
     if form.is_valid():
         person = form.person()
-        try:
-            people_services.person_create(
-                actor=request.user,
-                last_name=person.last_name,
-                first_name=person.first_name,
-                middle_name=person.middle_name,
-                email=person.email,
-                phone=person.phone,
-                roles=[
-                    people_services.RoleSpec(
-                        kind=form.cleaned_data["kind"],
-                        municipality=municipality,
-                        position=form.cleaned_data["position"],
-                    )
-                ],
-            )
-        except DomainError as error:
-            form_error(form, error)
-        else:
-            messages.success(
-                request,
-                f"{person.last_name} {person.first_name}: приглашение отправлено "
-                f"на {person.email}.",
-            )
+        done = attempt(
+            request,
+            people_services.person_create,
+            form=form,
+            success=f"{person.last_name} {person.first_name}: приглашение отправлено "
+            f"на {person.email}.",
+            last_name=person.last_name,
+            first_name=person.first_name,
+            middle_name=person.middle_name,
+            email=person.email,
+            phone=person.phone,
+            roles=[
+                people_services.RoleSpec(
+                    kind=form.cleaned_data["kind"],
+                    municipality=municipality,
+                    position=form.cleaned_data["position"],
+                )
+            ],
+        )
+        if done:
             return redirect("municipality_detail", pk)
     return render(
         request,
