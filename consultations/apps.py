@@ -121,6 +121,12 @@ class ConsultationsConfig(AppConfig):
         extensions.register_value_labels(value_labels())
         extensions.register_navigation(navigation)
         extensions.register_password_hook(calendar_feed_rotate)
+        # The clock's notifications (tutoring.reminders): what is due soon, what is late.
+        from tutoring import reminders
+
+        from . import reminders as app_reminders
+
+        reminders.register(app_reminders.KINDS, app_reminders.RULES)
 
 
 def navigation(access):

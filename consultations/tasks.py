@@ -1,13 +1,9 @@
 import logging
-from datetime import timedelta
 
 from celery import shared_task
 from django.core.mail import EmailMessage
-from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
-
-from tutoring import outbox
 
 from .calendar import CANCEL, REQUEST, calendar_bytes
 from .models import ConsultationRequest, Session
@@ -67,37 +63,3 @@ def send_request_email(request_id: int, event: str) -> bool:
         )
     message.send()
     return True
-
-
-@shared_task
-def send_reminders() -> int:
-    """The day before a session, remind its requester; each session is reminded once."""
-    now = timezone.now()
-    due = Session.objects.filter(
-        status=Session.Status.PLANNED,
-        reminder_sent_at__isnull=True,
-        request__isnull=False,
-        starts_at__gt=now,
-        starts_at__lte=now + timedelta(days=1),
-    )
-    sent = 0
-    for session_id in due.values_list("pk", flat=True):
-        with transaction.atomic():
-            session = (
-                Session.objects.select_for_update()
-                .filter(pk=session_id, reminder_sent_at__isnull=True)
-                .first()
-            )
-            if session is None:
-                continue
-            session.reminder_sent_at = now
-            session.save(update_fields=["reminder_sent_at"])
-            request_id = session.request_id
-            outbox.enqueue(
-                send_request_email,
-                request_id,
-                "reminder",
-                key=f"consultations.request:{request_id}",
-            )
-            sent += 1
-    return sent

@@ -5,7 +5,7 @@ from django.core import mail
 from django.utils import timezone
 
 from consultations.models import CalendarFeed, ConsultationRequest
-from consultations.tasks import send_reminders, send_request_email
+from consultations.tasks import send_request_email
 from tests.tutoring.factories import MunicipalityFactory, user_with_role
 from tutoring.models import RoleKind
 
@@ -91,17 +91,3 @@ def test_it_queues_a_letter_when_the_methodist_accepts(
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         client.post(f"/consultations/requests/{request.pk}/accept/")
     assert len(callbacks) == 1
-
-
-def test_it_reminds_once_the_day_before(db, django_capture_on_commit_callbacks):
-    soon = timezone.now() + datetime.timedelta(hours=20)
-    request = ConsultationRequestFactory(status=ConsultationRequest.Status.SCHEDULED)
-    SessionFactory(
-        request=request,
-        municipality=request.municipality,
-        starts_at=soon,
-        ends_at=soon + datetime.timedelta(hours=1),
-    )
-    with django_capture_on_commit_callbacks(execute=False):
-        assert send_reminders() == 1
-        assert send_reminders() == 0
