@@ -149,3 +149,25 @@ RULES = [
         text=_event_text,
     ),
 ]
+
+
+def session_invitation(notification) -> list[tuple[str, bytes, str]]:
+    """The letter of «занятие завтра» carries the session as an iTIP REQUEST of its UID: the
+    recipient's calendar adds it, or keeps the entry it has (RFC 5546)."""
+    from .calendar import REQUEST, calendar_bytes
+
+    pk = int(notification.object_key.rsplit(":", 1)[1])
+    session = (
+        Session.objects.select_related("point__organization", "room", "tutor", "municipality")
+        .select_related("request__organization")
+        .filter(pk=pk, status=Session.Status.PLANNED)
+        .first()
+    )
+    if session is None:
+        return []
+    person = notification.recipient
+    attendees = [(person.full_name, person.email)] if person.email else []
+    content = calendar_bytes(
+        [session], name=f"Занятие {session.pk}", method=REQUEST, attendees=attendees
+    )
+    return [(f"zanyatie-{session.pk}.ics", content, "text/calendar")]

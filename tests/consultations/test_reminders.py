@@ -215,3 +215,17 @@ def test_a_cancelled_or_draft_event_is_not_reminded(db, status):
     EventRegistrationFactory(event=event)
 
     assert reminders.run(NOW)["consultations.event.tomorrow"] == 0
+
+
+def test_the_letter_of_a_session_tomorrow_carries_its_invitation(db):
+    from tutoring.notifications import attachments_for
+
+    session = session_at(NOW + timedelta(hours=20))
+    reminders.run(NOW)
+    notification = Notification.objects.get(recipient=session.tutor)
+
+    [(name, content, mimetype)] = attachments_for(notification)
+
+    assert (name, mimetype) == (f"zanyatie-{session.pk}.ics", "text/calendar")
+    assert b"METHOD:REQUEST" in content
+    assert b"SEQUENCE:0" in content
