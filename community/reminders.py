@@ -5,6 +5,7 @@ from datetime import timedelta
 
 from tutoring.models import RoleKind
 from tutoring.reminders import Rule, local, local_date_window
+from tutoring.words import end_sentence
 
 from .models import DevelopmentRoute, Order, RouteStep
 
@@ -39,9 +40,10 @@ def _steps_due(now):
 
 
 def _step_text(step: RouteStep, now) -> str:
+    # The title after a colon, not in quotes: titles often quote an event or a material.
     return (
-        f"Срок шага «{step.title}» маршрута «{step.route.topic}» — {step.deadline:%d.%m.%Y}. "
-        "Когда шаг выполнен, отметьте его на странице маршрута."
+        f"Срок шага маршрута «{step.route.topic}» — {step.deadline:%d.%m.%Y}: "
+        f"{end_sentence(step.title)} Когда шаг выполнен, отметьте его на странице маршрута."
     )
 
 

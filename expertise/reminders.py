@@ -5,7 +5,7 @@ from django.utils import timezone
 
 from tutoring.models import RoleKind
 from tutoring.reminders import Rule, days_word, local_date_window
-from tutoring.words import plural
+from tutoring.words import end_sentence, plural
 
 from .models import ExpertiseCase, Review
 
@@ -49,17 +49,18 @@ def _today(case: ExpertiseCase, now):
 def _due_text(review: Review, now) -> str:
     case = review.round.case
     days = (case.deadline - _today(case, now)).days
+    # The title after a colon, not in quotes: a lesson plan's title quotes its topic.
     return (
-        f"Срок экспертизы «{case.title}» — {case.deadline:%d.%m.%Y}, {days_word(days)}. "
-        "Поставьте баллы и напишите заключение."
+        f"Срок экспертизы — {case.deadline:%d.%m.%Y}, {days_word(days)}: "
+        f"{end_sentence(case.title)} Поставьте баллы и напишите заключение."
     )
 
 
 def _overdue_text(review: Review, now) -> str:
     case = review.round.case
     return (
-        f"Срок экспертизы «{case.title}» прошёл {case.deadline:%d.%m.%Y}, а ваша оценка ещё "
-        "не дана. Поставьте баллы и напишите заключение."
+        f"Срок экспертизы прошёл {case.deadline:%d.%m.%Y}, а ваша оценка ещё не дана: "
+        f"{end_sentence(case.title)} Поставьте баллы и напишите заключение."
     )
 
 
@@ -82,8 +83,8 @@ def _overdue_cases(now):
 def _case_overdue_text(case: ExpertiseCase, now) -> str:
     experts = plural(case.pending, "эксперт", "эксперта", "экспертов")
     return (
-        f"Срок экспертизы № {case.pk} «{case.title}» прошёл {case.deadline:%d.%m.%Y}: "
-        f"не дали оценку {experts}."
+        f"Срок экспертизы № {case.pk} прошёл {case.deadline:%d.%m.%Y}, не дали оценку "
+        f"{experts}: {end_sentence(case.title)}"
     )
 
 

@@ -49,7 +49,7 @@ def test_it_tells_the_teacher_and_the_tutor_of_a_step_due_within_a_week(db):
     assert told("community.route.step_due") == sorted([cast.teacher.pk, cast.tutor.pk])
     notification = Notification.objects.filter(recipient=cast.teacher).get()
     assert notification.link == step.route.get_absolute_url()
-    assert f"— {step.deadline:%d.%m.%Y}" in notification.text
+    assert f"— {step.deadline:%d.%m.%Y}: Изучить демоверсию ВПР." in notification.text
     assert cast.methodist.pk not in told("community.route.step_due")
 
 

@@ -26,6 +26,7 @@ def case_due(world, days):
     case = assign(world, submit(world))
     today = timezone.localtime(NOW, world.municipality.tzinfo).date()
     ExpertiseCase.objects.filter(pk=case.pk).update(deadline=today + timedelta(days=days))
+    case.refresh_from_db()
     return case
 
 
@@ -42,7 +43,7 @@ def test_it_tells_each_expert_two_days_before_the_deadline(world):
     notification = Notification.objects.filter(recipient=world.expert1).get()
     review = Review.objects.get(expert=world.expert1)
     assert notification.link == review.get_absolute_url()
-    assert "через 2 дня" in notification.text
+    assert "через 2 дня: Рабочая программа по математике для 5–9 классов." in notification.text
     assert world.teacher.pk not in told("expertise.review.due")
     assert world.methodist.pk not in told("expertise.review.due")
 
@@ -77,5 +78,8 @@ def test_a_passed_deadline_tells_the_experts_late_and_the_methodists_once(world)
     assert first["expertise.case.overdue"] == 1
     assert (second["expertise.review.overdue"], second["expertise.case.overdue"]) == (0, 0)
     to_methodist = Notification.objects.get(recipient=world.methodist)
-    assert to_methodist.text.endswith("не дали оценку 1 эксперт.")
+    assert to_methodist.text == (
+        f"Срок экспертизы № {case.pk} прошёл {case.deadline:%d.%m.%Y}, не дали оценку "
+        "1 эксперт: Рабочая программа по математике для 5–9 классов."
+    )
     assert to_methodist.link == case.get_absolute_url()
