@@ -1,6 +1,7 @@
 """E-mail to the requester when their request moves, with the sessions as an .ics attachment.
 Sent by a Celery task after the change commits (through the outbox, so a broker outage delays
-the letter and loses nothing); a reminder goes out the day before."""
+the letter and loses nothing). The reminder the day before is a notification of
+tutoring.reminders («Занятие завтра», consultations/reminders.py)."""
 
 from tutoring import outbox
 
