@@ -251,3 +251,9 @@ class CommunityConfig(AppConfig):
         extensions.register_navigation(panels.navigation)
         extensions.register_home_panel(panels.home_panel)
         extensions.register_profile_panel(panels.profile_panel)
+        # The clock's notifications (tutoring.reminders): what is due soon, what is late.
+        from tutoring import reminders
+
+        from . import reminders as app_reminders
+
+        reminders.register(app_reminders.KINDS, app_reminders.RULES)

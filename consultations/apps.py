@@ -146,6 +146,15 @@ class ConsultationsConfig(AppConfig):
         extensions.register_value_labels(value_labels())
         extensions.register_navigation(navigation)
         extensions.register_password_hook(calendar_feed_rotate)
+        # The clock's notifications (tutoring.reminders): what is due soon, what is late.
+        from tutoring import notifications, reminders
+
+        from . import reminders as app_reminders
+
+        reminders.register(app_reminders.KINDS, app_reminders.RULES)
+        notifications.register_attachments(
+            app_reminders.SESSION_TOMORROW, app_reminders.session_invitation
+        )
 
 
 def navigation(access):

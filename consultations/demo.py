@@ -102,6 +102,16 @@ LAST_YEAR = [
      160, 10, "tutor", ["teacher"], None),
 ]  # fmt: skip
 
+# Sessions dated from the moment the demo is loaded, so that `manage.py send_reminders` right
+# after `load_demo` has letters to send: one in the coming day (its tutor, school and teacher
+# are reminded) and one that ended yesterday and was never reported (the tutor is asked for
+# the report). The reminder tells of the sessions of the next 24 hours; of the hours (local
+# time) that keep clear of the week's other sessions of the tutor (15:00 and 16:00), the
+# session takes the latest one within them.
+COMING_SESSION = "Смысловое чтение на уроках математики"
+UNREPORTED_SESSION = "Задачи на движение в 5 классе"
+SESSION_HOURS = [18, 17, 13, 12, 11, 10, 9]
+
 REASONS = {
     "rejected": "Тьюторы по химии в этом месяце заняты; подайте заявку на следующий месяц.",
     "withdrawn": "Вопрос решили с коллегами в школе.",
@@ -115,6 +125,7 @@ def load(result) -> None:
     # Before the early return: a demo loaded when only three tutors had hours gains the rest.
     _hours(result, labinsk, users)
     if ConsultationPoint.objects.filter(municipality=labinsk, name=POINT).exists():
+        _reminder_sessions(result, labinsk, users)
         _render_schedule(labinsk)
         return
     imc = Organization.objects.get(municipality=labinsk, short_name=IMC)
@@ -137,6 +148,7 @@ def load(result) -> None:
     for row in REQUESTS:
         _request(labinsk, school, point, rooms, users, subjects, monday, zone, *row)
     _last_year(labinsk, school, point, rooms[0], users, subjects, zone)
+    _reminder_sessions(result, labinsk, users)
     schedule = Schedule.objects.create(
         municipality=labinsk,
         point=point,
@@ -233,6 +245,64 @@ def _request(labinsk, school, point, rooms, users, subjects, monday, zone, *row)
         # The week's first days are still ahead: the session waits, the request is scheduled.
         request.status = Status.SCHEDULED
         request.save(update_fields=["status"])
+
+
+def _reminder_sessions(result, labinsk, users) -> None:
+    point = ConsultationPoint.objects.get(municipality=labinsk, name=POINT)
+    room = point.rooms.order_by("pk").first()
+    school = Organization.objects.get(municipality=labinsk, short_name=SHNOR_SCHOOL)
+    mathematics = Subject.objects.get(name="Математика")
+    now = timezone.now()
+    today = timezone.localdate(now, timezone=labinsk.tzinfo)
+
+    def at(day, hour):
+        return datetime.combine(day, time(hour), tzinfo=labinsk.tzinfo)
+
+    tomorrow, yesterday = today + timedelta(days=1), today - timedelta(days=1)
+    coming = [at(day, hour) for day in (tomorrow, today) for hour in SESSION_HOURS]
+    starts_of = {
+        COMING_SESSION: next(
+            (s for s in coming if now + timedelta(hours=1) < s <= now + timedelta(days=1)),
+            at(today, 18),
+        ),
+        UNREPORTED_SESSION: at(yesterday, 17),
+    }
+    for topic, starts in starts_of.items():
+        if ConsultationRequest.objects.filter(municipality=labinsk, topic=topic).exists():
+            continue
+        request = ConsultationRequest.objects.create(
+            municipality=labinsk,
+            organization=school,
+            requested_by=users["school"],
+            teacher=users["teacher"],
+            kind=RequestKind.INDIVIDUAL,
+            subject=mathematics,
+            topic=topic,
+            difficulty="Ученики не понимают условие задачи, прочитав его.",
+            participants="учитель математики",
+            participants_count=1,
+            format=Format.IN_PERSON,
+            priority=True,
+            status=Status.SCHEDULED,
+            created_at=timezone.now() - timedelta(days=10),
+        )
+        day = timezone.localdate(starts, timezone=labinsk.tzinfo)
+        RequestWindow.objects.create(
+            request=request, starts_on=day - timedelta(days=3), ends_on=day + timedelta(days=7)
+        )
+        Session.objects.create(
+            municipality=labinsk,
+            request=request,
+            point=point,
+            room=room,
+            tutor=users["tutor"],
+            kind=RequestKind.INDIVIDUAL,
+            format=Format.IN_PERSON,
+            starts_at=starts,
+            ends_at=starts + timedelta(minutes=60),
+            created_by=users["methodist"],
+        )
+        result.count(True)
 
 
 def _last_year(labinsk, school, point, room, users, subjects, zone) -> None:

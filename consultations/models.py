@@ -340,7 +340,6 @@ class Session(models.Model):
     # RFC 5545 SEQUENCE: raised with every change a calendar shows, so that a calendar which
     # already holds the session applies the new letter instead of ignoring it.
     sequence = models.PositiveIntegerField("номер версии в календаре", default=0, editable=False)
-    reminder_sent_at = models.DateTimeField("напоминание отправлено", null=True, blank=True)
 
     class Meta:
         verbose_name = "занятие"

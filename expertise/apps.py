@@ -106,3 +106,9 @@ class ExpertiseConfig(AppConfig):
         extensions.register_navigation(
             lambda access: [("Экспертиза", reverse("expertise:index"))] if access.takes_part else []
         )
+        # The clock's notifications (tutoring.reminders): what is due soon, what is late.
+        from tutoring import reminders
+
+        from . import reminders as app_reminders
+
+        reminders.register(app_reminders.KINDS, app_reminders.RULES)

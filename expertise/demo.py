@@ -1,7 +1,10 @@
 """Demo expertise in Лабинский район: the default rubrics and a case in every state, with
 small real-looking files; the issued conclusions come with their PDFs."""
 
+from datetime import timedelta
+
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 
 from tutoring.demo import LABINSK, SHNOR_SCHOOL
 from tutoring.models import AcademicYear, Document, Municipality, Organization, Subject, User
@@ -9,6 +12,7 @@ from tutoring.uploads import PORTFOLIO_TYPES, inspect_upload
 
 from . import demo_files
 from .models import CaseKind, ExpertiseCase, Verdict
+from .reminders import DUE_IN_DAYS as REVIEW_DUE_IN_DAYS
 from .scoring import Marked, outcome
 from .services import cases as case_services
 from .services import reviews as review_services
@@ -48,6 +52,7 @@ def load(result) -> None:
     school = Organization.objects.get(municipality=labinsk, short_name=SHNOR_SCHOOL)
     users = {u.username: u for u in User.objects.filter(roles__municipality=labinsk).distinct()}
     year = AcademicYear.objects.current()
+    today = timezone.localdate(timezone=labinsk.tzinfo)
     for author, kind, title, subject, grades, experts, verdicts, blind in CASES:
         if ExpertiseCase.objects.filter(author=users[author], title=title).exists():
             continue
@@ -57,7 +62,9 @@ def load(result) -> None:
                 actor=users["methodist"],
                 case=case,
                 experts=[users[name] for name in experts],
-                deadline=None,
+                # A case still under review is due in two days from the day the demo is
+                # loaded: a reminder run right after it tells its experts.
+                deadline=None if verdicts else today + timedelta(days=REVIEW_DUE_IN_DAYS),
                 blind=blind,
             )
         _review_rounds(case, users, experts, verdicts)

@@ -938,3 +938,33 @@ class EmailDigest(models.Model):
 
     def __str__(self):
         return f"{self.user}, {self.day:%d.%m.%Y}"
+
+
+class SentReminder(models.Model):
+    """That a reminder rule told a person of an object once: `tutoring.reminders` writes it in
+    the transaction of the notification, and the unique constraint is what keeps a second run,
+    or a second worker running at the same moment, from telling them again."""
+
+    rule = models.CharField("правило", max_length=100)
+    object_key = models.CharField(
+        "объект", max_length=100, help_text="Например consultations.session:5."
+    )
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="получатель",
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    sent_at = models.DateTimeField("отправлено", default=timezone.now)
+
+    class Meta:
+        verbose_name = "отправленное напоминание"
+        verbose_name_plural = "отправленные напоминания"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["rule", "object_key", "recipient"], name="sent_reminder_once"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.rule} {self.object_key} → {self.recipient_id}"

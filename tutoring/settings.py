@@ -249,8 +249,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "tutoring.tasks.send_digests",
         "schedule": timedelta(minutes=15),
     },
-    "consultation-reminders": {
-        "task": "consultations.tasks.send_reminders",
+    # A reminder is sent once however often this runs (tutoring.reminders); half an hour is
+    # how late «занятие завтра» may come.
+    "reminders": {
+        "task": "tutoring.tasks.send_reminders",
         "schedule": timedelta(minutes=30),
     },
 }

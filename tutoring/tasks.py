@@ -135,3 +135,16 @@ def send_digests() -> int:
 
 # Tasks of subpackages, registered where Celery's autodiscovery looks (`tutoring.tasks`).
 from .imports.tasks import send_import_invitations  # noqa: E402, F401
+
+
+@shared_task
+def send_reminders() -> dict:
+    """Send the reminders that are due (beat runs it every half hour; `manage.py
+    send_reminders` does the same from cron). Safe to run twice, or on two workers at once:
+    each reminder goes to each person once."""
+    from . import reminders
+
+    counts = reminders.run()
+    if any(counts.values()):
+        logger.info("Reminders sent: %s", counts)
+    return counts

@@ -1,11 +1,9 @@
 import datetime
 from zoneinfo import ZoneInfo
 
-from django.core import mail
 from django.utils import timezone
 
-from consultations.models import CalendarFeed, ConsultationRequest
-from consultations.tasks import send_reminders, send_request_email
+from consultations.models import CalendarFeed
 from tests.tutoring.factories import MunicipalityFactory, user_with_role
 from tutoring.models import Notification, RoleKind
 
@@ -63,26 +61,6 @@ def test_it_answers_404_for_an_unknown_or_replaced_address(client, db):
     assert client.get("/consultations/calendar/nope.ics").status_code == 404
 
 
-def test_it_mails_the_requester_with_the_session_attached(db):
-    request = ConsultationRequestFactory(status=ConsultationRequest.Status.SCHEDULED)
-    request.requested_by.email = "school20@example.ru"
-    request.requested_by.save()
-    SessionFactory(request=request, municipality=request.municipality)
-    assert send_request_email(request.pk, "scheduled")
-    letter = mail.outbox[0]
-    assert letter.to == ["school20@example.ru"]
-    assert letter.subject == f"Назначено занятие: заявка № {request.pk}"
-    filename, content, mimetype = letter.attachments[0]
-    assert filename.endswith(".ics") and mimetype == "text/calendar"
-    assert "BEGIN:VEVENT" in str(content)
-
-
-def test_it_sends_nothing_to_a_requester_without_an_address(db):
-    request = ConsultationRequestFactory()
-    assert send_request_email(request.pk, "accepted") is False
-    assert mail.outbox == []
-
-
 def test_it_tells_the_requester_when_the_methodist_accepts(client, db):
     request = ConsultationRequestFactory()
     client.force_login(user_with_role(RoleKind.METHODIST, municipality=request.municipality))
@@ -90,17 +68,3 @@ def test_it_tells_the_requester_when_the_methodist_accepts(client, db):
     note = Notification.objects.get(recipient=request.requested_by)
     assert note.kind == "consultations.request.accepted"
     assert note.link == request.get_absolute_url()
-
-
-def test_it_reminds_once_the_day_before(db, django_capture_on_commit_callbacks):
-    soon = timezone.now() + datetime.timedelta(hours=20)
-    request = ConsultationRequestFactory(status=ConsultationRequest.Status.SCHEDULED)
-    SessionFactory(
-        request=request,
-        municipality=request.municipality,
-        starts_at=soon,
-        ends_at=soon + datetime.timedelta(hours=1),
-    )
-    with django_capture_on_commit_callbacks(execute=False):
-        assert send_reminders() == 1
-        assert send_reminders() == 0

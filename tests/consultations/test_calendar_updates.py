@@ -15,7 +15,6 @@ from consultations.services import events as event_services
 from consultations.services.booking import session_cancel, session_reschedule
 from consultations.services.points import point_update, room_update
 from consultations.services.requests import request_accept, request_cancel
-from consultations.tasks import send_request_email
 from tests.tutoring.factories import OrganizationFactory, user_with_role
 from tutoring.models import Notification, Organization, RoleKind
 from tutoring.notifications import attachments_for
@@ -279,23 +278,6 @@ def test_it_shows_a_cancelled_event_in_the_feed_with_a_raised_sequence(client, e
     assert str(entry["status"]) == "CANCELLED"
     assert entry.decoded("sequence") == 1
     assert entry["organizer"].params["CN"] == "МКУ «Информационно-методический центр»"
-
-
-def test_it_reminds_with_a_request_at_the_current_sequence(world, mailbox, smtp_server):
-    session = booked(world, mailbox)
-    Session.objects.filter(pk=session.pk).update(sequence=3)
-    with mailbox.sending():
-        send_request_email(world.request.pk, "reminder")
-    calendar, entry = the_invitation(smtp_server, mailbox)
-    assert str(calendar["method"]) == "REQUEST"
-    assert entry.decoded("sequence") == 3
-
-
-def test_it_attaches_no_calendar_to_a_letter_without_sessions(world, mailbox, smtp_server):
-    with mailbox.sending():
-        send_request_email(world.request.pk, "accepted")
-    assert mailbox.last(SCHOOL).subject.startswith("Заявка принята")
-    assert invitations(smtp_server, SCHOOL) == []
 
 
 def test_it_reads_the_feed_of_many_sessions_in_a_constant_number_of_queries(

@@ -75,3 +75,36 @@ def test_the_demo_municipalities_have_their_issuer_and_the_centre_its_director(d
     head = labinsk.issuer.head_on()
     assert (head.position, head.name) == ("Директор МКУ ИМЦ г. Лабинска", "С. И. Орлов")
     assert not Municipality.objects.filter(issuer__isnull=True).exists()
+
+
+def test_a_reminder_run_right_after_the_demo_has_letters_to_send_and_a_second_none(demo):
+    from tutoring import reminders
+    from tutoring.models import Notification
+
+    first = reminders.run()
+    second = reminders.run()
+
+    assert first["consultations.session.tomorrow"] >= 1
+    assert first["expertise.review.due"] >= 1
+    assert first["consultations.session.report_due"] >= 1
+    assert sum(second.values()) == 0
+    tutor = User.objects.get(username="tutor")
+    kinds = set(Notification.objects.filter(recipient=tutor).values_list("kind", flat=True))
+    assert {
+        "consultations.session.tomorrow",
+        "consultations.session.report_due",
+        "expertise.review.due",
+    } <= kinds
+
+
+def test_send_reminders_after_load_demo_prints_what_it_sent(db):
+    call_command("load_demo", stdout=io.StringIO())
+    out, again = io.StringIO(), io.StringIO()
+
+    call_command("send_reminders", stdout=out)
+    call_command("send_reminders", stdout=again)
+
+    assert "Занятие завтра: 3" in out.getvalue()
+    assert "Срок экспертизы через 2 дня: 2" in out.getvalue()
+    assert "Нужен отчёт о занятии: 1" in out.getvalue()
+    assert "Всего отправлено: 0 напоминаний." in again.getvalue()

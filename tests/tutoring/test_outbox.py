@@ -198,7 +198,8 @@ def test_the_command_sweeps_for_cron(db, capsys):
     [
         "tutoring.tasks.render_document",
         "tutoring.tasks.send_letter",
-        "consultations.tasks.send_request_email",
+        "tutoring.tasks.send_notification_letters",
+        "tutoring.tasks.send_digest_letters",
         "tutoring.imports.tasks.check_directory_import",
         "tutoring.imports.tasks.load_directory_import",
         "tutoring.imports.tasks.send_import_invitations",
@@ -224,7 +225,7 @@ def test_the_cron_command_finds_a_task_whose_module_nobody_imported(tmp_path):
 
     code = (
         "from tutoring import outbox; "
-        "print(outbox._task('consultations.tasks.send_request_email').name)"
+        "print(outbox._task('tutoring.imports.tasks.send_import_invitations').name)"
     )
     result = subprocess.run(
         [sys.executable, "manage.py", "shell", "-c", code],
@@ -233,4 +234,6 @@ def test_the_cron_command_finds_a_task_whose_module_nobody_imported(tmp_path):
         text=True,
         timeout=120,
     )
-    assert result.stdout.strip().endswith("consultations.tasks.send_request_email"), result.stderr
+    assert result.stdout.strip().endswith("tutoring.imports.tasks.send_import_invitations"), (
+        result.stderr
+    )
