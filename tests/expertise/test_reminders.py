@@ -40,7 +40,7 @@ def test_it_tells_each_expert_two_days_before_the_deadline(world):
     reminders.run(NOW)
 
     assert told("expertise.review.due") == sorted([world.expert1.pk, world.expert2.pk])
-    notification = Notification.objects.filter(recipient=world.expert1).get()
+    notification = Notification.objects.get(recipient=world.expert1, kind="expertise.review.due")
     review = Review.objects.get(expert=world.expert1)
     assert notification.link == review.get_absolute_url()
     assert "через 2 дня: Рабочая программа по математике для 5–9 классов." in notification.text
