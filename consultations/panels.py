@@ -47,7 +47,13 @@ def queues_panel(user, access):
     shows exactly those requests, sessions or schedules; nothing when nothing waits."""
     items = []
     if access.has(RoleKind.METHODIST):
-        items += _requests([("submitted", "Заявки ждут решения: принять или отклонить")], access)
+        items += _requests(
+            [
+                ("submitted", "Заявки ждут решения: принять или отклонить"),
+                ("accepted", "Принятые заявки ждут назначения занятия"),
+            ],
+            access,
+        )
     if access.has(RoleKind.DIRECTOR):
         items += _schedules_to_approve(access)
     if access.has(RoleKind.TUTOR):
