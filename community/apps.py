@@ -155,6 +155,7 @@ def value_labels() -> dict:
     `tutoring.extensions.register_value_labels`)."""
     from .models import Activity, Appendix, Material, RouteStep, TutorLevel, TutorPlan
     from .services.orders import ORDER_DOCUMENT
+    from .services.plans import PLAN_DOCUMENT
     from .services.routes import ROUTE_DOCUMENT
 
     return {
@@ -167,7 +168,11 @@ def value_labels() -> dict:
         "route:kind": RouteStep.Kind,
         "material:kind": Material.Kind,
         "material:status": Material.Status,
-        "document:kind": {ORDER_DOCUMENT: "приказ", ROUTE_DOCUMENT: "индивидуальный маршрут"},
+        "document:kind": {
+            ORDER_DOCUMENT: "приказ",
+            PLAN_DOCUMENT: "план сообщества",
+            ROUTE_DOCUMENT: "индивидуальный маршрут",
+        },
     }
 
 

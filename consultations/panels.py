@@ -47,7 +47,13 @@ def queues_panel(user, access):
     shows exactly those requests, sessions or schedules; nothing when nothing waits."""
     items = []
     if access.has(RoleKind.METHODIST):
-        items += _requests([("submitted", "Заявки ждут решения: принять или отклонить")], access)
+        items += _requests(
+            [
+                ("submitted", "Заявки ждут решения: принять или отклонить"),
+                ("accepted", "Принятые заявки ждут назначения занятия"),
+            ],
+            access,
+        )
     if access.has(RoleKind.DIRECTOR):
         items += _schedules_to_approve(access)
     if access.has(RoleKind.TUTOR):
@@ -115,12 +121,14 @@ def _schedules_to_approve(access) -> list[Waiting]:
     return [Waiting("Графики работы пункта ждут утверждения", url, count)]
 
 
-UNDER_WAY = (
-    ConsultationRequest.Status.SUBMITTED,
-    ConsultationRequest.Status.ACCEPTED,
-    ConsultationRequest.Status.SCHEDULED,
-    ConsultationRequest.Status.HELD,
-)
+# A school's requests under way, in the order of their course, each said as what it waits
+# for (a bare state, «Заявки: подана», reads as a filter, not as a queue).
+UNDER_WAY = {
+    ConsultationRequest.Status.SUBMITTED: "Поданные заявки ждут решения методиста",
+    ConsultationRequest.Status.ACCEPTED: "Принятые заявки ждут назначения занятия",
+    ConsultationRequest.Status.SCHEDULED: "Заявки с назначенным занятием",
+    ConsultationRequest.Status.HELD: "Заявки с проведённым занятием ждут закрытия",
+}
 
 
 def _school_requests(access) -> list[Waiting]:
@@ -134,13 +142,9 @@ def _school_requests(access) -> list[Waiting]:
         unrated=Count("pk", filter=Q(status=Status.CLOSED, rating__isnull=True)),
     )
     items = [
-        Waiting(
-            f"Заявки: {label}",
-            _link("consultations:request_list", {"status": status}),
-            counts[status],
-        )
-        for status, label in Status.choices
-        if status in UNDER_WAY and counts[status]
+        Waiting(label, _link("consultations:request_list", {"status": status}), counts[status])
+        for status, label in UNDER_WAY.items()
+        if counts[status]
     ]
     if counts["unrated"]:
         url = _link("consultations:request_list", {"rating": DUE})

@@ -32,7 +32,7 @@ from consultations.services.requests import REQUEST_FIELDS
 from expertise.models import Criterion, Rubric
 from expertise.services.rubrics import CRITERION_FIELDS, RUBRIC_FIELDS
 from monitoring.models import MinimumScore
-from tutoring import extensions
+from tutoring import documents, extensions
 from tutoring.models import AuditEntry, Municipality, Organization, Subject, User
 from tutoring.services.people import PERSON_FIELDS
 
@@ -305,3 +305,21 @@ def test_it_names_a_printed_documents_kind_and_leaves_out_its_id(db):
         changes={"kind": "community.order", "object_id": "5", "created": True},
     )
     assert entry.change_items == [("вид", "приказ"), ("запрошен впервые", "да")]
+
+
+@pytest.mark.parametrize(
+    "kind",
+    [
+        "community.order",
+        "community.plan",
+        "community.route",
+        "consultations.schedule",
+        "expertise.conclusion",
+        "monitoring.report",
+    ],
+)
+def test_it_names_every_kind_of_printed_document(db, kind):
+    # The «История» block of a plan showed «Вид: community.plan».
+    documents.get_kind(kind)  # a kind the portal prints
+    entry = AuditEntry(action="document.request", changes={"kind": kind})
+    assert not re.search(r"[a-z]", entry.change_items[0][1])

@@ -364,6 +364,13 @@ def test_the_settings_page_stores_choices_and_the_digest_time(client):
     ]
 
 
+def test_the_settings_page_names_the_zone_by_its_city(client):
+    client.force_login(person(zone="Asia/Yekaterinburg"))
+    page = client.get("/notifications/email/").content.decode()
+    assert "Часовой пояс: Екатеринбург (UTC+5)." in page
+    assert "Asia/Yekaterinburg" not in page
+
+
 def test_the_settings_page_needs_a_signed_in_user(client):
     response = client.get("/notifications/email/")
     assert response.status_code == 302 and "/login/" in response["Location"]

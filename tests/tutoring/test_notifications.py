@@ -235,6 +235,9 @@ def test_it_marks_one_read_by_htmx_and_updates_the_bell(client, db):
     assert f'id="notification-{item.pk}"' in body
     assert "Отметить прочитанным" not in body
     assert 'hx-swap-oob="true"' in body and 'data-testid="nav-bell-count">1<' in body
+    # The tab's count follows the bell.
+    assert '<span id="inbox-unread-count" hx-swap-oob="true">' in body
+    assert 'data-testid="inbox-unread-count">1<' in body
     item.refresh_from_db(), other.refresh_from_db()
     assert item.is_read and not other.is_read
 

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from .. import letters, notifications
 from ..filters import NotificationFilter
 from ..forms import EmailSettingsForm
+from ..forms_organizations import RUSSIAN_TIMEZONES
 from ..refusals import attempt
 from ..words import plural
 from . import paginate
@@ -132,10 +133,12 @@ def email_settings(request):
         )
         if done:
             return redirect("email_settings")
+    zone = letters.user_zone(request.user).key
     return render(
         request,
         "notifications/email_settings.html",
-        {"form": form, "zone": letters.user_zone(request.user).key},
+        # A person knows their zone by a city, not by its IANA key.
+        {"form": form, "zone": dict(RUSSIAN_TIMEZONES).get(zone, zone)},
     )
 
 
