@@ -4,6 +4,7 @@ action or key without a Russian name fails here."""
 
 import ast
 import datetime
+import importlib
 import pathlib
 import re
 
@@ -110,7 +111,12 @@ def audit_calls(*, coded=None):
                 name = getattr(node, "func", None)
                 if not isinstance(node, ast.Call):
                     continue
-                if getattr(name, "id", getattr(name, "attr", "")) != "audit_record":
+                called = getattr(name, "id", getattr(name, "attr", ""))
+                if called in ("Move", "finish"):
+                    if coded is None:
+                        calls.extend(_workflow_calls(path, node))
+                    continue
+                if called != "audit_record":
                     continue
                 arguments = {keyword.arg: keyword.value for keyword in node.keywords}
                 if "action" not in arguments:
@@ -137,6 +143,26 @@ def audit_calls(*, coded=None):
                         keys = [*keys, *BUILT[action][1]]
                     calls.append((action, tuple(keys)))
     return calls
+
+
+def _workflow_calls(path, node):
+    """A move's audit action (`Move(..., action=...)`), and the keys a service's
+    `WF.finish(actor, obj, "move", changes={...})` records under that move's action: the
+    workflow is looked up by its name in the service's module."""
+    arguments = {keyword.arg: keyword.value for keyword in node.keywords}
+    if isinstance(node.func, ast.Name):  # Move(...)
+        action = arguments.get("action")
+        return [(action.value, ())] if isinstance(action, ast.Constant) else []
+    changes = arguments.get("changes")
+    if not isinstance(changes, ast.Dict) or len(node.args) < 3:
+        return []
+    module = ".".join(path.relative_to(ROOT).with_suffix("").parts)
+    workflow = getattr(importlib.import_module(module), ast.unparse(node.func.value), None)
+    moves = getattr(workflow, "by_name", {})
+    move = node.args[2]
+    names = [move.value] if isinstance(move, ast.Constant) else list(moves)
+    keys = tuple(key.value for key in changes.keys if key is not None)
+    return [(moves[name].action, keys) for name in names if name in moves]
 
 
 CALLS = audit_calls()
