@@ -893,3 +893,128 @@ class RouteStep(models.Model):
     @property
     def is_done(self) -> bool:
         return self.done_at is not None
+
+
+class AchievementLevel(models.TextChoices):
+    SCHOOL = "school", "школьный"
+    MUNICIPAL = "municipal", "муниципальный"
+    REGIONAL = "regional", "региональный"
+    INTERREGIONAL = "interregional", "межрегиональный"
+    FEDERAL = "federal", "федеральный"
+    INTERNATIONAL = "international", "международный"
+
+
+def achievement_file_path(achievement, filename: str) -> str:
+    return f"achievements/{timezone.now():%Y/%m}/{achievement.tutor_id}{_extension(filename)}"
+
+
+class Achievement(models.Model):
+    """What a tutor shows for the year besides sessions: seed 004 asks a tutor centre for a
+    minimum of publications, talks and training events a year."""
+
+    class Kind(models.TextChoices):
+        PUBLICATION = "publication", "публикация"
+        TALK = "talk", "выступление на конференции или семинаре"
+        TRAINING = "training", "проведённое обучающее мероприятие"
+        COMPETITION = "competition", "участие в конкурсе"
+
+    municipality = models.ForeignKey(
+        Municipality, verbose_name="муниципальное образование", on_delete=models.PROTECT
+    )
+    academic_year = models.ForeignKey(
+        AcademicYear, verbose_name="учебный год", on_delete=models.PROTECT, related_name="+"
+    )
+    tutor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="тьютор",
+        on_delete=models.PROTECT,
+        related_name="achievements",
+    )
+    kind = models.CharField("вид", max_length=16, choices=Kind.choices)
+    date = models.DateField("дата")
+    title = models.CharField("название", max_length=500)
+    level = models.CharField("уровень", max_length=16, choices=AchievementLevel.choices)
+    evidence_link = models.URLField("ссылка-подтверждение", max_length=500, blank=True)
+    evidence_file = models.FileField(
+        "файл-подтверждение", upload_to=achievement_file_path, max_length=200, blank=True
+    )
+    evidence_name = models.CharField("имя файла", max_length=255, blank=True)
+    created_at = models.DateTimeField("добавлено", default=timezone.now)
+
+    class Meta:
+        verbose_name = "достижение тьютора"
+        verbose_name_plural = "достижения тьюторов"
+        ordering = ["-date", "-pk"]
+        indexes = [models.Index(fields=["tutor", "academic_year", "date"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(evidence_link="") | ~Q(evidence_file=""),
+                name="achievement_has_evidence",
+                violation_error_message="Приложите подтверждение: ссылку или файл.",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display().capitalize()}: {self.title}"
+
+
+class TutorYearReport(models.Model):
+    """Отчёт о работе тьютора за учебный год: the plan beside what was done. The tutor
+    writes the conclusion and submits; the methodist accepts or returns it with a comment.
+    At acceptance the figures are frozen into `snapshot`, which the PDF prints."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "составляется"
+        SUBMITTED = "submitted", "на проверке"
+        RETURNED = "returned", "возвращён на доработку"
+        ACCEPTED = "accepted", "принят"
+
+    municipality = models.ForeignKey(
+        Municipality, verbose_name="муниципальное образование", on_delete=models.PROTECT
+    )
+    academic_year = models.ForeignKey(
+        AcademicYear, verbose_name="учебный год", on_delete=models.PROTECT, related_name="+"
+    )
+    tutor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="тьютор",
+        on_delete=models.PROTECT,
+        related_name="year_reports",
+    )
+    status = models.CharField(
+        "состояние", max_length=16, choices=Status.choices, default=Status.DRAFT
+    )
+    conclusion = models.TextField("выводы тьютора", blank=True)
+    reviewer_comment = models.TextField("замечания методиста", blank=True)
+    snapshot = models.JSONField("данные на дату принятия", null=True, blank=True, editable=False)
+    submitted_at = models.DateTimeField("отправлен", null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="кто принял",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    accepted_at = models.DateTimeField("принят", null=True, blank=True)
+    created_at = models.DateTimeField("создан", default=timezone.now)
+
+    class Meta:
+        verbose_name = "отчёт о работе тьютора"
+        verbose_name_plural = "отчёты о работе тьюторов"
+        ordering = ["-academic_year__start_year", "tutor__last_name", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["tutor", "municipality", "academic_year"], name="year_report_unique"
+            )
+        ]
+
+    def __str__(self):
+        return f"Отчёт о работе тьютора {self.tutor.short_name} за {self.academic_year} учебный год"
+
+    def get_absolute_url(self):
+        return reverse("community:year_report_detail", args=[self.pk])
+
+    @property
+    def is_frozen(self) -> bool:
+        return self.status == self.Status.ACCEPTED

@@ -25,6 +25,7 @@ from .models import (
     SessionReport,
 )
 from .services import schedules as schedule_services
+from .services.booking import supported_by
 
 POINT = "Муниципальный тьюторский консультационный пункт"
 Status = ConsultationRequest.Status
@@ -214,6 +215,7 @@ def _request(labinsk, school, point, rooms, users, subjects, monday, zone, *row)
     session = Session.objects.create(
         municipality=labinsk,
         request=request,
+        **supported_by(request),
         point=point,
         room=rooms[0] if count <= rooms[0].capacity else rooms[1],
         tutor=users[tutor],
@@ -293,6 +295,7 @@ def _reminder_sessions(result, labinsk, users) -> None:
         Session.objects.create(
             municipality=labinsk,
             request=request,
+            **supported_by(request),
             point=point,
             room=room,
             tutor=users["tutor"],
@@ -336,6 +339,7 @@ def _last_year(labinsk, school, point, room, users, subjects, zone) -> None:
         session = Session.objects.create(
             municipality=labinsk,
             request=request,
+            **supported_by(request),
             point=point,
             room=room,
             tutor=users[tutor],

@@ -68,6 +68,12 @@ class Room(models.Model):
         "вместимость, человек", validators=[MinValueValidator(1), MaxValueValidator(500)]
     )
     is_active = models.BooleanField("используется", default=True)
+    remote_link = models.URLField(
+        "ссылка для дистанционных занятий",
+        max_length=500,
+        blank=True,
+        help_text="Постоянная комната видеосвязи этого помещения, если она есть.",
+    )
 
     class Meta:
         verbose_name = "помещение"
@@ -161,6 +167,63 @@ class RequestKind(models.TextChoices):
     MASTER_CLASS = "master_class", "мастер-класс"
     OPEN_LESSON = "open_lesson", "открытый урок"
     DEMONSTRATION_LESSON = "demonstration_lesson", "показательный урок"
+    # Seed 002, plan item 1: «посещение уроков и мероприятий… ежемесячно».
+    LESSON_VISIT = "lesson_visit", "посещение урока"
+
+
+class Interval(models.IntegerChoices):
+    WEEKLY = 1, "еженедельно"
+    BIWEEKLY = 2, "раз в две недели"
+
+
+class SessionSeries(models.Model):
+    """Серия занятий: a tutorial course of N weeks (seed 001, 1.1–1.5 «по отдельному
+    графику»). Booked all or nothing; each occurrence is a Session of its own, which can be
+    moved or cancelled alone or with all that follow."""
+
+    MAX_OCCURRENCES = 40
+
+    municipality = models.ForeignKey(
+        Municipality, verbose_name="муниципальное образование", on_delete=models.PROTECT
+    )
+    tutor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="тьютор",
+        on_delete=models.PROTECT,
+        related_name="session_series",
+    )
+    request = models.ForeignKey(
+        "ConsultationRequest",
+        verbose_name="заявка",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="series",
+    )
+    interval = models.PositiveSmallIntegerField(
+        "повторять", choices=Interval.choices, default=Interval.WEEKLY
+    )
+    count = models.PositiveSmallIntegerField(
+        "число занятий",
+        validators=[MinValueValidator(1), MaxValueValidator(MAX_OCCURRENCES)],
+    )
+    until = models.DateField("до даты", null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="кто назначил",
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField("создана", default=timezone.now)
+
+    class Meta:
+        verbose_name = "серия занятий"
+        verbose_name_plural = "серии занятий"
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self):
+        return f"Серия из {self.count} занятий ({self.get_interval_display()})"
 
 
 class ConsultationRequest(models.Model):
@@ -303,8 +366,22 @@ class Session(models.Model):
         blank=True,
         related_name="sessions",
     )
+
+    class Origin(models.TextChoices):
+        BOOKED = "booked", "по заявке"
+        OWN = "own", "запись тьютора"
+
+    origin = models.CharField(
+        "откуда", max_length=8, choices=Origin.choices, default=Origin.BOOKED, editable=False
+    )
     point = models.ForeignKey(
-        ConsultationPoint, verbose_name="пункт", on_delete=models.PROTECT, related_name="sessions"
+        ConsultationPoint,
+        verbose_name="пункт",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="sessions",
+        help_text="Занятие, которое тьютор проводит в школе, проходит вне пункта.",
     )
     room = models.ForeignKey(
         Room,
@@ -323,6 +400,76 @@ class Session(models.Model):
     )
     kind = models.CharField("форма работы", max_length=32, choices=RequestKind.choices)
     format = models.CharField("формат", max_length=16, choices=Format.choices)
+    # Whom the session supports: for a booked one, copied from its request at booking; for a
+    # tutor's own, what the tutor records. The effect comparison and the reports count held
+    # sessions by these, whatever their origin.
+    organization = models.ForeignKey(
+        Organization,
+        verbose_name="школа",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="sessions",
+    )
+    subject = models.ForeignKey(
+        Subject,
+        verbose_name="предмет",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    topic = models.CharField("тема", max_length=300, blank=True)
+    teachers = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        verbose_name="учителя",
+        blank=True,
+        related_name="taken_sessions",
+    )
+    place = models.CharField(
+        "место проведения",
+        max_length=500,
+        blank=True,
+        help_text="Для очного занятия вне пункта: школа, кабинет.",
+    )
+    link = models.URLField(
+        "ссылка для подключения",
+        max_length=500,
+        blank=True,
+        help_text="Пусто — ссылка помещения или пункта, если она есть.",
+    )
+    series = models.ForeignKey(
+        SessionSeries,
+        verbose_name="серия",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="sessions",
+    )
+    tutor_plan_item = models.ForeignKey(
+        "community.TutorPlanItem",
+        verbose_name="пункт плана тьютора",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="sessions",
+    )
+    plan_item = models.ForeignKey(
+        "community.PlanItem",
+        verbose_name="мероприятие плана сообщества",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="sessions",
+    )
+    route_step = models.ForeignKey(
+        "community.RouteStep",
+        verbose_name="шаг маршрута учителя",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="sessions",
+    )
     starts_at = models.DateTimeField("начало")
     ends_at = models.DateTimeField("окончание")
     status = models.CharField(
@@ -348,10 +495,16 @@ class Session(models.Model):
         indexes = [
             models.Index(fields=["municipality", "starts_at"]),
             models.Index(fields=["tutor", "starts_at"]),
+            models.Index(fields=["organization", "starts_at"]),
         ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(starts_at__lt=models.F("ends_at")), name="session_starts_before_end"
+            ),
+            # A booked session is at a consultation point; a tutor's own may be anywhere.
+            models.CheckConstraint(
+                condition=Q(origin="own") | Q(point__isnull=False),
+                name="session_booked_has_point",
             ),
         ]
         # The exclusion constraints session_no_tutor_clash and session_no_room_clash live in
@@ -373,6 +526,67 @@ class Session(models.Model):
     @property
     def awaits_report(self) -> bool:
         return self.status == self.Status.PLANNED and self.is_over
+
+    @property
+    def is_own(self) -> bool:
+        return self.origin == self.Origin.OWN
+
+    @property
+    def is_remote(self) -> bool:
+        return self.format == Format.REMOTE
+
+    @property
+    def meeting_link(self) -> str:
+        """The link to join a remote session: its own, else its room's, else its point's.
+        Shown to the session's participants only (its selectors decide who they are)."""
+        if not self.is_remote:
+            return ""
+        return (
+            self.link
+            or (self.room.remote_link if self.room_id else "")
+            or (self.point.remote_link if self.point_id else "")
+        )
+
+    @property
+    def where(self) -> str:
+        """Where it happens, in words, for the page, the letters and the calendar."""
+        if self.is_remote:
+            return "дистанционно"
+        if self.place:
+            return self.place
+        if self.point_id:
+            room = f", {self.room.name}" if self.room_id else ""
+            return f"{self.point.name}, {self.point.address}{room}"
+        return str(self.organization) if self.organization_id else ""
+
+
+class LessonObservation(models.Model):
+    """Лист наблюдения урока: what a tutor saw at a teacher's lesson (seed 002, plan item 1:
+    «посещение уроков… определение слабых мест»). Seen by the teacher observed, the tutor and
+    the methodists only: it is about a person's work, not a public record."""
+
+    session = models.OneToOneField(
+        Session, verbose_name="занятие", on_delete=models.CASCADE, related_name="observation"
+    )
+    teacher = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="учитель, чей урок посещён",
+        on_delete=models.PROTECT,
+        related_name="lesson_observations",
+    )
+    grade = models.CharField("класс", max_length=20, help_text="Например, «7 Б».")
+    lesson_topic = models.CharField("тема урока", max_length=300)
+    observed = models.TextField("что увидел тьютор")
+    strengths = models.TextField("сильные стороны", blank=True)
+    difficulties = models.TextField("затруднения", blank=True)
+    recommendations = models.TextField("рекомендации")
+
+    class Meta:
+        verbose_name = "наблюдение урока"
+        verbose_name_plural = "наблюдения уроков"
+
+    def __str__(self):
+        return f"Наблюдение урока: {self.grade}, «{self.lesson_topic}»"
 
 
 class CalendarFeed(models.Model):

@@ -53,16 +53,32 @@ def requests_for(access: Access) -> QuerySet[ConsultationRequest]:
 
 
 def sessions_for(access: Access) -> QuerySet[Session]:
-    """Coordinators see their municipality's sessions; a tutor the sessions assigned to them;
-    a school those of its requests; a teacher those of their own requests."""
-    qs = Session.objects.select_related("municipality", "point", "room", "tutor", "request")
+    """Coordinators see their municipality's sessions; a tutor the sessions assigned to them
+    and their own; a school those of its requests, held at it, or with its teachers; a teacher
+    those of their own requests and those they take part in."""
+    qs = Session.objects.select_related(
+        "municipality", "point", "room", "tutor", "request", "organization"
+    )
     if access.everywhere:
         return qs
     schools = {r.organization_id for r in access.roles if r.kind == RoleKind.SCHOOL}
     q = Q(municipality__in=_municipalities_where(access, *COORDINATORS))
-    q |= Q(tutor=access.user_id) | Q(request__organization__in=schools)
+    q |= Q(tutor=access.user_id)
+    if schools:
+        # A school sees the sessions of its requests, those held at it, and those its
+        # teachers take part in wherever they are held.
+        its_teachers = Role.objects.filter(kind=RoleKind.TEACHER, organization__in=schools)
+        q |= Q(request__organization__in=schools) | Q(organization__in=schools)
+        q |= Exists(
+            Session.teachers.through.objects.filter(
+                session=OuterRef("pk"), user__in=its_teachers.values("user")
+            )
+        )
     if access.has(RoleKind.TEACHER):
         q |= Q(request__requested_by=access.user_id) | Q(request__teacher=access.user_id)
+        q |= Exists(
+            Session.teachers.through.objects.filter(session=OuterRef("pk"), user=access.user_id)
+        )
     return qs.filter(q)
 
 

@@ -78,8 +78,9 @@ def tutoring_effect(municipality: Municipality, year: AcademicYear) -> list[Effe
         municipality=municipality,
         status=Session.Status.HELD,
         starts_at__range=(start, end),
-        request__isnull=False,
-    ).values_list("request__organization", "request__subject"):
+        organization__isnull=False,
+        subject__isnull=False,
+    ).values_list("organization", "subject"):
         sessions[(school, subject)] += 1
     before, after = year.start_year, year.start_year + 1
     works = {

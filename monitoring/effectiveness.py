@@ -203,7 +203,7 @@ def community_effectiveness(municipality: Municipality, year: AcademicYear) -> E
         ),
     )
     schools_reached = shnor.filter(
-        Exists(held.filter(request__organization=OuterRef("organization")))
+        Exists(held.filter(organization=OuterRef("organization")))
     ).count()
     ratings = _counts(requests.filter(rating__isnull=False), "rating")
     cases = ExpertiseCase.objects.filter(municipality=municipality, academic_year=year)
@@ -243,7 +243,9 @@ def community_effectiveness(municipality: Municipality, year: AcademicYear) -> E
 def _dynamics(municipality: Municipality, year: AcademicYear, held: QuerySet) -> Dynamics:
     """ВПР is written in spring: the spring of `start_year` comes before the year's tutoring,
     the spring of `start_year + 1` at its end. Participants of all works are pooled."""
-    supported = set(held.values_list("request__organization", flat=True).distinct())
+    supported = set(
+        held.exclude(organization=None).values_list("organization", flat=True).distinct()
+    )
     before, after = year.start_year, year.start_year + 1
     rows = (
         Participant.objects.filter(
@@ -338,7 +340,7 @@ def development_of(teacher: User) -> list[YearOfDevelopment]:
     cases with the verdicts, the tutors assigned to them. Three queries."""
     sessions = list(
         Session.objects.filter(report__held=True, report__teachers_present=teacher)
-        .select_related("tutor", "request__subject")
+        .select_related("tutor", "subject")
         .order_by("-starts_at")
     )
     cases = list(

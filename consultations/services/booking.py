@@ -206,6 +206,16 @@ def _lock_resources(tutor: User, room: Room | None) -> None:
         list(Room.objects.select_for_update(no_key=True).filter(pk=room.pk))
 
 
+def supported_by(request: ConsultationRequest) -> dict:
+    """Whom a booked session supports: its request's school, subject and topic (the request's
+    teacher, if any, becomes its participant)."""
+    return {
+        "organization_id": request.organization_id,
+        "subject_id": request.subject_id,
+        "topic": request.topic[:300],
+    }
+
+
 def _locked_request(actor: User, request: ConsultationRequest, move: str):
     # Locked so that two methodists cannot schedule the same request twice; only its own row,
     # never the municipality's, which every booking there reads.
@@ -267,8 +277,11 @@ def session_book(
             starts_at=starts_at,
             ends_at=ends_at,
             created_by=actor,
+            **supported_by(request),
         )
     )
+    if request.teacher_id:
+        session.teachers.add(request.teacher_id)
     audit_record(
         actor=actor,
         action="session.book",

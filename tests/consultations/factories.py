@@ -163,6 +163,32 @@ class SessionFactory(factory.django.DjangoModelFactory):
     ends_at = factory.LazyAttribute(lambda s: s.starts_at + datetime.timedelta(minutes=90))
     status = Session.Status.PLANNED
     created_by = None
+    # Whom a booked session supports comes from its request, as session_book copies it.
+    organization = factory.LazyAttribute(lambda s: s.request.organization if s.request else None)
+    subject = factory.LazyAttribute(lambda s: s.request.subject if s.request else None)
+    topic = factory.LazyAttribute(lambda s: s.request.topic if s.request else "")
+
+
+class OwnSessionFactory(SessionFactory):
+    """A tutor's own planned session next week at a school of the municipality, in person at
+    a place there: no point, no room, no request. Pass `teachers=[...]` for its participants."""
+
+    origin = Session.Origin.OWN
+    point = None
+    room = None
+    kind = RequestKind.SUPERVISION
+    organization = factory.SubFactory(
+        "tests.tutoring.factories.OrganizationFactory",
+        municipality=factory.SelfAttribute("..municipality"),
+    )
+    place = factory.LazyAttribute(lambda s: f"{s.organization.short_name}, кабинет 12")
+    topic = "Приёмы формирующего оценивания"
+    created_by = factory.SelfAttribute("tutor")
+
+    @factory.post_generation
+    def teachers(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.teachers.set(extracted)
 
 
 class EventFactory(factory.django.DjangoModelFactory):

@@ -1,0 +1,119 @@
+"""Series of sessions: the dates of the occurrences and the clashes of all of them at once.
+
+A series is booked all or nothing, so a tutor or a methodist sees every clash of the series in
+one message and fixes them together, instead of one clash per attempt. Both the methodist's
+booked series and the tutor's own read their occurrences and clashes here.
+"""
+
+import datetime
+from dataclasses import dataclass
+
+from django.db.models import Q
+
+from tutoring.errors import DomainError
+from tutoring.words import plural, plural_form
+
+from .models import Interval, Room, Session, SessionSeries
+
+MAX = SessionSeries.MAX_OCCURRENCES
+
+
+@dataclass(frozen=True)
+class Occurrence:
+    number: int  # from 1, as the series' page numbers them
+    starts_at: datetime.datetime
+    ends_at: datetime.datetime
+
+
+def occurrences(
+    starts_at: datetime.datetime,
+    ends_at: datetime.datetime,
+    *,
+    interval: int,
+    count: int | None = None,
+    until: datetime.date | None = None,
+    zone: datetime.tzinfo,
+) -> list[Occurrence]:
+    """The occurrences of a series from its first session: every `interval` weeks at the same
+    wall-clock time in the municipality's zone, `count` times or up to `until` inclusive."""
+    if interval not in Interval.values:
+        raise DomainError("Выберите, как часто повторять: еженедельно или раз в две недели.")
+    if (count is None) == (until is None):
+        raise DomainError("Укажите либо число занятий серии, либо дату, до которой повторять.")
+    if count is not None and not 1 <= count <= MAX:
+        raise DomainError(f"В серии может быть от 1 до {MAX} занятий, а указано {count}.")
+    first = starts_at.astimezone(zone)
+    length = ends_at - starts_at
+    if until is not None:
+        if until < first.date():
+            raise DomainError("Дата, до которой повторять, раньше первого занятия серии.")
+        count = (until - first.date()).days // (7 * interval) + 1
+        if count > MAX:
+            raise DomainError(
+                f"До {until:%d.%m.%Y} выходит {count} занятий, а в серии может быть "
+                f"не больше {MAX}: выберите дату раньше или повторяйте реже."
+            )
+    result = []
+    for number in range(count):
+        day = first.date() + datetime.timedelta(weeks=interval * number)
+        start = datetime.datetime.combine(day, first.timetz().replace(tzinfo=None), tzinfo=zone)
+        result.append(Occurrence(number + 1, start, start + length))
+    return result
+
+
+def clashes(
+    occurrences: list[Occurrence],
+    *,
+    tutor,
+    room: Room | None,
+    zone: datetime.tzinfo,
+    ignore=(),
+) -> list[str]:
+    """Every occurrence that overlaps a planned or held session of the tutor (or of the
+    room), in words; one query whatever the length of the series. `ignore` are the
+    sessions being moved, whose own time does not count."""
+    if not occurrences:
+        return []
+    since = min(o.starts_at for o in occurrences)
+    until = max(o.ends_at for o in occurrences)
+    taken = Session.objects.exclude(status=Session.Status.CANCELLED).filter(
+        starts_at__lt=until, ends_at__gt=since
+    )
+    taken = taken.exclude(pk__in=[getattr(s, "pk", s) for s in ignore])
+    busy = Q(tutor=tutor)
+    if room is not None:
+        busy |= Q(room=room)
+    rows = list(taken.filter(busy).values_list("starts_at", "ends_at", "tutor"))
+    problems = []
+    for occurrence in occurrences:
+        for starts_at, ends_at, tutor_id in rows:
+            if starts_at < occurrence.ends_at and ends_at > occurrence.starts_at:
+                whose = (
+                    f"у {tutor.short_name} занятие"
+                    if tutor_id == tutor.pk
+                    else f"помещение «{room.name}» занято"
+                )
+                problems.append(
+                    f"Занятие {occurrence.number} ({_period(occurrence, zone)}): {whose} "
+                    f"{starts_at.astimezone(zone):%d.%m.%Y %H:%M}–"
+                    f"{ends_at.astimezone(zone):%H:%M}."
+                )
+                break
+    return problems
+
+
+def refuse_clashes(problems: list[str], total: int) -> None:
+    """All or nothing: one refusal naming every clashing occurrence."""
+    if problems:
+        verb = plural_form(len(problems), "пересекается", "пересекаются", "пересекаются")
+        raise DomainError(
+            f"Серия не записана: {plural(len(problems), 'занятие', 'занятия', 'занятий')} "
+            f"из {total} {verb} с другими. " + " ".join(problems)
+        )
+
+
+def _period(occurrence: Occurrence, zone) -> str:
+    return (
+        f"{occurrence.starts_at.astimezone(zone):%d.%m.%Y %H:%M}–"
+        f"{occurrence.ends_at.astimezone(zone):%H:%M}"
+    )
