@@ -228,9 +228,7 @@ def _request(labinsk, school, point, rooms, users, subjects, monday, zone, *row)
         request=request,
         **supported_by(request),
         point=point,
-        room=None
-        if fmt == Format.REMOTE
-        else rooms[0] if count <= rooms[0].capacity else rooms[1],
+        room=None if fmt == Format.REMOTE else rooms[0] if count <= rooms[0].capacity else rooms[1],
         tutor=users[tutor],
         kind=kind,
         format=fmt,

@@ -306,7 +306,7 @@ def session_book(
             "time": _period(starts_at, ends_at, zone),
             "room": room.name if room else "",
             "format": Format(format).label,
-            **({"link": link} if link else {}),
+            "link": link,
         },
     )
     # After the session is saved: the notification names its time and tutor.
@@ -425,13 +425,16 @@ def session_reschedule(
     if moved or relinked:
         session.sequence += 1
     _saved(session, fields=["starts_at", "ends_at", "room", "link", "sequence"])
-    changes = {
-        "time": [before, _period(starts_at, ends_at, zone)],
-        "room": [before_room, room.name if room else ""],
-    }
-    if relinked:
-        changes["link"] = [before_link, session.meeting_link]
-    audit_record(actor=actor, action="session.reschedule", obj=session, changes=changes)
+    audit_record(
+        actor=actor,
+        action="session.reschedule",
+        obj=session,
+        changes={
+            "time": [before, _period(starts_at, ends_at, zone)],
+            "room": [before_room, room.name if room else ""],
+            "link": [before_link, session.meeting_link],
+        },
+    )
     if moved:
         text = f"{named(request)}: занятие перенесено с {before} на {when(session)}" + (
             f", помещение «{room.name}»." if room else "."

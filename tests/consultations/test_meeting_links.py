@@ -198,9 +198,7 @@ def test_it_books_a_remote_session_by_its_own_link_or_its_rooms(world):
     assert by_room.link == "" and by_room.meeting_link == ROOM_LINK
 
 
-def test_the_booking_page_refuses_a_remote_session_without_link_and_saves_nothing(
-    client, world
-):
+def test_the_booking_page_refuses_a_remote_session_without_link_and_saves_nothing(client, world):
     world.point.remote_link = ""
     world.point.save(update_fields=["remote_link"])
     client.force_login(world.methodist)
