@@ -401,3 +401,9 @@ def test_a_methodist_gives_a_room_its_link_on_the_points_pages(client, world):
     assert entry.changes["remote_link"] == ["", ROOM_LINK]
     client.force_login(world.teacher)
     assert ROOM_LINK not in client.get(world.point.get_absolute_url()).content.decode()
+
+
+def test_the_demos_remote_sessions_have_a_link(demo):
+    remote_sessions = Session.objects.filter(format=Format.REMOTE).select_related("point", "room")
+    assert remote_sessions.exists()
+    assert all(session.meeting_link for session in remote_sessions)
