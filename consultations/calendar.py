@@ -12,7 +12,7 @@ organization that holds the session or the event; the clients that take a letter
 invitation need it."""
 
 import datetime
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from email.utils import parseaddr
 
 from django.conf import settings
@@ -20,9 +20,11 @@ from django.utils import timezone
 from icalendar import Calendar, vCalAddress
 from icalendar import Event as CalendarEvent
 
+from tutoring.access import access_for
 from tutoring.words import with_kind
 
 from .models import Event, Session
+from .selectors import joining
 
 PRODID = "-//Портал сообщества тьюторов//ru"
 # The iTIP methods of a letter (RFC 5546 3.2): an invitation or its change, and a
@@ -51,25 +53,33 @@ def _stamped(entry: CalendarEvent, *, uid: str, sequence: int, now: datetime.dat
     entry.add("dtstamp", now)
 
 
-def _event(session: Session, now: datetime.datetime) -> CalendarEvent:
+def _session_holder(session: Session) -> str:
+    """The organization in whose name the session is held: its point's host; a session away
+    from a point (a tutor's own) is the municipality's."""
+    return session.point.organization.name if session.point_id else session.municipality.name
+
+
+def _event(session: Session, now: datetime.datetime, joinable: bool = False) -> CalendarEvent:
     zone = session.municipality.tzinfo
     event = CalendarEvent()
     # One UID per session, so that a calendar updates the event when the session changes.
     _stamped(event, uid=session_uid(session), sequence=session.sequence, now=now)
-    event.add("organizer", _organizer(session.point.organization.name))
+    event.add("organizer", _organizer(_session_holder(session)))
     event.add("dtstart", session.starts_at.astimezone(zone))
     event.add("dtend", session.ends_at.astimezone(zone))
-    topic = session.request.topic if session.request_id else ""
+    topic = session.topic or (session.request.topic if session.request_id else "")
     event.add("summary", with_kind(session.get_kind_display().capitalize(), topic))
-    where = [session.point.name, session.point.address]
-    if session.room_id:
-        where.append(session.room.name)
-    if session.format == "remote" and session.point.remote_link:
-        where = [session.point.remote_link]
-    event.add("location", ", ".join(where))
+    # A remote session is where its link is, for those who take part; the others read only
+    # that it is remote (`where`), never the building of the point.
+    link = session.meeting_link if joinable else ""
+    event.add("location", link or session.where)
+    if link:
+        event.add("url", link)
     lines = [f"Тьютор: {session.tutor.full_name}"]
     if session.request_id:
         lines.append(f"Заявка № {session.request_id}, {session.request.organization}")
+    if link:
+        lines.append(f"Ссылка для подключения: {link}")
     event.add("description", "\n".join(lines))
     cancelled = session.status == Session.Status.CANCELLED
     event.add("status", "CANCELLED" if cancelled else "CONFIRMED")
@@ -117,10 +127,13 @@ def calendar_bytes(
     method: str | None = None,
     events: Iterable[Event] = (),
     attendees: Iterable[tuple[str, str]] = (),
+    joinable: Callable[[Session], bool] | None = None,
 ) -> bytes:
     """The calendar of the sessions and events; `method` and `attendees` (name, e-mail) only
     for a letter, and the attendees only those the letter goes to. Sessions need their
-    point's organization and events their municipality's issuer (select_related)."""
+    point's organization and room, and events their municipality's issuer (select_related).
+    `joinable(session)` says whether the calendar's reader takes part in a session, and so
+    gets its meeting link (selectors.may_join); without it no link is written."""
     if method not in (None, REQUEST, CANCEL):
         raise ValueError(f"Unknown iTIP method {method!r}")
     now = timezone.now()  # UTC: DTSTAMP is the moment of writing (RFC 5545 3.8.7.2)
@@ -130,7 +143,7 @@ def calendar_bytes(
     calendar.add("x-wr-calname", name)
     if method:
         calendar.add("method", method)
-    entries = [_event(session, now) for session in sessions]
+    entries = [_event(s, now, bool(joinable and joinable(s))) for s in sessions]
     entries += [_announced(event, now) for event in events]
     for entry in entries:
         for attendee_name, email in attendees:
@@ -163,6 +176,7 @@ def request_invitations(notification) -> list[tuple[str, bytes, str]]:
     recipient = notification.recipient
     attendees = [(recipient.full_name, recipient.email)] if recipient.email else []
     method = CANCEL if cancelling else REQUEST
+    joinable = joining(access_for(recipient), sessions)
     files = []
     for number, session in enumerate(sessions, start=1):
         # One session an attachment: an iTIP message is about one UID (RFC 5546), and a
@@ -172,7 +186,11 @@ def request_invitations(notification) -> list[tuple[str, bytes, str]]:
             (
                 f"zayavka-{pk}{suffix}.ics",
                 calendar_bytes(
-                    [session], name=f"Заявка № {pk}", method=method, attendees=attendees
+                    [session],
+                    name=f"Заявка № {pk}",
+                    method=method,
+                    attendees=attendees,
+                    joinable=joinable,
                 ),
                 "text/calendar",
             )

@@ -28,6 +28,8 @@ from .services import schedules as schedule_services
 from .services.booking import supported_by
 
 POINT = "Муниципальный тьюторский консультационный пункт"
+# The point's permanent video room: its remote sessions are joined by it.
+POINT_LINK = "https://sferum.ru/?call_link=labinsk-tkp"
 Status = ConsultationRequest.Status
 
 # tutor → (weekday, from, to): the hours each of the 21 tutors of the order consults, inside
@@ -67,7 +69,7 @@ REQUESTS = [
      "учитель математики", 1, Format.IN_PERSON, "held", "tutor", 1, 15),
     ("school", RequestKind.TUTORIAL, "Биология", "Практические работы по биологии в ВПР",
      "Низкие результаты заданий с рисунками и схемами.",
-     "учителя биологии и химии", 2, Format.IN_PERSON, "scheduled", "tutor09", 9, 15),
+     "учителя биологии и химии", 2, Format.REMOTE, "scheduled", "tutor09", 9, 15),
     ("school", RequestKind.GROUP_TEACHERS, "Русский язык", "Итоговое сочинение: критерии",
      "Учителя по-разному применяют критерии оценивания сочинения.",
      "учителя русского языка и литературы", 4, Format.IN_PERSON, "scheduled", "tutor03", 8,
@@ -126,6 +128,14 @@ def load(result) -> None:
     # Before the early return: a demo loaded when only three tutors had hours gains the rest.
     _hours(result, labinsk, users)
     if ConsultationPoint.objects.filter(municipality=labinsk, name=POINT).exists():
+        # A demo loaded before remote sessions had links gains the point's.
+        result.count(
+            bool(
+                ConsultationPoint.objects.filter(
+                    municipality=labinsk, name=POINT, remote_link=""
+                ).update(remote_link=POINT_LINK)
+            )
+        )
         _reminder_sessions(result, labinsk, users)
         _render_schedule(labinsk)
         return
@@ -137,6 +147,7 @@ def load(result) -> None:
         name=POINT,
         address="г. Лабинск, здание МКУ ИМЦ",
         working_hours="пн–пт 14:00–18:00",
+        remote_link=POINT_LINK,
     )
     rooms = [
         Room.objects.create(point=point, name="Методический кабинет", capacity=12),
@@ -217,7 +228,7 @@ def _request(labinsk, school, point, rooms, users, subjects, monday, zone, *row)
         request=request,
         **supported_by(request),
         point=point,
-        room=rooms[0] if count <= rooms[0].capacity else rooms[1],
+        room=None if fmt == Format.REMOTE else rooms[0] if count <= rooms[0].capacity else rooms[1],
         tutor=users[tutor],
         kind=kind,
         format=fmt,

@@ -473,6 +473,9 @@ def _place(request, *, actor, point, pool, free, rooms, starts_on, ends_on) -> S
     if not ranges:
         return "желаемые даты в этом периоде уже прошли"
     in_person = request.format == Format.IN_PERSON
+    if not in_person and not point.remote_link:
+        # A remote session needs a link, which only the methodist can give it by hand.
+        return f"у пункта «{point}» нет постоянной ссылки для дистанционных занятий"
     fitting = rooms.fitting(request.participants_count) if in_person else None
     if in_person and not fitting:
         return f"в пункте «{point}» нет помещения на " + plural(

@@ -48,9 +48,19 @@ def _session_people(session: Session):
 
 
 def _session_tomorrow_text(session: Session, now) -> str:
-    where = f", {session.point}, {session.room.name}" if session.room_id else ", дистанционно"
+    # The people told (its tutor, requester and teacher) all take part in the session, so the
+    # text may carry its meeting link (selectors.may_join).
+    if session.is_remote:
+        where = ", дистанционно"
+    elif session.point_id and session.room_id:
+        where = f", {session.point}, {session.room.name}"
+    else:
+        where = f", {session.where}" if session.where else ""
     starts = when(session.starts_at, session.municipality, now)
-    return f"Занятие {starts}: {_session_name(session)}{where}."
+    text = f"Занятие {starts}: {_session_name(session)}{where}."
+    # No full stop after the link: a mail client would take it for part of the address.
+    link = session.meeting_link
+    return f"{text} Ссылка для подключения: {link}" if link else text
 
 
 def _ended_without_report(ended_after, ended_before):
@@ -154,7 +164,10 @@ RULES = [
 def session_invitation(notification) -> list[tuple[str, bytes, str]]:
     """The letter of «занятие завтра» carries the session as an iTIP REQUEST of its UID: the
     recipient's calendar adds it, or keeps the entry it has (RFC 5546)."""
+    from tutoring.access import access_for
+
     from .calendar import REQUEST, calendar_bytes
+    from .selectors import joining
 
     pk = int(notification.object_key.rsplit(":", 1)[1])
     session = (
@@ -168,6 +181,10 @@ def session_invitation(notification) -> list[tuple[str, bytes, str]]:
     person = notification.recipient
     attendees = [(person.full_name, person.email)] if person.email else []
     content = calendar_bytes(
-        [session], name=f"Занятие {session.pk}", method=REQUEST, attendees=attendees
+        [session],
+        name=f"Занятие {session.pk}",
+        method=REQUEST,
+        attendees=attendees,
+        joinable=joining(access_for(person), [session]),
     )
     return [(f"zanyatie-{session.pk}.ics", content, "text/calendar")]

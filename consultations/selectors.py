@@ -1,5 +1,7 @@
 """What each user may see of the consultation point; every page reads through these."""
 
+from collections.abc import Callable, Iterable
+
 from django.db.models import Count, Exists, IntegerField, Min, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -80,6 +82,56 @@ def sessions_for(access: Access) -> QuerySet[Session]:
             Session.teachers.through.objects.filter(session=OuterRef("pk"), user=access.user_id)
         )
     return qs.filter(q)
+
+
+def may_join(access: Access, session: Session, *, teaching: bool | None = None) -> bool:
+    """Whether the user takes part in the session, and so may have its meeting link: its
+    tutor, its teachers, its request's requester and teacher, the staff (school role) of the
+    school it supports, the methodists and the director of its municipality. Not those who
+    only read it: a regional coordinator, a school whose teacher takes part in another
+    school's session (the teacher has the link). `teaching`, when known, says whether the user
+    is among its teachers (see `joining`); otherwise that is asked of the database."""
+    user = access.user_id
+    if user is None:
+        return False
+    if session.tutor_id == user:
+        return True
+    if any(access.holds(kind, municipality=session.municipality_id) for kind in COORDINATORS):
+        return True
+    request = session.request if session.request_id else None
+    if request is not None and user in (request.requested_by_id, request.teacher_id):
+        return True
+    schools = {session.organization_id, request.organization_id if request else None} - {None}
+    if any(access.holds(RoleKind.SCHOOL, organization=school) for school in schools):
+        return True
+    if teaching is None:
+        teaching = session.teachers.filter(pk=user).exists()
+    return teaching
+
+
+def joining(access: Access, sessions: Iterable[Session]) -> Callable[[Session], bool]:
+    """`may_join` for many sessions at once: one query for those the user is a teacher of
+    (none when no session is remote: only a remote one has a link to give)."""
+    remote = [session.pk for session in sessions if session.is_remote]
+    teaching = set()
+    if remote and access.user_id is not None:
+        teaching = set(
+            Session.teachers.through.objects.filter(
+                session__in=remote, user=access.user_id
+            ).values_list("session_id", flat=True)
+        )
+    return lambda session: may_join(access, session, teaching=session.pk in teaching)
+
+
+def with_join_links(access: Access, sessions: Iterable[Session]) -> list[Session]:
+    """The sessions, each with `join_link`: its meeting link if the user takes part in it,
+    else empty. Sessions need their point and room (select_related)."""
+    sessions = list(sessions)
+    joins = joining(access, sessions)
+    for session in sessions:
+        link = session.meeting_link
+        session.join_link = link if link and joins(session) else ""
+    return sessions
 
 
 def availability_for(access: Access) -> tuple[QuerySet, QuerySet]:

@@ -107,6 +107,13 @@ class BookingForm(_TimeFields):
         help_text="Обязательно для очного занятия.",
     )
     format = forms.ChoiceField(label="Формат", choices=Format.choices)
+    link = forms.URLField(
+        label="Ссылка для подключения",
+        required=False,
+        max_length=500,
+        assume_scheme="https",
+        help_text="Для дистанционного занятия. Пусто — постоянная ссылка помещения или пункта.",
+    )
 
     field_order = [
         "tutor",
@@ -117,6 +124,7 @@ class BookingForm(_TimeFields):
         "format",
         "point",
         "room",
+        "link",
     ]
 
     def __init__(self, *args, request: ConsultationRequest, **kwargs):
@@ -132,6 +140,7 @@ class BookingForm(_TimeFields):
         self.fields["room"].queryset = rooms_of(municipality)
         self.fields["duration"].initial = int(session_length(request).total_seconds() // 60)
         self.fields["format"].initial = request.format
+        _offer_links(self.fields["link"], points)
 
     def booking(self) -> dict:
         starts_at, ends_at = self.interval()
@@ -141,6 +150,7 @@ class BookingForm(_TimeFields):
             "point": data["point"],
             "room": data["room"],
             "format": data["format"],
+            "link": data["link"],
             "starts_at": starts_at,
             "ends_at": ends_at,
         }
@@ -154,10 +164,43 @@ class RescheduleForm(_TimeFields):
         help_text="Оставьте пустым, чтобы не менять помещение.",
     )
 
+    link = forms.URLField(
+        label="Ссылка для подключения",
+        required=False,
+        max_length=500,
+        assume_scheme="https",
+        help_text="Пусто — постоянная ссылка помещения или пункта.",
+    )
+
     def __init__(self, *args, session, **kwargs):
         windows = session.request.windows.all() if session.request_id else ()
         super().__init__(*args, zone=session.municipality.tzinfo, windows=windows, **kwargs)
         self.fields["room"].queryset = rooms_of(session.municipality).filter(point=session.point)
+        if session.is_remote:
+            self.fields["link"].initial = session.link
+            _offer_links(self.fields["link"], [session.point] if session.point_id else [])
+        else:
+            del self.fields["link"]
+
+    def moving(self) -> dict:
+        """The service's arguments: the new time, the room and, for a remote session, the
+        link (absent for one in person, which keeps having none)."""
+        starts_at, ends_at = self.interval()
+        data = self.cleaned_data
+        moving = {"starts_at": starts_at, "ends_at": ends_at, "room": data["room"]}
+        if "link" in self.fields:
+            moving["link"] = data["link"]
+        return moving
+
+
+def _offer_links(field, points) -> None:
+    """Say which permanent link an empty field stands for: the one point's, when the
+    municipality has one point with a link (with several, the methodist picks the point)."""
+    links = {point.remote_link for point in points if point.remote_link}
+    if len(links) == 1:
+        (link,) = links
+        field.widget.attrs["placeholder"] = link
+        field.help_text = f"Пусто — постоянная ссылка помещения или пункта ({link})."
 
 
 class CancelForm(forms.Form):

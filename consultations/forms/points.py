@@ -47,9 +47,18 @@ class PointForm(forms.ModelForm):
 
 
 class RoomForm(forms.ModelForm):
+    remote_link = forms.URLField(
+        label="Ссылка для дистанционных занятий",
+        required=False,
+        max_length=500,
+        assume_scheme="https",
+        help_text="Постоянная комната видеосвязи этого помещения, если она есть: её получат "
+        "участники дистанционных занятий, назначенных в нём.",
+    )
+
     class Meta:
         model = Room
-        fields = ["name", "capacity", "is_active"]
+        fields = ["name", "capacity", "remote_link", "is_active"]
         help_texts = {
             "name": "Например, «Кабинет 12» или «Актовый зал».",
             "is_active": "Снимите отметку, если помещение больше не используется: его не будут "

@@ -27,7 +27,7 @@ from ..models import (
     Session,
 )
 from .availability import is_available
-from .requests import REQUEST, named, request_notice, when
+from .requests import REQUEST, joining_line, named, request_notice, when
 
 RequestStatus = ConsultationRequest.Status
 
@@ -39,6 +39,10 @@ CLASH_MESSAGES = {
     "session_no_room_clash": ROOM_BUSY,
 }
 SessionStatus = Session.Status
+NO_LINK = (
+    "Для дистанционного занятия нужна ссылка для подключения: укажите её в поле «Ссылка для "
+    "подключения» или добавьте постоянную ссылку пункту «{point}» или его помещению."
+)
 
 
 def _is_its_tutor(access, session: Session) -> bool:
@@ -119,6 +123,7 @@ def _check(
     starts_at: datetime.datetime,
     ends_at: datetime.datetime,
     format: str,
+    link: str = "",
     session: Session | None = None,
 ) -> None:
     """Every rule of a booking, in the order a methodist would fix them; `session` is the
@@ -148,6 +153,10 @@ def _check(
         )
     if format == Format.IN_PERSON and room is None:
         raise DomainError("Для очного занятия выберите помещение.")
+    if format == Format.REMOTE and not (
+        link or (room.remote_link if room is not None else "") or point.remote_link
+    ):
+        raise DomainError(NO_LINK.format(point=point), field="link")
     if room is not None:
         if room.point_id != point.pk:
             raise DomainError(f"Помещение «{room.name}» находится не в пункте «{point}».")
@@ -250,9 +259,12 @@ def session_book(
     starts_at: datetime.datetime,
     ends_at: datetime.datetime,
     format: str,
+    link: str = "",
 ) -> Session:
     """Schedule an accepted request: a session with the tutor at the point (in the room, if
-    in person); the request becomes «назначено занятие»."""
+    in person); the request becomes «назначено занятие». A remote session is joined by
+    `link`, or else by its room's or its point's permanent link: one of them is needed."""
+    link = link.strip() if format == Format.REMOTE else ""
     request = _locked_request(actor, request, "schedule")
     zone = request.municipality.tzinfo
     starts_at, ends_at = _aware(starts_at, zone), _aware(ends_at, zone)
@@ -264,6 +276,7 @@ def session_book(
         starts_at=starts_at,
         ends_at=ends_at,
         format=format,
+        link=link,
     )
     session = _saved(
         Session(
@@ -274,6 +287,7 @@ def session_book(
             tutor=tutor,
             kind=request.kind,
             format=format,
+            link=link,
             starts_at=starts_at,
             ends_at=ends_at,
             created_by=actor,
@@ -292,6 +306,7 @@ def session_book(
             "time": _period(starts_at, ends_at, zone),
             "room": room.name if room else "",
             "format": Format(format).label,
+            "link": link,
         },
     )
     # After the session is saved: the notification names its time and tutor.
@@ -362,9 +377,12 @@ def session_reschedule(
     starts_at: datetime.datetime,
     ends_at: datetime.datetime,
     room: Room | None = None,
+    link: str | None = None,
 ) -> Session:
     """Move a planned session to another time (and room; None keeps the room), under every
-    rule of a booking. The session keeps its identity, so calendars update the event."""
+    rule of a booking; a remote one may get another meeting link (None keeps it, empty
+    falls back to the room's or the point's). The session keeps its identity, so calendars
+    update the event."""
     session = _locked_session(session)
     if session.status != Session.Status.PLANNED:
         raise DomainError(
@@ -381,6 +399,7 @@ def session_reschedule(
     zone = request.municipality.tzinfo
     starts_at, ends_at = _aware(starts_at, zone), _aware(ends_at, zone)
     room = room or session.room
+    link = link.strip() if link is not None and session.is_remote else session.link
     _check(
         request=request,
         tutor=session.tutor,
@@ -389,19 +408,23 @@ def session_reschedule(
         starts_at=starts_at,
         ends_at=ends_at,
         format=session.format,
+        link=link,
         session=session,
     )
     before = _period(session.starts_at, session.ends_at, zone)
     before_room = session.room.name if session.room else ""
+    before_link = session.meeting_link
     moved = (session.starts_at, session.ends_at, session.room_id) != (
         starts_at,
         ends_at,
         getattr(room, "pk", None),
     )
     session.starts_at, session.ends_at, session.room = starts_at, ends_at, room
-    if moved:
+    session.link = link
+    relinked = session.meeting_link != before_link
+    if moved or relinked:
         session.sequence += 1
-    _saved(session, fields=["starts_at", "ends_at", "room", "sequence"])
+    _saved(session, fields=["starts_at", "ends_at", "room", "link", "sequence"])
     audit_record(
         actor=actor,
         action="session.reschedule",
@@ -409,16 +432,20 @@ def session_reschedule(
         changes={
             "time": [before, _period(starts_at, ends_at, zone)],
             "room": [before_room, room.name if room else ""],
+            "link": [before_link, session.meeting_link],
         },
     )
     if moved:
+        text = f"{named(request)}: занятие перенесено с {before} на {when(session)}" + (
+            f", помещение «{room.name}»." if room else "."
+        )
+    elif relinked:
+        text = f"{named(request)}: у занятия {when(session)} новая ссылка для подключения."
+    if moved or relinked:
         send_notices(
             [
                 request_notice(
-                    request,
-                    "consultations.request.rescheduled",
-                    f"{named(request)}: занятие перенесено с {before} на {when(session)}"
-                    + (f", помещение «{room.name}»." if room else "."),
+                    request, "consultations.request.rescheduled", text + joining_line(session)
                 )
             ],
             actor=actor,

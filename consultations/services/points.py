@@ -1,24 +1,31 @@
 """Consultation points and their rooms. Each function is one transaction with one audit entry."""
 
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Q
 
 from tutoring.errors import DomainError
 from tutoring.models import Municipality, Organization, User
 from tutoring.services import audit_record
 
-from ..models import ConsultationPoint, Room, Session
+from ..models import ConsultationPoint, Format, Room, Session
 
 POINT_FIELDS = ("organization", "name", "address", "remote_link", "working_hours", "is_active")
-ROOM_FIELDS = ("name", "capacity", "is_active")
-# What a session's calendar entry shows of its point (LOCATION, ORGANIZER) and of its room.
-POINT_CALENDAR_FIELDS = {"organization", "name", "address", "remote_link"}
+ROOM_FIELDS = ("name", "capacity", "remote_link", "is_active")
+# What a session's calendar entry shows of its point (LOCATION, ORGANIZER) and of its room;
+# the point's link only the remote sessions that join by it show.
+POINT_CALENDAR_FIELDS = {"organization", "name", "address"}
 
 
 def _calendar_changed(sessions) -> None:
     """The planned sessions show the new place in calendars: their SEQUENCE is raised, in the
     database, within the change's transaction."""
     sessions.filter(status=Session.Status.PLANNED).update(sequence=F("sequence") + 1)
+
+
+def _joining_by(sessions):
+    """The remote sessions that join by their room's or point's link, having none of their
+    own: those whose meeting link a change of that link changes."""
+    return sessions.filter(format=Format.REMOTE, link="")
 
 
 def _locked(obj):
@@ -80,6 +87,11 @@ def point_update(*, actor: User, point: ConsultationPoint, **fields) -> Consulta
         point.save(update_fields=list(changes))
     if POINT_CALENDAR_FIELDS & changes.keys():
         _calendar_changed(point.sessions)
+    elif "remote_link" in changes:
+        # A room's own link comes before the point's (Session.meeting_link).
+        _calendar_changed(
+            _joining_by(point.sessions).filter(Q(room__isnull=True) | Q(room__remote_link=""))
+        )
     audit_record(actor=actor, action="point.update", obj=point, changes=changes)
     return point
 
@@ -94,14 +106,24 @@ def _check_room_name(point: ConsultationPoint, name: str, room: Room | None = No
 
 @transaction.atomic
 def room_create(
-    *, actor: User, point: ConsultationPoint, name: str, capacity: int, is_active: bool = True
+    *,
+    actor: User,
+    point: ConsultationPoint,
+    name: str,
+    capacity: int,
+    remote_link: str = "",
+    is_active: bool = True,
 ) -> Room:
     # The point's row is locked so that two rooms of one name added at once do not both pass
     # the check (the unique constraint would refuse the second with a less useful error).
     point = _locked(point)
     _check_room_name(point, name)
     room = Room.objects.create(
-        point=point, name=name.strip(), capacity=capacity, is_active=is_active
+        point=point,
+        name=name.strip(),
+        capacity=capacity,
+        remote_link=remote_link,
+        is_active=is_active,
     )
     audit_record(actor=actor, action="room.create", obj=room, municipality=point.municipality)
     return room
@@ -118,6 +140,8 @@ def room_update(*, actor: User, room: Room, **fields) -> Room:
         room.save(update_fields=list(changes))
     if "name" in changes:
         _calendar_changed(room.sessions)
+    elif "remote_link" in changes:
+        _calendar_changed(_joining_by(room.sessions))
     audit_record(
         actor=actor,
         action="room.update",

@@ -59,6 +59,14 @@ def when(session: Session) -> str:
     return f"{start:%d.%m.%Y %H:%M}–{end:%H:%M}"
 
 
+def joining_line(session: Session) -> str:
+    """« Ссылка для подключения: …» of a remote session, for a notice about its request: the
+    people told of a request (`concerned`) all take part in its sessions. Last in the text
+    and with no full stop, which a mail client would take for part of the address."""
+    link = session.meeting_link
+    return f" Ссылка для подключения: {link}" if link else ""
+
+
 def named(request: ConsultationRequest) -> str:
     """«Заявка № 5 (МБОУ СОШ № 5, математика)»: the school and the subject it is about."""
     return f"Заявка № {request.pk} ({request.organization}, {request.subject})"
@@ -71,7 +79,7 @@ def request_notice(request: ConsultationRequest, kind: str, text: str) -> Notice
 def _latest_planned(request: ConsultationRequest) -> Session | None:
     return (
         request.sessions.filter(status=Session.Status.PLANNED)
-        .select_related("municipality", "tutor")
+        .select_related("municipality", "tutor", "point", "room")
         .order_by("-created_at", "-pk")
         .first()
     )
@@ -83,6 +91,7 @@ def _scheduled_text(request: ConsultationRequest) -> str:
         return f"{named(request)}: назначено занятие."
     return (
         f"{named(request)}: назначено занятие {when(session)}, тьютор {session.tutor.short_name}."
+        + joining_line(session)
     )
 
 

@@ -119,17 +119,14 @@ def session_reschedule(request, pk):
     } | _prefill(request.GET, zone)
     form = RescheduleForm(request.POST or None, session=session, initial=initial)
     if request.method == "POST" and form.is_valid():
-        starts_at, ends_at = form.interval()
         note = ", вне желаемых дат заявителя" if form.is_outside_windows() else ""
         if attempt(
             request,
             services.session_reschedule,
             form=form,
             session=session,
-            starts_at=starts_at,
-            ends_at=ends_at,
-            room=form.cleaned_data["room"],
             success=lambda moved: f"Занятие перенесено на {_when(moved)}{note}.",
+            **form.moving(),
         ):
             return redirect(session.request or "consultations:session_list")
     today = timezone.localdate(timezone=zone)

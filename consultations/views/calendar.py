@@ -44,8 +44,9 @@ def calendar_feed(request, token):
     if not feed.user.is_active:
         return HttpResponse(status=404)
     now = timezone.now()
-    sessions = (
-        selectors.sessions_for(access_for(feed.user))
+    access = access_for(feed.user)
+    sessions = list(
+        selectors.sessions_for(access)
         .filter(starts_at__gte=now - FEED_PAST, starts_at__lte=now + FEED_FUTURE)
         .exclude(status=Session.Status.CANCELLED)
         .select_related("request__organization", "point__organization")
@@ -57,5 +58,10 @@ def calendar_feed(request, token):
         .filter(starts_at__gte=now - FEED_PAST, starts_at__lte=now + FEED_FUTURE)
         .order_by("starts_at", "pk")
     )
-    body = calendar_bytes(sessions, name="Занятия и мероприятия сообщества тьюторов", events=events)
+    body = calendar_bytes(
+        sessions,
+        name="Занятия и мероприятия сообщества тьюторов",
+        events=events,
+        joinable=selectors.joining(access, sessions),
+    )
     return HttpResponse(body, content_type="text/calendar; charset=utf-8")

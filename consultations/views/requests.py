@@ -109,6 +109,8 @@ def request_detail(request, pk):
     access = access_for(request.user)
     consultation_request = visible_request(request, pk)
     requester = services.is_requester(access, consultation_request)
+    # The prefetched sessions themselves gain `join_link`, so the template reads it from them.
+    selectors.with_join_links(access, consultation_request.sessions.all())
     return render(
         request,
         "consultations/requests/detail.html",

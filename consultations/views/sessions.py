@@ -32,11 +32,9 @@ def session_list(request):
         queryset=selectors.sessions_for(access).select_related("request__organization"),
         access=access,
     )
-    return render(
-        request,
-        "consultations/sessions/list.html",
-        {"filter": filterset, "page": paginate(request, filterset.qs)},
-    )
+    page = paginate(request, filterset.qs)
+    page.object_list = selectors.with_join_links(access, page.object_list)
+    return render(request, "consultations/sessions/list.html", {"filter": filterset, "page": page})
 
 
 def _session(request, pk):
@@ -52,7 +50,8 @@ def _session(request, pk):
 @role_required(*RoleKind.values)
 def session_detail(request, pk):
     session = _session(request, pk)
-    moves = SESSION.available(access_for(request.user), session)
+    access = access_for(request.user)
+    moves = SESSION.available(access, session)
     # The tutor reports once the session is over; before that the page says from when.
     reports = "held" in moves
     return render(
@@ -64,6 +63,7 @@ def session_detail(request, pk):
             "can_report": reports and session.is_over,
             "report_not_yet": reports and not session.is_over and services.report_not_yet(session),
             "moves": moves,
+            "join_link": session.meeting_link if selectors.may_join(access, session) else "",
             "history": object_history(session),
         },
     )

@@ -130,6 +130,7 @@ def region():
         name="Муниципальный тьюторский консультационный пункт",
         address="ул. Школьная, 1",
         working_hours="пн–пт 14:00–18:00",
+        remote_link="https://sferum.ru/?call_link=punkt",
     )
     Room.objects.bulk_create(
         Room(point=point, name=f"Кабинет {n + 1}", capacity=capacity)

@@ -78,10 +78,13 @@ def request_of(world, **fields):
 
 
 def booking_world(timezone_name="Asia/Novokuznetsk"):
-    """A municipality (UTC+7, as Калтан) with a point, a 20-seat room, a requesting school,
-    a methodist, a mathematics tutor and an accepted in-person request for 3 people."""
+    """A municipality (UTC+7, as Калтан) with a point (with a permanent link for remote
+    sessions), a 20-seat room, a requesting school, a methodist, a mathematics tutor and an
+    accepted in-person request for 3 people."""
     municipality = MunicipalityFactory(timezone=timezone_name)
-    point = ConsultationPointFactory(municipality=municipality)
+    point = ConsultationPointFactory(
+        municipality=municipality, remote_link="https://sferum.ru/?call_link=punkt"
+    )
     world = SimpleNamespace(
         municipality=municipality,
         point=point,
