@@ -17,6 +17,8 @@ ACTION_LABELS = {
     "session.book": "назначено занятие",
     "session.cancel": "занятие отменено",
     "session.reschedule": "занятие перенесено",
+    "session.own_record": "тьютор записал занятие",
+    "series.own_record": "тьютор запланировал серию занятий",
     "schedule.create": "составлен график работы пункта",
     "schedule.approve": "график утверждён",
     "point.create": "создан консультационный пункт",
@@ -72,6 +74,12 @@ CONSULTATION_CHANGE_LABELS = {
     "remote_link": "ссылка для дистанционной работы",
     "working_hours": "часы работы",
     "is_active": "работает",
+    "kind": "форма работы",
+    "status": "состояние",
+    "teachers": "учителя",
+    "count": "занятий",
+    "interval": "повторять",
+    "reason": "причина",
 }
 # The ids some entries recorded: the request a session serves, the point a room is of.
 REFERENCE_KEYS = {"request", "point", "plan_item"}
@@ -102,6 +110,8 @@ NOTIFICATION_KINDS = [
     ("consultations.request.rescheduled", "Занятие перенесено", "Консультации"),
     ("consultations.request.cancelled", "Заявка или занятие отменены", "Консультации"),
     # A new event reaches every teacher of the municipality: gathered into the day's letter.
+    ("consultations.session.own_planned", "Тьютор запланировал занятие", "Консультации"),
+    ("consultations.session.own_cancelled", "Тьютор отменил занятие", "Консультации"),
     ("consultations.event.published", "Новое мероприятие", "Мероприятия", "daily"),
     ("consultations.event.changed", "Мероприятие изменено", "Мероприятия"),
     ("consultations.event.cancelled", "Мероприятие отменено", "Мероприятия"),

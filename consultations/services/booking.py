@@ -17,7 +17,7 @@ from tutoring.errors import DomainError
 from tutoring.models import Role, RoleKind, User
 from tutoring.services import audit_record
 from tutoring.words import plural
-from tutoring.workflow import Move, Workflow, holds_in_municipality, send_notices
+from tutoring.workflow import Move, Workflow, send_notices
 
 from ..models import (
     ConsultationPoint,
@@ -45,6 +45,13 @@ def _is_its_tutor(access, session: Session) -> bool:
     return session.tutor_id == access.user_id
 
 
+def _may_cancel(access, session: Session) -> bool:
+    """A booked session is the methodist's to cancel; a tutor's own is also its tutor's."""
+    if session.is_own and _is_its_tutor(access, session):
+        return True
+    return access.holds(RoleKind.METHODIST, municipality=session.municipality_id)
+
+
 REPORTED = "Отчёт об этом занятии уже составлен или занятие отменено."
 # A planned session is cancelled before it starts (by the methodist), or held or not held as
 # its tutor reports after it (services/reports.py).
@@ -58,8 +65,8 @@ SESSION = Workflow(
             "cancel",
             sources={SessionStatus.PLANNED},
             target=SessionStatus.CANCELLED,
-            allowed=holds_in_municipality(RoleKind.METHODIST),
-            forbidden="Отменяет занятие методист муниципалитета.",
+            allowed=_may_cancel,
+            forbidden="Отменяет занятие методист муниципалитета или тьютор, который его записал.",
             refusal="Отменить можно только запланированное занятие.",
             action="session.cancel",
         ),
@@ -193,6 +200,16 @@ def _check(
             f"Время {_period(starts_at, ends_at, zone)} вне часов приёма тьютора "
             f"{tutor.short_name}: выберите время из его свободных интервалов."
         )
+
+
+def lock_tutor_and_room(tutor: User, room: Room | None) -> None:
+    """Public for the tutor's own sessions, which take the same turns."""
+    _lock_resources(tutor, room)
+
+
+def saved_session(session: Session, *, fields: list[str] | None = None) -> Session:
+    """Public for the tutor's own sessions: the database's refusal of an overlap in words."""
+    return _saved(session, fields=fields)
 
 
 def _lock_resources(tutor: User, room: Room | None) -> None:

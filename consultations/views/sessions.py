@@ -35,7 +35,11 @@ def session_list(request):
     return render(
         request,
         "consultations/sessions/list.html",
-        {"filter": filterset, "page": paginate(request, filterset.qs)},
+        {
+            "filter": filterset,
+            "page": paginate(request, filterset.qs),
+            "can_record": access.has(RoleKind.TUTOR),
+        },
     )
 
 
@@ -43,7 +47,7 @@ def _session(request, pk):
     access = access_for(request.user)
     return get_object_or_404(
         selectors.sessions_for(access).select_related(
-            "request__organization", "report", "municipality"
+            "request__organization", "report", "municipality", "observation", "series", "subject"
         ),
         pk=pk,
     )
@@ -64,6 +68,13 @@ def session_detail(request, pk):
             "can_report": reports and session.is_over,
             "report_not_yet": reports and not session.is_over and services.report_not_yet(session),
             "moves": moves,
+            "own_cancel": session.is_own
+            and "cancel" in moves
+            and session.tutor_id == request.user.pk,
+            "observation": session.observation
+            if selectors.may_see_observation(access_for(request.user), session)
+            else None,
+            "teachers": list(session.teachers.all()),
             "history": object_history(session),
         },
     )
