@@ -125,7 +125,7 @@ class ConsultationsConfig(AppConfig):
     def ready(self):
         from tutoring import documents, extensions, notifications
 
-        from . import demo, demo_events, panels
+        from . import demo, demo_events, demo_own, panels
         from .calendar import request_invitations
         from .documents import schedule_context, schedule_title
         from .services.calendar import calendar_feed_rotate
@@ -145,6 +145,8 @@ class ConsultationsConfig(AppConfig):
         extensions.register_demo_loader(demo.load)
         # After the point's demo: the events take the same people and the community's plan.
         extensions.register_demo_loader(demo_events.load)
+        # The demo tutor's own month at СОШ № 20, after the booked sessions it must not clash with.
+        extensions.register_demo_loader(demo_own.load)
         extensions.register_home_panel(panels.queues_panel)
         extensions.register_home_panel(panels.home_panel)
         extensions.register_plan_item_action(panels.event_from_plan_item)
