@@ -19,6 +19,7 @@ ACTION_LABELS = {
     "session.reschedule": "занятие перенесено",
     "session.own_record": "тьютор записал занятие",
     "series.own_record": "тьютор запланировал серию занятий",
+    "series.book": "по заявке назначена серия занятий",
     "schedule.create": "составлен график работы пункта",
     "schedule.approve": "график утверждён",
     "point.create": "создан консультационный пункт",

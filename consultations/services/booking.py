@@ -19,12 +19,14 @@ from tutoring.services import audit_record
 from tutoring.words import plural
 from tutoring.workflow import Move, Workflow, send_notices
 
+from .. import series as series_dates
 from ..models import (
     ConsultationPoint,
     ConsultationRequest,
     Format,
     Room,
     Session,
+    SessionSeries,
 )
 from .availability import is_available
 from .requests import REQUEST, named, request_notice, when
@@ -442,3 +444,105 @@ def session_reschedule(
             obj=request,
         )
     return session
+
+
+@transaction.atomic
+def series_book(
+    *,
+    actor: User | None,
+    request: ConsultationRequest,
+    tutor: User,
+    point: ConsultationPoint,
+    room: Room | None,
+    starts_at: datetime.datetime,
+    ends_at: datetime.datetime,
+    format: str,
+    interval: int,
+    count: int | None = None,
+    until: datetime.date | None = None,
+) -> SessionSeries:
+    """Schedule an accepted request as a series (a tutorial course of N weeks), all or
+    nothing: every rule of a booking for every occurrence, and every occurrence that clashes
+    or falls outside the tutor's hours named in one refusal."""
+    request = _locked_request(actor, request, "schedule")
+    zone = request.municipality.tzinfo
+    starts_at, ends_at = _aware(starts_at, zone), _aware(ends_at, zone)
+    dates = series_dates.occurrences(
+        starts_at, ends_at, interval=interval, count=count, until=until, zone=zone
+    )
+    _lock_resources(tutor, room)
+    problems = series_dates.clashes(dates, tutor=tutor, room=room, zone=zone)
+    series_dates.refuse_clashes(problems, len(dates))
+    # The rules that do not depend on the date (point, tutor, school, room), and the first
+    # occurrence's own; then the tutor's hours of every other occurrence.
+    _check(
+        request=request,
+        tutor=tutor,
+        point=point,
+        room=room,
+        starts_at=starts_at,
+        ends_at=ends_at,
+        format=format,
+    )
+    outside = [
+        f"Занятие {o.number} ({_period(o.starts_at, o.ends_at, zone)})"
+        for o in dates[1:]
+        if not is_available(
+            tutor=tutor, municipality=request.municipality, starts_at=o.starts_at, ends_at=o.ends_at
+        )
+    ]
+    if outside:
+        raise DomainError(
+            f"Серия не записана: вне часов приёма тьютора {tutor.short_name} — "
+            + "; ".join(outside)
+            + ". Выберите другое время или другого тьютора."
+        )
+    series = SessionSeries.objects.create(
+        municipality=request.municipality,
+        tutor=tutor,
+        request=request,
+        interval=interval,
+        count=len(dates),
+        until=until,
+        created_by=actor,
+    )
+    sessions = [
+        _saved(
+            Session(
+                municipality=request.municipality,
+                request=request,
+                point=point,
+                room=room,
+                tutor=tutor,
+                kind=request.kind,
+                format=format,
+                starts_at=o.starts_at,
+                ends_at=o.ends_at,
+                series=series,
+                created_by=actor,
+                **supported_by(request),
+            )
+        )
+        for o in dates
+    ]
+    if request.teacher_id:
+        Through = Session.teachers.through
+        Through.objects.bulk_create(
+            [Through(session=s, user_id=request.teacher_id) for s in sessions]
+        )
+    audit_record(
+        actor=actor,
+        action="series.book",
+        obj=request,
+        changes={
+            "tutor": tutor.full_name,
+            "time": _period(starts_at, ends_at, zone),
+            "count": len(dates),
+            "interval": series.get_interval_display(),
+            "room": room.name if room else "",
+            "format": Format(format).label,
+        },
+    )
+    request.status_reason = ""
+    REQUEST.finish(actor, request, "schedule", fields=["status_reason", "updated_at"])
+    return series
