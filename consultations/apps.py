@@ -17,6 +17,9 @@ ACTION_LABELS = {
     "session.book": "назначено занятие",
     "session.cancel": "занятие отменено",
     "session.reschedule": "занятие перенесено",
+    "session.own_record": "тьютор записал занятие",
+    "series.own_record": "тьютор запланировал серию занятий",
+    "series.book": "по заявке назначена серия занятий",
     "schedule.create": "составлен график работы пункта",
     "schedule.approve": "график утверждён",
     "point.create": "создан консультационный пункт",
@@ -72,6 +75,12 @@ CONSULTATION_CHANGE_LABELS = {
     "remote_link": "ссылка для дистанционной работы",
     "working_hours": "часы работы",
     "is_active": "работает",
+    "kind": "форма работы",
+    "status": "состояние",
+    "teachers": "учителя",
+    "count": "занятий",
+    "interval": "повторять",
+    "reason": "причина",
 }
 # The ids some entries recorded: the request a session serves, the point a room is of.
 REFERENCE_KEYS = {"request", "point", "plan_item"}
@@ -102,6 +111,8 @@ NOTIFICATION_KINDS = [
     ("consultations.request.rescheduled", "Занятие перенесено", "Консультации"),
     ("consultations.request.cancelled", "Заявка или занятие отменены", "Консультации"),
     # A new event reaches every teacher of the municipality: gathered into the day's letter.
+    ("consultations.session.own_planned", "Тьютор запланировал занятие", "Консультации"),
+    ("consultations.session.own_cancelled", "Тьютор отменил занятие", "Консультации"),
     ("consultations.event.published", "Новое мероприятие", "Мероприятия", "daily"),
     ("consultations.event.changed", "Мероприятие изменено", "Мероприятия"),
     ("consultations.event.cancelled", "Мероприятие отменено", "Мероприятия"),
@@ -115,7 +126,7 @@ class ConsultationsConfig(AppConfig):
     def ready(self):
         from tutoring import documents, extensions, notifications
 
-        from . import demo, demo_events, panels
+        from . import demo, demo_events, demo_own, panels
         from .calendar import request_invitations
         from .documents import schedule_context, schedule_title
         from .services.calendar import calendar_feed_rotate
@@ -135,6 +146,8 @@ class ConsultationsConfig(AppConfig):
         extensions.register_demo_loader(demo.load)
         # After the point's demo: the events take the same people and the community's plan.
         extensions.register_demo_loader(demo_events.load)
+        # The demo tutor's own month at СОШ № 20, after the booked sessions it must not clash with.
+        extensions.register_demo_loader(demo_own.load)
         extensions.register_home_panel(panels.queues_panel)
         extensions.register_home_panel(panels.home_panel)
         extensions.register_plan_item_action(panels.event_from_plan_item)

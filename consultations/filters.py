@@ -74,11 +74,17 @@ class SessionFilter(django_filters.FilterSet):
         empty_label="Любой",
         method="filter_report",
     )
+    origin = django_filters.ChoiceFilter(
+        label="Откуда", choices=Session.Origin.choices, empty_label="Все"
+    )
+    kind = django_filters.ChoiceFilter(
+        label="Форма работы", choices=RequestKind.choices, empty_label="Любая"
+    )
     tutor = django_filters.CharFilter(label="Тьютор", method="filter_tutor")
 
     class Meta:
         model = Session
-        fields = ["since", "until", "status", "report", "tutor"]
+        fields = ["since", "until", "status", "report", "origin", "kind", "tutor"]
 
     def __init__(self, *args, access, **kwargs):
         super().__init__(*args, **kwargs)

@@ -213,3 +213,14 @@ def _count(queryset) -> Coalesce:
         .values("n")
     )
     return Coalesce(Subquery(rows, output_field=IntegerField()), 0)
+
+
+def may_see_observation(access: Access, session: Session) -> bool:
+    """A lesson-observation note is about one teacher's work: the teacher observed, the tutor
+    who wrote it and the municipality's methodists read it; nobody else, not the school."""
+    observation = getattr(session, "observation", None)
+    if observation is None:
+        return False
+    return access.user_id in (session.tutor_id, observation.teacher_id) or access.holds(
+        RoleKind.METHODIST, municipality=session.municipality_id
+    )

@@ -6,6 +6,7 @@ from .views import (
     calendar,
     events,
     hub,
+    own,
     points,
     requests,
     schedules,
@@ -36,6 +37,8 @@ urlpatterns: list = [
     path("schedules/<int:pk>/approve/", schedules.schedule_approve, name="schedule_approve"),
     # Sessions: the agenda, the session and its report.
     path("sessions/", sessions.session_list, name="session_list"),
+    path("sessions/own/new/", own.own_session_create, name="own_session_create"),
+    path("sessions/<int:pk>/own-cancel/", own.own_session_cancel, name="own_session_cancel"),
     path("sessions/<int:pk>/", sessions.session_detail, name="session_detail"),
     path("sessions/<int:pk>/report/", sessions.report_create, name="report_create"),
     path("sessions/<int:pk>/materials/", sessions.report_materials, name="report_materials"),

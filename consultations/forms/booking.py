@@ -7,7 +7,7 @@ from tutoring.models import Municipality, RoleKind, User
 from tutoring.words import plural
 
 from ..matching import session_length
-from ..models import ConsultationPoint, ConsultationRequest, Format, Room
+from ..models import ConsultationPoint, ConsultationRequest, Format, Interval, Room
 
 DURATIONS = [(minutes, f"{minutes} мин") for minutes in (30, 45, 60, 90, 120, 180)]
 # The longest period one run of «build the schedule» covers: a month and a bit.
@@ -115,6 +115,21 @@ class BookingForm(_TimeFields):
         help_text="Для дистанционного занятия. Пусто — постоянная ссылка помещения или пункта.",
     )
 
+    # A course of sessions (a tutorial of 8 or 16 weeks) is booked at once.
+    repeat = forms.ChoiceField(
+        label="Повторять",
+        choices=[("", "не повторять"), *[(str(v), label) for v, label in Interval.choices]],
+        required=False,
+    )
+    count = forms.IntegerField(
+        label="Сколько раз",
+        required=False,
+        min_value=1,
+        max_value=40,
+        help_text="От 1 до 40 занятий — или укажите дату окончания серии.",
+    )
+    until = forms.DateField(label="До даты", required=False, widget=_date_input())
+
     field_order = [
         "tutor",
         "date",
@@ -125,6 +140,9 @@ class BookingForm(_TimeFields):
         "point",
         "room",
         "link",
+        "repeat",
+        "count",
+        "until",
     ]
 
     def __init__(self, *args, request: ConsultationRequest, **kwargs):
@@ -141,6 +159,23 @@ class BookingForm(_TimeFields):
         self.fields["duration"].initial = int(session_length(request).total_seconds() // 60)
         self.fields["format"].initial = request.format
         _offer_links(self.fields["link"], points)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("repeat") and not (data.get("count") or data.get("until")):
+            self.add_error("count", "Укажите, сколько раз повторять, или дату окончания серии.")
+        return data
+
+    def series(self) -> dict | None:
+        """How to repeat the session, or None for a single one."""
+        data = self.cleaned_data
+        if not data.get("repeat"):
+            return None
+        return {
+            "interval": int(data["repeat"]),
+            "count": data.get("count"),
+            "until": data.get("until"),
+        }
 
     def booking(self) -> dict:
         starts_at, ends_at = self.interval()

@@ -17,14 +17,16 @@ from tutoring.errors import DomainError
 from tutoring.models import Role, RoleKind, User
 from tutoring.services import audit_record
 from tutoring.words import plural
-from tutoring.workflow import Move, Workflow, holds_in_municipality, send_notices
+from tutoring.workflow import Move, Workflow, send_notices
 
+from .. import series as series_dates
 from ..models import (
     ConsultationPoint,
     ConsultationRequest,
     Format,
     Room,
     Session,
+    SessionSeries,
 )
 from .availability import is_available
 from .requests import REQUEST, joining_line, named, request_notice, when
@@ -49,6 +51,13 @@ def _is_its_tutor(access, session: Session) -> bool:
     return session.tutor_id == access.user_id
 
 
+def _may_cancel(access, session: Session) -> bool:
+    """A booked session is the methodist's to cancel; a tutor's own is also its tutor's."""
+    if session.is_own and _is_its_tutor(access, session):
+        return True
+    return access.holds(RoleKind.METHODIST, municipality=session.municipality_id)
+
+
 REPORTED = "Отчёт об этом занятии уже составлен или занятие отменено."
 # A planned session is cancelled before it starts (by the methodist), or held or not held as
 # its tutor reports after it (services/reports.py).
@@ -62,8 +71,8 @@ SESSION = Workflow(
             "cancel",
             sources={SessionStatus.PLANNED},
             target=SessionStatus.CANCELLED,
-            allowed=holds_in_municipality(RoleKind.METHODIST),
-            forbidden="Отменяет занятие методист муниципалитета.",
+            allowed=_may_cancel,
+            forbidden="Отменяет занятие методист муниципалитета или тьютор, который его записал.",
             refusal="Отменить можно только запланированное занятие.",
             action="session.cancel",
         ),
@@ -202,6 +211,16 @@ def _check(
             f"Время {_period(starts_at, ends_at, zone)} вне часов приёма тьютора "
             f"{tutor.short_name}: выберите время из его свободных интервалов."
         )
+
+
+def lock_tutor_and_room(tutor: User, room: Room | None) -> None:
+    """Public for the tutor's own sessions, which take the same turns."""
+    _lock_resources(tutor, room)
+
+
+def saved_session(session: Session, *, fields: list[str] | None = None) -> Session:
+    """Public for the tutor's own sessions: the database's refusal of an overlap in words."""
+    return _saved(session, fields=fields)
 
 
 def _lock_resources(tutor: User, room: Room | None) -> None:
@@ -452,3 +471,109 @@ def session_reschedule(
             obj=request,
         )
     return session
+
+
+@transaction.atomic
+def series_book(
+    *,
+    actor: User | None,
+    request: ConsultationRequest,
+    tutor: User,
+    point: ConsultationPoint,
+    room: Room | None,
+    starts_at: datetime.datetime,
+    ends_at: datetime.datetime,
+    format: str,
+    interval: int,
+    count: int | None = None,
+    until: datetime.date | None = None,
+    link: str = "",
+) -> SessionSeries:
+    """Schedule an accepted request as a series (a tutorial course of N weeks), all or
+    nothing: every rule of a booking for every occurrence, and every occurrence that clashes
+    or falls outside the tutor's hours named in one refusal."""
+    request = _locked_request(actor, request, "schedule")
+    zone = request.municipality.tzinfo
+    starts_at, ends_at = _aware(starts_at, zone), _aware(ends_at, zone)
+    link = link.strip() if format == Format.REMOTE else ""
+    dates = series_dates.occurrences(
+        starts_at, ends_at, interval=interval, count=count, until=until, zone=zone
+    )
+    _lock_resources(tutor, room)
+    problems = series_dates.clashes(dates, tutor=tutor, room=room, zone=zone)
+    series_dates.refuse_clashes(problems, len(dates))
+    # The rules that do not depend on the date (point, tutor, school, room), and the first
+    # occurrence's own; then the tutor's hours of every other occurrence.
+    _check(
+        request=request,
+        tutor=tutor,
+        point=point,
+        room=room,
+        starts_at=starts_at,
+        ends_at=ends_at,
+        format=format,
+        link=link,
+    )
+    outside = [
+        f"Занятие {o.number} ({_period(o.starts_at, o.ends_at, zone)})"
+        for o in dates[1:]
+        if not is_available(
+            tutor=tutor, municipality=request.municipality, starts_at=o.starts_at, ends_at=o.ends_at
+        )
+    ]
+    if outside:
+        raise DomainError(
+            f"Серия не записана: вне часов приёма тьютора {tutor.short_name} — "
+            + "; ".join(outside)
+            + ". Выберите другое время или другого тьютора."
+        )
+    series = SessionSeries.objects.create(
+        municipality=request.municipality,
+        tutor=tutor,
+        request=request,
+        interval=interval,
+        count=len(dates),
+        until=until,
+        created_by=actor,
+    )
+    sessions = [
+        _saved(
+            Session(
+                municipality=request.municipality,
+                request=request,
+                point=point,
+                room=room,
+                tutor=tutor,
+                kind=request.kind,
+                format=format,
+                starts_at=o.starts_at,
+                ends_at=o.ends_at,
+                series=series,
+                link=link,
+                created_by=actor,
+                **supported_by(request),
+            )
+        )
+        for o in dates
+    ]
+    if request.teacher_id:
+        Through = Session.teachers.through
+        Through.objects.bulk_create(
+            [Through(session=s, user_id=request.teacher_id) for s in sessions]
+        )
+    audit_record(
+        actor=actor,
+        action="series.book",
+        obj=request,
+        changes={
+            "tutor": tutor.full_name,
+            "time": _period(starts_at, ends_at, zone),
+            "count": len(dates),
+            "interval": series.get_interval_display(),
+            "room": room.name if room else "",
+            "format": Format(format).label,
+        },
+    )
+    request.status_reason = ""
+    REQUEST.finish(actor, request, "schedule", fields=["status_reason", "updated_at"])
+    return series

@@ -79,7 +79,7 @@ def request_notice(request: ConsultationRequest, kind: str, text: str) -> Notice
 def _latest_planned(request: ConsultationRequest) -> Session | None:
     return (
         request.sessions.filter(status=Session.Status.PLANNED)
-        .select_related("municipality", "tutor", "point", "room")
+        .select_related("municipality", "tutor", "point", "room", "series")
         .order_by("-created_at", "-pk")
         .first()
     )
@@ -89,6 +89,16 @@ def _scheduled_text(request: ConsultationRequest) -> str:
     session = _latest_planned(request)
     if session is None:
         return f"{named(request)}: назначено занятие."
+    if session.series_id:
+        first = (
+            session.series.sessions.select_related("municipality")
+            .order_by("starts_at", "pk")
+            .first()
+        )
+        return (
+            f"{named(request)}: назначена {str(session.series).lower()}, первое — "
+            f"{when(first)}, тьютор {session.tutor.short_name}."
+        )
     return (
         f"{named(request)}: назначено занятие {when(session)}, тьютор {session.tutor.short_name}."
         + joining_line(session)

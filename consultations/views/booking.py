@@ -76,7 +76,21 @@ def request_schedule(request, pk):
     )
     if request.method == "POST" and form.is_valid():
         outside = ", вне желаемых дат заявителя" if form.is_outside_windows() else ""
-        if attempt(
+        series = form.series()
+        if series is not None:
+            if attempt(
+                request,
+                services.series_book,
+                form=form,
+                request=consultation_request,
+                success=lambda booked: end_sentence(
+                    f"Назначена {str(booked).lower()}, тьютор {booked.tutor.short_name}" + outside
+                ),
+                **form.booking(),
+                **series,
+            ):
+                return redirect(consultation_request)
+        elif attempt(
             request,
             services.session_book,
             form=form,

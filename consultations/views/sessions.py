@@ -34,14 +34,18 @@ def session_list(request):
     )
     page = paginate(request, filterset.qs)
     page.object_list = selectors.with_join_links(access, page.object_list)
-    return render(request, "consultations/sessions/list.html", {"filter": filterset, "page": page})
+    return render(
+        request,
+        "consultations/sessions/list.html",
+        {"filter": filterset, "page": page, "can_record": access.has(RoleKind.TUTOR)},
+    )
 
 
 def _session(request, pk):
     access = access_for(request.user)
     return get_object_or_404(
         selectors.sessions_for(access).select_related(
-            "request__organization", "report", "municipality"
+            "request__organization", "report", "municipality", "observation", "series", "subject"
         ),
         pk=pk,
     )
@@ -64,6 +68,13 @@ def session_detail(request, pk):
             "report_not_yet": reports and not session.is_over and services.report_not_yet(session),
             "moves": moves,
             "join_link": session.meeting_link if selectors.may_join(access, session) else "",
+            "own_cancel": session.is_own
+            and "cancel" in moves
+            and session.tutor_id == request.user.pk,
+            "observation": session.observation
+            if selectors.may_see_observation(access, session)
+            else None,
+            "teachers": list(session.teachers.all()),
             "history": object_history(session),
         },
     )

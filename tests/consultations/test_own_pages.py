@@ -1,0 +1,185 @@
+"""The tutor's pages for their own work, and who sees what of it."""
+
+import datetime
+
+import pytest
+from django.utils import timezone
+
+from consultations.models import LessonObservation, Session
+from tests.tutoring.factories import MunicipalityFactory, OrganizationFactory, user_with_role
+from tutoring.models import RoleKind
+
+from .factories import OwnSessionFactory
+
+pytestmark = pytest.mark.django_db
+NEW = "/consultations/sessions/own/new/"
+
+
+@pytest.fixture
+def place():
+    municipality = MunicipalityFactory()
+    school = OrganizationFactory(municipality=municipality, short_name="СОШ № 20")
+    tutor = user_with_role(RoleKind.TUTOR, municipality=municipality)
+    teacher = user_with_role(RoleKind.TEACHER, organization=school, last_name="Петрова")
+    return municipality, school, tutor, teacher
+
+
+def form_data(school, teacher, **overrides):
+    day = timezone.localdate() + datetime.timedelta(days=4)
+    data = {
+        "held": "0",
+        "kind": "supervision",
+        "date": day.isoformat(),
+        "time": "15:00",
+        "duration": "60",
+        "format": "in_person",
+        "organization": school.pk,
+        "place": "каб. 14",
+        "teachers": [teacher.pk],
+        "topic": "Формирующее оценивание",
+        "pupils_count": "0",
+    }
+    return data | overrides
+
+
+def test_the_tutor_plans_a_session_from_the_form(client, place):
+    _, school, tutor, teacher = place
+    client.force_login(tutor)
+    page = client.get(NEW).content.decode()
+    assert "Записать занятие" in page and "Петрова" in page
+    response = client.post(NEW, form_data(school, teacher), follow=True)
+    assert "Занятие записано." in response.content.decode()
+    session = Session.objects.get()
+    assert session.is_own and list(session.teachers.all()) == [teacher]
+
+
+def test_a_clashing_series_lists_its_clashes_on_the_form_and_saves_nothing(client, place):
+    municipality, school, tutor, teacher = place
+    day = timezone.localdate() + datetime.timedelta(days=4 + 7)
+    starts = datetime.datetime.combine(day, datetime.time(15), tzinfo=municipality.tzinfo)
+    OwnSessionFactory(
+        municipality=municipality,
+        tutor=tutor,
+        organization=school,
+        starts_at=starts,
+        ends_at=starts + datetime.timedelta(minutes=60),
+    )
+    client.force_login(tutor)
+    data = form_data(school, teacher, kind="tutorial", repeat="1", count="8")
+    page = client.post(NEW, data).content.decode()
+    assert "Серия не записана: 1 занятие из 8 пересекается" in page
+    assert "Занятие 2 (" in page
+    assert Session.objects.count() == 1
+
+
+def test_a_held_lesson_visit_needs_its_observation_note(client, place):
+    _, school, tutor, teacher = place
+    client.force_login(tutor)
+    yesterday = (timezone.localdate() - datetime.timedelta(days=1)).isoformat()
+    data = form_data(school, teacher, held="1", kind="lesson_visit", date=yesterday)
+    page = client.post(NEW, data).content.decode()
+    assert "Для посещения урока заполните лист наблюдения." in page
+    assert not Session.objects.exists()
+
+
+@pytest.mark.parametrize("kind", [RoleKind.TEACHER, RoleKind.SCHOOL, RoleKind.METHODIST])
+def test_only_tutors_open_the_form(client, kind):
+    client.force_login(user_with_role(kind))
+    assert client.get(NEW).status_code == 403
+
+
+def visited(place):
+    municipality, school, tutor, teacher = place
+    session = OwnSessionFactory(
+        municipality=municipality,
+        tutor=tutor,
+        organization=school,
+        kind="lesson_visit",
+        teachers=[teacher],
+        status=Session.Status.HELD,
+    )
+    LessonObservation.objects.create(
+        session=session,
+        teacher=teacher,
+        grade="7 Б",
+        lesson_topic="Дроби",
+        observed="Ученики не читают условие до конца.",
+        recommendations="Приём «перескажи условие».",
+    )
+    return session
+
+
+@pytest.mark.parametrize(
+    ("who", "sees_session", "sees_note"),
+    [
+        ("tutor", True, True),
+        ("teacher", True, True),
+        ("methodist", True, True),
+        ("school", True, False),
+        ("colleague", False, False),
+        ("other_tutor", False, False),
+        ("stranger_methodist", False, False),
+    ],
+)
+def test_who_sees_the_session_and_its_observation_note(client, place, who, sees_session, sees_note):
+    municipality, school, tutor, teacher = place
+    session = visited(place)
+    people = {
+        "tutor": tutor,
+        "teacher": teacher,
+        "methodist": user_with_role(RoleKind.METHODIST, municipality=municipality),
+        "school": user_with_role(RoleKind.SCHOOL, organization=school),
+        "colleague": user_with_role(
+            RoleKind.TEACHER, organization=OrganizationFactory(municipality=municipality)
+        ),
+        "other_tutor": user_with_role(RoleKind.TUTOR, municipality=municipality),
+        "stranger_methodist": user_with_role(RoleKind.METHODIST),
+    }
+    client.force_login(people[who])
+    response = client.get(session.get_absolute_url())
+    assert response.status_code == (200 if sees_session else 404)
+    if sees_session:
+        page = response.content.decode()
+        assert ("Лист наблюдения урока" in page) is sees_note
+        assert ("Ученики не читают условие до конца." in page) is sees_note
+
+
+def test_the_tutor_cancels_an_occurrence_from_the_page(client, place):
+    municipality, school, tutor, _ = place
+    session = OwnSessionFactory(municipality=municipality, tutor=tutor, organization=school)
+    client.force_login(tutor)
+    page = client.get(session.get_absolute_url()).content.decode()
+    assert "Отменить занятие" in page
+    response = client.post(
+        f"/consultations/sessions/{session.pk}/own-cancel/", {"reason": "Болезнь"}, follow=True
+    )
+    assert "Занятие отменено." in response.content.decode()
+    session.refresh_from_db()
+    assert session.status == Session.Status.CANCELLED
+
+
+def test_the_agenda_keeps_its_queries_as_own_sessions_grow(
+    client, place, django_assert_max_num_queries
+):
+    municipality, school, tutor, teacher = place
+    client.force_login(tutor)
+
+    def add(n, offset):
+        for i in range(n):
+            starts = timezone.now() + datetime.timedelta(days=2 + offset + i, hours=1)
+            OwnSessionFactory(
+                municipality=municipality,
+                tutor=tutor,
+                organization=school,
+                teachers=[teacher],
+                starts_at=starts,
+                ends_at=starts + datetime.timedelta(minutes=45),
+            )
+
+    add(3, 0)
+    with django_assert_max_num_queries(30) as few:
+        client.get("/consultations/sessions/")
+    add(20, 10)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        page = client.get("/consultations/sessions/?origin=own").content.decode()
+    assert "запись тьютора" in page and "Записать занятие" in page
