@@ -75,12 +75,10 @@ CONSULTATION_CHANGE_LABELS = {
     "remote_link": "ссылка для дистанционной работы",
     "working_hours": "часы работы",
     "is_active": "работает",
-    "kind": "форма работы",
-    "status": "состояние",
+    "work_form": "форма работы",
     "teachers": "учителя",
     "count": "занятий",
     "interval": "повторять",
-    "reason": "причина",
 }
 # The ids some entries recorded: the request a session serves, the point a room is of.
 REFERENCE_KEYS = {"request", "point", "plan_item"}

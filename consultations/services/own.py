@@ -236,7 +236,7 @@ def _record(*, actor, municipality, data: OwnSession, written) -> Session:
         action="session.own_record",
         obj=session,
         changes={
-            "kind": session.get_kind_display(),
+            "work_form": session.get_kind_display(),
             "time": _when(session),
             "status": session.get_status_display(),
             "teachers": ", ".join(t.short_name for t in data.teachers),
@@ -325,7 +325,7 @@ def own_series_record(
         action="series.own_record",
         obj=first,
         changes={
-            "kind": first.get_kind_display(),
+            "work_form": first.get_kind_display(),
             "count": len(dates),
             "interval": series.get_interval_display(),
             "time": _when(first),
