@@ -142,6 +142,7 @@ ORDER_CHANGE_LABELS = {
 PLAN_CHANGE_LABELS = {
     "grouping": "мероприятия",
     "item_number": "номер мероприятия в плане",
+    "conclusion": "выводы тьютора",
 }
 
 # Russian names of the keys that the library's audit entries record.
