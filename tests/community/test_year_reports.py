@@ -327,3 +327,18 @@ def test_it_links_the_reports_from_the_community_hub(client, cast):
     assert "/community/year-reports/mine/" in client.get("/community/").content.decode()
     client.force_login(cast.methodist)
     assert "/community/year-reports/" in client.get("/community/").content.decode()
+
+
+def test_it_tells_the_methodist_on_the_home_page_of_reports_to_check(client, cast):
+    report_of(cast, status=TutorYearReport.Status.SUBMITTED, conclusion="Итог.")
+    client.force_login(cast.methodist)
+    assert "Отчёты тьюторов за год ждут проверки" in client.get("/").content.decode()
+    client.force_login(cast.other_methodist)
+    assert "Отчёты тьюторов за год ждут проверки" not in client.get("/").content.decode()
+
+
+def test_it_tells_the_tutor_on_the_home_page_of_a_returned_report(client, cast):
+    report_of(cast, status=TutorYearReport.Status.RETURNED, reviewer_comment="Добавьте цифры.")
+    client.force_login(cast.tutor)
+    page = client.get("/").content.decode()
+    assert "возвращён на доработку" in page and "Добавьте цифры." in page
