@@ -342,3 +342,45 @@ def test_it_tells_the_tutor_on_the_home_page_of_a_returned_report(client, cast):
     client.force_login(cast.tutor)
     page = client.get("/").content.decode()
     assert "возвращён на доработку" in page and "Добавьте цифры." in page
+
+
+def test_it_averages_the_ratings_of_the_requests_whose_sessions_the_tutor_held(cast):
+    from tests.consultations.factories import ConsultationRequestFactory, SessionFactory
+
+    starts = timezone.now() - datetime.timedelta(days=9)
+    for rating in (5, 4):
+        request = ConsultationRequestFactory(
+            municipality=cast.municipality, organization=cast.school_org, rating=rating
+        )
+        SessionFactory(
+            municipality=cast.municipality,
+            request=request,
+            tutor=cast.tutor,
+            status=Session.Status.HELD,
+            starts_at=starts,
+            ends_at=starts + datetime.timedelta(hours=1),
+        )
+        starts -= datetime.timedelta(days=1)
+    ConsultationRequestFactory(municipality=cast.municipality, rating=1)
+    got = figures(cast).ratings
+    assert (got.count, got.average) == (2, 4.5)
+
+
+def test_it_puts_the_tutors_events_beside_the_community_plan_item(cast):
+    from tests.community.factories import CommunityPlanFactory, PlanItemFactory
+    from tests.consultations.factories import EventFactory
+
+    plan = CommunityPlanFactory(municipality=cast.municipality, academic_year=cast.year)
+    item = PlanItemFactory(plan=plan, content="Методический семинар для учителей")
+    starts = timezone.now() - datetime.timedelta(days=4)
+    EventFactory(
+        municipality=cast.municipality,
+        organizer=cast.tutor,
+        plan_item=item,
+        title="Семинар о формирующем оценивании",
+        starts_at=starts,
+        ends_at=starts + datetime.timedelta(hours=1),
+    )
+    got = figures(cast).community
+    assert [line.content for line in got] == ["Методический семинар для учителей"]
+    assert "Семинар о формирующем оценивании" in got[0].done[0].text
