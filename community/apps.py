@@ -40,6 +40,11 @@ ACTION_LABELS = {
     "tutor_plan.submit": "план тьютора отправлен на согласование",
     "tutor_plan.approve": "план тьютора утверждён",
     "tutor_plan.return": "план тьютора возвращён на доработку",
+    "year_report.create": "начат отчёт тьютора за год",
+    "year_report.write": "изменены выводы в отчёте тьютора",
+    "year_report.submit": "отчёт тьютора отправлен на проверку",
+    "year_report.accept": "отчёт тьютора принят",
+    "year_report.return": "отчёт тьютора возвращён на доработку",
     "assignment.create": "тьютор закреплён за учителем",
     "assignment.delete": "закрепление снято",
     "material.create": "материал добавлен в библиотеку (черновик)",
@@ -137,6 +142,7 @@ ORDER_CHANGE_LABELS = {
 PLAN_CHANGE_LABELS = {
     "grouping": "мероприятия",
     "item_number": "номер мероприятия в плане",
+    "conclusion": "выводы тьютора",
 }
 
 # Russian names of the keys that the library's audit entries record.
@@ -193,6 +199,9 @@ NOTIFICATION_KINDS = [
     ("community.tutor_plan.submitted", "План тьютора на согласовании", "Планы"),
     ("community.tutor_plan.approved", "План тьютора утверждён", "Планы"),
     ("community.tutor_plan.returned", "План тьютора возвращён на доработку", "Планы"),
+    ("community.year_report.submitted", "Отчёт тьютора на проверке", "Отчёты тьюторов"),
+    ("community.year_report.accepted", "Отчёт тьютора принят", "Отчёты тьюторов"),
+    ("community.year_report.returned", "Отчёт тьютора возвращён на доработку", "Отчёты тьюторов"),
 ]
 
 
@@ -213,10 +222,14 @@ class CommunityConfig(AppConfig):
             route_context,
             route_title,
             route_visible,
+            year_report_context,
+            year_report_title,
+            year_report_visible,
         )
         from .services.orders import ORDER_DOCUMENT
         from .services.plans import PLAN_DOCUMENT
         from .services.routes import ROUTE_DOCUMENT
+        from .services.year_reports import YEAR_REPORT_DOCUMENT
 
         documents.register(
             ORDER_DOCUMENT,
@@ -237,6 +250,13 @@ class CommunityConfig(AppConfig):
             build_context=route_context,
             title=route_title,
             can_view=route_visible,
+        )
+        documents.register(
+            YEAR_REPORT_DOCUMENT,
+            template="documents/community/year_report.html",
+            build_context=year_report_context,
+            title=year_report_title,
+            can_view=year_report_visible,
         )
         for key, label, group in NOTIFICATION_KINDS:
             notifications.register_kind(key, label, group=group)

@@ -8,8 +8,8 @@ from tutoring.models import Document
 from tutoring.signatures import Signature, capitalized, issuer_signature, person_signature
 from tutoring.typography import keep_together_all
 
-from .models import CommunityPlan, DevelopmentRoute, Order
-from .selectors import plans_for, routes_for
+from .models import CommunityPlan, DevelopmentRoute, Order, TutorYearReport
+from .selectors import plans_for, routes_for, year_reports_for
 from .services.orders import plan_snapshot
 
 # The typed pieces of an appendix in which names and «№ 9», «им. И. Ф. …» must not break.
@@ -142,3 +142,36 @@ def plan_visible(access: Access, document: Document) -> bool:
     """The printed plan is for whoever sees the plan: everyone of the municipality once it is
     approved, teachers and schools included."""
     return plans_for(access).filter(pk=document.object_id).exists()
+
+
+def year_report_context(object_id: str):
+    """The report as accepted: the snapshot frozen at acceptance, never today's figures."""
+    report = TutorYearReport.objects.select_related(
+        "tutor", "municipality", "academic_year", "accepted_by"
+    ).get(pk=object_id)
+    if not report.is_frozen or not report.snapshot:
+        raise DocumentError("Печатается только принятый отчёт.")
+    municipality = report.municipality
+    accepted_on = timezone.localtime(report.accepted_at, municipality.tzinfo).date()
+    return report, {
+        "report": report,
+        "figures": report.snapshot,
+        "conclusion": report.conclusion,
+        "accepted_on": accepted_on,
+        "accepted_by": report.accepted_by.full_name if report.accepted_by else "",
+        "organization": municipality.name,
+        "document_type": "Отчёт",
+        "heading": (
+            f"о работе тьютора {report.tutor.full_name} за {report.academic_year} учебный год"
+        ),
+        "date": accepted_on,
+        "place": municipality.locality,
+    }
+
+
+def year_report_title(report: TutorYearReport) -> str:
+    return f"Отчёт о работе тьютора {report.tutor.short_name} за {report.academic_year} уч. год"
+
+
+def year_report_visible(access: Access, document: Document) -> bool:
+    return year_reports_for(access).filter(pk=document.object_id).exists()

@@ -12,7 +12,7 @@ from . import library, selectors
 from .filters import RECENT, RECENT_DAYS, MaterialFilter, NominationFilter
 from .forms.plans import PlanFilter, TutorPlanFilter
 from .forms.routes import STEPS_AHEAD_DAYS, STEPS_OVERDUE, STEPS_THIS_WEEK, due_steps
-from .models import CommunityPlan, Material, Order, RouteStep, TutorPlan
+from .models import CommunityPlan, Material, Order, RouteStep, TutorPlan, TutorYearReport
 
 
 def navigation(access):
@@ -63,6 +63,7 @@ def home_panel(user, access):
             {"status": TutorPlan.Status.RETURNED},
             access=access,
         )
+    items += _year_reports(user, access)
     if access.has(RoleKind.TEACHER, RoleKind.TUTOR):
         items += _steps_due(access)
     if access.has(RoleKind.SCHOOL):
@@ -173,3 +174,28 @@ def profile_panel(user, access):
             "year": year,
         },
     )
+
+
+def _year_reports(user, access) -> list[Waiting]:
+    """The reports for the year sent to the methodist; the tutor's own, returned to them."""
+    items = []
+    reports = selectors.year_reports_for(access).order_by()
+    if access.has(RoleKind.METHODIST):
+        municipalities = [r.municipality_id for r in access.roles_of(RoleKind.METHODIST)]
+        count = reports.filter(
+            status=TutorYearReport.Status.SUBMITTED, municipality__in=municipalities
+        ).count()
+        if count:
+            url = reverse("community:year_report_list")
+            items.append(Waiting("Отчёты тьюторов за год ждут проверки", url, count))
+    if access.has(RoleKind.TUTOR):
+        returned = reports.filter(tutor=user, status=TutorYearReport.Status.RETURNED)
+        items += [
+            Waiting(
+                f"Ваш отчёт за {report.academic_year} учебный год возвращён на доработку",
+                report.get_absolute_url(),
+                note=report.reviewer_comment,
+            )
+            for report in returned.order_by("-pk")[:ORDERS_LISTED]
+        ]
+    return items

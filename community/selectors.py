@@ -18,6 +18,7 @@ from .models import (
     Roster,
     RosterEntry,
     TutorPlan,
+    TutorYearReport,
 )
 
 # Who reads the community's documents (rosters, orders) of a municipality.
@@ -163,6 +164,18 @@ def plan_sections(plan: CommunityPlan, items=None, *, keep_empty=False) -> list[
 def tutor_plans_for(access: Access) -> QuerySet[TutorPlan]:
     """A tutor sees their own plans; methodists and directors those of their municipality."""
     qs = TutorPlan.objects.select_related("tutor", "municipality", "academic_year")
+    if access.everywhere:
+        return qs
+    overseen = _municipalities_where(access, *DOCUMENT_READERS)
+    return qs.filter(Q(municipality__in=overseen) | Q(tutor=access.user_id))
+
+
+def year_reports_for(access: Access) -> QuerySet[TutorYearReport]:
+    """A tutor sees their own reports for the year; methodists and directors those of their
+    municipality."""
+    qs = TutorYearReport.objects.select_related(
+        "tutor", "municipality", "academic_year", "accepted_by"
+    )
     if access.everywhere:
         return qs
     overseen = _municipalities_where(access, *DOCUMENT_READERS)

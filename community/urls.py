@@ -1,6 +1,17 @@
 from django.urls import path
 
-from .views import assignments, hub, library, nominations, orders, plans, rosters, routes, years
+from .views import (
+    assignments,
+    hub,
+    library,
+    nominations,
+    orders,
+    plans,
+    rosters,
+    routes,
+    year_reports,
+    years,
+)
 
 app_name = "community"
 
@@ -111,4 +122,27 @@ urlpatterns = [
     path("library/<int:pk>/return/", library.material_return, name="material_return"),
     path("library/<int:pk>/archive/", library.material_archive, name="material_archive"),
     path("library/<int:pk>/download/", library.material_download, name="material_download"),
+    # The tutor's report for the year.
+    path("year-reports/", year_reports.year_report_list, name="year_report_list"),
+    path("year-reports/mine/", year_reports.year_report_mine, name="year_report_mine"),
+    path(
+        "year-reports/begin/<int:year_pk>/",
+        year_reports.year_report_begin,
+        name="year_report_begin",
+    ),
+    path("year-reports/<int:pk>/", year_reports.year_report_detail, name="year_report_detail"),
+    path(
+        "year-reports/<int:pk>/conclusion/",
+        year_reports.year_report_write,
+        name="year_report_write",
+    ),
+    path(
+        "year-reports/<int:pk>/submit/", year_reports.year_report_submit, name="year_report_submit"
+    ),
+    path(
+        "year-reports/<int:pk>/accept/", year_reports.year_report_accept, name="year_report_accept"
+    ),
+    path(
+        "year-reports/<int:pk>/return/", year_reports.year_report_return, name="year_report_return"
+    ),
 ]

@@ -7,7 +7,7 @@ from tutoring.extensions import Section
 from tutoring.models import AcademicYear, RoleKind
 
 from .. import library, selectors
-from ..models import DevelopmentRoute, Nomination, Order, Roster, TutorPlan
+from ..models import DevelopmentRoute, Nomination, Order, Roster, TutorPlan, TutorYearReport
 from .rosters import methodist_municipalities
 
 
@@ -90,6 +90,30 @@ def _sections(access) -> list[Section]:
                 f"на согласовании: {submitted}"
                 if submitted and access.has(RoleKind.METHODIST)
                 else "",
+            )
+        )
+    if access.has(RoleKind.TUTOR):
+        sections.append(
+            Section(
+                "Отчёт за год",
+                "Ваш отчёт о работе за учебный год: план рядом с тем, что сделано, выводы; "
+                "методист принимает или возвращает его.",
+                reverse("community:year_report_mine"),
+            )
+        )
+    if access.has(RoleKind.METHODIST, RoleKind.DIRECTOR):
+        submitted = (
+            selectors.year_reports_for(access)
+            .filter(status=TutorYearReport.Status.SUBMITTED)
+            .count()
+        )
+        sections.append(
+            Section(
+                "Отчёты тьюторов за год",
+                "Состояние отчёта каждого тьютора муниципалитета за учебный год: не начат, "
+                "составляется, на проверке, возвращён, принят.",
+                reverse("community:year_report_list"),
+                f"на проверке: {submitted}" if submitted else "",
             )
         )
     if access.has(RoleKind.TEACHER, RoleKind.TUTOR, RoleKind.SCHOOL, RoleKind.METHODIST):

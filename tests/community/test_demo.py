@@ -84,3 +84,14 @@ def test_it_opens_the_current_year_with_a_draft_roster_and_two_pending_nominatio
     assert Roster.objects.get(academic_year=year).is_draft
     pending = Nomination.objects.filter(academic_year=year, status=Nomination.Status.PENDING)
     assert pending.count() == 2
+
+
+def test_it_has_last_years_accepted_report_of_the_demo_tutor_printed(demo):
+    from community.models import TutorYearReport
+    from community.services.year_reports import YEAR_REPORT_DOCUMENT
+
+    report = TutorYearReport.objects.get(tutor__username="tutor")
+    assert report.status == TutorYearReport.Status.ACCEPTED and report.snapshot["plan"]
+    assert report.academic_year.start_year == AcademicYear.objects.current().start_year - 1
+    document = Document.objects.get(kind=YEAR_REPORT_DOCUMENT, object_id=str(report.pk))
+    assert document.status == Document.Status.READY

@@ -20,6 +20,7 @@ DECLARED = {
     "community.nomination": {"accept", "reject"},
     "community.material": {"submit", "publish", "return", "archive"},
     "community.tutor_plan": {"submit", "approve", "return"},
+    "community.year_report": {"submit", "accept", "return"},
     "community.plan": {"submit", "approve", "return"},
     "community.roster": {"ready", "unready", "approve"},
     "community.route": {"start", "close"},
