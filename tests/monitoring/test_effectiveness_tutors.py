@@ -2,7 +2,9 @@
 and in all, in a constant number of queries."""
 
 import datetime
+import os
 
+import pdfplumber
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -11,7 +13,7 @@ from django.utils import timezone
 
 from community.models import Achievement, AchievementLevel, TutorYearReport
 from consultations.models import Session, SessionReport
-from monitoring import effectiveness
+from monitoring import effectiveness, reports
 from tests.community.factories import municipality_cast
 from tests.consultations.factories import OwnSessionFactory, SessionFactory
 from tests.tutoring.factories import (
@@ -20,7 +22,8 @@ from tests.tutoring.factories import (
     SchoolStatusFactory,
     user_with_role,
 )
-from tutoring.models import RoleKind, SchoolStatus
+from tutoring.models import Document, RoleKind, SchoolStatus
+from tutoring.tasks import render_document
 
 
 @pytest.fixture
@@ -142,3 +145,24 @@ def test_it_shows_the_tutors_on_the_page(client, db, year):
     ).content.decode()
     assert "Работа тьюторов за год" in page
     assert cast.tutor.full_name in page
+
+
+def test_it_prints_the_tutors_in_the_pdf(db, year):
+    cast = municipality_cast()
+    world(cast, year)
+    reports.report_effectiveness(
+        actor=cast.methodist, municipality=cast.municipality, academic_year=year
+    )
+    document = Document.objects.get(kind=reports.DOCUMENT)
+    render_document(document.pk)
+    document.refresh_from_db()
+    with document.file.open("rb") as stream:
+        content = stream.read()
+    if os.environ.get("KEEP_PDF"):
+        with open(os.environ["KEEP_PDF"], "wb") as out:
+            out.write(content)
+    with document.file.open("rb") as stream, pdfplumber.open(stream) as pdf:
+        text = "\n".join(page.extract_text() or "" for page in pdf.pages)
+    assert "Работа тьюторов за год" in text
+    assert "Тьюторова" in text
+    assert "не начат" in text
