@@ -12,6 +12,7 @@ from tutoring.demo import IMC, LABINSK, SHNOR_SCHOOL, TUTORS
 from tutoring.models import AcademicYear, Document, Municipality, Organization, Subject, User
 from tutoring.signatures import head_signature
 
+from . import demo_achievements
 from .models import (
     Activity,
     Appendix,
@@ -127,6 +128,7 @@ def load(result) -> None:
         result.count(True)
     _render(signed)
     _current_year(labinsk, users, result)
+    demo_achievements.load(labinsk, users, result)
 
 
 def _order_01_03_24(labinsk, users) -> Order:

@@ -6,7 +6,7 @@ from pathlib import Path
 import pdfplumber
 import pytest
 
-from community.models import Nomination, Order, Roster
+from community.models import Achievement, Nomination, Order, Roster
 from community.services.orders import ORDER_DOCUMENT
 from tutoring.models import AcademicYear, Document
 
@@ -84,3 +84,12 @@ def test_it_opens_the_current_year_with_a_draft_roster_and_two_pending_nominatio
     assert Roster.objects.get(academic_year=year).is_draft
     pending = Nomination.objects.filter(academic_year=year, status=Nomination.Status.PENDING)
     assert pending.count() == 2
+
+
+def test_it_gives_the_demo_tutor_achievements_this_year_and_last(demo):
+    year = AcademicYear.objects.current()
+    tutor = Achievement.objects.filter(academic_year=year).first().tutor
+    assert tutor.username == "tutor"
+    last = Achievement.objects.filter(academic_year__start_year=year.start_year - 1)
+    assert last.count() == 4
+    assert all(a.evidence_link for a in Achievement.objects.all())
