@@ -187,3 +187,13 @@ def test_it_gives_the_year_reports_selector_one_tutors_achievements(cast, year):
     )
     found = selectors.achievements_of(cast.tutor, cast.municipality, year)
     assert [a.title for a in found] == ["Первое"]
+
+
+def test_it_links_the_achievements_from_the_community_hub(client, cast):
+    client.force_login(cast.tutor)
+    page = client.get("/community/").content.decode()
+    assert "Мои достижения" in page and "/community/achievements/" in page
+    client.force_login(cast.methodist)
+    assert "Достижения тьюторов" in client.get("/community/").content.decode()
+    client.force_login(cast.teacher)
+    assert "/community/achievements/" not in client.get("/community/").content.decode()
