@@ -64,6 +64,9 @@ ACTION_LABELS = {
     "route.step_done": "шаг маршрута выполнен",
     "route.step_reopen": "шаг маршрута возвращён в работу",
     "route.close": "маршрут завершён",
+    "achievement.create": "добавлено достижение тьютора",
+    "achievement.update": "изменено достижение тьютора",
+    "achievement.delete": "удалено достижение тьютора",
 }
 
 # Russian names of the keys that the routes' audit entries record.
@@ -155,11 +158,30 @@ MATERIAL_CHANGE_LABELS = {
     "link": "ссылка",
 }
 
+# Russian names of the keys that the achievements' audit entries record.
+ACHIEVEMENT_CHANGE_LABELS = {
+    "achievement:kind": "вид",
+    "achievement:level": "уровень",
+    "achievement:title": "название",
+    "achievement:date": "дата",
+    "achievement:link": "ссылка",
+    "achievement:files": "файлы",
+}
+
 
 def value_labels() -> dict:
     """The choices that name the codes the community's entries record (see
     `tutoring.extensions.register_value_labels`)."""
-    from .models import Activity, Appendix, Material, RouteStep, TutorLevel, TutorPlan
+    from .models import (
+        Achievement,
+        AchievementLevel,
+        Activity,
+        Appendix,
+        Material,
+        RouteStep,
+        TutorLevel,
+        TutorPlan,
+    )
     from .services.orders import ORDER_DOCUMENT
     from .services.plans import PLAN_DOCUMENT
     from .services.routes import ROUTE_DOCUMENT
@@ -173,6 +195,8 @@ def value_labels() -> dict:
         "roster:level": TutorLevel,
         "route:kind": RouteStep.Kind,
         "material:kind": Material.Kind,
+        "achievement:kind": Achievement.Kind,
+        "achievement:level": AchievementLevel,
         "material:status": Material.Status,
         "document:kind": {
             ORDER_DOCUMENT: "приказ",
@@ -267,6 +291,7 @@ class CommunityConfig(AppConfig):
         extensions.register_action_labels(ACTION_LABELS)
         extensions.register_change_labels(ROUTE_CHANGE_LABELS)
         extensions.register_change_labels(MATERIAL_CHANGE_LABELS)
+        extensions.register_change_labels(ACHIEVEMENT_CHANGE_LABELS)
         extensions.register_change_labels(YEAR_CHANGE_LABELS)
         extensions.register_change_labels(COMMUNITY_CHANGE_LABELS)
         extensions.register_change_labels(ORDER_CHANGE_LABELS)

@@ -8,6 +8,7 @@ from tutoring.access import Access
 from tutoring.models import AcademicYear, Role, RoleKind
 
 from .models import (
+    Achievement,
     Activity,
     Appendix,
     Assignment,
@@ -252,3 +253,22 @@ def with_progress(routes: QuerySet[DevelopmentRoute]) -> QuerySet[DevelopmentRou
             output_field=IntegerField(),
         )
     )
+
+
+def achievements_for(access: Access) -> QuerySet[Achievement]:
+    """A tutor sees their own achievements; the methodists and directors of a municipality
+    every tutor's of it. Nobody else: not other tutors, teachers, schools or the region."""
+    if access.user_id is None:
+        return Achievement.objects.none()
+    overseen = _municipalities_where(access, *DOCUMENT_READERS)
+    return Achievement.objects.filter(
+        Q(municipality__in=overseen) | Q(tutor=access.user_id)
+    ).select_related("tutor", "academic_year", "municipality")
+
+
+def achievements_of(tutor, municipality, year: AcademicYear) -> QuerySet[Achievement]:
+    """One tutor's achievements of a year in a municipality, oldest first: what the tutor's
+    year report lists."""
+    return Achievement.objects.filter(
+        tutor=tutor, municipality=municipality, academic_year=year
+    ).order_by("date", "pk")

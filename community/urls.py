@@ -1,6 +1,7 @@
 from django.urls import path
 
 from .views import (
+    achievements,
     assignments,
     hub,
     library,
@@ -112,6 +113,14 @@ urlpatterns = [
     path("routes/steps/<int:pk>/done/", routes.step_done, name="route_step_done"),
     path("routes/steps/<int:pk>/reopen/", routes.step_reopen, name="route_step_reopen"),
     path("routes/steps/<int:pk>/evidence/", routes.step_evidence, name="route_step_evidence"),
+    # Tutors' achievements of the year.
+    path("achievements/", achievements.achievement_list, name="achievement_list"),
+    path("achievements/new/", achievements.achievement_create, name="achievement_create"),
+    path("achievements/<int:pk>/edit/", achievements.achievement_update, name="achievement_update"),
+    path(
+        "achievements/<int:pk>/delete/", achievements.achievement_delete, name="achievement_delete"
+    ),
+    path("achievements/<int:pk>/file/", achievements.achievement_file, name="achievement_file"),
     # The library of methodical materials.
     path("library/", library.material_list, name="material_list"),
     path("library/new/", library.material_create, name="material_create"),

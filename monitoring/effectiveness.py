@@ -4,14 +4,14 @@ its teachers over the years. Reads only; every figure comes from a constant numb
 queries, whatever the number of requests, sessions and results."""
 
 import statistics
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import datetime, time
 
 from django.db.models import Count, Exists, IntegerField, Min, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from community.models import Assignment
+from community.models import Achievement, Assignment, TutorYearReport
 from consultations.models import ConsultationRequest, RequestKind, Session, SessionReport
 from expertise.models import ExpertiseCase, Verdict
 from tutoring.models import AcademicYear, Municipality, Role, RoleKind, SchoolStatus, User
@@ -93,6 +93,29 @@ class Dynamics:
 
 
 @dataclass
+class TutorTotals:
+    """What one tutor did in the year (or, in the total row, all of them): held sessions,
+    of them their own, teachers and schools supported, achievements, the year report."""
+
+    name: str
+    sessions: int = 0
+    own: int = 0
+    teachers: int = 0
+    schools: int = 0
+    marked_schools: int = 0
+    achievements: dict[str, int] = field(default_factory=dict)
+    report: str = ""
+
+    @property
+    def achievements_total(self) -> int:
+        return sum(self.achievements.values())
+
+    @property
+    def achievements_line(self) -> str:
+        return "; ".join(f"{label} — {n}" for label, n in self.achievements.items() if n)
+
+
+@dataclass
 class Effectiveness:
     municipality: Municipality
     year: AcademicYear
@@ -110,6 +133,8 @@ class Effectiveness:
     expertise: list[tuple[str, int]]
     verdicts: list[tuple[str, int]]
     dynamics: Dynamics
+    tutors: list[TutorTotals] = field(default_factory=list)
+    tutors_total: TutorTotals | None = None
     notes: list[str] = field(default_factory=list)
 
     @property
@@ -136,6 +161,8 @@ class Effectiveness:
             "rated": self.rated,
             "expertise": self.expertise,
             "verdicts": self.verdicts,
+            "tutors": [_tutor_data(row) for row in self.tutors],
+            "tutors_total": _tutor_data(self.tutors_total) if self.tutors_total else None,
             "dynamics": {
                 "before_year": dynamics.before_year,
                 "after_year": dynamics.after_year,
@@ -157,6 +184,98 @@ class Effectiveness:
                 ],
             },
         }
+
+
+def _tutor_data(row: TutorTotals) -> dict:
+    return asdict(row) | {
+        "achievements_total": row.achievements_total,
+        "achievements_line": row.achievements_line,
+    }
+
+
+NOT_STARTED = "не начат"
+
+
+def tutor_totals(
+    municipality: Municipality, year: AcademicYear, held: QuerySet
+) -> tuple[list[TutorTotals], TutorTotals]:
+    """Per tutor of the municipality (anyone holding the tutor role there, or who held a
+    session there in the year): seven queries, whatever the number of tutors and sessions."""
+    marked = SchoolStatus.objects.filter(academic_year=year).values("organization")
+    by_tutor = {
+        row["tutor"]: row
+        for row in held.order_by()
+        .values("tutor")
+        .annotate(
+            sessions=Count("pk"),
+            own=Count("pk", filter=Q(origin=Session.Origin.OWN)),
+            schools=Count("organization", distinct=True),
+            marked_schools=Count("organization", distinct=True, filter=Q(organization__in=marked)),
+        )
+    }
+    through = SessionReport.teachers_present.through.objects.filter(sessionreport__session__in=held)
+    teachers = dict(
+        through.order_by()
+        .values_list("sessionreport__session__tutor")
+        .annotate(n=Count("user", distinct=True))
+        .values_list("sessionreport__session__tutor", "n")
+    )
+    achievements: dict[int, dict[str, int]] = {}
+    for tutor, kind, n in (
+        Achievement.objects.filter(municipality=municipality, academic_year=year)
+        .order_by()
+        .values_list("tutor", "kind")
+        .annotate(n=Count("pk"))
+        .values_list("tutor", "kind", "n")
+    ):
+        achievements.setdefault(tutor, {})[kind] = n
+    reports = dict(
+        TutorYearReport.objects.filter(municipality=municipality, academic_year=year)
+        .order_by("pk")
+        .values_list("tutor", "status")
+    )
+    tutor_roles = Role.objects.filter(kind=RoleKind.TUTOR, municipality=municipality)
+    people = User.objects.filter(
+        Q(pk__in=tutor_roles.values("user"))
+        | Q(pk__in=[pk for pk in [*by_tutor, *achievements] if pk])
+    ).order_by("last_name", "first_name", "middle_name", "pk")
+    kinds = Achievement.Kind.choices
+    rows = []
+    for person in people:
+        done = by_tutor.get(person.pk, {})
+        status = reports.get(person.pk)
+        rows.append(
+            TutorTotals(
+                name=person.full_name or person.username,
+                sessions=done.get("sessions", 0),
+                own=done.get("own", 0),
+                teachers=teachers.get(person.pk, 0),
+                schools=done.get("schools", 0),
+                marked_schools=done.get("marked_schools", 0),
+                achievements={
+                    label: achievements.get(person.pk, {}).get(kind, 0) for kind, label in kinds
+                },
+                report=TutorYearReport.Status(status).label if status else NOT_STARTED,
+            )
+        )
+    overall = held.aggregate(
+        schools=Count("organization", distinct=True),
+        marked=Count("organization", distinct=True, filter=Q(organization__in=marked)),
+    )
+    accepted = sum(1 for status in reports.values() if status == TutorYearReport.Status.ACCEPTED)
+    total = TutorTotals(
+        name="Всего",
+        sessions=sum(row.sessions for row in rows),
+        own=sum(row.own for row in rows),
+        teachers=through.values("user").distinct().count(),
+        schools=overall["schools"],
+        marked_schools=overall["marked"],
+        achievements={
+            label: sum(row.achievements[label] for row in rows) for _kind, label in kinds
+        },
+        report=f"принято {accepted} из {len(rows)}",
+    )
+    return rows, total
 
 
 def community_effectiveness(municipality: Municipality, year: AcademicYear) -> Effectiveness:
@@ -210,6 +329,7 @@ def community_effectiveness(municipality: Municipality, year: AcademicYear) -> E
     case_counts = _counts(cases, "status")
     verdict_counts = _counts(cases.filter(status=ExpertiseCase.Status.CONCLUDED), "verdict")
     rated = sum(ratings.values())
+    tutors, tutors_total = tutor_totals(municipality, year, held)
     return Effectiveness(
         municipality=municipality,
         year=year,
@@ -237,6 +357,8 @@ def community_effectiveness(municipality: Municipality, year: AcademicYear) -> E
             if verdict in verdict_counts
         ],
         dynamics=_dynamics(municipality, year, held),
+        tutors=tutors,
+        tutors_total=tutors_total,
     )
 
 

@@ -116,6 +116,16 @@ def _sections(access) -> list[Section]:
                 f"на проверке: {submitted}" if submitted else "",
             )
         )
+    if access.has(RoleKind.METHODIST, RoleKind.DIRECTOR, RoleKind.TUTOR):
+        oversees = access.has(RoleKind.METHODIST, RoleKind.DIRECTOR)
+        sections.append(
+            Section(
+                "Достижения тьюторов" if oversees else "Мои достижения",
+                "Публикации, выступления, проведённые обучающие мероприятия и конкурсы "
+                "за учебный год, с подтверждением ссылкой или файлом.",
+                reverse("community:achievement_list"),
+            )
+        )
     if access.has(RoleKind.TEACHER, RoleKind.TUTOR, RoleKind.SCHOOL, RoleKind.METHODIST):
         drafting = selectors.routes_for(access).filter(status=DevelopmentRoute.Status.DRAFT)
         count = drafting.count()

@@ -6,7 +6,7 @@ from pathlib import Path
 import pdfplumber
 import pytest
 
-from community.models import Nomination, Order, Roster
+from community.models import Achievement, Nomination, Order, Roster
 from community.services.orders import ORDER_DOCUMENT
 from tutoring.models import AcademicYear, Document
 
@@ -95,3 +95,12 @@ def test_it_has_last_years_accepted_report_of_the_demo_tutor_printed(demo):
     assert report.academic_year.start_year == AcademicYear.objects.current().start_year - 1
     document = Document.objects.get(kind=YEAR_REPORT_DOCUMENT, object_id=str(report.pk))
     assert document.status == Document.Status.READY
+
+
+def test_it_gives_the_demo_tutor_achievements_this_year_and_last(demo):
+    year = AcademicYear.objects.current()
+    tutor = Achievement.objects.filter(academic_year=year).first().tutor
+    assert tutor.username == "tutor"
+    last = Achievement.objects.filter(academic_year__start_year=year.start_year - 1)
+    assert last.count() == 4
+    assert all(a.evidence_link for a in Achievement.objects.all())

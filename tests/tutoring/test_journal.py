@@ -13,6 +13,7 @@ from django.db.models import BooleanField
 from django.template.loader import render_to_string
 
 from community.models import (
+    Achievement,
     DevelopmentRoute,
     Material,
     Order,
@@ -45,6 +46,7 @@ ORGANIZATION_KEYS = ("full_name", "short_name", "kind", "fis_oko_login", "inn", 
 # The keys of the entries whose `changes` are built in code rather than written out at the
 # call: the model they describe (for its choices) and the keys they may hold.
 BUILT = {
+    "achievement.update": (Achievement, ("kind", "level", "title", "date", "link", "files")),
     "material.update": (Material, (*SIMPLE_FIELDS, "files", "subjects", "authors")),
     "order.update": (Order, ORDER_FIELDS),
     "plan.item_update": (PlanItem, PLAN_ITEM_FIELDS),
