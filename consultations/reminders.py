@@ -29,15 +29,17 @@ RATING_AFTER = timedelta(days=3)
 
 def _session_name(session: Session) -> str:
     name = session.get_kind_display()
-    if session.request_id:
-        name += f" «{session.request.topic}» ({session.request.organization})"
+    if session.topic:
+        name += f" «{session.topic}»"
+    if session.organization_id:
+        name += f" ({session.organization})"
     return name
 
 
 def _sessions_tomorrow(now):
     return Session.objects.filter(
         status=Session.Status.PLANNED, starts_at__gt=now, starts_at__lte=now + timedelta(days=1)
-    ).select_related("municipality", "request__organization", "point", "room")
+    ).select_related("municipality", "request__organization", "organization", "point", "room")
 
 
 def _session_people(session: Session):
@@ -67,7 +69,7 @@ def _ended_without_report(ended_after, ended_before):
     # A planned session that has ended has no report: filing one makes it held or not held.
     return Session.objects.filter(
         status=Session.Status.PLANNED, ends_at__gt=ended_after, ends_at__lte=ended_before
-    ).select_related("municipality", "request__organization")
+    ).select_related("municipality", "request__organization", "organization")
 
 
 def _report_due_text(session: Session, now) -> str:
@@ -172,7 +174,7 @@ def session_invitation(notification) -> list[tuple[str, bytes, str]]:
     pk = int(notification.object_key.rsplit(":", 1)[1])
     session = (
         Session.objects.select_related("point__organization", "room", "tutor", "municipality")
-        .select_related("request__organization")
+        .select_related("request__organization", "organization")
         .filter(pk=pk, status=Session.Status.PLANNED)
         .first()
     )
