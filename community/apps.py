@@ -236,7 +236,7 @@ class CommunityConfig(AppConfig):
     def ready(self):
         from tutoring import documents, extensions, notifications
 
-        from . import demo, demo_library, demo_routes, panels
+        from . import demo, demo_library, demo_routes, demo_year_report, panels
         from .documents import (
             order_context,
             order_title,
@@ -288,6 +288,8 @@ class CommunityConfig(AppConfig):
         # Before the routes: a step of a route may name a material of the library.
         extensions.register_demo_loader(demo_library.load)
         extensions.register_demo_loader(demo_routes.load)
+        # After every app's records: the tutor's year report sums them up and is frozen.
+        extensions.register_demo_loader(demo_year_report.load, last=True)
         extensions.register_action_labels(ACTION_LABELS)
         extensions.register_change_labels(ROUTE_CHANGE_LABELS)
         extensions.register_change_labels(MATERIAL_CHANGE_LABELS)

@@ -12,7 +12,7 @@ from tutoring.demo import IMC, LABINSK, SHNOR_SCHOOL, TUTORS
 from tutoring.models import AcademicYear, Document, Municipality, Organization, Subject, User
 from tutoring.signatures import head_signature
 
-from . import demo_achievements, demo_year_report
+from . import demo_achievements
 from .models import (
     Activity,
     Appendix,
@@ -128,9 +128,8 @@ def load(result) -> None:
         result.count(True)
     _render(signed)
     _current_year(labinsk, users, result)
-    # Achievements first: last year's report, frozen at acceptance, lists them.
+    # Last year's report, frozen at acceptance, lists them; it loads after every app.
     demo_achievements.load(labinsk, users, result)
-    demo_year_report.load(labinsk, users, result)
 
 
 def _order_01_03_24(labinsk, users) -> Order:

@@ -1,7 +1,10 @@
 """The demo tutor's report for last year, accepted by the methodist and printed: what the
 methodist's overview and the tutor's «Отчёт за год» show from the first visit."""
 
-from tutoring.models import AcademicYear, Document
+from consultations.models import Session
+from monitoring.effectiveness import year_bounds
+from tutoring.demo import LABINSK
+from tutoring.models import AcademicYear, Document, Municipality, User
 
 from .models import Activity, TutorPlan, TutorPlanItem, TutorYearReport
 from .services import year_reports
@@ -20,7 +23,11 @@ CONCLUSION = (
 )
 
 
-def load(labinsk, users, result) -> None:
+def load(result) -> None:
+    """Last of all demo loaders: the report sums up last year's sessions of the point's demo
+    and the achievements, which must exist before it is frozen."""
+    labinsk = Municipality.objects.get(name=LABINSK)
+    users = {u.username: u for u in User.objects.filter(roles__municipality=labinsk).distinct()}
     tutor, methodist = users["tutor"], users["methodist"]
     start_year = AcademicYear.objects.current().start_year - 1
     year, _ = AcademicYear.objects.get_or_create(start_year=start_year)
@@ -35,6 +42,11 @@ def load(labinsk, users, result) -> None:
             TutorPlanItem(plan=plan, activity=activity, position=n, content=content, timing=when)
             for n, (activity, content, when) in enumerate(PLAN_ITEMS)
         )
+        # Last year's consultations at СОШ № 20 were the plan's first item.
+        start, end = year_bounds(year)
+        Session.objects.filter(
+            tutor=tutor, status=Session.Status.HELD, starts_at__range=(start, end)
+        ).update(tutor_plan_item=plan.items.order_by("position").first())
     report, created = TutorYearReport.objects.get_or_create(
         tutor=tutor,
         municipality=labinsk,

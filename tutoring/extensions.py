@@ -64,6 +64,7 @@ _navigation: list[Callable] = []
 _home_panels: list[Callable] = []
 _profile_panels: list[Callable] = []
 _demo_loaders: list[Callable] = []
+_last_demo_loaders: list[Callable] = []
 _difficulty_sources: list[Callable] = []
 _plan_item_actions: list[Callable] = []
 _password_hooks: list[Callable] = []
@@ -148,14 +149,15 @@ def password_hooks() -> list[Callable]:
     return list(_password_hooks)
 
 
-def register_demo_loader(loader: Callable) -> None:
+def register_demo_loader(loader: Callable, *, last: bool = False) -> None:
     """`loader(result)`: adds an app's demo records inside `load_demo`'s transaction; it must
-    be idempotent and count what it creates with `result.count(created)`."""
-    _demo_loaders.append(loader)
+    be idempotent and count what it creates with `result.count(created)`. A `last` loader
+    runs after every app's: a report that sums up the others' records (a tutor's year)."""
+    (_last_demo_loaders if last else _demo_loaders).append(loader)
 
 
 def demo_loaders() -> list[Callable]:
-    return list(_demo_loaders)
+    return [*_demo_loaders, *_last_demo_loaders]
 
 
 def register_difficulty_source(builder: Callable) -> None:

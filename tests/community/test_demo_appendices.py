@@ -59,7 +59,11 @@ def table_rows(pdf):
 
 def seed_plan():
     """Seed 002's appendix 3 as (number, content, timing): its rows start «N.<tab>»."""
-    text = SEED.read_text(encoding="utf-8") if SEED else (DATA / "seed002_plan.tsv").read_text()
+    text = (
+        SEED.read_text(encoding="utf-8")
+        if SEED
+        else (DATA / "seed002_plan.tsv").read_text(encoding="utf-8")
+    )
     plan = text[text.index("План-график работы тьюторского сообщества") :]
     return [
         (number, squash(content), squash(timing))
