@@ -87,7 +87,7 @@ def load(result) -> None:
                 place=f"{school.short_name}, {grade}",
                 teachers=[users[teacher]],
                 subject=maths,
-                topic=f"Посещение урока: {topic}",
+                topic=topic,
                 held=True,
                 pupils_count=25,
                 summary="Посетила урок, провела его разбор с учителем.",

@@ -14,7 +14,7 @@ from django.utils import timezone
 from tutoring.errors import DomainError
 from tutoring.models import Organization, Role, RoleKind, User
 from tutoring.services import audit_record
-from tutoring.uploads import MATERIAL_TYPES, checked_upload, written_files
+from tutoring.uploads import written_files
 from tutoring.words import plural
 from tutoring.workflow import Notice, send_notices
 
@@ -29,6 +29,7 @@ from ..models import (
     SessionSeries,
 )
 from .booking import SESSION, lock_tutor_and_room, saved_session
+from .reports import attach_materials
 
 # The forms of a tutor's own work (seed 002, 5.7; seed 001, 1.1–1.5).
 OWN_KINDS = [
@@ -267,11 +268,7 @@ def _report(actor, session: Session, data: OwnSession, written) -> SessionReport
         next_step=data.next_step.strip(),
         created_by=actor,
     )
-    if data.materials:
-        info = checked_upload(data.materials, allowed=MATERIAL_TYPES, refuse=DomainError)
-        report.materials.save(f"materials{info.extension}", data.materials, save=False)
-        written.append(report.materials)
-        report.materials_name = (data.materials.name or f"materials{info.extension}")[:255]
+    attach_materials(report, data.materials, written)
     report.save()
     report.teachers_present.set(data.teachers)
     return report

@@ -39,6 +39,17 @@ def report_file(
         )
 
 
+def attach_materials(report: SessionReport, materials, written: list) -> None:
+    """Check the file by its content and store it under a generated name with the extension
+    of what it is; the original name is given back on download. Refused: nothing stored."""
+    if not materials:
+        return
+    info = checked_upload(materials, allowed=MATERIAL_TYPES, refuse=DomainError)
+    report.materials.save(f"materials{info.extension}", materials, save=False)
+    written.append(report.materials)
+    report.materials_name = (materials.name or f"materials{info.extension}")[:255]
+
+
 @transaction.atomic
 def _report_file(
     *, actor, session, held, teachers_present, materials, written, **fields
@@ -51,13 +62,7 @@ def _report_file(
     if not held and not fields.get("not_held_reason", "").strip():
         raise DomainError("Укажите, почему занятие не состоялось.")
     report = SessionReport(session=session, held=held, created_by=actor, **fields)
-    if materials:
-        info = checked_upload(materials, allowed=MATERIAL_TYPES, refuse=DomainError)
-        # Stored under a generated name with the extension of what the content is; the
-        # original name is given back on download.
-        report.materials.save(f"materials{info.extension}", materials, save=False)
-        written.append(report.materials)
-        report.materials_name = (materials.name or f"materials{info.extension}")[:255]
+    attach_materials(report, materials, written)
     report.save()
     report.teachers_present.set(teachers_present)
     SESSION.finish(
