@@ -154,7 +154,6 @@ class OwnSessionForm(forms.Form):
             teachers_of(municipality=municipality)
             .annotate(assigned=Exists(assigned))
             .order_by("-assigned", "last_name", "first_name", "pk")
-            .prefetch_related("roles")
         )
         self.fields["tutor_plan_item"].queryset = TutorPlanItem.objects.filter(
             plan__tutor=tutor, plan__municipality=municipality
