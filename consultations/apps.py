@@ -18,6 +18,7 @@ ACTION_LABELS = {
     "session.cancel": "занятие отменено",
     "session.reschedule": "занятие перенесено",
     "session.own_record": "тьютор записал занятие",
+    "session.own_update": "тьютор изменил занятие",
     "series.own_record": "тьютор запланировал серию занятий",
     "series.book": "по заявке назначена серия занятий",
     "schedule.create": "составлен график работы пункта",
@@ -83,7 +84,7 @@ CONSULTATION_CHANGE_LABELS = {
 # The ids some entries recorded: the request a session serves, the point a room is of.
 REFERENCE_KEYS = {"request", "point", "plan_item"}
 # Entries whose two values are the time and the room before and after.
-MOVE_ACTIONS = {"session.reschedule"}
+MOVE_ACTIONS = {"session.reschedule", "session.own_update"}
 
 
 def value_labels() -> dict:
@@ -110,6 +111,7 @@ NOTIFICATION_KINDS = [
     ("consultations.request.cancelled", "Заявка или занятие отменены", "Консультации"),
     # A new event reaches every teacher of the municipality: gathered into the day's letter.
     ("consultations.session.own_planned", "Тьютор запланировал занятие", "Консультации"),
+    ("consultations.session.own_changed", "Тьютор изменил занятие", "Консультации"),
     ("consultations.session.own_cancelled", "Тьютор отменил занятие", "Консультации"),
     ("consultations.event.published", "Новое мероприятие", "Мероприятия", "daily"),
     ("consultations.event.changed", "Мероприятие изменено", "Мероприятия"),

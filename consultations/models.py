@@ -223,7 +223,12 @@ class SessionSeries(models.Model):
         ordering = ["-created_at", "-pk"]
 
     def __str__(self):
-        return f"Серия из {self.count} занятий ({self.get_interval_display()})"
+        # «из» takes the genitive: из 1 занятия, из 8 занятий, из 21 занятия.
+        noun = "занятия" if self.count % 10 == 1 and self.count % 100 != 11 else "занятий"
+        return f"Серия из {self.count} {noun} ({self.get_interval_display()})"
+
+    def get_absolute_url(self):
+        return reverse("consultations:series_detail", args=[self.pk])
 
 
 class ConsultationRequest(models.Model):

@@ -102,14 +102,68 @@ def clashes(
     return problems
 
 
-def refuse_clashes(problems: list[str], total: int) -> None:
+def refuse_clashes(problems: list[str], total: int, *, refused: str = "Серия не записана") -> None:
     """All or nothing: one refusal naming every clashing occurrence."""
     if problems:
         verb = plural_form(len(problems), "пересекается", "пересекаются", "пересекаются")
         raise DomainError(
-            f"Серия не записана: {plural(len(problems), 'занятие', 'занятия', 'занятий')} "
+            f"{refused}: {plural(len(problems), 'занятие', 'занятия', 'занятий')} "
             f"из {total} {verb} с другими. " + " ".join(problems)
         )
+
+
+def numbers(series_id: int) -> dict[int, int]:
+    """Each occurrence's number in its series («Занятие 3 из 8»), by time; one query."""
+    pks = Session.objects.filter(series=series_id).order_by("starts_at", "pk")
+    return {pk: number for number, pk in enumerate(pks.values_list("pk", flat=True), start=1)}
+
+
+def following(session: Session) -> list[Session]:
+    """The planned occurrences of the session's series after it, locked, by time: what
+    «и все следующие» changes with it."""
+    if not session.series_id:
+        return []
+    return list(
+        Session.objects.select_for_update(of=("self",))
+        .filter(series=session.series_id, status=Session.Status.PLANNED)
+        .filter(
+            Q(starts_at__gt=session.starts_at) | Q(starts_at=session.starts_at, pk__gt=session.pk)
+        )
+        .order_by("starts_at", "pk")
+    )
+
+
+def shifted(
+    targets: list[Session],
+    starts_at: datetime.datetime,
+    ends_at: datetime.datetime,
+    *,
+    zone: datetime.tzinfo,
+    numbered: dict[int, int],
+) -> list[Occurrence]:
+    """The new times of `targets` when the first of them moves to [starts_at, ends_at): each
+    moves by as many days as the first, to its new time of day and length (wall-clock, in
+    the municipality's zone), and keeps its number in the series."""
+    anchor = targets[0]
+    days = starts_at.astimezone(zone).date() - anchor.starts_at.astimezone(zone).date()
+    clock = starts_at.astimezone(zone).timetz().replace(tzinfo=None)
+    length = ends_at - starts_at
+    result = []
+    for target in targets:
+        day = target.starts_at.astimezone(zone).date() + days
+        start = datetime.datetime.combine(day, clock, tzinfo=zone)
+        result.append(Occurrence(numbered.get(target.pk, 1), start, start + length))
+    return result
+
+
+def save_order(targets: list, moved: list[Occurrence]) -> list[tuple]:
+    """The order to save moved occurrences in so that none overlaps another's old time on
+    the way (the exclusion constraint checks each row as it is written): the last first
+    when they move later, the first first when they move earlier."""
+    pairs = list(zip(targets, moved, strict=True))
+    if pairs and moved[0].starts_at > targets[0].starts_at:
+        pairs.reverse()
+    return pairs
 
 
 def _period(occurrence: Occurrence, zone) -> str:

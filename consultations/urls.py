@@ -38,7 +38,9 @@ urlpatterns: list = [
     # Sessions: the agenda, the session and its report.
     path("sessions/", sessions.session_list, name="session_list"),
     path("sessions/own/new/", own.own_session_create, name="own_session_create"),
+    path("sessions/<int:pk>/own-edit/", own.own_session_update, name="own_session_update"),
     path("sessions/<int:pk>/own-cancel/", own.own_session_cancel, name="own_session_cancel"),
+    path("series/<int:pk>/", sessions.series_detail, name="series_detail"),
     path("sessions/<int:pk>/", sessions.session_detail, name="session_detail"),
     path("sessions/<int:pk>/report/", sessions.report_create, name="report_create"),
     path("sessions/<int:pk>/materials/", sessions.report_materials, name="report_materials"),

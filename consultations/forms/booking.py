@@ -216,6 +216,13 @@ class RescheduleForm(_TimeFields):
             _offer_links(self.fields["link"], [session.point] if session.point_id else [])
         else:
             del self.fields["link"]
+        if session.series_id:
+            self.fields["following"] = forms.BooleanField(
+                label="Перенести и все следующие занятия серии",
+                required=False,
+                help_text="Следующие запланированные занятия сдвинутся на столько же дней, "
+                "на то же время и в то же помещение.",
+            )
 
     def moving(self) -> dict:
         """The service's arguments: the new time, the room and, for a remote session, the
@@ -225,6 +232,7 @@ class RescheduleForm(_TimeFields):
         moving = {"starts_at": starts_at, "ends_at": ends_at, "room": data["room"]}
         if "link" in self.fields:
             moving["link"] = data["link"]
+        moving["following"] = data.get("following", False)
         return moving
 
 
@@ -244,6 +252,12 @@ class CancelForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text="Заявитель и тьютор увидят её.",
     )
+    following = forms.BooleanField(label="Отменить и все следующие занятия серии", required=False)
+
+    def __init__(self, *args, series: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not series:
+            del self.fields["following"]
 
 
 class BuildForm(forms.Form):

@@ -67,6 +67,7 @@ class OwnSessionForm(forms.Form):
         label="Ссылка для подключения",
         required=False,
         max_length=500,
+        assume_scheme="https",
         help_text="Для дистанционного занятия: её увидят только участники.",
     )
     teachers = AssignedFirst(
@@ -217,6 +218,69 @@ class OwnSessionForm(forms.Form):
             "count": data.get("count"),
             "until": data.get("until"),
         }
+
+
+# What an edit of a planned session leaves out: it stays planned, is not a new series, and
+# its report and observation note are written after it.
+NOT_EDITED = (
+    "held",
+    "grade",
+    "lesson_topic",
+    "observed",
+    "strengths",
+    "difficulties",
+    "observation_recommendations",
+    "pupils_count",
+    "summary",
+    "recommendations",
+    "next_step",
+    "materials",
+    "repeat",
+    "count",
+    "until",
+)
+
+
+class OwnSessionEditForm(OwnSessionForm):
+    """Change a planned own session; for an occurrence of a series, optionally it and all
+    that follow."""
+
+    def __init__(self, *args, session, **kwargs):
+        zone = session.municipality.tzinfo
+        start = session.starts_at.astimezone(zone)
+        kwargs.setdefault(
+            "initial",
+            {
+                "kind": session.kind,
+                "date": start.date(),
+                "time": start.time(),
+                "duration": int((session.ends_at - session.starts_at).total_seconds() // 60),
+                "format": session.format,
+                "organization": session.organization_id,
+                "place": session.place,
+                "room": session.room_id,
+                "link": session.link,
+                "teachers": [t.pk for t in session.teachers.all()],
+                "subject": session.subject_id,
+                "topic": session.topic,
+                "tutor_plan_item": session.tutor_plan_item_id,
+                "plan_item": session.plan_item_id,
+                "route_step": session.route_step_id,
+            },
+        )
+        super().__init__(*args, tutor=session.tutor, municipality=session.municipality, **kwargs)
+        for name in NOT_EDITED:
+            del self.fields[name]
+        if session.series_id:
+            self.fields["following"] = forms.BooleanField(
+                label="Изменить и все следующие занятия серии",
+                required=False,
+                help_text="Следующие запланированные занятия сдвинутся на столько же дней, "
+                "на то же время, и получат то же место, учителей и тему.",
+            )
+
+    def following(self) -> bool:
+        return self.cleaned_data.get("following", False)
 
 
 class OwnCancelForm(forms.Form):

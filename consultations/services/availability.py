@@ -33,14 +33,15 @@ def free_intervals(
     municipality: Municipality,
     starts_on: datetime.date,
     ends_on: datetime.date,
-    ignore_session: Session | None = None,
+    ignore_session: Session | list[Session] | None = None,
 ) -> list[Interval]:
     """The tutor's free time from `starts_on` to `ends_on` inclusive (local dates): weekly
     slots expanded over the dates, minus the dates of exceptions, minus the tutor's sessions
     that are not cancelled (in any municipality: a person is in one place at a time), merged
     and sorted. Each interval is a pair of aware datetimes in the municipality's zone.
 
-    `ignore_session` leaves one session's time free: the session being moved."""
+    `ignore_session` leaves one session's time free: the session being moved (or a list
+    of them: the occurrences of a series moved together)."""
     return free_intervals_for(
         tutors=[tutor],
         municipality=municipality,
@@ -56,7 +57,7 @@ def free_intervals_for(
     municipality: Municipality,
     starts_on: datetime.date,
     ends_on: datetime.date,
-    ignore_session: Session | None = None,
+    ignore_session: Session | list[Session] | None = None,
 ) -> dict[int, list[Interval]]:
     """`free_intervals` for many tutors at once, by tutor id, in three queries whatever
     their number: for ranking tutors and building a schedule."""
@@ -85,7 +86,9 @@ def free_intervals_for(
         ends_at__gt=period_start,
     )
     if ignore_session is not None:
-        sessions = sessions.exclude(pk=ignore_session.pk)
+        # One session being moved, or the occurrences of a series moved together.
+        ignored = ignore_session if isinstance(ignore_session, list | tuple) else [ignore_session]
+        sessions = sessions.exclude(pk__in=[s.pk for s in ignored])
     busy = defaultdict(list)
     for tutor_id, start, end in sessions.values_list("tutor_id", "starts_at", "ends_at"):
         busy[tutor_id].append((start, end))
@@ -111,7 +114,7 @@ def is_available(
     municipality: Municipality,
     starts_at: datetime.datetime,
     ends_at: datetime.datetime,
-    ignore_session: Session | None = None,
+    ignore_session: Session | list[Session] | None = None,
 ) -> bool:
     """Whether the whole of [starts_at, ends_at) lies inside one free interval of the tutor.
     Naive datetimes are read as the municipality's local time."""

@@ -133,10 +133,10 @@ def _check(
     ends_at: datetime.datetime,
     format: str,
     link: str = "",
-    session: Session | None = None,
+    moving: list[Session] | None = None,
 ) -> None:
-    """Every rule of a booking, in the order a methodist would fix them; `session` is the
-    one being moved, whose own time does not count as taken."""
+    """Every rule of a booking, in the order a methodist would fix them; `moving` are the
+    sessions being moved, whose own time does not count as taken."""
     municipality = request.municipality
     zone = municipality.tzinfo
     if point.municipality_id != request.municipality_id:
@@ -186,13 +186,13 @@ def _check(
         municipality=municipality,
         starts_at=starts_at,
         ends_at=ends_at,
-        ignore_session=session,
+        ignore_session=moving,
     )
     taken = Session.objects.exclude(status=Session.Status.CANCELLED).filter(
         starts_at__lt=ends_at, ends_at__gt=starts_at
     )
-    if session is not None:
-        taken = taken.exclude(pk=session.pk)
+    if moving:
+        taken = taken.exclude(pk__in=[s.pk for s in moving])
     clash = taken.filter(tutor=tutor).order_by("starts_at").first()
     if clash is not None:
         raise DomainError(
@@ -210,6 +210,29 @@ def _check(
         raise DomainError(
             f"Время {_period(starts_at, ends_at, zone)} вне часов приёма тьютора "
             f"{tutor.short_name}: выберите время из его свободных интервалов."
+        )
+
+
+def _refuse_outside_hours(tutor, municipality, dates, *, refused: str, moving=None) -> None:
+    """The tutor's hours of every occurrence of a series after its first (whose own check
+    names the reason in full), all named in one refusal."""
+    zone = municipality.tzinfo
+    outside = [
+        f"Занятие {o.number} ({_period(o.starts_at, o.ends_at, zone)})"
+        for o in dates
+        if not is_available(
+            tutor=tutor,
+            municipality=municipality,
+            starts_at=o.starts_at,
+            ends_at=o.ends_at,
+            ignore_session=moving,
+        )
+    ]
+    if outside:
+        raise DomainError(
+            f"{refused}: вне часов приёма тьютора {tutor.short_name} — "
+            + "; ".join(outside)
+            + ". Выберите другое время или другого тьютора."
         )
 
 
@@ -342,10 +365,26 @@ def _locked_session(session: Session) -> Session:
     )
 
 
+def cancel_following(session: Session, reason: str) -> list[Session]:
+    """Cancel the planned occurrences of the session's series after it (the session itself
+    goes through SESSION's move); the caller writes one journal entry for them all."""
+    later = series_dates.following(session)
+    for occurrence in later:
+        occurrence.status = SessionStatus.CANCELLED
+        occurrence.cancel_reason = reason
+        occurrence.sequence += 1
+    Session.objects.bulk_update(later, ["status", "cancel_reason", "sequence"])
+    return later
+
+
 @transaction.atomic
-def session_cancel(*, actor: User | None, session: Session, reason: str) -> Session:
-    """Cancel a planned session: its time is free again (a cancelled session is outside the
-    exclusion constraints), and its request returns to «принята» to be booked anew."""
+def session_cancel(
+    *, actor: User | None, session: Session, reason: str, following: bool = False
+) -> Session:
+    """Cancel a planned session (with `following`, it and every later planned occurrence of
+    its series): their time is free again (a cancelled session is outside the exclusion
+    constraints), and the request returns to «принята» to be booked anew once none of its
+    sessions is planned."""
     reason = reason.strip()
     if not reason:
         raise DomainError("Укажите причину отмены: заявитель и тьютор увидят её.")
@@ -354,27 +393,30 @@ def session_cancel(*, actor: User | None, session: Session, reason: str) -> Sess
         raise DomainError(
             "Занятие уже началось или прошло: отметьте в отчёте о занятии, что оно не состоялось."
         )
+    later = cancel_following(session, reason) if following else []
     session.cancel_reason = reason
     # The row is locked, so the calendar version is raised from its committed value.
     session.sequence += 1
-    SESSION.finish(
-        actor,
-        session,
-        "cancel",
-        fields=["cancel_reason", "sequence"],
-        changes={"reason": reason, "request": session.request_id},
-    )
+    changes = {"reason": reason, "request": session.request_id}
+    if later:
+        changes["count"] = 1 + len(later)
+    SESSION.finish(actor, session, "cancel", fields=["cancel_reason", "sequence"], changes=changes)
     if session.request_id is not None:
         # Locked before its sessions are counted: two sessions of one request cancelled at
         # once both see the other still planned otherwise, and the request stays scheduled.
         request = ConsultationRequest.objects.select_for_update().get(pk=session.request_id)
+        what = (
+            f"{plural(1 + len(later), 'занятие', 'занятия', 'занятий')} серии с {when(session)}"
+            if later
+            else f"занятие {when(session)}"
+        )
         # Told about the request (its page, its calendar letters), not the session alone.
         send_notices(
             [
                 request_notice(
                     request,
                     "consultations.request.cancelled",
-                    f"{named(request)}: занятие {when(session)} отменено: {reason}",
+                    f"{named(request)}: {what} {'отменены' if later else 'отменено'}: {reason}",
                 )
             ],
             actor=actor,
@@ -388,6 +430,15 @@ def session_cancel(*, actor: User | None, session: Session, reason: str) -> Sess
     return session
 
 
+def move_targets(session: Session, following: bool) -> tuple[list[Session], dict[int, int]]:
+    """The session and, with `following`, the later planned occurrences of its series; and
+    the occurrences' numbers in the series, for the messages."""
+    if not session.series_id:
+        return [session], {session.pk: 1}
+    targets = [session, *series_dates.following(session)] if following else [session]
+    return targets, series_dates.numbers(session.series_id)
+
+
 @transaction.atomic
 def session_reschedule(
     *,
@@ -397,11 +448,13 @@ def session_reschedule(
     ends_at: datetime.datetime,
     room: Room | None = None,
     link: str | None = None,
+    following: bool = False,
 ) -> Session:
     """Move a planned session to another time (and room; None keeps the room), under every
     rule of a booking; a remote one may get another meeting link (None keeps it, empty
     falls back to the room's or the point's). The session keeps its identity, so calendars
-    update the event."""
+    update the event. With `following`, every later planned occurrence of its series moves
+    as many days, to the same time of day, room and link — all or nothing."""
     session = _locked_session(session)
     if session.status != Session.Status.PLANNED:
         raise DomainError(
@@ -409,7 +462,7 @@ def session_reschedule(
             f"{session.get_status_display()}."
         )
     if session.request_id is None:
-        raise DomainError("У занятия нет заявки: перенесите его через отмену и новую запись.")
+        raise DomainError("Занятие записано тьютором: изменить его может только он сам.")
     request = (
         ConsultationRequest.objects.select_for_update(of=("self",))
         .select_related("municipality", "organization", "subject")
@@ -419,6 +472,8 @@ def session_reschedule(
     starts_at, ends_at = _aware(starts_at, zone), _aware(ends_at, zone)
     room = room or session.room
     link = link.strip() if link is not None and session.is_remote else session.link
+    targets, numbered = move_targets(session, following)
+    moved = series_dates.shifted(targets, starts_at, ends_at, zone=zone, numbered=numbered)
     _check(
         request=request,
         tutor=session.tutor,
@@ -428,22 +483,39 @@ def session_reschedule(
         ends_at=ends_at,
         format=session.format,
         link=link,
-        session=session,
+        moving=targets,
     )
+    if len(targets) > 1:
+        refused = "Занятия не перенесены"
+        series_dates.refuse_clashes(
+            series_dates.clashes(
+                moved[1:], tutor=session.tutor, room=room, zone=zone, ignore=targets
+            ),
+            len(moved),
+            refused=refused,
+        )
+        _refuse_outside_hours(
+            session.tutor, request.municipality, moved[1:], refused=refused, moving=targets
+        )
     before = _period(session.starts_at, session.ends_at, zone)
     before_room = session.room.name if session.room else ""
     before_link = session.meeting_link
-    moved = (session.starts_at, session.ends_at, session.room_id) != (
-        starts_at,
-        ends_at,
-        getattr(room, "pk", None),
-    )
-    session.starts_at, session.ends_at, session.room = starts_at, ends_at, room
-    session.link = link
+    was = [(t.starts_at, t.ends_at, t.room_id) for t in targets]
+    order = series_dates.save_order(targets, moved)
+    for target, occurrence in order:
+        target.starts_at, target.ends_at = occurrence.starts_at, occurrence.ends_at
+        target.room, target.link = room, link
+    changed = {
+        t.pk
+        for t, old in zip(targets, was, strict=True)
+        if old != (t.starts_at, t.ends_at, t.room_id)
+    }
     relinked = session.meeting_link != before_link
-    if moved or relinked:
-        session.sequence += 1
-    _saved(session, fields=["starts_at", "ends_at", "room", "link", "sequence"])
+    for target, _ in order:
+        if target.pk in changed or relinked:
+            target.sequence += 1
+            _saved(target, fields=["starts_at", "ends_at", "room", "link", "sequence"])
+    moved_any = bool(changed)
     audit_record(
         actor=actor,
         action="session.reschedule",
@@ -452,15 +524,24 @@ def session_reschedule(
             "time": [before, _period(starts_at, ends_at, zone)],
             "room": [before_room, room.name if room else ""],
             "link": [before_link, session.meeting_link],
-        },
+        }
+        | ({"count": len(targets)} if len(targets) > 1 else {}),
     )
-    if moved:
-        text = f"{named(request)}: занятие перенесено с {before} на {when(session)}" + (
+    rest = (
+        " и ещё "
+        + plural(len(targets) - 1, "следующее занятие", "следующих занятия", "следующих занятий")
+        + " серии"
+        if len(targets) > 1
+        else ""
+    )
+    if moved_any:
+        verb = "перенесены" if rest else "перенесено"
+        text = f"{named(request)}: занятие{rest} {verb} с {before} на {when(session)}" + (
             f", помещение «{room.name}»." if room else "."
         )
     elif relinked:
-        text = f"{named(request)}: у занятия {when(session)} новая ссылка для подключения."
-    if moved or relinked:
+        text = f"{named(request)}: у занятия {when(session)}{rest} новая ссылка для подключения."
+    if moved_any or relinked:
         send_notices(
             [
                 request_notice(
@@ -514,19 +595,7 @@ def series_book(
         format=format,
         link=link,
     )
-    outside = [
-        f"Занятие {o.number} ({_period(o.starts_at, o.ends_at, zone)})"
-        for o in dates[1:]
-        if not is_available(
-            tutor=tutor, municipality=request.municipality, starts_at=o.starts_at, ends_at=o.ends_at
-        )
-    ]
-    if outside:
-        raise DomainError(
-            f"Серия не записана: вне часов приёма тьютора {tutor.short_name} — "
-            + "; ".join(outside)
-            + ". Выберите другое время или другого тьютора."
-        )
+    _refuse_outside_hours(tutor, request.municipality, dates[1:], refused="Серия не записана")
     series = SessionSeries.objects.create(
         municipality=request.municipality,
         tutor=tutor,

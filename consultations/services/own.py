@@ -28,7 +28,13 @@ from ..models import (
     SessionReport,
     SessionSeries,
 )
-from .booking import SESSION, lock_tutor_and_room, saved_session
+from .booking import (
+    SESSION,
+    cancel_following,
+    lock_tutor_and_room,
+    move_targets,
+    saved_session,
+)
 from .reports import attach_materials
 
 # The forms of a tutor's own work (seed 002, 5.7; seed 001, 1.1–1.5).
@@ -216,11 +222,7 @@ def _record(*, actor, municipality, data: OwnSession, written) -> Session:
         room=data.room,
         zone=municipality.tzinfo,
     )
-    if problems:
-        raise DomainError(
-            "Тьютор в это время уже занят: выберите другое время. "
-            + problems[0].removeprefix("Занятие 1 ")
-        )
+    _refuse_clashes(problems, 1)
     session = saved_session(_session(actor, municipality, data, starts_at, ends_at))
     session.teachers.set(data.teachers)
     if data.observation is not None:
@@ -254,6 +256,15 @@ def _record(*, actor, municipality, data: OwnSession, written) -> Session:
             obj=session,
         )
     return session
+
+
+def _refuse_clashes(problems: list[str], total: int, refused: str = "Серия не записана") -> None:
+    """One session's clash in the words of a booking's; a series' clashes all at once."""
+    if problems and total == 1:
+        raise DomainError(
+            "Тьютор в это время уже занят: выберите другое время. " + problems[0].split(": ", 1)[1]
+        )
+    series_dates.refuse_clashes(problems, total, refused=refused)
 
 
 def _report(actor, session: Session, data: OwnSession, written) -> SessionReport:
@@ -296,9 +307,7 @@ def own_series_record(
         starts_at, ends_at, interval=interval, count=count, until=until, zone=zone
     )
     lock_tutor_and_room(actor, data.room)
-    series_dates.refuse_clashes(
-        series_dates.clashes(dates, tutor=actor, room=data.room, zone=zone), len(dates)
-    )
+    _refuse_clashes(series_dates.clashes(dates, tutor=actor, room=data.room, zone=zone), len(dates))
     series = SessionSeries.objects.create(
         municipality=municipality,
         tutor=actor,
@@ -341,6 +350,120 @@ def own_series_record(
     return series
 
 
+# What an edit of a planned own session may change, besides its time.
+EDITABLE = [
+    "kind",
+    "format",
+    "organization",
+    "point",
+    "room",
+    "place",
+    "link",
+    "subject",
+    "topic",
+    "tutor_plan_item",
+    "plan_item",
+    "route_step",
+]
+
+
+def _locked_own(actor: User, session: Session, verb: str) -> Session:
+    session = (
+        Session.objects.select_for_update(of=("self",))
+        .select_related("municipality", "room")
+        .get(pk=session.pk)
+    )
+    if not session.is_own:
+        raise DomainError(f"Это занятие по заявке: {verb} его методист.")
+    if session.tutor_id != actor.pk:
+        raise DomainError("Изменить занятие может только тьютор, который его записал.")
+    if session.status != Session.Status.PLANNED:
+        raise DomainError(
+            f"Изменить можно только запланированное занятие; это занятие "
+            f"{session.get_status_display()}."
+        )
+    if session.starts_at <= timezone.now():
+        raise DomainError("Занятие уже началось или прошло: запишите отчёт о том, как оно прошло.")
+    return session
+
+
+@transaction.atomic
+def own_session_update(
+    *, actor: User, session: Session, data: OwnSession, following: bool = False
+) -> list[Session]:
+    """Change a planned own session: its time, form, place or link, teachers, topic and ties.
+    With `following`, every later planned occurrence of its series changes with it, moved
+    as many days and to the same time of day — all or nothing, every clash named at once.
+    The teachers, before and after, are told once."""
+    session = _locked_own(actor, session, "переносит")
+    if data.held:
+        raise DomainError("Проведённое занятие записывается отчётом, а не изменением.")
+    municipality = session.municipality
+    zone = municipality.tzinfo
+    starts_at, ends_at = _times(municipality, data)
+    _check(actor, municipality, data, starts_at, ends_at)
+    targets, numbered = move_targets(session, following)
+    moved = series_dates.shifted(targets, starts_at, ends_at, zone=zone, numbered=numbered)
+    lock_tutor_and_room(actor, data.room)
+    _refuse_clashes(
+        series_dates.clashes(moved, tutor=actor, room=data.room, zone=zone, ignore=targets),
+        len(moved),
+        refused="Занятия не изменены",
+    )
+    before_teachers = list(session.teachers.all())
+    before = {
+        "time": _when(session),
+        "work_form": session.get_kind_display(),
+        "place": session.where,
+        "teachers": ", ".join(t.short_name for t in before_teachers),
+    }
+    changed = _session(actor, municipality, data, starts_at, ends_at)
+    for target, occurrence in series_dates.save_order(targets, moved):
+        for name in EDITABLE:
+            setattr(target, name, getattr(changed, name))
+        target.starts_at, target.ends_at = occurrence.starts_at, occurrence.ends_at
+        target.sequence += 1
+        saved_session(target, fields=[*EDITABLE, "starts_at", "ends_at", "sequence"])
+    Through = Session.teachers.through
+    Through.objects.filter(session__in=targets).delete()
+    Through.objects.bulk_create(
+        [Through(session=t, user=u) for t in targets for u in data.teachers]
+    )
+    after = {
+        "time": _when(session),
+        "work_form": session.get_kind_display(),
+        "place": session.where,
+        "teachers": ", ".join(t.short_name for t in data.teachers),
+    }
+    audit_record(
+        actor=actor,
+        action="session.own_update",
+        obj=session,
+        changes={key: [before[key], after[key]] for key in before if before[key] != after[key]}
+        | ({"count": len(targets)} if len(targets) > 1 else {}),
+    )
+    what = (
+        f"{session.get_kind_display()} {_when(session)}"
+        if len(targets) == 1
+        else f"{plural(len(targets), 'занятие', 'занятия', 'занятий')} серии с {_when(session)}"
+    )
+    told = {t.pk: t for t in [*before_teachers, *data.teachers]}
+    send_notices(
+        [
+            Notice(
+                recipients=list(told.values()),
+                kind="consultations.session.own_changed",
+                text=f"{actor.short_name}: изменено — {what}"
+                + (f" (было {before['time']})" if before["time"] != after["time"] else ""),
+                link=session.get_absolute_url(),
+            )
+        ],
+        actor=actor,
+        obj=session,
+    )
+    return targets
+
+
 @transaction.atomic
 def own_session_cancel(
     *, actor: User, session: Session, reason: str, following: bool = False
@@ -357,27 +480,16 @@ def own_session_cancel(
         raise DomainError(
             "Занятие уже началось или прошло: запишите отчёт о том, что оно не состоялось."
         )
-    targets = [session]
-    if following and session.series_id:
-        targets += list(
-            Session.objects.select_for_update()
-            .filter(
-                series=session.series_id,
-                status=Session.Status.PLANNED,
-                starts_at__gt=session.starts_at,
-            )
-            .order_by("starts_at")
-        )
-    for target in targets:
-        target.status = Session.Status.CANCELLED
-        target.cancel_reason = reason
-        target.sequence += 1
-        target.save(update_fields=["status", "cancel_reason", "sequence"])
-    audit_record(
-        actor=actor,
-        action="session.cancel",
-        obj=session,
-        changes={"reason": reason, "count": len(targets)},
+    later = cancel_following(session, reason) if following else []
+    targets = [session, *later]
+    session.cancel_reason = reason
+    session.sequence += 1
+    SESSION.finish(
+        actor,
+        session,
+        "cancel",
+        fields=["cancel_reason", "sequence"],
+        changes={"reason": reason} | ({"count": len(targets)} if later else {}),
     )
     what = (
         f"{session.get_kind_display()} {_when(session)}"

@@ -134,13 +134,19 @@ def session_reschedule(request, pk):
     form = RescheduleForm(request.POST or None, session=session, initial=initial)
     if request.method == "POST" and form.is_valid():
         note = ", вне желаемых дат заявителя" if form.is_outside_windows() else ""
+        moving = form.moving()
+        what = (
+            "Занятия серии перенесены, первое — на"
+            if moving["following"]
+            else "Занятие перенесено на"
+        )
         if attempt(
             request,
             services.session_reschedule,
             form=form,
             session=session,
-            success=lambda moved: f"Занятие перенесено на {_when(moved)}{note}.",
-            **form.moving(),
+            success=lambda moved: f"{what} {_when(moved)}{note}.",
+            **moving,
         ):
             return redirect(session.request or "consultations:session_list")
     today = timezone.localdate(timezone=zone)
@@ -158,7 +164,7 @@ def session_reschedule(request, pk):
         {
             "session": session,
             "form": form,
-            "cancel_form": CancelForm(),
+            "cancel_form": CancelForm(series=bool(session.series_id)),
             "free": [(s, e) for s, e in free if e > now],
             "is_planned": session.status == Session.Status.PLANNED,
             "zone": zone,
@@ -170,16 +176,22 @@ def session_reschedule(request, pk):
 @role_required(RoleKind.METHODIST)
 def session_cancel(request, pk):
     session = _coordinated_session(request, pk)
-    form = CancelForm(request.POST)
+    form = CancelForm(request.POST, series=bool(session.series_id))
     if not form.is_valid():
         refuse(request, DomainError("Укажите причину отмены: заявитель и тьютор увидят её."))
         return redirect("consultations:session_reschedule", pk=session.pk)
+    following = form.cleaned_data.get("following", False)
     if not attempt(
         request,
         services.session_cancel,
         session=session,
         reason=form.cleaned_data["reason"],
-        success="Занятие отменено, время тьютора и помещения освободилось.",
+        following=following,
+        success=(
+            "Занятия серии отменены, время тьютора и помещения освободилось."
+            if following
+            else "Занятие отменено, время тьютора и помещения освободилось."
+        ),
     ):
         return redirect("consultations:session_reschedule", pk=session.pk)
     if session.request_id is not None:

@@ -1,4 +1,5 @@
-"""The tutor's own work: record a session held or planned, or plan a series; cancel one."""
+"""The tutor's own work: record a session held or planned, or plan a series; change or cancel
+a planned one (or it and the rest of its series)."""
 
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
@@ -11,7 +12,8 @@ from tutoring.refusals import attempt
 from tutoring.words import plural
 
 from .. import selectors
-from ..forms.own import OwnCancelForm, OwnSessionForm
+from ..forms.own import OwnCancelForm, OwnSessionEditForm, OwnSessionForm
+from ..models import Session
 from ..services import own as services
 
 
@@ -69,6 +71,53 @@ def own_session_create(request):
         request,
         "consultations/sessions/own_form.html",
         {"form": form, "municipality": municipality},
+    )
+
+
+def _own_planned(request, pk):
+    """The tutor's own session; anyone else's is not found."""
+    access = access_for(request.user)
+    session = get_object_or_404(
+        selectors.sessions_for(access).select_related("series"),
+        pk=pk,
+        tutor=request.user,
+        origin=Session.Origin.OWN,
+    )
+    return session
+
+
+@role_required(RoleKind.TUTOR)
+@once("Изменения уже сохранены.")
+def own_session_update(request, pk):
+    session = _own_planned(request, pk)
+    editable = session.status == Session.Status.PLANNED and not session.is_over
+    form = OwnSessionEditForm(request.POST or None, session=session)
+    if request.method == "POST" and editable and form.is_valid():
+        following = form.following()
+        outcome = attempt(
+            request,
+            services.own_session_update,
+            form=form,
+            session=session,
+            data=form.own_session(),
+            following=following,
+            success=lambda changed: (
+                f"Изменено {plural(len(changed), 'занятие', 'занятия', 'занятий')} серии."
+                if following
+                else "Занятие изменено."
+            ),
+        )
+        if outcome:
+            return redirect(session)
+    return render(
+        request,
+        "consultations/sessions/own_form.html",
+        {
+            "form": form,
+            "municipality": session.municipality,
+            "session": session,
+            "editable": editable,
+        },
     )
 
 

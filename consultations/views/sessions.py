@@ -12,9 +12,10 @@ from tutoring.selectors import object_history
 from tutoring.views import paginate
 
 from .. import selectors
+from .. import series as series_dates
 from ..filters import SessionFilter
 from ..forms.reports import RatingForm, ReportForm
-from ..models import Session
+from ..models import Session, SessionSeries
 from ..services import reports as services
 from ..services.booking import SESSION
 from .requests import is_requester, visible_request
@@ -75,7 +76,44 @@ def session_detail(request, pk):
             if selectors.may_see_observation(access, session)
             else None,
             "teachers": list(session.teachers.all()),
+            "number": series_dates.numbers(session.series_id).get(session.pk)
+            if session.series_id
+            else None,
+            "own_edit": session.is_own
+            and session.tutor_id == request.user.pk
+            and session.status == Session.Status.PLANNED
+            and not session.is_over,
             "history": object_history(session),
+        },
+    )
+
+
+@role_required(*RoleKind.values)
+def series_detail(request, pk):
+    """A series' occurrences that the user may see, numbered in the series, with their state:
+    at most SessionSeries.MAX_OCCURRENCES rows, so not paginated."""
+    access = access_for(request.user)
+    series = get_object_or_404(SessionSeries.objects.select_related("tutor", "request"), pk=pk)
+    sessions = list(
+        selectors.sessions_for(access).filter(series=series).order_by("starts_at", "pk")
+    )
+    if not sessions:
+        raise Http404
+    numbered = series_dates.numbers(series.pk)
+    for session in sessions:
+        session.number = numbered[session.pk]
+    sessions = selectors.with_join_links(access, sessions)
+    planned = [s for s in sessions if s.status == Session.Status.PLANNED]
+    return render(
+        request,
+        "consultations/sessions/series.html",
+        {
+            "series": series,
+            "sessions": sessions,
+            "first": sessions[0],
+            "total": len(numbered),
+            "planned": len(planned),
+            "next": next((s for s in planned if not s.is_over), None),
         },
     )
 
