@@ -55,8 +55,11 @@ def _stamped(entry: CalendarEvent, *, uid: str, sequence: int, now: datetime.dat
 
 def _session_holder(session: Session) -> str:
     """The organization in whose name the session is held: its point's host; a session away
-    from a point (a tutor's own) is the municipality's."""
-    return session.point.organization.name if session.point_id else session.municipality.name
+    from a point (a tutor's own) is the community's, run by the municipality's ИМЦ or
+    education office (its issuer), as its events are."""
+    if session.point_id:
+        return session.point.organization.name
+    return _issuer_name(session.municipality)
 
 
 def _event(session: Session, now: datetime.datetime, joinable: bool = False) -> CalendarEvent:
@@ -89,7 +92,10 @@ def _event(session: Session, now: datetime.datetime, joinable: bool = False) -> 
 def _holder(event: Event) -> str:
     """The organization in whose name the community runs its events: the municipality's ИМЦ or
     education office that issues its orders (the person who runs it is in the description)."""
-    municipality = event.municipality
+    return _issuer_name(event.municipality)
+
+
+def _issuer_name(municipality) -> str:
     return municipality.issuer.name if municipality.issuer_id else municipality.name
 
 
@@ -131,7 +137,8 @@ def calendar_bytes(
 ) -> bytes:
     """The calendar of the sessions and events; `method` and `attendees` (name, e-mail) only
     for a letter, and the attendees only those the letter goes to. Sessions need their
-    point's organization and room, and events their municipality's issuer (select_related).
+    point's organization and room, and sessions and events their municipality's issuer
+    (select_related).
     `joinable(session)` says whether the calendar's reader takes part in a session, and so
     gets its meeting link (selectors.may_join); without it no link is written."""
     if method not in (None, REQUEST, CANCEL):
@@ -169,7 +176,7 @@ def request_invitations(notification) -> list[tuple[str, bytes, str]]:
     wanted = Session.Status.CANCELLED if cancelling else Session.Status.PLANNED
     sessions = list(
         Session.objects.filter(request=pk, status=wanted)
-        .select_related("point__organization", "room", "tutor", "municipality")
+        .select_related("point__organization", "room", "tutor", "municipality__issuer")
         .select_related("request__organization")
         .order_by("starts_at", "pk")
     )

@@ -173,8 +173,8 @@ def session_invitation(notification) -> list[tuple[str, bytes, str]]:
 
     pk = int(notification.object_key.rsplit(":", 1)[1])
     session = (
-        Session.objects.select_related("point__organization", "room", "tutor", "municipality")
-        .select_related("request__organization", "organization")
+        Session.objects.select_related("point__organization", "room", "tutor")
+        .select_related("municipality__issuer", "request__organization", "organization")
         .filter(pk=pk, status=Session.Status.PLANNED)
         .first()
     )

@@ -49,7 +49,7 @@ def calendar_feed(request, token):
         selectors.sessions_for(access)
         .filter(starts_at__gte=now - FEED_PAST, starts_at__lte=now + FEED_FUTURE)
         .exclude(status=Session.Status.CANCELLED)
-        .select_related("request__organization", "point__organization")
+        .select_related("request__organization", "point__organization", "municipality__issuer")
         .order_by("starts_at")
     )
     events = (

@@ -81,6 +81,13 @@ def point_detail(request, pk):
             "point": point,
             "rooms": rooms,
             "can_edit": can_edit,
+            # The permanent link joins every remote session that has no link of its own: it is
+            # the coordinators' and the tutors' who hold them; a participant gets it on the
+            # session's page, its letters and its calendar entry.
+            "sees_link": any(
+                access.holds(kind, municipality=point.municipality_id)
+                for kind in (*selectors.COORDINATORS, RoleKind.TUTOR)
+            ),
             "history": object_history(point) if can_edit else None,
         },
     )

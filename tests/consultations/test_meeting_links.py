@@ -407,3 +407,20 @@ def test_the_demos_remote_sessions_have_a_link(demo):
     remote_sessions = Session.objects.filter(format=Format.REMOTE).select_related("point", "room")
     assert remote_sessions.exists()
     assert all(session.meeting_link for session in remote_sessions)
+
+
+def test_a_tutors_own_session_is_organized_in_the_name_of_the_municipalitys_centre(db):
+    from tutoring.models import Organization
+
+    from .factories import OwnSessionFactory
+
+    municipality = MunicipalityFactory()
+    municipality.issuer = OrganizationFactory(
+        municipality=municipality,
+        kind=Organization.Kind.METHODICAL_CENTRE,
+        name="МКУ «Информационно-методический центр»",
+    )
+    municipality.save()
+    session = OwnSessionFactory(municipality=municipality)
+    entry = entry_of(calendar_bytes([session], name="Занятие"))
+    assert entry["organizer"].params["CN"] == "МКУ «Информационно-методический центр»"
