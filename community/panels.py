@@ -2,7 +2,7 @@
 
 from urllib.parse import urlencode
 
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.urls import reverse
 
 from tutoring.extensions import Panel, Waiting, queue_panel
@@ -182,12 +182,23 @@ def _year_reports(user, access) -> list[Waiting]:
     reports = selectors.year_reports_for(access).order_by()
     if access.has(RoleKind.METHODIST):
         municipalities = [r.municipality_id for r in access.roles_of(RoleKind.METHODIST)]
-        count = reports.filter(
-            status=TutorYearReport.Status.SUBMITTED, municipality__in=municipalities
-        ).count()
-        if count:
+        # A line a year: a report for last year is often sent after the new one began.
+        waiting = (
+            reports.filter(status=TutorYearReport.Status.SUBMITTED, municipality__in=municipalities)
+            .values("academic_year", "academic_year__start_year")
+            .annotate(count=Count("pk"))
+            .order_by("academic_year__start_year")
+        )
+        for line in waiting:
+            start = line["academic_year__start_year"]
             url = reverse("community:year_report_list")
-            items.append(Waiting("Отчёты тьюторов за год ждут проверки", url, count))
+            items.append(
+                Waiting(
+                    f"Отчёты тьюторов за {start}/{(start + 1) % 100:02d} учебный год ждут проверки",
+                    f"{url}?year={line['academic_year']}&status={TutorYearReport.Status.SUBMITTED}",
+                    line["count"],
+                )
+            )
     if access.has(RoleKind.TUTOR):
         returned = reports.filter(tutor=user, status=TutorYearReport.Status.RETURNED)
         items += [

@@ -2,6 +2,7 @@
 tutor's report, and the report itself with its moves and its PDF."""
 
 from django.contrib.auth.decorators import login_required
+from django.db.models import Min, OuterRef, Subquery
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
@@ -10,6 +11,7 @@ from tutoring.documents import document_visible
 from tutoring.models import AcademicYear, Document, Role, RoleKind
 from tutoring.once import once
 from tutoring.refusals import attempt
+from tutoring.views import paginate
 
 from .. import selectors
 from ..forms.year_reports import ConclusionForm, YearReportReturnForm
@@ -75,10 +77,14 @@ def year_report_begin(request, year_pk):
     return redirect(done.value if done else "community:year_report_mine")
 
 
+# «не начат»: a tutor without a report for the year, beside the report's own states.
+NOT_BEGUN = "none"
+
+
 @login_required
 def year_report_list(request):
     """Every tutor of the municipality and the state of their report for the chosen year,
-    «не начат» included."""
+    «не начат» included; filtered by that state and paginated in the database."""
     access = access_for(request.user)
     municipalities = sorted(
         {role.municipality for kind in OVERSEERS for role in access.roles_of(kind)},
@@ -87,23 +93,32 @@ def year_report_list(request):
     require(bool(municipalities))
     year = _chosen_year(request)
     ids = [m.pk for m in municipalities]
+    roles = Role.objects.filter(kind=RoleKind.TUTOR, municipality_id__in=ids, user__is_active=True)
+    # One row a tutor and municipality, however many tutor roles (schools) they hold there.
+    firsts = roles.values("user", "municipality").annotate(first=Min("pk")).values("first")
+    report = selectors.year_reports_for(access).filter(
+        tutor=OuterRef("user"), municipality=OuterRef("municipality"), academic_year=year
+    )
     tutors = (
-        Role.objects.filter(kind=RoleKind.TUTOR, municipality_id__in=ids, user__is_active=True)
+        Role.objects.filter(pk__in=firsts)
+        .annotate(report_id=Subquery(report.values("pk")[:1]))
+        .annotate(report_status=Subquery(report.values("status")[:1]))
         .select_related("user", "municipality")
         .order_by("municipality__name", "user__last_name", "user__first_name", "pk")
     )
-    reports = {
-        (report.tutor_id, report.municipality_id): report
-        for report in selectors.year_reports_for(access).filter(
-            academic_year=year, municipality_id__in=ids
-        )
-    }
-    rows, seen = [], set()
-    for role in tutors:
-        key = (role.user_id, role.municipality_id)
-        if key not in seen:
-            seen.add(key)
-            rows.append((role, reports.get(key)))
+    states = [(NOT_BEGUN, "не начат"), *TutorYearReport.Status.choices]
+    status = request.GET.get("status", "")
+    if status == NOT_BEGUN:
+        tutors = tutors.filter(report_id__isnull=True)
+    elif status in TutorYearReport.Status.values:
+        tutors = tutors.filter(report_status=status)
+    else:
+        status = ""
+    page = paginate(request, tutors)
+    reports = TutorYearReport.objects.in_bulk(
+        [role.report_id for role in page.object_list if role.report_id]
+    )
+    rows = [(role, reports.get(role.report_id)) for role in page.object_list]
     return render(
         request,
         "community/year_reports/year_report_list.html",
@@ -111,6 +126,9 @@ def year_report_list(request):
             "year": year,
             "years": AcademicYear.objects.all(),
             "rows": rows,
+            "page": page,
+            "states": states,
+            "status": status,
             "several": len(municipalities) > 1,
         },
     )

@@ -303,14 +303,22 @@ def test_it_opens_the_overview_for_methodists_and_directors_only(client, cast):
 
 
 def test_it_keeps_the_overviews_queries_constant(client, cast, django_assert_max_num_queries):
-    for _ in range(5):
-        tutor = user_with_role(RoleKind.TUTOR, municipality=cast.municipality)
-        TutorYearReport.objects.create(
-            municipality=cast.municipality, academic_year=cast.year, tutor=tutor
-        )
+    def add(count):
+        for _ in range(count):
+            tutor = user_with_role(RoleKind.TUTOR, municipality=cast.municipality)
+            TutorYearReport.objects.create(
+                municipality=cast.municipality, academic_year=cast.year, tutor=tutor
+            )
+
     client.force_login(cast.methodist)
-    with django_assert_max_num_queries(12):
-        assert client.get("/community/year-reports/").status_code == 200
+    url = f"/community/year-reports/?year={cast.year.pk}"
+    add(2)
+    with django_assert_max_num_queries(12) as few:
+        assert client.get(url).status_code == 200
+    add(60)  # past a page of 50
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        page = client.get(url).content.decode()
+    assert "Дальше" in page  # paginated
 
 
 def test_it_shows_the_reviewers_comment_on_a_returned_report(client, cast):
@@ -331,10 +339,57 @@ def test_it_links_the_reports_from_the_community_hub(client, cast):
 
 def test_it_tells_the_methodist_on_the_home_page_of_reports_to_check(client, cast):
     report_of(cast, status=TutorYearReport.Status.SUBMITTED, conclusion="Итог.")
+    line = f"Отчёты тьюторов за {cast.year} учебный год ждут проверки"
     client.force_login(cast.methodist)
-    assert "Отчёты тьюторов за год ждут проверки" in client.get("/").content.decode()
+    page = client.get("/").content.decode()
+    assert line in page
+    # The line leads to that year's reports sent for checking.
+    link = f"/community/year-reports/?year={cast.year.pk}&amp;status=submitted"
+    assert link in page
+    listed = client.get(link.replace("&amp;", "&")).content.decode()
+    assert cast.tutor.full_name in listed
     client.force_login(cast.other_methodist)
-    assert "Отчёты тьюторов за год ждут проверки" not in client.get("/").content.decode()
+    assert line not in client.get("/").content.decode()
+
+
+def test_it_says_a_line_a_year_when_reports_of_two_years_wait(client, cast):
+    report_of(cast, status=TutorYearReport.Status.SUBMITTED, conclusion="Итог.")
+    earlier = AcademicYearFactory(start_year=cast.year.start_year - 1)
+    TutorYearReport.objects.create(
+        municipality=cast.municipality,
+        academic_year=earlier,
+        tutor=user_with_role(RoleKind.TUTOR, municipality=cast.municipality),
+        status=TutorYearReport.Status.SUBMITTED,
+    )
+    client.force_login(cast.methodist)
+    page = client.get("/").content.decode()
+    assert f"Отчёты тьюторов за {earlier} учебный год ждут проверки" in page
+    assert f"Отчёты тьюторов за {cast.year} учебный год ждут проверки" in page
+
+
+@pytest.mark.parametrize(
+    "status, listed",
+    [("submitted", ["Первова"]), ("none", ["Третьева"]), ("accepted", ["Второва"]), ("", None)],
+)
+def test_it_filters_the_overview_by_the_reports_state(client, cast, status, listed):
+    names = {}
+    for last_name, state in [
+        ("Первова", TutorYearReport.Status.SUBMITTED),
+        ("Второва", TutorYearReport.Status.ACCEPTED),
+        ("Третьева", None),
+    ]:
+        tutor = user_with_role(RoleKind.TUTOR, municipality=cast.municipality, last_name=last_name)
+        names[last_name] = tutor.full_name
+        if state:
+            TutorYearReport.objects.create(
+                municipality=cast.municipality, academic_year=cast.year, tutor=tutor, status=state
+            )
+    client.force_login(cast.methodist)
+    page = client.get(
+        f"/community/year-reports/?year={cast.year.pk}&status={status}"
+    ).content.decode()
+    for last_name, full_name in names.items():
+        assert (full_name in page) is (listed is None or last_name in listed), last_name
 
 
 def test_it_tells_the_tutor_on_the_home_page_of_a_returned_report(client, cast):
