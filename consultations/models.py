@@ -518,7 +518,8 @@ class Session(models.Model):
         # alone, and SQLite's single writer keeps the check and the write together).
 
     def __str__(self):
-        return f"{self.get_kind_display()} {self.starts_at:%d.%m.%Y %H:%M}"
+        # In the active time zone, as the page around it shows times (not UTC).
+        return f"{self.get_kind_display()} {timezone.localtime(self.starts_at):%d.%m.%Y %H:%M}"
 
     def get_absolute_url(self):
         return reverse("consultations:session_detail", args=[self.pk])
