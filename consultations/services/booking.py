@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from tutoring.errors import DomainError
 from tutoring.models import Role, RoleKind, User
-from tutoring.services import audit_record
+from tutoring.services import audit_record, audit_records
 from tutoring.words import plural
 from tutoring.workflow import Move, Workflow, send_notices
 
@@ -365,15 +365,20 @@ def _locked_session(session: Session) -> Session:
     )
 
 
-def cancel_following(session: Session, reason: str) -> list[Session]:
+def cancel_following(actor: User | None, session: Session, reason: str) -> list[Session]:
     """Cancel the planned occurrences of the session's series after it (the session itself
-    goes through SESSION's move); the caller writes one journal entry for them all."""
+    goes through SESSION's move), each with its entry in the journal."""
     later = series_dates.following(session)
     for occurrence in later:
         occurrence.status = SessionStatus.CANCELLED
         occurrence.cancel_reason = reason
         occurrence.sequence += 1
     Session.objects.bulk_update(later, ["status", "cancel_reason", "sequence"])
+    audit_records(
+        actor=actor,
+        action="session.cancel",
+        entries=[(occurrence, {"reason": reason}) for occurrence in later],
+    )
     return later
 
 
@@ -393,7 +398,7 @@ def session_cancel(
         raise DomainError(
             "Занятие уже началось или прошло: отметьте в отчёте о занятии, что оно не состоялось."
         )
-    later = cancel_following(session, reason) if following else []
+    later = cancel_following(actor, session, reason) if following else []
     session.cancel_reason = reason
     # The row is locked, so the calendar version is raised from its committed value.
     session.sequence += 1
@@ -510,6 +515,16 @@ def session_reschedule(
         for t, old in zip(targets, was, strict=True)
         if old != (t.starts_at, t.ends_at, t.room_id)
     }
+    # The others moved with it, each in its own history.
+    audit_records(
+        actor=actor,
+        action="session.reschedule",
+        entries=[
+            (t, {"time": [_period(old[0], old[1], zone), _period(t.starts_at, t.ends_at, zone)]})
+            for t, old in zip(targets[1:], was[1:], strict=True)
+            if t.pk in changed
+        ],
+    )
     relinked = session.meeting_link != before_link
     for target, _ in order:
         if target.pk in changed or relinked:

@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from tutoring.errors import DomainError
 from tutoring.models import Organization, Role, RoleKind, User
-from tutoring.services import audit_record
+from tutoring.services import audit_record, audit_records
 from tutoring.uploads import written_files
 from tutoring.words import plural
 from tutoring.workflow import Notice, send_notices
@@ -415,9 +415,12 @@ def own_session_update(
         "time": _when(session),
         "work_form": session.get_kind_display(),
         "place": session.where,
+        "link": session.meeting_link,
+        "topic": session.topic,
         "teachers": ", ".join(t.short_name for t in before_teachers),
     }
     changed = _session(actor, municipality, data, starts_at, ends_at)
+    was = {target.pk: _when(target) for target in targets}
     for target, occurrence in series_dates.save_order(targets, moved):
         for name in EDITABLE:
             setattr(target, name, getattr(changed, name))
@@ -433,14 +436,34 @@ def own_session_update(
         "time": _when(session),
         "work_form": session.get_kind_display(),
         "place": session.where,
+        "link": session.meeting_link,
+        "topic": session.topic,
         "teachers": ", ".join(t.short_name for t in data.teachers),
     }
+    changes = {key: [before[key], after[key]] for key in before if before[key] != after[key]}
     audit_record(
         actor=actor,
         action="session.own_update",
         obj=session,
-        changes={key: [before[key], after[key]] for key in before if before[key] != after[key]}
-        | ({"count": len(targets)} if len(targets) > 1 else {}),
+        changes=changes | ({"count": len(targets)} if len(targets) > 1 else {}),
+    )
+    # The others changed with it, each in its own history, with its own time.
+    shared = {key: value for key, value in changes.items() if key != "time"}
+    audit_records(
+        actor=actor,
+        action="session.own_update",
+        entries=[
+            (
+                target,
+                shared
+                | (
+                    {"time": [was[target.pk], _when(target)]}
+                    if was[target.pk] != _when(target)
+                    else {}
+                ),
+            )
+            for target in targets[1:]
+        ],
     )
     what = (
         f"{session.get_kind_display()} {_when(session)}"
@@ -480,7 +503,7 @@ def own_session_cancel(
         raise DomainError(
             "Занятие уже началось или прошло: запишите отчёт о том, что оно не состоялось."
         )
-    later = cancel_following(session, reason) if following else []
+    later = cancel_following(actor, session, reason) if following else []
     targets = [session, *later]
     session.cancel_reason = reason
     session.sequence += 1

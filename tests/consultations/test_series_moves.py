@@ -78,8 +78,12 @@ def test_moving_an_occurrence_and_all_that_follow(booked):
     assert {s.ends_at - s.starts_at for s in after[2:]} == {datetime.timedelta(minutes=45)}
     # Calendars see a new version of each moved event, and of those only.
     assert [s.sequence for s in after] == [0, 0, 1, 1, 1, 1, 1, 1]
-    entry = AuditEntry.objects.get(action="session.reschedule")
+    entry = AuditEntry.objects.get(action="session.reschedule", object_id=str(third.pk))
     assert entry.changes["count"] == 6
+    # Each of the others has its own entry, with its own times.
+    others = AuditEntry.objects.filter(action="session.reschedule").exclude(pk=entry.pk)
+    assert sorted(int(e.object_id) for e in others) == [s.pk for s in after[3:]]
+    assert all(e.changes["time"][1].endswith("15:30–16:15") for e in others)
     told = Notification.objects.filter(kind="consultations.request.rescheduled")
     assert told.count() == len({n.recipient_id for n in told}) >= 1
     assert all("и ещё 5 следующих занятий серии перенесены" in n.text for n in told)
@@ -150,7 +154,9 @@ def test_cancelling_an_occurrence_and_the_rest_keeps_the_request_scheduled(booke
     assert statuses == [Session.Status.PLANNED] * 5 + [Session.Status.CANCELLED] * 3
     booked.request.refresh_from_db()
     assert booked.request.status == ConsultationRequest.Status.SCHEDULED
-    assert AuditEntry.objects.get(action="session.cancel").changes["count"] == 3
+    cancelled = AuditEntry.objects.filter(action="session.cancel")
+    assert cancelled.get(object_id=str(sessions[5].pk)).changes["count"] == 3
+    assert sorted(int(e.object_id) for e in cancelled) == [s.pk for s in sessions[5:]]
     told = Notification.objects.filter(kind="consultations.request.cancelled")
     assert all("3 занятия серии с" in n.text and "отменены: Каникулы" in n.text for n in told)
 
@@ -272,8 +278,10 @@ def test_the_tutor_changes_an_occurrence_and_all_that_follow(own):
     assert {s.meeting_link for s in after[5:]} == {"https://sferum.ru/?call_link=tutorial"}
     assert {s.starts_at.astimezone(municipality.tzinfo).hour for s in after[5:]} == {9}
     assert [b.starts_at - a.starts_at for a, b in itertools.pairwise(after[5:])] == [WEEK, WEEK]
-    entry = AuditEntry.objects.get(action="session.own_update")
-    assert entry.changes["count"] == 3
+    entries = AuditEntry.objects.filter(action="session.own_update")
+    assert entries.get(object_id=str(sixth.pk)).changes["count"] == 3
+    assert sorted(int(e.object_id) for e in entries) == [s.pk for s in after[5:]]
+    assert all("link" in e.changes and "time" in e.changes for e in entries)
 
 
 def test_a_clash_of_a_following_change_names_it_and_changes_nothing(own):
@@ -363,6 +371,9 @@ def test_the_tutor_edits_the_rest_of_the_series_from_the_page(client, own):
     ] * 4
     history = client.get(sessions[4].get_absolute_url()).content.decode()
     assert "тьютор изменил занятие" in history
+    later = client.get(sessions[6].get_absolute_url()).content.decode()
+    assert "тьютор изменил занятие" in later and "Тьюториал: итог" in later
+    assert "topic" not in later.split("<footer")[0].split("</nav>")[-1]
 
 
 @pytest.mark.parametrize("who", ["other_tutor", "teacher", "methodist"])

@@ -39,6 +39,27 @@ def audit_record(
     )
 
 
+def audit_records(*, actor: User | None, action: str, entries) -> None:
+    """Record one change of many objects at once (the occurrences of a series moved or
+    cancelled together): `entries` are (object, changes) pairs; one insert for all."""
+    actor = actor if actor is not None and actor.is_authenticated else None
+    rows = []
+    for obj, changes in entries:
+        municipality = getattr(obj, "municipality", None)
+        rows.append(
+            AuditEntry(
+                actor=actor,
+                action=action,
+                object_type=obj._meta.label,
+                object_id=str(obj.pk),
+                object_repr=str(obj)[:300],
+                municipality=municipality if isinstance(municipality, Municipality) else None,
+                changes=changes,
+            )
+        )
+    AuditEntry.objects.bulk_create(rows)
+
+
 @transaction.atomic
 def password_change(*, user: User, new_password: str) -> None:
     user.set_password(new_password)
