@@ -217,12 +217,7 @@ class RescheduleForm(_TimeFields):
         else:
             del self.fields["link"]
         if session.series_id:
-            self.fields["following"] = forms.BooleanField(
-                label="Перенести и все следующие занятия серии",
-                required=False,
-                help_text="Следующие запланированные занятия сдвинутся на столько же дней, "
-                "на то же время и в то же помещение.",
-            )
+            self.fields["following"] = following_field("Перенести", "и в то же помещение")
 
     def moving(self) -> dict:
         """The service's arguments: the new time, the room and, for a remote session, the
@@ -234,6 +229,16 @@ class RescheduleForm(_TimeFields):
             moving["link"] = data["link"]
         moving["following"] = data.get("following", False)
         return moving
+
+
+def following_field(verb: str, rest: str) -> forms.BooleanField:
+    """«…и все следующие занятия серии»: a change of one occurrence made to the rest too."""
+    return forms.BooleanField(
+        label=f"{verb} и все следующие занятия серии",
+        required=False,
+        help_text="Следующие запланированные занятия сдвинутся на столько же дней, на то же "
+        f"время {rest}.",
+    )
 
 
 def _offer_links(field, points) -> None:

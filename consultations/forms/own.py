@@ -12,7 +12,7 @@ from tutoring.uploads import MATERIAL_TYPES, UploadField
 
 from ..models import Format, Interval, Room
 from ..services.own import OBSERVATION_FIELDS, OWN_KINDS, OwnSession
-from .booking import DURATIONS, RoomChoiceField, _date_input
+from .booking import DURATIONS, RoomChoiceField, _date_input, following_field
 from .reports import TeacherChoices
 
 REPEAT_CHOICES = [("", "не повторять"), *[(str(v), label) for v, label in Interval.choices]]
@@ -272,11 +272,8 @@ class OwnSessionEditForm(OwnSessionForm):
         for name in NOT_EDITED:
             del self.fields[name]
         if session.series_id:
-            self.fields["following"] = forms.BooleanField(
-                label="Изменить и все следующие занятия серии",
-                required=False,
-                help_text="Следующие запланированные занятия сдвинутся на столько же дней, "
-                "на то же время, и получат то же место, учителей и тему.",
+            self.fields["following"] = following_field(
+                "Изменить", "и получат то же место, учителей и тему"
             )
 
     def following(self) -> bool:

@@ -267,6 +267,27 @@ def supported_by(request: ConsultationRequest) -> dict:
     }
 
 
+def _booked(
+    actor, request, tutor, point, room, format, link, starts_at, ends_at, series=None
+) -> Session:
+    """A session of the request, one booking or an occurrence of a series, not yet saved."""
+    return Session(
+        municipality=request.municipality,
+        request=request,
+        point=point,
+        room=room,
+        tutor=tutor,
+        kind=request.kind,
+        format=format,
+        link=link,
+        starts_at=starts_at,
+        ends_at=ends_at,
+        series=series,
+        created_by=actor,
+        **supported_by(request),
+    )
+
+
 def _locked_request(actor: User, request: ConsultationRequest, move: str):
     # Locked so that two methodists cannot schedule the same request twice; only its own row,
     # never the municipality's, which every booking there reads.
@@ -320,22 +341,7 @@ def session_book(
         format=format,
         link=link,
     )
-    session = _saved(
-        Session(
-            municipality=request.municipality,
-            request=request,
-            point=point,
-            room=room,
-            tutor=tutor,
-            kind=request.kind,
-            format=format,
-            link=link,
-            starts_at=starts_at,
-            ends_at=ends_at,
-            created_by=actor,
-            **supported_by(request),
-        )
-    )
+    session = _saved(_booked(actor, request, tutor, point, room, format, link, starts_at, ends_at))
     if request.teacher_id:
         session.teachers.add(request.teacher_id)
     audit_record(
@@ -622,20 +628,8 @@ def series_book(
     )
     sessions = [
         _saved(
-            Session(
-                municipality=request.municipality,
-                request=request,
-                point=point,
-                room=room,
-                tutor=tutor,
-                kind=request.kind,
-                format=format,
-                starts_at=o.starts_at,
-                ends_at=o.ends_at,
-                series=series,
-                link=link,
-                created_by=actor,
-                **supported_by(request),
+            _booked(
+                actor, request, tutor, point, room, format, link, o.starts_at, o.ends_at, series
             )
         )
         for o in dates
