@@ -27,7 +27,7 @@ from community.services.orders import ORDER_FIELDS
 from community.services.plans import PLAN_ITEM_FIELDS, TUTOR_PLAN_ITEM_FIELDS
 from community.services.rosters import ENTRY_FIELDS
 from community.services.routes import STEP_FIELDS
-from consultations.models import ConsultationPoint, ConsultationRequest, Event, Room
+from consultations.models import ConsultationPoint, ConsultationRequest, Event, Room, Session
 from consultations.services.events import EVENT_FIELDS
 from consultations.services.points import POINT_FIELDS, ROOM_FIELDS
 from consultations.services.requests import REQUEST_FIELDS
@@ -62,6 +62,13 @@ BUILT = {
     "availability.exception_add": (None, ("tutor",)),
     "availability.exception_remove": (None, ("tutor",)),
     "event.update": (Event, EVENT_FIELDS),
+    # A series' occurrences moved, changed or cancelled together (`audit_records`).
+    "session.reschedule": (Session, ("time", "room", "link", "count")),
+    "session.own_update": (
+        Session,
+        ("time", "work_form", "place", "link", "topic", "teachers", "count"),
+    ),
+    "session.cancel": (Session, ("reason", "count")),
     "point.update": (ConsultationPoint, POINT_FIELDS),
     "room.update": (Room, ROOM_FIELDS),
     "request.update": (ConsultationRequest, REQUEST_FIELDS),
@@ -118,11 +125,13 @@ def audit_calls(*, coded=None):
                     if coded is None:
                         calls.extend(_workflow_calls(path, node))
                     continue
-                if called != "audit_record":
+                if called not in ("audit_record", "audit_records"):
                     continue
                 arguments = {keyword.arg: keyword.value for keyword in node.keywords}
                 if "action" not in arguments:
                     continue
+                if called == "audit_records":  # (object, changes) pairs, built in code
+                    arguments["changes"] = arguments.get("entries")
                 actions = [
                     constant.value
                     for constant in ast.walk(arguments["action"])
