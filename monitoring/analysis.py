@@ -23,11 +23,19 @@ from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
 
 from django.db import models
-from django.db.models import Avg, Count, F, Q, QuerySet, Sum
+from django.db.models import Avg, Count, Q, QuerySet, Sum
 
 from .figures_cache import cached
 from .gia import BASE_MATH_TITLE
-from .models import Assessment, AssessmentKind, AssessmentTask, MinimumScore, Participant, TaskScore
+from .models import (
+    Assessment,
+    AssessmentKind,
+    AssessmentTask,
+    MinimumScore,
+    Participant,
+    ResultSetFigures,
+    ResultSetTaskPoints,
+)
 
 # ФИОКО: a figure from fewer than 20 participants is not reliable.
 RELIABLE_FROM = 20
@@ -323,6 +331,11 @@ def _grouped(
     return [((row[assessment], row[unit] if unit else None), row) for row in rows]
 
 
+def _kept(queryset: QuerySet, assessments, schools: Ids, municipalities: Ids, region) -> QuerySet:
+    """The figures kept per result set (`summaries`), of the schools in scope."""
+    return _scoped(queryset, "", assessments, schools, municipalities, region)
+
+
 def _participants(
     assessments, schools: Ids, municipalities: Ids, region: str | None = None
 ) -> QuerySet:
@@ -339,22 +352,23 @@ def work_figures(
     region: str | None = None,
 ) -> dict[Key, WorkFigures]:
     """Marks distribution, quality, success, mean primary score and the journal comparison;
-    in one query."""
+    in one query, over the figures each school's results keep since they were loaded
+    (`summaries`), not over their participants."""
     rows = _grouped(
-        _participants(assessments, schools, municipalities, region),
+        _kept(ResultSetFigures.objects.all(), assessments, schools, municipalities, region),
         level,
-        participants=Count("pk"),
-        mean=Avg("primary_score"),
-        lower=Count("pk", filter=Q(mark__lt=F("journal_mark"))),
-        same=Count("pk", filter=Q(mark=F("journal_mark"))),
-        higher=Count("pk", filter=Q(mark__gt=F("journal_mark"))),
-        **{f"m{mark}": Count("pk", filter=Q(mark=mark)) for mark in MARKS},
+        participants=Sum("participants"),
+        primary_sum=Sum("primary_sum"),
+        lower=Sum("lower"),
+        same=Sum("same"),
+        higher=Sum("higher"),
+        **{f"m{mark}": Sum(f"m{mark}") for mark in MARKS},
     )
     return {
         key: WorkFigures(
             participants=row["participants"],
             marks={mark: row[f"m{mark}"] for mark in MARKS},
-            mean_primary=float(row["mean"]) if row["mean"] is not None else None,
+            mean_primary=row["primary_sum"] / row["participants"] if row["participants"] else None,
             lower=row["lower"],
             same=row["same"],
             higher=row["higher"],
@@ -456,26 +470,18 @@ def task_success(
     counts = {
         key: row["participants"]
         for key, row in _grouped(
-            _participants(assessments, schools, municipalities, region),
+            _kept(ResultSetFigures.objects.all(), assessments, schools, municipalities, region),
             level,
-            participants=Count("pk"),
+            participants=Sum("participants"),
         )
     }
     points = {
         (key, row["task"]): row["points"] or 0
         for key, row in _grouped(
-            _scoped(
-                TaskScore.objects.all(),
-                "participant__",
-                assessments,
-                schools,
-                municipalities,
-                region,
-            ),
+            _kept(ResultSetTaskPoints.objects.all(), assessments, schools, municipalities, region),
             level,
-            prefix="participant__",
             extra=("task",),
-            points=Sum("score"),
+            points=Sum("points"),
         )
     }
     return {

@@ -1,38 +1,49 @@
 """The municipality's and the region's figures, kept in the cache between requests.
 
-At the scale of a region a school's page would otherwise add up the whole region's task
-scores on every request (seconds, at 4 million scores a year), although they change only when
-results are loaded. Inside `results_cache()` the decorated functions of `analysis` keep what
-they computed for a municipality or the region under a key made of their arguments and the
-version of the loaded results: the number of result sets, the last one's id and the latest
-load. Any load, replacement or removal changes the version, so nothing needs invalidating;
-a school's own figures, cheap to count, are never cached. The ЕГЭ minimum scores, which the
-figures read live, are part of the version too: a random stamp that every change of a minimum
-drops on commit (a lost stamp only means counting afresh). Outside the context (services,
-tests of the indicators) everything is counted afresh."""
+A school's page shows its works beside the municipality and the region. Those figures add up
+the figures each school's results keep since they were loaded (`summaries`), and change only
+when a work's results are loaded again. Inside `results_cache()` the decorated functions of
+`analysis` keep what they computed for a municipality or the region, work by work, under a key
+made of their arguments and that work's `results_version`, which every load of the work raises
+(`summaries.summarize`). A load of «Математика 8» so leaves «Русский язык 5» warm, and nothing
+needs invalidating. A school's own figures, cheap to count, are never cached. The ЕГЭ minimum
+scores, which the figures read live, are part of every key: a random stamp that every change of
+a minimum drops on commit (a lost stamp only means counting afresh).
+
+A figure missing from the cache is computed once: the first request takes its lock and
+computes it, the others wait for the value (and compute it themselves only if the lock goes
+away without one, as when the cache is down). Outside the context (services, tests of the
+indicators) everything is counted afresh."""
 
 import functools
 import hashlib
 import secrets
+import time
 from contextlib import contextmanager
 from contextvars import ContextVar
 
 from django.core.cache import cache
 from django.db import transaction
-from django.db.models import Count, Max, QuerySet
+from django.db.models import QuerySet
 
-from .models import ResultSet
+from .models import Assessment
 
 TIMEOUT = 7 * 24 * 3600
 MINIMUMS_KEY = "monitoring:minimums:stamp"
-_version: ContextVar[str | None] = ContextVar("results_version", default=None)
+# How long a figure being computed keeps others waiting for it, at most.
+LOCK_SECONDS = 60
+WAIT_SECONDS = 15
+POLL_SECONDS = 0.05
+_versions: ContextVar[tuple[dict[int, int], str] | None] = ContextVar(
+    "results_versions", default=None
+)
 
 
-def results_version() -> str:
-    stamp = ResultSet.objects.aggregate(count=Count("pk"), last=Max("pk"), at=Max("loaded_at"))
-    at = stamp["at"].isoformat() if stamp["at"] else ""
+def results_versions() -> tuple[dict[int, int], str]:
+    """Each work's results version, and the stamp of the minimum scores: one query over the
+    works (a few hundred rows at region scale), whatever their results."""
     minimums = cache.get_or_set(MINIMUMS_KEY, lambda: secrets.token_hex(8), None)
-    return f"{stamp['count']}-{stamp['last']}-{at}-{minimums}"
+    return dict(Assessment.objects.values_list("pk", "results_version")), minimums
 
 
 def minimums_changed() -> None:
@@ -44,11 +55,11 @@ def minimums_changed() -> None:
 @contextmanager
 def results_cache():
     """Within it, figures above a school come from the cache when the results are unchanged."""
-    token = _version.set(results_version())
+    token = _versions.set(results_versions())
     try:
         yield
     finally:
-        _version.reset(token)
+        _versions.reset(token)
 
 
 def _ids(value) -> list | None:
@@ -60,27 +71,92 @@ def _ids(value) -> list | None:
     return sorted(getattr(item, "pk", item) for item in value)
 
 
+def _work_of(key) -> int:
+    """The work a figure belongs to: its key's first part ((work, unit)), or the key itself."""
+    return key[0] if isinstance(key, tuple) else key
+
+
+def _by_work(result: dict, works) -> dict[int, dict]:
+    parts = {work: {} for work in works}
+    for key, value in result.items():
+        parts[_work_of(key)][key] = value
+    return parts
+
+
+def _computed_once(function, works: list[int], kwargs: dict, keys: dict[int, str]) -> dict:
+    """The figures of `works`, each computed by one request at a time: those whose lock this
+    request takes it computes in one call; for the others it waits until their values appear,
+    and computes itself those whose lock is gone without a value."""
+    locks = {work: keys[work] + ":computing" for work in works}
+    mine = [work for work in works if cache.add(locks[work], 1, LOCK_SECONDS)]
+    found = {}
+    try:
+        if mine:
+            found |= _stored(function, mine, kwargs, keys)
+    finally:
+        cache.delete_many([locks[work] for work in mine])
+    waiting = [work for work in works if work not in mine]
+    deadline = time.monotonic() + WAIT_SECONDS
+    while waiting:
+        found |= cache.get_many([keys[work] for work in waiting])
+        waiting = [work for work in waiting if keys[work] not in found]
+        gone = [work for work in waiting if not cache.has_key(locks[work])]
+        if gone or (waiting and time.monotonic() > deadline):
+            orphans = waiting if time.monotonic() > deadline else gone
+            found |= _stored(function, orphans, kwargs, keys)
+            waiting = [work for work in waiting if work not in orphans]
+        if waiting:
+            time.sleep(POLL_SECONDS)
+    return found
+
+
+def _stored(function, works: list[int], kwargs: dict, keys: dict[int, str]) -> dict:
+    parts = _by_work(function(works, **kwargs), works)
+    values = {keys[work]: parts[work] for work in works}
+    cache.set_many(values, TIMEOUT)
+    return values
+
+
+def cache_key(function, work: int, kwargs: dict, version: int, minimums: str) -> str | None:
+    """The key of one work's figures for these arguments; None when they cannot be keyed."""
+    parts = [_ids(kwargs.get("schools")), _ids(kwargs.get("municipalities"))]
+    if any(part is None for part in parts):
+        return None
+    # The region is part of the key: one installation may serve several regions.
+    name, level, region = function.__qualname__, str(kwargs.get("level")), kwargs.get("region")
+    raw = repr((name, level, work, parts, region, version, minimums))
+    return "monitoring:figures:" + hashlib.sha256(raw.encode()).hexdigest()
+
+
 def cached(function):
     """Caches `function(assessments, *, level=…, schools=…, municipalities=…, region=…)` for
-    a level above the school, or (with no level) always, inside `results_cache()`."""
+    a level above the school, or (with no level) always, inside `results_cache()`: work by
+    work, so that the works already counted come from the cache and only the others are
+    counted, in one call. The function returns a dict keyed by work or by (work, unit)."""
 
     @functools.wraps(function)
     def wrapper(assessments, **kwargs):
-        version = _version.get()
+        state = _versions.get()
         level = kwargs.get("level")
-        if version is None or str(level) == "school" or "boundaries" in kwargs:
+        if state is None or str(level) == "school" or "boundaries" in kwargs:
             return function(assessments, **kwargs)
-        parts = [_ids(assessments), _ids(kwargs.get("schools")), _ids(kwargs.get("municipalities"))]
-        if any(part is None for part in parts):
+        works = _ids(assessments)
+        if works is None:
             return function(assessments, **kwargs)
-        # The region is part of the key: one installation may serve several regions.
-        region = kwargs.get("region")
-        raw = repr((function.__qualname__, str(level), parts, region, version))
-        key = "monitoring:figures:" + hashlib.sha256(raw.encode()).hexdigest()
-        found = cache.get(key)
-        if found is None:
-            found = function(assessments, **kwargs)
-            cache.set(key, found, TIMEOUT)
-        return found
+        versions, minimums = state
+        keys = {}
+        for work in works:
+            key = cache_key(function, work, kwargs, versions.get(work, 0), minimums)
+            if key is None:
+                return function(assessments, **kwargs)
+            keys[work] = key
+        found = cache.get_many(list(keys.values()))
+        missing = [work for work, key in keys.items() if key not in found]
+        if missing:
+            found |= _computed_once(function, missing, kwargs, keys)
+        result = {}
+        for key in keys.values():
+            result.update(found[key])
+        return result
 
     return wrapper

@@ -33,6 +33,9 @@ class Assessment(models.Model):
     )
     max_primary = models.PositiveSmallIntegerField("максимальный первичный балл", null=True)
     held_on = models.DateField("дата проведения", null=True, blank=True)
+    # Raised by every load that changes the work's results (`summaries.summarize`): the
+    # cached figures of this work are kept under it, those of the other works stay warm.
+    results_version = models.PositiveIntegerField("версия результатов", default=0, editable=False)
 
     class Meta:
         verbose_name = "оценочная процедура"
@@ -272,6 +275,48 @@ class TaskScore(models.Model):
 
     def __str__(self):
         return f"{self.participant_id}/{self.task_id}: {self.score}"
+
+
+class ResultSetFigures(models.Model):
+    """What the pages count of one school's results, written when they are loaded
+    (`summaries.summarize`, in the load's transaction): the municipality's and the region's
+    figures add these rows up instead of every participant of the region."""
+
+    result_set = models.OneToOneField(
+        ResultSet, primary_key=True, on_delete=models.CASCADE, related_name="figures"
+    )
+    participants = models.PositiveIntegerField("участников")
+    m2 = models.PositiveIntegerField("«2»")
+    m3 = models.PositiveIntegerField("«3»")
+    m4 = models.PositiveIntegerField("«4»")
+    m5 = models.PositiveIntegerField("«5»")
+    primary_sum = models.PositiveBigIntegerField("сумма первичных баллов")
+    lower = models.PositiveIntegerField("ниже отметки по журналу")
+    same = models.PositiveIntegerField("равна отметке по журналу")
+    higher = models.PositiveIntegerField("выше отметки по журналу")
+
+    class Meta:
+        verbose_name = "показатели результатов школы"
+        verbose_name_plural = "показатели результатов школ"
+
+    def __str__(self):
+        return f"{self.result_set_id}: {self.participants}"
+
+
+class ResultSetTaskPoints(models.Model):
+    """The sum of one school's scores on one task (a task not attempted adds nothing)."""
+
+    pk = models.CompositePrimaryKey("result_set_id", "task_id")
+    result_set = models.ForeignKey(ResultSet, on_delete=models.CASCADE, related_name="task_points")
+    task = models.ForeignKey(AssessmentTask, on_delete=models.CASCADE, related_name="+")
+    points = models.PositiveBigIntegerField("сумма баллов")
+
+    class Meta:
+        verbose_name = "сумма баллов школы за задание"
+        verbose_name_plural = "суммы баллов школ за задания"
+
+    def __str__(self):
+        return f"{self.result_set_id}/{self.task_id}: {self.points}"
 
 
 class Report(models.Model):

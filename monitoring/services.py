@@ -23,7 +23,7 @@ from tutoring.services import audit_record
 from tutoring.words import plural
 from tutoring.workflow import Move, Workflow
 
-from . import bulk, figures_cache, gia
+from . import bulk, figures_cache, gia, summaries
 from .gia import Layout
 from .models import (
     Assessment,
@@ -751,6 +751,8 @@ def batch_load(batch_id: int, *, progress: Callable[[int, int], None] | None = N
         # demo or a test loads them, and a planner that takes them for empty tables may pick
         # a plan that runs for minutes.
         bulk.analyze(ResultSet, Participant, TaskScore)
+        # The figures pages add up, counted from the fresh rows with the statistics above.
+        summaries.summarize(rs for plan in plans for rs in plan.sets.values())
         batch.status = Status.LOADED
         batch.loaded_at = timezone.now()
         batch.save(update_fields=["status", "loaded_at"])

@@ -5,7 +5,7 @@ from celery.exceptions import SoftTimeLimitExceeded
 from django.core.cache import cache
 from django.db import DatabaseError
 
-from . import services
+from . import services, warming
 from .models import DomainError
 
 logger = logging.getLogger(__name__)
@@ -79,7 +79,7 @@ def load_batch(batch_id: int) -> bool:
         cache.set(progress_key(batch_id), (done, total), timeout=3600)
 
     try:
-        return services.batch_load(batch_id, progress=progress)
+        loaded = services.batch_load(batch_id, progress=progress)
     except SoftTimeLimitExceeded:
         logger.warning("Import batch %s: load timed out", batch_id)
         services.batch_fail(batch_id, TIMED_OUT["load"].format(minutes=LOAD_TIME_LIMIT // 60))
@@ -90,6 +90,14 @@ def load_batch(batch_id: int) -> bool:
         return False
     finally:
         cache.delete(progress_key(batch_id))
+    if loaded:
+        # After the commit: the figures the load made cold, counted before a page asks.
+        # Their failure leaves them to be counted on demand, never fails the load.
+        try:
+            warming.warm_after_load(batch_id)
+        except Exception:
+            logger.exception("Import batch %s: warming the figures failed", batch_id)
+    return loaded
 
 
 def give_up(batch_id: int, *, reason: str) -> None:

@@ -24,6 +24,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from monitoring.models import Assessment, AssessmentTask, Participant, ResultSet, TaskScore
+from monitoring.summaries import summarize
 from tests.bench.bench_region import REPEATS, _analyze
 from tests.bench.bench_vpr_import import WORKS, tasks_of
 from tests.tutoring.factories import MunicipalityFactory, SubjectFactory, user_with_role
@@ -124,6 +125,8 @@ def _results(works, schools, per_school: int) -> None:
                 ELSE LEAST(5, GREATEST(2, mark + (id %% 6 = 1)::int - (id %% 6 = 2)::int)) END""",
             [],
         )
+    # The figures a load keeps, as `batch_load` writes them.
+    summarize(ResultSet.objects.values_list("pk", flat=True))
 
 
 @pytest.mark.django_db

@@ -11,6 +11,7 @@ from monitoring.models import (
     Participant,
     ResultSet,
 )
+from monitoring.summaries import summarize
 
 from . import results_data
 from .factories import make_world
@@ -153,6 +154,7 @@ def test_a_mistyped_mark_does_not_move_a_boundary(world, work):
         Participant(result_set=result_set, code=f"3100{n}", primary_score=1, mark=2)
         for n in range(2)
     )
+    summarize([result_set.pk])
     Participant.objects.filter(code="10007").update(mark=5)  # one «5» of three at 1 point
 
     assert analysis.mark_boundaries([work]) == {work.pk: {3: 2, 4: 3, 5: 5}}
@@ -174,6 +176,7 @@ def test_a_crowd_at_a_mark_boundary_is_flagged(world, work):
         Participant(result_set=result_set, code=f"1100{n}", primary_score=2, mark=3)
         for n in range(4)
     )
+    summarize([result_set.pk])
 
     histogram = analysis.score_histograms([work], level=Level.SCHOOL, schools=[world.school.pk])[
         (work.pk, world.school.pk)
@@ -248,6 +251,7 @@ def gia_work(world, kind, *, scores, marks=None, year=2025, grade=11):
         )
         for n, (primary, test) in enumerate(scores)
     )
+    summarize([result_set.pk])
     return work
 
 

@@ -11,6 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from monitoring.models import Assessment, MinimumScore, Participant, ResultSet
+from monitoring.summaries import summarize
 from tests.tutoring.factories import MunicipalityFactory, OrganizationFactory, user_with_role
 from tutoring.models import RoleKind
 
@@ -174,6 +175,7 @@ def test_the_school_page_flags_a_peak_and_a_rising_share_of_twos(client, world):
         Participant(result_set=result_set, code=f"1100{n}", primary_score=2, mark=3)
         for n in range(6)
     )
+    summarize([result_set.pk])
 
     text = page(client, world.methodist, school_page(world.school))
 
@@ -204,6 +206,7 @@ def ege(world, *, scores, school=None):
         Participant(result_set=result_set, code=f"{n:05d}", primary_score=1, test_score=score)
         for n, score in enumerate(scores)
     )
+    summarize([result_set.pk])
     return work
 
 

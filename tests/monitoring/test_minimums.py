@@ -8,6 +8,7 @@ from monitoring import analysis
 from monitoring.analysis import Level
 from monitoring.figures_cache import results_cache
 from monitoring.models import Assessment, MinimumScore, Participant, ResultSet
+from monitoring.summaries import summarize
 from tests.tutoring.factories import SubjectFactory, user_with_role
 from tutoring.models import AuditEntry, RoleKind
 
@@ -45,6 +46,7 @@ def loaded_work(world, *, kind="ege", grade=11, test_scores=(20, 26, 27, 50), ma
         Participant(result_set=result_set, code=f"{n:05d}", primary_score=5, test_score=score)
         for n, score in enumerate(test_scores)
     )
+    summarize([result_set.pk])
     return work
 
 

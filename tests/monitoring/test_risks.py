@@ -10,6 +10,7 @@ from django.urls import reverse
 from consultations.models import ConsultationRequest
 from monitoring import analytical, risks
 from monitoring.models import Assessment, AssessmentKind, Participant, ResultSet
+from monitoring.summaries import summarize
 from tests.tutoring.factories import (
     AcademicYearFactory,
     MunicipalityFactory,
@@ -53,6 +54,7 @@ def results(world, organization, year, *, twos, total=20, kind=AssessmentKind.OG
         )
         for n in range(total)
     )
+    summarize([result_set.pk])
 
 
 def oge(world, organization, year, *, twos, total=20):

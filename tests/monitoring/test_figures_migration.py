@@ -1,0 +1,69 @@
+"""Migration 0006 counts the kept figures of the results loaded before it, as a load would."""
+
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
+
+from monitoring.models import ResultSetFigures, ResultSetTaskPoints
+
+BEFORE = [("monitoring", "0005_import_checking")]
+
+
+def migrate_back():
+    executor = MigrationExecutor(connection)
+    executor.migrate(BEFORE)
+    others = [node for node in executor.loader.graph.leaf_nodes() if node[0] != "monitoring"]
+    return executor.loader.project_state(BEFORE + others).apps
+
+
+def migrate_forward():
+    executor = MigrationExecutor(connection)
+    executor.migrate(executor.loader.graph.leaf_nodes())
+
+
+def test_the_results_loaded_before_get_their_figures(transactional_db):
+    apps = migrate_back()
+    try:
+        municipality = apps.get_model("tutoring", "Municipality").objects.create(
+            name="Лабинский район", short_name="Лабинский"
+        )
+        school = apps.get_model("tutoring", "Organization").objects.create(
+            municipality=municipality, name="СОШ 20", short_name="СОШ 20"
+        )
+        subject, _ = apps.get_model("tutoring", "Subject").objects.get_or_create(name="Математика")
+        work = apps.get_model("monitoring", "Assessment").objects.create(
+            kind="vpr", year=2025, subject=subject, grade=5, max_primary=3
+        )
+        tasks = apps.get_model("monitoring", "AssessmentTask").objects
+        first = tasks.create(assessment=work, position=1, number="1", max_score=1)
+        second = tasks.create(assessment=work, position=2, number="2", max_score=2)
+        result_set = apps.get_model("monitoring", "ResultSet").objects.create(
+            assessment=work, organization=school, participants=3, digest="-"
+        )
+        participants = apps.get_model("monitoring", "Participant").objects
+        scores = apps.get_model("monitoring", "TaskScore").objects
+        for code, (one, two), mark, journal in [
+            ("1", (1, 2), 5, 4),
+            ("2", (0, 1), 3, 3),
+            ("3", (1, None), 2, 3),
+        ]:
+            participant = participants.create(
+                result_set=result_set,
+                code=code,
+                primary_score=one + (two or 0),
+                mark=mark,
+                journal_mark=journal,
+            )
+            scores.create(participant=participant, task=first, score=one)
+            scores.create(participant=participant, task=second, score=two)
+        result_set_id, first_id, second_id = result_set.pk, first.pk, second.pk
+    finally:
+        migrate_forward()
+
+    figures = ResultSetFigures.objects.get(result_set=result_set_id)
+    assert (figures.participants, figures.primary_sum) == (3, 5)
+    assert (figures.m2, figures.m3, figures.m4, figures.m5) == (1, 1, 0, 1)
+    assert (figures.lower, figures.same, figures.higher) == (1, 1, 1)
+    points = dict(
+        ResultSetTaskPoints.objects.filter(result_set=result_set_id).values_list("task", "points")
+    )
+    assert points == {first_id: 2, second_id: 3}
