@@ -22,6 +22,7 @@ ACTION_LABELS = {
     "series.own_record": "тьютор запланировал серию занятий",
     "series.book": "по заявке назначена серия занятий",
     "schedule.create": "составлен график работы пункта",
+    "schedule.build": "построен график по заявкам",
     "schedule.approve": "график утверждён",
     "point.create": "создан консультационный пункт",
     "point.update": "изменены сведения о пункте",
@@ -72,6 +73,7 @@ CONSULTATION_CHANGE_LABELS = {
     "room": "кабинет",
     "sessions": "занятий",
     "sessions_cancelled": "отменено занятий",
+    "unplaced": "не размещено заявок",
     "organization": "организация",
     "remote_link": "ссылка для дистанционной работы",
     "working_hours": "часы работы",
@@ -124,7 +126,7 @@ class ConsultationsConfig(AppConfig):
     verbose_name = "Консультационный пункт"
 
     def ready(self):
-        from tutoring import documents, extensions, notifications
+        from tutoring import documents, extensions, notifications, outbox
 
         from . import demo, demo_events, demo_own, panels
         from .calendar import request_invitations
@@ -159,6 +161,9 @@ class ConsultationsConfig(AppConfig):
         extensions.register_value_labels(value_labels())
         extensions.register_navigation(navigation)
         extensions.register_password_hook(calendar_feed_rotate)
+        from .services.schedule_batches import schedule_build_give_up
+
+        outbox.on_give_up("consultations.tasks.run_schedule_build", schedule_build_give_up)
         # The clock's notifications (tutoring.reminders): what is due soon, what is late.
         from tutoring import notifications, reminders
 

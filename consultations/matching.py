@@ -14,6 +14,7 @@ of all of them at once through `free_intervals_for` (three queries).
 import bisect
 import datetime
 from collections import Counter, defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.db.models import Count, Exists, OuterRef
@@ -32,8 +33,8 @@ from .models import (
     RequestWindow,
     Session,
 )
+from .services import schedule_batches
 from .services.availability import free_intervals_for
-from .services.booking import session_book
 
 Interval = tuple[datetime.datetime, datetime.datetime]
 
@@ -394,9 +395,15 @@ def _accepted_meeting(municipality, starts_on, ends_on):
     )
 
 
-# After this many refusals by the booking service (a concurrent booking, a rule the
-# in-memory picture missed) the request is left to the methodist.
-MAX_ATTEMPTS = 5
+@dataclass
+class Placement:
+    """Where and when the schedule puts a request: decided in memory, booked in a batch."""
+
+    request: ConsultationRequest
+    tutor: User
+    room: object  # Room | None
+    starts_at: datetime.datetime
+    ends_at: datetime.datetime
 
 
 def build_schedule(
@@ -406,15 +413,18 @@ def build_schedule(
     point: ConsultationPoint,
     starts_on: datetime.date,
     ends_on: datetime.date,
+    progress: Callable[[int, int], None] | None = None,
 ) -> tuple[list[Session], list[tuple[ConsultationRequest, str]]]:
     """Place every accepted request of the municipality whose dates meet the period: priority
     requests (ШНОР/ШССУ) first, then the oldest; each with the best-ranked tutor who teaches
     its subject and is free for the session's length, at their earliest free time, in the
     smallest room that holds its participants (in person).
 
-    Each placement goes through `session_book`, so every rule of a booking holds, and commits
-    on its own: a long run does not hold locks over the whole schedule, and a clash with a
-    methodist booking at the same moment loses that one placement, not the run."""
+    The placements are decided in memory, against the tutors' free time and the rooms' taken
+    time read once and kept up to date as requests are placed; then booked in batches
+    (`schedule_batches.book`), each one transaction, the database's exclusion constraints the
+    referee, so that a booking made meanwhile by a methodist costs a batch its speed, never a
+    clash. `progress(done, total)` is told after each batch."""
     zone = municipality.tzinfo
     if point.municipality_id != municipality.pk:
         raise DomainError(f"Пункт «{point}» относится к другому муниципальному образованию.")
@@ -438,12 +448,11 @@ def build_schedule(
         ends=_midnight(ends_on + datetime.timedelta(days=1), zone),
     )
 
-    booked: list[Session] = []
+    planned: list[Placement] = []
     unplaced: list[tuple[ConsultationRequest, str]] = []
     for request in requests:
         outcome = _place(
             request,
-            actor=actor,
             point=point,
             pool=pool,
             free=free,
@@ -451,21 +460,22 @@ def build_schedule(
             starts_on=first_day,
             ends_on=ends_on,
         )
-        if isinstance(outcome, Session):
-            booked.append(outcome)
-            pool.load[outcome.tutor_id] += 1
-            free[outcome.tutor_id] = _without(
-                free[outcome.tutor_id], outcome.starts_at, outcome.ends_at
+        if isinstance(outcome, Placement):
+            planned.append(outcome)
+            pool.load[outcome.tutor.pk] += 1
+            free[outcome.tutor.pk] = _without(
+                free[outcome.tutor.pk], outcome.starts_at, outcome.ends_at
             )
             if outcome.room is not None:
                 rooms.take(outcome.room, outcome.starts_at, outcome.ends_at)
         else:
             unplaced.append((request, outcome))
-    return booked, unplaced
+    booked, refused = schedule_batches.book(actor, point, planned, progress=progress)
+    return booked, unplaced + refused
 
 
-def _place(request, *, actor, point, pool, free, rooms, starts_on, ends_on) -> Session | str:
-    """A session for the request, or the reason why there is none."""
+def _place(request, *, point, pool, free, rooms, starts_on, ends_on) -> Placement | str:
+    """Where and when the request goes, or the reason why it cannot."""
     zone = pool.municipality.tzinfo
     length = session_length(request)
     minutes = int(length.total_seconds() // 60)
@@ -491,7 +501,7 @@ def _place(request, *, actor, point, pool, free, rooms, starts_on, ends_on) -> S
     candidates = _ranked(
         [pool.candidate(pk, request, _within(free[pk], ranges)) for pk in teaching]
     )
-    attempts, refusal, anyone_free = 0, "", False
+    anyone_free = False
     for candidate in candidates:
         tutor_free = [(start, end) for start, end in candidate.free if end - start >= length]
         if not tutor_free:
@@ -501,24 +511,7 @@ def _place(request, *, actor, point, pool, free, rooms, starts_on, ends_on) -> S
         if slot is None:
             continue
         start, room = slot
-        try:
-            return session_book(
-                actor=actor,
-                request=request,
-                tutor=candidate.tutor,
-                point=point,
-                room=room,
-                starts_at=start,
-                ends_at=start + length,
-                format=request.format,
-            )
-        except DomainError as error:
-            refusal = str(error)
-            attempts += 1
-            if attempts >= MAX_ATTEMPTS:
-                break
-    if refusal:
-        return refusal
+        return Placement(request, candidate.tutor, room, start, start + length)
     if anyone_free:
         return (
             f"в свободное время тьюторов все помещения на "

@@ -667,6 +667,62 @@ class SessionReport(models.Model):
         return f"Отчёт: {self.session}"
 
 
+class ScheduleBuild(models.Model):
+    """One «Построить график» of a methodist: a task places every accepted request of the
+    period and books them in batches (`matching.build_schedule`); its page shows the progress,
+    then what was booked and what was not, with the reasons."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "ждёт очереди"
+        RUNNING = "running", "строится"
+        DONE = "done", "построен"
+        FAILED = "failed", "не удалось построить"
+
+    municipality = models.ForeignKey(
+        Municipality, verbose_name="муниципальное образование", on_delete=models.PROTECT
+    )
+    point = models.ForeignKey(
+        ConsultationPoint, verbose_name="пункт", on_delete=models.PROTECT, related_name="+"
+    )
+    starts_on = models.DateField("с")
+    ends_on = models.DateField("по")
+    status = models.CharField(
+        "состояние", max_length=16, choices=Status.choices, default=Status.QUEUED
+    )
+    done = models.PositiveIntegerField("забронировано", default=0)
+    total = models.PositiveIntegerField("размещено в памяти", default=0)
+    sessions = models.ManyToManyField(
+        "Session", verbose_name="назначенные занятия", blank=True, related_name="+"
+    )
+    # [[request id, reason], …]: the requests left unplaced, in the order they were taken.
+    unplaced = models.JSONField("не размещены", default=list, blank=True)
+    failure = models.TextField("причина сбоя", blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="кто строил",
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField("начат", default=timezone.now)
+    finished_at = models.DateTimeField("закончен", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "построение графика"
+        verbose_name_plural = "построения графика"
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self):
+        return f"График {self.point} с {self.starts_on:%d.%m.%Y} по {self.ends_on:%d.%m.%Y}"
+
+    def get_absolute_url(self):
+        return reverse("consultations:schedule_build_detail", args=[self.pk])
+
+    @property
+    def is_running(self) -> bool:
+        return self.status in (self.Status.QUEUED, self.Status.RUNNING)
+
+
 class Schedule(models.Model):
     """График работы пункта for a period, approved by the director (seed 002, 6.5). At
     approval the sessions it lists are frozen into its snapshot, which the PDF shows."""

@@ -94,6 +94,12 @@ urlpatterns: list = [
     path("sessions/<int:pk>/cancel/", booking.session_cancel, name="session_cancel"),
     path("sessions/<int:pk>/reschedule/", booking.session_reschedule, name="session_reschedule"),
     path("schedules/build/", booking.schedule_build, name="schedule_build"),
+    path("schedules/build/<int:pk>/", booking.schedule_build_detail, name="schedule_build_detail"),
+    path(
+        "schedules/build/<int:pk>/progress/",
+        booking.schedule_build_progress,
+        name="schedule_build_progress",
+    ),
     # Events of the community and registration for them.
     path("events/", events.event_list, name="event_list"),
     path("events/calendar/", events.event_calendar, name="event_calendar"),

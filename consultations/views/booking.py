@@ -12,13 +12,15 @@ from tutoring.errors import DomainError
 from tutoring.models import Municipality, RoleKind
 from tutoring.once import once
 from tutoring.refusals import attempt, refuse
+from tutoring.views import paginate
 from tutoring.words import end_sentence
 
 from .. import selectors
 from ..forms.booking import BookingForm, BuildForm, CancelForm, RescheduleForm
-from ..matching import build_schedule, rank_tutors
-from ..models import Session
+from ..matching import rank_tutors
+from ..models import ConsultationRequest, ScheduleBuild, Session
 from ..services import booking as services
+from ..services import schedule_batches
 from ..services.availability import free_intervals
 from ..services.requests import REQUEST
 
@@ -199,33 +201,79 @@ def session_cancel(request, pk):
     return redirect("consultations:session_list")
 
 
-@role_required(RoleKind.METHODIST)
-def schedule_build(request):
+def _methodist_municipalities(request):
     access = access_for(request.user)
-    municipalities = Municipality.objects.filter(
+    return Municipality.objects.filter(
         pk__in=[role.municipality_id for role in access.roles_of(RoleKind.METHODIST)]
     )
+
+
+@role_required(RoleKind.METHODIST)
+@once("График уже строится: вот его страница.")
+def schedule_build(request):
+    """The form of «Построить график»: the build runs as a task, its page follows it."""
+    municipalities = _methodist_municipalities(request)
     today = timezone.localdate()
     form = BuildForm(
         request.POST or None,
         municipalities=municipalities,
         initial={"starts_on": today, "ends_on": today + datetime.timedelta(days=30)},
     )
-    result = None
     if request.method == "POST" and form.is_valid():
-        point = form.cleaned_data["point"]
-        built = attempt(
+        started = attempt(
             request,
-            build_schedule,
+            schedule_batches.schedule_build_start,
             form=form,
-            municipality=point.municipality,
-            point=point,
+            point=form.cleaned_data["point"],
             starts_on=form.cleaned_data["starts_on"],
             ends_on=form.cleaned_data["ends_on"],
         )
-        if built:
-            booked, unplaced = built.value
-            result = {"booked": booked, "unplaced": unplaced, "zone": point.municipality.timezone}
+        if started:
+            return redirect(started.value)
+    builds = ScheduleBuild.objects.filter(municipality__in=municipalities).select_related(
+        "point", "created_by"
+    )[:10]
     return render(
-        request, "consultations/booking/schedule_build.html", {"form": form, "result": result}
+        request,
+        "consultations/booking/schedule_build.html",
+        {"form": form, "builds": builds},
     )
+
+
+def _build(request, pk) -> ScheduleBuild:
+    return get_object_or_404(
+        ScheduleBuild.objects.select_related("point", "municipality", "created_by"),
+        pk=pk,
+        municipality__in=_methodist_municipalities(request),
+    )
+
+
+@role_required(RoleKind.METHODIST)
+def schedule_build_detail(request, pk):
+    build = _build(request, pk)
+    booked, unplaced = None, []
+    if not build.is_running:
+        booked = paginate(
+            request,
+            build.sessions.select_related(
+                "request__organization", "tutor", "room", "municipality"
+            ).order_by("starts_at", "pk"),
+        )
+        reasons = dict(build.unplaced)
+        requests = ConsultationRequest.objects.select_related("organization").in_bulk(reasons)
+        unplaced = [(requests[pk], reason) for pk, reason in reasons.items() if pk in requests]
+    return render(
+        request,
+        "consultations/booking/schedule_build_detail.html",
+        {"build": build, "booked": booked, "unplaced": unplaced},
+    )
+
+
+@role_required(RoleKind.METHODIST)
+def schedule_build_progress(request, pk):
+    """The progress block, polled by htmx while the build runs."""
+    build = _build(request, pk)
+    response = render(request, "consultations/booking/_build_progress.html", {"build": build})
+    if not build.is_running:
+        response["HX-Refresh"] = "true"  # over: the page shows its result
+    return response

@@ -7,6 +7,7 @@ import datetime
 import pytest
 
 from consultations.matching import build_schedule
+from consultations.tasks import run_schedule_build
 
 from .schedule_case import placements, schedule_case
 
@@ -75,3 +76,192 @@ def test_it_places_every_request_as_one_booking_at_a_time_did():
     rows, reasons = placements(world, *build(world))
     assert rows == PLACEMENTS
     assert reasons == UNPLACED
+
+
+def test_a_batch_the_database_refuses_is_booked_again_one_by_one():
+    """A methodist booked the first placement's tutor meanwhile: the batch is rolled back
+    and booked one by one, the one that clashes left out with the booking's reason."""
+    from consultations.matching import Placement
+    from consultations.models import ConsultationRequest, Session
+    from consultations.services import schedule_batches
+
+    from .factories import SessionFactory
+    from .test_booking import at, request_of
+
+    world = schedule_case()
+    first, second = ConsultationRequest.objects.order_by("pk")[:2]
+    start = at(world, world.monday, 14)
+    taken = SessionFactory(
+        municipality=world.municipality,
+        tutor=world.tutor,
+        point=world.point,
+        room=None,
+        format="remote",
+        starts_at=start,
+        ends_at=start + datetime.timedelta(hours=1),
+    )
+    later = start + datetime.timedelta(hours=2)
+    placements = [
+        Placement(first, world.tutor, world.room, start, start + datetime.timedelta(hours=1)),
+        Placement(second, world.tutor, world.room, later, later + datetime.timedelta(hours=1)),
+    ]
+    booked, refused = schedule_batches.book(world.methodist, world.point, placements)
+    assert [s.request for s in booked] == [second]
+    assert refused[0][0] == first and "Тьютор в это время уже занят" in refused[0][1]
+    assert Session.objects.exclude(pk=taken.pk).count() == 1
+    first.refresh_from_db()
+    assert first.status == ConsultationRequest.Status.ACCEPTED
+    assert request_of  # the factory the case is made with
+
+
+def test_a_request_withdrawn_before_its_batch_is_left_with_the_reason():
+    from consultations.matching import Placement
+    from consultations.models import ConsultationRequest
+    from consultations.services import schedule_batches
+
+    from .test_booking import at
+
+    world = schedule_case()
+    request = ConsultationRequest.objects.order_by("pk").first()
+    ConsultationRequest.objects.filter(pk=request.pk).update(
+        status=ConsultationRequest.Status.WITHDRAWN
+    )
+    start = at(world, world.monday, 14)
+    booked, refused = schedule_batches.book(
+        world.methodist,
+        world.point,
+        [Placement(request, world.tutor, world.room, start, start + datetime.timedelta(hours=1))],
+    )
+    assert booked == [] and refused == [(request, schedule_batches.NO_LONGER_WAITING)]
+
+
+def test_each_booking_is_journaled_and_its_people_told_once():
+    from consultations.models import ConsultationRequest
+    from tutoring.models import AuditEntry, Notification
+
+    world = schedule_case()
+    booked, _ = build(world)
+    assert AuditEntry.objects.filter(action="session.book").count() == len(booked)
+    assert AuditEntry.objects.filter(action="request.schedule").count() == len(booked)
+    scheduled = ConsultationRequest.objects.filter(status=ConsultationRequest.Status.SCHEDULED)
+    assert scheduled.count() == len(booked)
+    told = Notification.objects.filter(kind="consultations.request.scheduled")
+    for session in booked:
+        about = told.filter(object_key=f"consultations.consultationrequest:{session.request_id}")
+        recipients = sorted(about.values_list("recipient", flat=True))
+        assert recipients == sorted({session.request.requested_by_id, session.tutor_id})
+        assert "назначено занятие" in about.first().text
+
+
+def test_its_queries_do_not_grow_with_the_requests_of_a_batch():
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from .test_booking import request_of
+
+    def queries(extra):
+        world = schedule_case()
+        for n in range(extra):
+            request_of(world, topic=f"Ещё {n}", participants_count=1)
+        with CaptureQueriesContext(connection) as captured:
+            booked, _ = build(world)
+        return len(captured.captured_queries), len(booked)
+
+    few, booked_few = queries(0)
+    many, booked_many = queries(20)
+    assert booked_many > booked_few
+    assert many == few
+
+
+def test_the_methodist_builds_it_from_the_page_and_follows_it_to_the_result(client):
+    from consultations.models import ScheduleBuild
+    from tutoring.models import AuditEntry
+
+    world = schedule_case()
+    client.force_login(world.methodist)
+    page = client.get("/consultations/schedules/build/").content.decode()
+    assert "Построить график" in page
+    data = {
+        "point": world.point.pk,
+        "starts_on": world.monday.isoformat(),
+        "ends_on": (world.monday + datetime.timedelta(days=20)).isoformat(),
+    }
+    response = client.post("/consultations/schedules/build/", data)
+    build = ScheduleBuild.objects.get()
+    assert response.url == build.get_absolute_url()
+    assert build.status == ScheduleBuild.Status.QUEUED
+    assert "График строится" in client.get(response.url).content.decode()
+    # What the worker does with the queued task (the browser journeys run a real one).
+    assert run_schedule_build(build.pk) is True
+    assert run_schedule_build(build.pk) is False  # twice: the second leaves it alone
+    build.refresh_from_db()
+    assert build.status == ScheduleBuild.Status.DONE
+    page = client.get(response.url).content.decode()
+    assert f"Назначено занятий: {len(PLACEMENTS)}" in page
+    assert f"Не размещено заявок: {len(UNPLACED)}" in page
+    assert "нет свободных 90 минут" in page
+    assert AuditEntry.objects.get(action="schedule.build").changes == {
+        "sessions": len(PLACEMENTS),
+        "unplaced": len(UNPLACED),
+    }
+    progress = client.get(f"/consultations/schedules/build/{build.pk}/progress/")
+    assert progress["HX-Refresh"] == "true"
+
+
+def test_a_build_running_shows_its_progress(client):
+    from consultations.models import ScheduleBuild
+
+    world = schedule_case()
+    build = ScheduleBuild.objects.create(
+        municipality=world.municipality,
+        point=world.point,
+        starts_on=world.monday,
+        ends_on=world.monday,
+        status=ScheduleBuild.Status.RUNNING,
+        done=250,
+        total=1000,
+    )
+    client.force_login(world.methodist)
+    page = client.get(build.get_absolute_url()).content.decode()
+    assert "Назначено занятий: 250 из 1000 размещённых." in page
+    assert "HX-Refresh" not in client.get(f"/consultations/schedules/build/{build.pk}/progress/")
+
+
+@pytest.mark.parametrize("who", ["tutor", "other_methodist", "director"])
+def test_nobody_else_sees_a_build(client, who):
+    from consultations.models import ScheduleBuild
+    from tests.tutoring.factories import MunicipalityFactory, user_with_role
+    from tutoring.models import RoleKind
+
+    world = schedule_case()
+    build = ScheduleBuild.objects.create(
+        municipality=world.municipality,
+        point=world.point,
+        starts_on=world.monday,
+        ends_on=world.monday,
+    )
+    user = {
+        "tutor": lambda: world.tutor,
+        "other_methodist": lambda: user_with_role(
+            RoleKind.METHODIST, municipality=MunicipalityFactory()
+        ),
+        "director": lambda: user_with_role(RoleKind.DIRECTOR, municipality=world.municipality),
+    }[who]()
+    client.force_login(user)
+    assert client.get(build.get_absolute_url()).status_code in (403, 404)
+    progress = client.get(f"/consultations/schedules/build/{build.pk}/progress/")
+    assert progress.status_code in (403, 404)
+
+
+def test_a_build_of_a_period_past_is_refused_on_the_form(client):
+    from consultations.models import ScheduleBuild
+
+    world = schedule_case()
+    client.force_login(world.methodist)
+    past = world.monday - datetime.timedelta(days=60)
+    page = client.post(
+        "/consultations/schedules/build/",
+        {"point": world.point.pk, "starts_on": past, "ends_on": past + datetime.timedelta(days=3)},
+    ).content.decode()
+    assert "Период уже прошёл" in page
+    assert not ScheduleBuild.objects.exists()

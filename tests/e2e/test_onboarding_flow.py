@@ -332,10 +332,13 @@ def build_schedule(page, site, first_day, last_day):
     field(page, "С").fill(first_day.isoformat())
     field(page, "По").fill(last_day.isoformat())
     page.get_by_role("button", name="Построить график").click()
-    expect(page.get_by_role("heading", name=re.compile("Не размещено заявок"))).to_be_visible()
+    # A real worker builds it; the page polls its progress and then shows the result.
+    expect(page.get_by_role("heading", name=re.compile("Не размещено заявок"))).to_be_visible(
+        timeout=60_000
+    )
 
 
-def test_it_places_a_request_once_the_methodist_gives_its_tutor_hours(page, demo_site):
+def test_it_places_a_request_once_the_methodist_gives_its_tutor_hours(page, demo_site, worker):
     from consultations.models import (
         AvailabilityException,
         AvailabilitySlot,
