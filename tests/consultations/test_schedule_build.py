@@ -265,3 +265,27 @@ def test_a_build_of_a_period_past_is_refused_on_the_form(client):
     ).content.decode()
     assert "Период уже прошёл" in page
     assert not ScheduleBuild.objects.exists()
+
+
+def test_a_build_that_cannot_run_says_why_on_its_page(client):
+    """The point was closed between the form and the worker: the build fails with the
+    reason, books nothing, and its page says so."""
+    from consultations.models import ScheduleBuild, Session
+    from consultations.services.schedule_batches import schedule_build_start
+
+    world = schedule_case()
+    build = schedule_build_start(
+        actor=world.methodist,
+        point=world.point,
+        starts_on=world.monday,
+        ends_on=world.monday + datetime.timedelta(days=20),
+    )
+    world.point.is_active = False
+    world.point.save(update_fields=["is_active"])
+    assert run_schedule_build(build.pk) is False
+    build.refresh_from_db()
+    assert build.status == ScheduleBuild.Status.FAILED
+    assert "сейчас не работает" in build.failure
+    assert not Session.objects.exists()
+    client.force_login(world.methodist)
+    assert "сейчас не работает" in client.get(build.get_absolute_url()).content.decode()

@@ -27,7 +27,14 @@ from community.services.orders import ORDER_FIELDS
 from community.services.plans import PLAN_ITEM_FIELDS, TUTOR_PLAN_ITEM_FIELDS
 from community.services.rosters import ENTRY_FIELDS
 from community.services.routes import STEP_FIELDS
-from consultations.models import ConsultationPoint, ConsultationRequest, Event, Room, Session
+from consultations.models import (
+    ConsultationPoint,
+    ConsultationRequest,
+    Event,
+    Room,
+    ScheduleBuild,
+    Session,
+)
 from consultations.services.events import EVENT_FIELDS
 from consultations.services.points import POINT_FIELDS, ROOM_FIELDS
 from consultations.services.requests import REQUEST_FIELDS
@@ -69,6 +76,10 @@ BUILT = {
         ("time", "work_form", "place", "link", "topic", "teachers", "count"),
     ),
     "session.cancel": (Session, ("reason", "count")),
+    # A built schedule's bookings, written in bulk (`schedule_batches`).
+    "session.book": (Session, ("request", "tutor", "time", "room", "format", "link")),
+    "request.schedule": (ConsultationRequest, ()),
+    "schedule.build": (ScheduleBuild, ("sessions", "unplaced", "reason")),
     "point.update": (ConsultationPoint, POINT_FIELDS),
     "room.update": (Room, ROOM_FIELDS),
     "request.update": (ConsultationRequest, REQUEST_FIELDS),
