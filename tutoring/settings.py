@@ -212,6 +212,11 @@ CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# A worker process grown past this after a task (a 35-page report's PDF leaves some 160 MB
+# behind) is replaced by a fresh one before its next task: KiB, prefork pool.
+CELERY_WORKER_MAX_MEMORY_PER_CHILD = int(
+    os.environ.get("CELERY_WORKER_MAX_MEMORY_PER_CHILD", "400000")
+)
 CELERY_TASK_TIME_LIMIT = 300
 # The longest task (the load of a region's ВПР file) may run half an hour. A message a killed
 # worker took comes back after the visibility timeout, so it must outlast that task; sooner,
