@@ -56,15 +56,10 @@ class RequestFilter(django_filters.FilterSet):
 
 
 class SessionFilter(django_filters.FilterSet):
-    since = django_filters.DateFilter(
-        label="С даты",
-        field_name="starts_at",
-        lookup_expr="date__gte",
-        widget=DateInput,
-    )
-    until = django_filters.DateFilter(
-        label="По дату", field_name="starts_at", lookup_expr="date__lte", widget=DateInput
-    )
+    # Bounds of aware datetimes, not `starts_at::date` in the time zone: an index on the time
+    # serves them, where the date of every session would be computed to compare it.
+    since = django_filters.DateFilter(label="С даты", method="filter_since", widget=DateInput)
+    until = django_filters.DateFilter(label="По дату", method="filter_until", widget=DateInput)
     status = django_filters.ChoiceFilter(
         label="Статус", choices=Session.Status.choices, empty_label="Любой"
     )
@@ -94,9 +89,20 @@ class SessionFilter(django_filters.FilterSet):
     def filter_tutor(self, queryset, name, value):
         return queryset.filter(tutor__last_name__icontains=value)
 
+    def filter_since(self, queryset, name, value):
+        return queryset.filter(starts_at__gte=_midnight(value))
+
+    def filter_until(self, queryset, name, value):
+        return queryset.filter(starts_at__lt=_midnight(value + datetime.timedelta(days=1)))
+
     def filter_report(self, queryset, name, value):
         # Over, and still planned: the report is what moves a session on (Session.awaits_report).
         return queryset.filter(status=Session.Status.PLANNED, ends_at__lte=timezone.now())
+
+
+def _midnight(day: datetime.date) -> datetime.datetime:
+    """The start of the day in the active time zone (the page's), as `__date` reads it."""
+    return datetime.datetime.combine(day, datetime.time.min, tzinfo=timezone.get_current_timezone())
 
 
 class ScheduleFilter(django_filters.FilterSet):

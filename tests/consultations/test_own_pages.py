@@ -183,3 +183,35 @@ def test_the_agenda_keeps_its_queries_as_own_sessions_grow(
     with django_assert_max_num_queries(len(few.captured_queries)):
         page = client.get("/consultations/sessions/?origin=own").content.decode()
     assert "запись тьютора" in page and "Записать занятие" in page
+
+
+@pytest.mark.parametrize("role", ["tutor", "teacher", "school"])
+def test_the_agenda_bounds_the_time_and_joins_nothing_in_its_filter(client, place, role):
+    """The agenda filters on `starts_at` between aware bounds, not on its date in a time zone,
+    and reads a school's or a teacher's requests as a subquery, not a join inside the OR:
+    at region scale the one is an index range, the other a scan of every session."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    municipality, school, tutor, teacher = place
+    user = {
+        "tutor": tutor,
+        "teacher": teacher,
+        "school": user_with_role(RoleKind.SCHOOL, organization=school),
+    }[role]
+    OwnSessionFactory(
+        municipality=municipality, tutor=tutor, organization=school, teachers=[teacher]
+    )
+    client.force_login(user)
+    with CaptureQueriesContext(connection) as captured:
+        page = client.get("/consultations/sessions/").content.decode()
+    assert "Приёмы формирующего оценивания" in page
+    agenda = [
+        q["sql"].split(" WHERE ", 1)[1]
+        for q in captured.captured_queries
+        if 'FROM "consultations_session"' in q["sql"] and "starts_at" in q["sql"]
+    ]
+    assert agenda  # the page's count and its rows
+    for where in agenda:
+        assert "AT TIME ZONE" not in where and "::date" not in where
+        assert '"consultations_consultationrequest"."organization_id" IN' not in where
