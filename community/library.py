@@ -3,7 +3,7 @@
 (They live apart from `selectors.py` only because the library is a section of its own; the
 access rule of the library is `materials_for`, and every library page reads through it.)"""
 
-from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.db import connection
 from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet
 
@@ -51,29 +51,22 @@ def newest_first(materials: QuerySet[Material]) -> QuerySet[Material]:
     )
 
 
-def search_vector() -> SearchVector:
-    """The title weighs more than the description. The GIN index of migration
-    community/0003 is built on exactly this expression: change both together."""
-    return SearchVector("title", weight="A", config=SEARCH_CONFIG) + SearchVector(
-        "description", weight="B", config=SEARCH_CONFIG
-    )
-
-
 def search(materials: QuerySet[Material], text: str) -> QuerySet[Material]:
     """Materials matching the words of `text`, best first. On PostgreSQL the words are
     stemmed («ошибка» finds «типичные ошибки»), and quotes, «or» and a leading minus work as
-    in a search engine. SQLite (the demo only) has no stemming: there a material matches when
-    its title or description contains the beginning of each word."""
+    in a search engine; each row's words are stored (`Material.search_document`, title
+    weighing more than the description) and matched through their GIN index. SQLite (the
+    demo only) has no stemming: there a material matches when its title or description
+    contains the beginning of each word."""
     text = text.strip()
     if not text:
         return materials
     if connection.vendor != "postgresql":
         return materials.filter(_contains_every_word(text))
-    vector = search_vector()
     query = SearchQuery(text, search_type="websearch", config=SEARCH_CONFIG)
     return (
-        materials.annotate(search=vector, rank=SearchRank(vector, query))
-        .filter(search=query)
+        materials.filter(search_document=query)
+        .annotate(rank=SearchRank(F("search_document"), query))
         .order_by("-rank", F("published_at").desc(nulls_first=True), F("pk").desc())
     )
 

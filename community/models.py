@@ -2,6 +2,7 @@
 tutors' personal plans and assignments (seed 002: the order № 01-03/24 and its appendices)."""
 
 from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
 from django.core.validators import MaxValueValidator
 from django.db import models
 from django.db.models import Q
@@ -735,6 +736,10 @@ class Material(models.Model):
         related_name="+",
     )
     published_at = models.DateTimeField("опубликован", null=True, blank=True)
+    # The search's words, weighted (title A, description B): written by the database itself on
+    # every insert and update (a trigger of migration community/0009, PostgreSQL only), read
+    # by the search through its GIN index, never computed per row. Empty on the SQLite demo.
+    search_document = SearchVectorField(null=True, editable=False)
 
     class Meta:
         verbose_name = "методический материал"
