@@ -34,6 +34,11 @@ def _when(session: Session) -> str:
     return f"{start:%d.%m.%Y %H:%M}–{end:%H:%M}"
 
 
+def _next_quarter(moment: datetime.datetime) -> datetime.datetime:
+    moment = moment.replace(second=0, microsecond=0)
+    return moment + datetime.timedelta(minutes=-moment.minute % 15 or 15)
+
+
 def _coordinated_request(request, pk):
     access = access_for(request.user)
     consultation_request = get_object_or_404(
@@ -167,7 +172,9 @@ def session_reschedule(request, pk):
             "session": session,
             "form": form,
             "cancel_form": CancelForm(series=bool(session.series_id)),
-            "free": [(s, e) for s, e in free if e > now],
+            # An interval that has begun is offered from the next quarter hour, not from its
+            # start in the past (which the booking would refuse).
+            "free": [(max(s, _next_quarter(now)), e) for s, e in free if e > _next_quarter(now)],
             "is_planned": session.status == Session.Status.PLANNED,
             "zone": zone,
         },

@@ -314,3 +314,28 @@ def test_it_builds_the_schedule_from_the_page(client, world):
     assert "Назначено занятий: 1" in page
     assert "Не размещено заявок: 1" in page
     assert "нет помещения на 30 человек" in page
+
+
+def test_the_moving_page_offers_free_time_from_now_not_from_a_start_past(client, world):
+    """The tutor is free all of today: the first offered time is the next quarter hour, not
+    the start of the day, which the booking would refuse as past."""
+    import re
+
+    from django.utils import timezone
+
+    from consultations.models import Weekday
+
+    zone = world.municipality.tzinfo
+    today = timezone.localdate(timezone=zone)
+    world.tutor.availability_slots.update(
+        weekday=Weekday(today.weekday()), starts_at=datetime.time(0), ends_at=datetime.time(23, 45)
+    )
+    session = book(world, start=at(world, today + datetime.timedelta(days=7), 10))
+    client.force_login(world.methodist)
+    page = client.get(f"/consultations/sessions/{session.pk}/reschedule/").content.decode()
+    starts = re.findall(r'href="\?start=([0-9-]+)%20([0-9]+)%3A([0-9]+)"', page)
+    assert starts
+    now = timezone.now().astimezone(zone)
+    for day, hour, minute in starts:
+        offered = datetime.datetime.fromisoformat(f"{day}T{hour}:{minute}").replace(tzinfo=zone)
+        assert offered > now and offered.minute % 15 == 0

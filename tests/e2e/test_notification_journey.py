@@ -121,7 +121,12 @@ def test_a_request_reaches_everyone_by_bell_letter_and_reminder(page, demo_site,
 
         # She moves it to another free time: a new letter, SEQUENCE 1, the same UID.
         page.goto(f"{site.url}/consultations/sessions/{session.pk}/reschedule/")
-        page.locator("a[href^='?start=']").nth(1).click()
+        # Another day of the tutor's free time, inside the request's dates: not today (before
+        # them) and not the session's own day (its own time is free to move within).
+        booked_on = session.starts_at.astimezone(session.municipality.tzinfo)
+        page.locator("a[href^='?start=']").filter(has_not_text=f"{booked_on:%d.%m}").filter(
+            has_not_text=f"{timezone.localdate():%d.%m}"
+        ).first.click()
         page.get_by_role("button", name="Перенести занятие").click()
         expect(page.get_by_text("Занятие перенесено на", exact=False)).to_be_visible()
         session.refresh_from_db()
