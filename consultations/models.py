@@ -713,7 +713,9 @@ class ScheduleBuild(models.Model):
         ordering = ["-created_at", "-pk"]
 
     def __str__(self):
-        return f"График {self.point} с {self.starts_on:%d.%m.%Y} по {self.ends_on:%d.%m.%Y}"
+        return (
+            f"Построение графика: {self.point}, {self.starts_on:%d.%m.%Y} — {self.ends_on:%d.%m.%Y}"
+        )
 
     def get_absolute_url(self):
         return reverse("consultations:schedule_build_detail", args=[self.pk])
