@@ -3,34 +3,16 @@ order that approved them, on PostgreSQL, with rows in the tables."""
 
 import datetime
 
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone
 
 from community.models import Order, Roster
+from tests.migration_steps import migrate_back, migrate_forward
 
 BEFORE = [("community", "0003_material_search_index")]
 
 
-def migrate_back():
-    """Community back to before 0004, the other apps where they are: the models of that state
-    are community's then and the others' now (the tables have their later columns)."""
-    executor = MigrationExecutor(connection)
-    executor.migrate(BEFORE)
-    # What is applied now: an app whose later migrations depend on community's later ones
-    # (consultations' sessions name a tutor's plan item) was taken back with it.
-    executor.loader.build_graph()
-    return executor.loader.project_state(list(executor.loader.applied_migrations)).apps
-
-
-def migrate_forward():
-    """Everything to its latest migration again: the tests after this one need the schema."""
-    executor = MigrationExecutor(connection)
-    executor.migrate(executor.loader.graph.leaf_nodes())
-
-
 def test_it_fills_the_year_and_the_approving_order_of_existing_records(transactional_db):
-    apps = migrate_back()
+    apps = migrate_back(BEFORE)
     try:
         municipality = apps.get_model("tutoring", "Municipality").objects.create(
             name="Лабинский район", short_name="Лабинский"

@@ -6,10 +6,10 @@ import datetime
 
 import pytest
 
-from consultations.matching import build_schedule
 from consultations.tasks import run_schedule_build
 
 from .schedule_case import placements, schedule_case
+from .test_matching import build as build_in
 
 pytestmark = pytest.mark.django_db
 
@@ -61,14 +61,8 @@ UNPLACED = [
 
 
 def build(world, **overrides):
-    fields = {
-        "actor": world.methodist,
-        "municipality": world.municipality,
-        "point": world.point,
-        "starts_on": world.monday,
-        "ends_on": world.monday + datetime.timedelta(days=20),
-    } | overrides
-    return build_schedule(**fields)
+    # The case's requests reach three weeks ahead.
+    return build_in(world, ends_on=world.monday + datetime.timedelta(days=20), **overrides)
 
 
 def test_it_places_every_request_as_one_booking_at_a_time_did():

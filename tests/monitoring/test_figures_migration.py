@@ -1,27 +1,13 @@
 """Migration 0006 counts the kept figures of the results loaded before it, as a load would."""
 
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
-
 from monitoring.models import ResultSetFigures, ResultSetTaskPoints
+from tests.migration_steps import migrate_back, migrate_forward
 
 BEFORE = [("monitoring", "0005_import_checking")]
 
 
-def migrate_back():
-    executor = MigrationExecutor(connection)
-    executor.migrate(BEFORE)
-    others = [node for node in executor.loader.graph.leaf_nodes() if node[0] != "monitoring"]
-    return executor.loader.project_state(BEFORE + others).apps
-
-
-def migrate_forward():
-    executor = MigrationExecutor(connection)
-    executor.migrate(executor.loader.graph.leaf_nodes())
-
-
 def test_the_results_loaded_before_get_their_figures(transactional_db):
-    apps = migrate_back()
+    apps = migrate_back(BEFORE)
     try:
         municipality = apps.get_model("tutoring", "Municipality").objects.create(
             name="Лабинский район", short_name="Лабинский"
