@@ -253,7 +253,7 @@ def subject_list(request):
     return render(
         request,
         "tutoring/subject_list.html",
-        {"filter": filterset, "page": paginate_open(request, filterset.qs)},
+        {"filter": filterset, "page": paginate(request, filterset.qs)},
     )
 
 
