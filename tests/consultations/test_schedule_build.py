@@ -80,7 +80,7 @@ def test_a_batch_the_database_refuses_is_booked_again_one_by_one():
     from consultations.services import schedule_batches
 
     from .factories import SessionFactory
-    from .test_booking import at, request_of
+    from .test_booking import at
 
     world = schedule_case()
     first, second = ConsultationRequest.objects.order_by("pk")[:2]
@@ -105,7 +105,6 @@ def test_a_batch_the_database_refuses_is_booked_again_one_by_one():
     assert Session.objects.exclude(pk=taken.pk).count() == 1
     first.refresh_from_db()
     assert first.status == ConsultationRequest.Status.ACCEPTED
-    assert request_of  # the factory the case is made with
 
 
 def test_a_request_withdrawn_before_its_batch_is_left_with_the_reason():
