@@ -35,6 +35,7 @@ from .models import (
     Participant,
     ResultSetFigures,
     ResultSetTaskPoints,
+    WorkScoreMarks,
 )
 
 # ФИОКО: a figure from fewer than 20 participants is not reliable.
@@ -500,11 +501,9 @@ def task_success(
 
 
 def _score_marks(assessments) -> QuerySet:
-    return (
-        Participant.objects.filter(result_set__assessment__in=assessments, mark__isnull=False)
-        .values_list("result_set__assessment", "primary_score", "mark")
-        .annotate(count=Count("pk"))
-        .order_by()
+    """(work, primary score, mark, participants) as the loads counted them."""
+    return WorkScoreMarks.objects.filter(assessment__in=_ids(assessments)).values_list(
+        "assessment", "primary_score", "mark", "participants"
     )
 
 

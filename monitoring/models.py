@@ -242,6 +242,7 @@ class Participant(models.Model):
         verbose_name="результаты школы",
         on_delete=models.CASCADE,
         related_name="participants_set",
+        db_index=False,  # (result_set, mark) below leads with it
     )
     code = models.CharField("код участника", max_length=16)
     class_name = models.CharField("класс", max_length=8, blank=True)
@@ -265,8 +266,22 @@ class TaskScore(models.Model):
     success, yet stays apart from a 0 the pupil earned."""
 
     pk = models.CompositePrimaryKey("participant_id", "task_id")
-    participant = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="scores")
-    task = models.ForeignKey(AssessmentTask, on_delete=models.CASCADE, related_name="+")
+    # No foreign keys in the database (Django still cascades): only the loader writes scores,
+    # for the participants it has just numbered and the tasks of the work it holds locked, and
+    # PostgreSQL would check each of a year's 4 million scores again, row by row, at COMMIT:
+    # more than half a load's time. Deleting a participant or a task deletes its scores there
+    # all the same (a trigger per statement, monitoring/0007). The primary key leads with the
+    # participant, so a second index on it would only be written.
+    participant = models.ForeignKey(
+        Participant,
+        on_delete=models.CASCADE,
+        related_name="scores",
+        db_constraint=False,
+        db_index=False,
+    )
+    task = models.ForeignKey(
+        AssessmentTask, on_delete=models.CASCADE, related_name="+", db_constraint=False
+    )
     score = models.PositiveSmallIntegerField("балл", null=True)
 
     class Meta:
@@ -317,6 +332,26 @@ class ResultSetTaskPoints(models.Model):
 
     def __str__(self):
         return f"{self.result_set_id}/{self.task_id}: {self.points}"
+
+
+class WorkScoreMarks(models.Model):
+    """How many participants of a work, over every school the portal holds, got a mark at a
+    primary score. The mark boundaries the pages show come from these rows (a few dozen a
+    work) instead of the region's participants (37,000 a work); they are counted again for a
+    work whenever its results are written (`summaries`)."""
+
+    pk = models.CompositePrimaryKey("assessment_id", "primary_score", "mark")
+    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="+")
+    primary_score = models.PositiveSmallIntegerField("первичный балл")
+    mark = models.PositiveSmallIntegerField("отметка")
+    participants = models.PositiveIntegerField("участников")
+
+    class Meta:
+        verbose_name = "отметки работы по первичному баллу"
+        verbose_name_plural = "отметки работ по первичному баллу"
+
+    def __str__(self):
+        return f"{self.assessment_id}: {self.primary_score} → {self.mark} ({self.participants})"
 
 
 class Report(models.Model):

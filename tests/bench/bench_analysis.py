@@ -48,9 +48,9 @@ def _schools(municipality_count: int, school_count: int) -> list[Organization]:
     )
 
 
-def _works() -> list[Assessment]:
+def _works(years=YEARS) -> list[Assessment]:
     works = []
-    for year in YEARS:
+    for year in years:
         for subject, grade, task_count in WORKS:
             tasks = tasks_of(task_count)
             work = Assessment.objects.create(

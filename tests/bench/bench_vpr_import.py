@@ -1,15 +1,17 @@
 """A region's year of ВПР through the importer: 1,500 schools, 8 works, some 300,000
 participants and 4 million task scores, one municipal-style «Ф1» file per work (as a regional
-coordinator downloads them), loaded as `manage.py import_vpr` loads them.
+coordinator downloads them), loaded as `manage.py import_vpr` loads them, into tables that
+already hold the three years before (12 million task scores at full scale).
 
 Not part of the suite: run it on purpose with
 
     pytest tests/bench/bench_vpr_import.py -s -o python_files='bench_*.py'
 
 BENCH_SCALE=small runs a tenth. For each file it prints the time to read and check it (the
-staging file included) and to load it, then the totals in rows per second beside a raw COPY
-of the same rows into tables of the same shape in the same run: the ceiling the loader is
-measured against. It asserts counts, never timings.
+staging file included) and to load it, committed, then the totals in rows per second beside
+a raw COPY of the same rows, committed, into copies of the tables holding the same three years
+with the same indexes and no foreign keys: the ceiling the loader is measured against (the
+issue's target: the load within twice its time). It asserts counts, never timings.
 """
 
 import os
@@ -17,7 +19,7 @@ import resource
 import time
 
 import pytest
-from django.db import connection
+from django.db import connection, transaction
 
 from monitoring import services
 from monitoring.models import ImportBatch, Participant, TaskScore
@@ -60,36 +62,82 @@ def schools(count: int) -> list[tuple[str, str]]:
     return [(school.fis_oko_login, school.short_name) for school in created]
 
 
-def raw_copy(rows: list[tuple[int, list]]) -> float:
-    """COPY of the same participants and scores into tables like the real ones (indexes and
-    keys included), with nothing else: no reading, no checking, no staging."""
+PRIOR_YEARS = (2022, 2023, 2024)
+RAW = {"participant": "bench_raw_participant", "score": "bench_raw_taskscore"}
+
+
+def three_years(school_count: int, participants: int) -> tuple[int, int]:
+    """The three years before, as bench_analysis generates them (in SQL, with their kept
+    figures), for other schools of the same size: the tables the load writes into hold what
+    a region's tables hold by its fourth year. Copies of both tables with the same rows and
+    the same indexes, and no foreign keys, are the raw COPY's target."""
+    from tests.bench import bench_analysis  # it imports this module's works
+
+    schools = bench_analysis._schools(10, school_count)
+    works = bench_analysis._works(PRIOR_YEARS)
+    bench_analysis._results(works, schools, participants // len(WORKS) // school_count)
     with connection.cursor() as cursor:
-        cursor.execute("CREATE TEMP TABLE raw_p (LIKE monitoring_participant INCLUDING ALL)")
-        cursor.execute("CREATE TEMP TABLE raw_s (LIKE monitoring_taskscore INCLUDING ALL)")
-        started = time.perf_counter()
+        for name, model in ((RAW["participant"], Participant), (RAW["score"], TaskScore)):
+            table = model._meta.db_table
+            cursor.execute(f"CREATE TABLE {name} (LIKE {table} INCLUDING ALL)")
+            cursor.execute(f"INSERT INTO {name} SELECT * FROM {table}")
+        cursor.execute(f"ANALYZE {Participant._meta.db_table}, {TaskScore._meta.db_table}")
+        cursor.execute(f"ANALYZE {RAW['participant']}, {RAW['score']}")
+    return Participant.objects.count(), TaskScore.objects.count()
+
+
+def drop_raw_tables() -> None:
+    with connection.cursor() as cursor:
+        cursor.execute(f"DROP TABLE IF EXISTS {RAW['participant']}, {RAW['score']}")
+
+
+def raw_copy(rows: list[tuple[int, list]]) -> float:
+    """COPY of the same participants and scores into the copies of the real tables (the same
+    three years, the same indexes), committed, with nothing else: no reading, no checking, no
+    staging, no foreign keys."""
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT max(id) FROM {RAW['participant']}")
+        first = (cursor.fetchone()[0] or 0) + 1
+    started = time.perf_counter()
+    with transaction.atomic(), connection.cursor() as cursor:
         raw = cursor.cursor
         with raw.copy(
-            "COPY raw_p (id, result_set_id, code, class_name, variant, primary_score, test_score, "
-            "mark, journal_mark) FROM STDIN"
+            f"COPY {RAW['participant']} (id, result_set_id, code, class_name, variant, "
+            "primary_score, test_score, mark, journal_mark) FROM STDIN"
         ) as copy:
-            for pk, (result_set, row) in enumerate(rows, start=1):
+            for pk, (result_set, row) in enumerate(rows, start=first):
                 copy.write_row((pk, result_set, *row[:7]))
-        with raw.copy("COPY raw_s (participant_id, task_id, score) FROM STDIN") as copy:
-            for pk, (_result_set, row) in enumerate(rows, start=1):
+        with raw.copy(f"COPY {RAW['score']} (participant_id, task_id, score) FROM STDIN") as copy:
+            for pk, (_result_set, row) in enumerate(rows, start=first):
                 for task, score in enumerate(row[7], start=1):
                     copy.write_row((pk, task, score))
-        return time.perf_counter() - started
+    return time.perf_counter() - started
 
 
-@pytest.mark.django_db
+# Real commits: a load's foreign keys are checked at COMMIT, which a test transaction never
+# reaches.
+@pytest.mark.django_db(transaction=True)
 def test_it_reports_the_import_of_a_region_sized_year():
     scale = os.environ.get("BENCH_SCALE", "full")
     if scale not in SCALES:
         pytest.fail(f"BENCH_SCALE is one of: {', '.join(SCALES)}")
     school_count, participants = SCALES[scale]
+    try:
+        _report(school_count, participants)
+    finally:
+        drop_raw_tables()
+
+
+def _report(school_count: int, participants: int) -> None:
+    started = time.perf_counter()
+    prior_participants, prior_scores = three_years(school_count, participants)
+    print(
+        f"\nthree years before: {prior_participants:,} participants, {prior_scores:,} task "
+        f"scores, generated in {time.perf_counter() - started:.0f} s"
+    )
     logins = schools(school_count)
     per_work = participants // len(WORKS)
-    print(f"\n{school_count:,} schools, {len(WORKS)} works, {per_work:,} participants each")
+    print(f"{school_count:,} schools, {len(WORKS)} works, {per_work:,} participants each")
     print(f"{'work':<24} {'file MB':>8} {'read s':>7} {'check s':>8} {'load s':>7}")
     totals = {"read": 0.0, "check": 0.0, "load": 0.0, "participants": 0, "scores": 0}
     same_rows: list[tuple[int, list]] = []
@@ -147,8 +195,8 @@ def test_it_reports_the_import_of_a_region_sized_year():
         name = f"{subject}, {grade} кл."
         print(f"{name:<24} {len(data) / 2**20:8.1f} {read:7.1f} {check:8.1f} {load:7.1f}")
 
-    assert Participant.objects.count() == totals["participants"]
-    assert TaskScore.objects.count() == totals["scores"]
+    assert Participant.objects.count() == prior_participants + totals["participants"]
+    assert TaskScore.objects.count() == prior_scores + totals["scores"]
     copy = raw_copy(same_rows)
     imported = totals["check"] + totals["load"]
     rows = totals["participants"] + totals["scores"]
@@ -159,5 +207,6 @@ def test_it_reports_the_import_of_a_region_sized_year():
         f"(the load alone {totals['load']:.1f} s, {rows / totals['load']:,.0f} rows/s; "
         f"reading the files alone {totals['read']:.1f} s)\n"
         f"raw COPY of the same rows: {copy:.1f} s, {rows / copy:,.0f} rows/s\n"
+        f"load ÷ raw COPY: {totals['load'] / copy:.2f}; import ÷ raw COPY: {imported / copy:.2f}\n"
         f"peak memory of this process: {peak:.0f} MB"
     )

@@ -1,6 +1,7 @@
-"""Migration 0006 counts the kept figures of the results loaded before it, as a load would."""
+"""Migrations 0006 and 0008 count the kept figures and the marks at each primary score of the
+results loaded before them, as a load would."""
 
-from monitoring.models import ResultSetFigures, ResultSetTaskPoints
+from monitoring.models import ResultSetFigures, ResultSetTaskPoints, WorkScoreMarks
 from tests.migration_steps import migrate_back, migrate_forward
 
 BEFORE = [("monitoring", "0005_import_checking")]
@@ -41,7 +42,7 @@ def test_the_results_loaded_before_get_their_figures(transactional_db):
             )
             scores.create(participant=participant, task=first, score=one)
             scores.create(participant=participant, task=second, score=two)
-        result_set_id, first_id, second_id = result_set.pk, first.pk, second.pk
+        result_set_id, first_id, second_id, work_id = result_set.pk, first.pk, second.pk, work.pk
     finally:
         migrate_forward()
 
@@ -53,3 +54,9 @@ def test_the_results_loaded_before_get_their_figures(transactional_db):
         ResultSetTaskPoints.objects.filter(result_set=result_set_id).values_list("task", "points")
     )
     assert points == {first_id: 2, second_id: 3}
+    marks = WorkScoreMarks.objects.filter(assessment=work_id)
+    assert sorted(marks.values_list("primary_score", "mark", "participants")) == [
+        (1, 2, 1),
+        (1, 3, 1),
+        (3, 5, 1),
+    ]

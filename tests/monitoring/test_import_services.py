@@ -287,10 +287,31 @@ def test_every_step_is_audited(world):
     assert entries[3].changes["participants"] == 5
 
 
-def test_a_load_refreshes_the_planners_statistics(world):
-    loaded(world, school_file(37, seed=5))
-
+def scores_estimate() -> float:
     with connection.cursor() as cursor:
         cursor.execute("SELECT reltuples FROM pg_class WHERE relname = 'monitoring_taskscore'")
         [(estimate,)] = cursor.fetchall()
-    assert estimate == TaskScore.objects.count() > 0
+    return estimate
+
+
+def test_a_load_refreshes_the_planners_statistics_of_tables_it_grew(world):
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE monitoring_taskscore")  # empty in this test's transaction
+    assert scores_estimate() == 0
+
+    loaded(world, school_file(37, seed=5))
+
+    assert scores_estimate() == TaskScore.objects.count() > 0
+
+
+def test_a_small_load_into_a_large_table_leaves_its_statistics_alone(world):
+    loaded(world, school_file(37, seed=5))
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE monitoring_taskscore")
+    before = TaskScore.objects.count()
+
+    # 5 pupils' scores are less than a tenth of what the statistics count.
+    loaded(world, school_file(5, seed=6, login="edu230120", name="МОБУ СОШ № 20"))
+
+    assert TaskScore.objects.count() > before
+    assert scores_estimate() == before

@@ -11,7 +11,7 @@ from django.db import connection
 from django.db.models import Count, F, Q, Sum
 from django.test.utils import CaptureQueriesContext
 
-from monitoring import analysis, figures_cache, summaries
+from monitoring import analysis, bulk, figures_cache, summaries
 from monitoring.analysis import Level
 from monitoring.models import (
     Assessment,
@@ -207,3 +207,55 @@ def test_summarize_counts_again_what_a_direct_write_changed(world, work):
     summaries.summarize([school.pk])
     assert kept(school) == recounted(school)
     assert kept(school)["m5"] == 2
+
+
+def test_the_loaders_tally_counts_what_summarize_counts_from_the_rows(world, work):
+    """ЕГЭ rows have no mark; a task left blank is NULL; a journal mark may be missing."""
+    result_set = ResultSet.objects.get(assessment=work, organization=world.other_school)
+    bulk.delete(TaskScore.objects.filter(participant__result_set=result_set))
+    bulk.delete(Participant.objects.filter(result_set=result_set))
+    tasks = list(work.tasks.order_by("position").values_list("pk", flat=True))
+    rows = [
+        ["1", "11А", 1, 4, 60, None, 4, [1, 2, 1]],
+        ["2", "11А", 2, 0, None, None, None, [None, 0, None]],
+        ["3", "11Б", 1, 5, None, 5, 4, [1, 2, 2]],
+        ["4", "11Б", 1, 2, None, 3, None, [0, 2, None]],
+        ["5", "11Б", 1, 1, None, 2, 3, [1, 0, 0]],
+    ]
+    tally = summaries.Tally()
+    bulk.ResultWriter(tasks, total=len(rows), tally=tally).write(
+        (result_set.pk, row) for row in rows
+    )
+    tally.keep([result_set.pk])
+    counted = kept(result_set)
+    points = dict(
+        ResultSetTaskPoints.objects.filter(result_set=result_set).values_list("task", "points")
+    )
+
+    summaries.summarize([result_set.pk])
+
+    assert counted == kept(result_set) == recounted(result_set)
+    assert counted == {
+        "participants": 5,
+        "primary_sum": 12,
+        "lower": 1,
+        "same": 0,
+        "higher": 1,
+        **{"m2": 1, "m3": 1, "m4": 0, "m5": 1},
+    }
+    assert points == dict(
+        ResultSetTaskPoints.objects.filter(result_set=result_set).values_list("task", "points")
+    )
+    assert list(points.values()) == [3, 6, 3]
+    assert tally.scores == 15
+
+
+def test_a_tally_replaces_the_figures_of_a_result_set_left_without_rows(world, work):
+    result_set = ResultSet.objects.get(assessment=work, organization=world.other_school)
+    before = Assessment.objects.get(pk=work.pk).results_version
+
+    summaries.Tally().keep([result_set.pk])
+
+    assert not ResultSetFigures.objects.filter(result_set=result_set).exists()
+    assert not ResultSetTaskPoints.objects.filter(result_set=result_set).exists()
+    assert Assessment.objects.get(pk=work.pk).results_version == before + 1
