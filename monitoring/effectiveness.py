@@ -7,7 +7,17 @@ import statistics
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, time
 
-from django.db.models import Count, Exists, IntegerField, Min, OuterRef, Q, QuerySet, Subquery
+from django.db.models import (
+    Count,
+    Exists,
+    IntegerField,
+    Min,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+)
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -16,7 +26,7 @@ from consultations.models import ConsultationRequest, RequestKind, Session, Sess
 from expertise.models import ExpertiseCase, Verdict
 from tutoring.models import AcademicYear, Municipality, Role, RoleKind, SchoolStatus, User
 
-from .models import AssessmentKind, Participant
+from .models import AssessmentKind, ResultSetFigures
 
 Request = ConsultationRequest.Status
 FULFILLED = (Request.HELD, Request.CLOSED)
@@ -369,14 +379,17 @@ def _dynamics(municipality: Municipality, year: AcademicYear, held: QuerySet) ->
         held.exclude(organization=None).values_list("organization", flat=True).distinct()
     )
     before, after = year.start_year, year.start_year + 1
+    # The figures kept at load time (monitoring.summaries): a row per school and work, not
+    # every participant of the municipality's two springs.
     rows = (
-        Participant.objects.filter(
+        ResultSetFigures.objects.filter(
             result_set__organization__municipality=municipality,
             result_set__assessment__kind=AssessmentKind.VPR,
             result_set__assessment__year__in=(before, after),
         )
         .values("result_set__organization", "result_set__assessment__year")
-        .annotate(total=Count("pk"), twos=Count("pk", filter=Q(mark=2)))
+        .annotate(total=Sum("participants"), twos=Sum("m2"))
+        .order_by()
     )
     shares = {(g, y): Share(0, 0) for g in (True, False) for y in (before, after)}
     schools = {True: set(), False: set()}

@@ -104,3 +104,10 @@ def test_the_regional_coordinator_reads_it(client, world):
     )
 
     assert "40,0 (20)" in response.content.decode()
+
+
+def test_its_figures_are_printed_to_a_tenth_rounded_half_up():
+    assert effect.Pooled(participants=16, twos=9).percent_text == "56,3"  # 56.25
+    assert effect.Pooled().percent_text == "—"
+    change = effect.Change(before=effect.Pooled(16, 9), after=effect.Pooled(20, 4))
+    assert change.points_text == "-36,3"  # 20.0 - 56.25, away from zero as reports round
