@@ -31,6 +31,7 @@ from .models import (
     Format,
     RequestKind,
     RequestWindow,
+    Room,
     Session,
 )
 from .services import schedule_batches
@@ -413,7 +414,7 @@ class Placement:
 
     request: ConsultationRequest
     tutor: User
-    room: object  # Room | None
+    room: Room | None
     starts_at: datetime.datetime
     ends_at: datetime.datetime
 

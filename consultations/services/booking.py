@@ -102,7 +102,7 @@ def _local(moment: datetime.datetime, zone) -> str:
     return f"{moment.astimezone(zone):%d.%m.%Y %H:%M}"
 
 
-def _period(starts_at: datetime.datetime, ends_at: datetime.datetime, zone) -> str:
+def period_text(starts_at: datetime.datetime, ends_at: datetime.datetime, zone) -> str:
     return f"{_local(starts_at, zone)}–{ends_at.astimezone(zone):%H:%M}"
 
 
@@ -111,7 +111,7 @@ def _aware(moment: datetime.datetime, zone) -> datetime.datetime:
     return moment.replace(tzinfo=zone) if timezone.is_naive(moment) else moment
 
 
-def _constraint_name(error: IntegrityError) -> str | None:
+def constraint_name(error: IntegrityError) -> str | None:
     # psycopg's ExclusionViolation, which Django wraps in IntegrityError, names the
     # constraint that refused the row.
     return getattr(getattr(error.__cause__, "diag", None), "constraint_name", None)
@@ -197,18 +197,18 @@ def _check(
     if clash is not None:
         raise DomainError(
             f"{TUTOR_BUSY} У {tutor.short_name} занятие "
-            f"{_period(clash.starts_at, clash.ends_at, zone)}."
+            f"{period_text(clash.starts_at, clash.ends_at, zone)}."
         )
     if room is not None:
         clash = taken.filter(room=room).order_by("starts_at").first()
         if clash is not None:
             raise DomainError(
                 f"{ROOM_BUSY} В помещении «{room.name}» занятие "
-                f"{_period(clash.starts_at, clash.ends_at, zone)}."
+                f"{period_text(clash.starts_at, clash.ends_at, zone)}."
             )
     if not available:
         raise DomainError(
-            f"Время {_period(starts_at, ends_at, zone)} вне часов приёма тьютора "
+            f"Время {period_text(starts_at, ends_at, zone)} вне часов приёма тьютора "
             f"{tutor.short_name}: выберите время из его свободных интервалов."
         )
 
@@ -218,7 +218,7 @@ def _refuse_outside_hours(tutor, municipality, dates, *, refused: str, moving=No
     names the reason in full), all named in one refusal."""
     zone = municipality.tzinfo
     outside = [
-        f"Занятие {o.number} ({_period(o.starts_at, o.ends_at, zone)})"
+        f"Занятие {o.number} ({period_text(o.starts_at, o.ends_at, zone)})"
         for o in dates
         if not is_available(
             tutor=tutor,
@@ -267,7 +267,7 @@ def supported_by(request: ConsultationRequest) -> dict:
     }
 
 
-def _booked(
+def new_session(
     actor, request, tutor, point, room, format, link, starts_at, ends_at, series=None
 ) -> Session:
     """A session of the request, one booking or an occurrence of a series, not yet saved."""
@@ -304,7 +304,7 @@ def _saved(session: Session, *, fields: list[str] | None = None) -> Session:
             else:
                 session.save(update_fields=fields)
     except IntegrityError as error:
-        message = CLASH_MESSAGES.get(_constraint_name(error))
+        message = CLASH_MESSAGES.get(constraint_name(error))
         if message is None:
             raise
         raise DomainError(message) from error
@@ -341,7 +341,9 @@ def session_book(
         format=format,
         link=link,
     )
-    session = _saved(_booked(actor, request, tutor, point, room, format, link, starts_at, ends_at))
+    session = _saved(
+        new_session(actor, request, tutor, point, room, format, link, starts_at, ends_at)
+    )
     if request.teacher_id:
         session.teachers.add(request.teacher_id)
     audit_record(
@@ -351,7 +353,7 @@ def session_book(
         changes={
             "request": request.pk,
             "tutor": tutor.full_name,
-            "time": _period(starts_at, ends_at, zone),
+            "time": period_text(starts_at, ends_at, zone),
             "room": room.name if room else "",
             "format": Format(format).label,
             "link": link,
@@ -508,7 +510,7 @@ def session_reschedule(
         _refuse_outside_hours(
             session.tutor, request.municipality, moved[1:], refused=refused, moving=targets
         )
-    before = _period(session.starts_at, session.ends_at, zone)
+    before = period_text(session.starts_at, session.ends_at, zone)
     before_room = session.room.name if session.room else ""
     before_link = session.meeting_link
     was = [(t.starts_at, t.ends_at, t.room_id) for t in targets]
@@ -526,7 +528,15 @@ def session_reschedule(
         actor=actor,
         action="session.reschedule",
         entries=[
-            (t, {"time": [_period(old[0], old[1], zone), _period(t.starts_at, t.ends_at, zone)]})
+            (
+                t,
+                {
+                    "time": [
+                        period_text(old[0], old[1], zone),
+                        period_text(t.starts_at, t.ends_at, zone),
+                    ]
+                },
+            )
             for t, old in zip(targets[1:], was[1:], strict=True)
             if t.pk in changed
         ],
@@ -542,7 +552,7 @@ def session_reschedule(
         action="session.reschedule",
         obj=session,
         changes={
-            "time": [before, _period(starts_at, ends_at, zone)],
+            "time": [before, period_text(starts_at, ends_at, zone)],
             "room": [before_room, room.name if room else ""],
             "link": [before_link, session.meeting_link],
         }
@@ -628,7 +638,7 @@ def series_book(
     )
     sessions = [
         _saved(
-            _booked(
+            new_session(
                 actor, request, tutor, point, room, format, link, o.starts_at, o.ends_at, series
             )
         )
@@ -645,7 +655,7 @@ def series_book(
         obj=request,
         changes={
             "tutor": tutor.full_name,
-            "time": _period(starts_at, ends_at, zone),
+            "time": period_text(starts_at, ends_at, zone),
             "count": len(dates),
             "interval": series.get_interval_display(),
             "room": room.name if room else "",

@@ -419,11 +419,12 @@ def own_session_update(
         "topic": session.topic,
         "teachers": ", ".join(t.short_name for t in before_teachers),
     }
-    changed = _session(actor, municipality, data, starts_at, ends_at)
+    # The edited fields as the form gives them, in an unsaved session: copied to each target.
+    edited = _session(actor, municipality, data, starts_at, ends_at)
     was = {target.pk: _when(target) for target in targets}
     for target, occurrence in series_dates.save_order(targets, moved):
         for name in EDITABLE:
-            setattr(target, name, getattr(changed, name))
+            setattr(target, name, getattr(edited, name))
         target.starts_at, target.ends_at = occurrence.starts_at, occurrence.ends_at
         target.sequence += 1
         saved_session(target, fields=[*EDITABLE, "starts_at", "ends_at", "sequence"])

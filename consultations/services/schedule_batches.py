@@ -22,7 +22,7 @@ from tutoring.notifications import notify_many
 from tutoring.services import audit_records
 
 from ..models import ConsultationRequest, Format, Room, Session
-from .booking import CLASH_MESSAGES, _booked, _constraint_name, _period, session_book
+from .booking import CLASH_MESSAGES, constraint_name, new_session, period_text, session_book
 from .requests import joining_line, named, when
 
 BATCH = 250
@@ -82,7 +82,7 @@ def _book_batch(actor, point, batch) -> tuple[list[Session], list]:
         with transaction.atomic():
             return _write(actor, point, batch)
     except IntegrityError as error:
-        if _constraint_name(error) not in CLASH_MESSAGES:
+        if constraint_name(error) not in CLASH_MESSAGES:
             raise
         raise _Refused from error
 
@@ -107,7 +107,7 @@ def _write(actor, point, batch) -> tuple[list[Session], list]:
     if rooms:
         list(Room.objects.select_for_update(no_key=True).filter(pk__in=rooms).order_by("pk"))
     sessions = Session.objects.bulk_create(
-        _booked(
+        new_session(
             actor,
             p.request,
             p.tutor,
@@ -147,7 +147,7 @@ def _write(actor, point, batch) -> tuple[list[Session], list]:
                 {
                     "request": session.request_id,
                     "tutor": session.tutor.full_name,
-                    "time": _period(session.starts_at, session.ends_at, zone),
+                    "time": period_text(session.starts_at, session.ends_at, zone),
                     "room": session.room.name if session.room_id else "",
                     "format": Format(session.format).label,
                     "link": "",
