@@ -27,10 +27,16 @@ $(VENV)/.installed-dev: requirements/dev.txt requirements/base.txt pyproject.tom
 	$(BIN)/pip install --quiet --no-deps --no-build-isolation -e .
 	touch $@ $(VENV)/.installed
 
+# The dev tools plus locust, for `make loadtest` only: loadtest.txt is dev.txt and locust.
+$(VENV)/.installed-loadtest: requirements/loadtest.txt $(VENV)/.installed-dev
+	$(BIN)/pip install --quiet --require-hashes -r requirements/loadtest.txt
+	touch $@
+
 # Refresh the lock files from pyproject.toml: keeps the pinned versions that still fit and
 # resolves what changed. `make lock LOCK_ARGS=--upgrade` moves everything to the newest allowed
 # versions, `LOCK_ARGS="--upgrade-package pypdf"` only one. dev.txt is constrained by base.txt,
-# so the demo, the image and the tests run the same versions. uv is needed only here.
+# so the demo, the image and the tests run the same versions; loadtest.txt (dev.txt and locust)
+# by dev.txt. uv is needed only here.
 LOCK_FLAGS := --universal --generate-hashes --python-version 3.11 --custom-compile-command "make lock" --quiet
 lock: | $(BIN)/python
 	test -x $(BIN)/uv || $(BIN)/pip install --quiet "uv>=0.9,<1"
@@ -39,6 +45,8 @@ lock: | $(BIN)/python
 	$(BIN)/uv pip compile $(LOCK_FLAGS) $(LOCK_ARGS) pyproject.toml -o requirements/base.txt
 	$(BIN)/uv pip compile $(LOCK_FLAGS) $(LOCK_ARGS) --extra dev -c requirements/base.txt \
 		pyproject.toml -o requirements/dev.txt
+	$(BIN)/uv pip compile $(LOCK_FLAGS) $(LOCK_ARGS) --extra dev --extra loadtest \
+		-c requirements/dev.txt pyproject.toml -o requirements/loadtest.txt
 
 ## The demo on SQLite with Celery tasks in-process, at http://127.0.0.1:8000
 run: $(VENV)/.installed
