@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 HOST ?= 127.0.0.1:8000
 
-.PHONY: run test lint format migrations-check bench lock clean
+.PHONY: run test lint format migrations-check bench loadtest lock clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -76,6 +76,11 @@ format: $(VENV)/.installed-dev
 bench: $(VENV)/.installed-dev
 	env -u DJANGO_SETTINGS_MODULE $(BIN)/pytest tests/bench -p no:cacheprovider -s -q \
 		-o python_files='bench_*.py'
+
+## 50 users on every role's pages of a region-sized portal under gunicorn, with and without a
+## school uploading results (LOADTEST_SCALE=small, LOADTEST_SECONDS=30 for a quick run).
+loadtest: $(VENV)/.installed-loadtest
+	env -u DJANGO_SETTINGS_MODULE $(BIN)/python -m tests.load.run
 
 clean:
 	rm -rf $(VENV) staticfiles db.sqlite3 .pytest_cache .ruff_cache
