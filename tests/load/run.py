@@ -74,8 +74,8 @@ def main() -> int:
 
         from tests import processes
 
-        gunicorn_log = stack.enter_context(open(RESULTS / "gunicorn.log", "w"))
-        worker_log = stack.enter_context(open(RESULTS / "worker.log", "w"))
+        gunicorn_log = stack.enter_context(open(RESULTS / f"{SCALE}-gunicorn.log", "w"))
+        worker_log = stack.enter_context(open(RESULTS / f"{SCALE}-worker.log", "w"))
         stack.enter_context(processes.celery_worker(log=worker_log, pool="prefork"))
         url = stack.enter_context(processes.gunicorn(log=gunicorn_log, workers=WORKERS))
         _check_pages(url, plan)
@@ -167,7 +167,7 @@ def _locust(url: str, plan: Path, samples: Path) -> None:
         "LOADTEST_WARMUP": str(WARMUP),
         "LOADTEST_SECONDS": str(SECONDS),
     }
-    with open(RESULTS / "locust.log", "w") as log:
+    with open(RESULTS / f"{SCALE}-locust.log", "w") as log:
         process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=log)
         try:
             # Bounded: locust stops itself at --run-time; past that and a minute, it is stuck.
@@ -181,7 +181,7 @@ def _locust(url: str, plan: Path, samples: Path) -> None:
                     process.kill()
                     process.wait()
     if process.returncode != 0 or not samples.exists():
-        raise SystemExit(f"locust failed ({process.returncode}): see {RESULTS / 'locust.log'}")
+        raise SystemExit(f"locust failed ({process.returncode}): see {log.name}")
 
 
 def _report(samples: Path) -> int:
