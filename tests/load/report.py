@@ -176,9 +176,16 @@ def acceptance(summary: dict) -> list[str]:
         )
     skipped = len(before["pages"]) - len(growth)
     if skipped:
+        everywhere = {
+            name: during["pages"][name]["p95"] / figures_["p95"]
+            for name, figures_ in before["pages"].items()
+            if name in during["pages"] and figures_["p95"]
+        }
+        noisy = max(everywhere, key=everywhere.get)
         lines.append(
             f"  ({skipped} pages with fewer than {MIN_SAMPLES} requests in a phase are not "
-            "compared: raise LOADTEST_SECONDS)"
+            f"compared — raise LOADTEST_SECONDS; among all pages the worst is "
+            f"{everywhere[noisy]:.2f}×, {noisy})"
         )
     lines.append(
         f"  /healthz p95: {before['healthz']['p95']:.0f} ms without, "
