@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 HOST ?= 127.0.0.1:8000
 
-.PHONY: run test lint format migrations-check bench lock clean
+.PHONY: run test lint format migrations-check bench loadtest lock clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -27,10 +27,16 @@ $(VENV)/.installed-dev: requirements/dev.txt requirements/base.txt pyproject.tom
 	$(BIN)/pip install --quiet --no-deps --no-build-isolation -e .
 	touch $@ $(VENV)/.installed
 
+# The dev tools plus locust, for `make loadtest` only: loadtest.txt is dev.txt and locust.
+$(VENV)/.installed-loadtest: requirements/loadtest.txt $(VENV)/.installed-dev
+	$(BIN)/pip install --quiet --require-hashes -r requirements/loadtest.txt
+	touch $@
+
 # Refresh the lock files from pyproject.toml: keeps the pinned versions that still fit and
 # resolves what changed. `make lock LOCK_ARGS=--upgrade` moves everything to the newest allowed
 # versions, `LOCK_ARGS="--upgrade-package pypdf"` only one. dev.txt is constrained by base.txt,
-# so the demo, the image and the tests run the same versions. uv is needed only here.
+# so the demo, the image and the tests run the same versions; loadtest.txt (dev.txt and locust)
+# by dev.txt. uv is needed only here.
 LOCK_FLAGS := --universal --generate-hashes --python-version 3.11 --custom-compile-command "make lock" --quiet
 lock: | $(BIN)/python
 	test -x $(BIN)/uv || $(BIN)/pip install --quiet "uv>=0.9,<1"
@@ -39,6 +45,8 @@ lock: | $(BIN)/python
 	$(BIN)/uv pip compile $(LOCK_FLAGS) $(LOCK_ARGS) pyproject.toml -o requirements/base.txt
 	$(BIN)/uv pip compile $(LOCK_FLAGS) $(LOCK_ARGS) --extra dev -c requirements/base.txt \
 		pyproject.toml -o requirements/dev.txt
+	$(BIN)/uv pip compile $(LOCK_FLAGS) $(LOCK_ARGS) --extra dev --extra loadtest \
+		-c requirements/dev.txt pyproject.toml -o requirements/loadtest.txt
 
 ## The demo on SQLite with Celery tasks in-process, at http://127.0.0.1:8000
 run: $(VENV)/.installed
@@ -68,6 +76,11 @@ format: $(VENV)/.installed-dev
 bench: $(VENV)/.installed-dev
 	env -u DJANGO_SETTINGS_MODULE $(BIN)/pytest tests/bench -p no:cacheprovider -s -q \
 		-o python_files='bench_*.py'
+
+## 50 users on every role's pages of a region-sized portal under gunicorn, with and without a
+## school uploading results (LOADTEST_SCALE=small, LOADTEST_SECONDS=30 for a quick run).
+loadtest: $(VENV)/.installed-loadtest
+	env -u DJANGO_SETTINGS_MODULE $(BIN)/python -m tests.load.run
 
 clean:
 	rm -rf $(VENV) staticfiles db.sqlite3 .pytest_cache .ruff_cache

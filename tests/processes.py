@@ -48,10 +48,11 @@ def _stop(process, timeout):
 
 
 @contextmanager
-def gunicorn(*, env=None, log=None):
+def gunicorn(*, env=None, log=None, workers=2):
     port = free_port()
     process = _spawn(
-        "gunicorn", "tutoring.wsgi:application", "--bind", f"127.0.0.1:{port}", "--workers", "2",
+        "gunicorn", "tutoring.wsgi:application", "--bind", f"127.0.0.1:{port}",
+        "--workers", str(workers), "--timeout", "60",
         env=env, log=log,
     )  # fmt: skip
     try:
@@ -62,11 +63,14 @@ def gunicorn(*, env=None, log=None):
 
 
 @contextmanager
-def celery_worker(*, loglevel="WARNING", log=None, env=None, beat_schedule=None):
-    """`beat_schedule`: a file for an embedded beat (`-B`), which then runs the periodic tasks."""
+def celery_worker(*, loglevel="WARNING", log=None, env=None, beat_schedule=None, pool="solo"):
+    """`beat_schedule`: a file for an embedded beat (`-B`), which then runs the periodic tasks;
+    `pool="prefork"`: the pool of docker-compose's worker (one process per CPU), whose time
+    limits hold; the tests' default is one process, which starts faster."""
     beat = ["-B", f"--schedule={beat_schedule}"] if beat_schedule else []
+    pool_options = ["--pool=solo", "--concurrency=1"] if pool == "solo" else [f"--pool={pool}"]
     process = _spawn(
-        "celery", "-A", "tutoring", "worker", "--pool=solo", "--concurrency=1",
+        "celery", "-A", "tutoring", "worker", *pool_options,
         "--without-heartbeat", "--without-gossip", "--without-mingle", f"--loglevel={loglevel}",
         *beat, log=log, env=env,
     )  # fmt: skip

@@ -60,6 +60,10 @@ class Postgres:
     port: int = 0
     root: str = ""
     owner: str | None = None
+    # The data directory's name starts with it: a run's own servers are told apart by it.
+    prefix: str = "tutoring-pg-"
+    # More server settings, e.g. "-c shared_buffers=512MB" for region-sized data.
+    settings: str = ""
 
     @property
     def url(self) -> str:
@@ -80,7 +84,7 @@ class Postgres:
                 MISSING.format(what="PostgreSQL", package="postgresql", variable="DATABASE_URL")
             )
         self.port = free_port()
-        self.root = tempfile.mkdtemp(prefix="tutoring-pg-")
+        self.root = tempfile.mkdtemp(prefix=self.prefix)
         if os.geteuid() == 0:
             self.owner = "postgres"
             try:
@@ -98,7 +102,7 @@ class Postgres:
         options = (
             f"-p {self.port} -k {self.root} -c listen_addresses=127.0.0.1 "
             "-c fsync=off -c synchronous_commit=off -c full_page_writes=off "
-            "-c max_connections=100"
+            f"-c max_connections=100 {self.settings}"
         )
         log = os.path.join(self.root, "postgres.log")
         self._run(pg_ctl, "-D", data, "-o", options, "-l", log, "-w", "-t", "60", "start")

@@ -35,6 +35,7 @@ def project():
 
 BASE = read_lock("base.txt")
 DEV = read_lock("dev.txt")
+LOADTEST = read_lock("loadtest.txt")
 BOOTSTRAP = read_lock("bootstrap.txt")
 
 
@@ -46,7 +47,11 @@ def requirements_of(group):
 
 CASES = [
     (lock_name, lock, requirement)
-    for lock_name, lock, groups in (("base.txt", BASE, ["base"]), ("dev.txt", DEV, ["base", "dev"]))
+    for lock_name, lock, groups in (
+        ("base.txt", BASE, ["base"]),
+        ("dev.txt", DEV, ["base", "dev"]),
+        ("loadtest.txt", LOADTEST, ["base", "dev", "loadtest"]),
+    )
     for group in groups
     for requirement in requirements_of(group)
 ]
@@ -71,7 +76,13 @@ def test_it_pins_every_requirement_of_pyproject_with_a_hash(lock_name, lock, req
 
 
 def test_it_hashes_every_entry_of_the_lock_files():
-    for lock_name, lock in (("base.txt", BASE), ("dev.txt", DEV), ("bootstrap.txt", BOOTSTRAP)):
+    locks = (
+        ("base.txt", BASE),
+        ("dev.txt", DEV),
+        ("loadtest.txt", LOADTEST),
+        ("bootstrap.txt", BOOTSTRAP),
+    )
+    for lock_name, lock in locks:
         unhashed = [name for name, (_, hashes) in lock.items() if not hashes]
         assert not unhashed, f"requirements/{lock_name} without hashes: {unhashed}"
 
@@ -93,6 +104,16 @@ def test_it_runs_the_tests_on_the_versions_of_the_image():
     }
     assert not differ, f"base.txt and dev.txt pin different versions: {differ}"
     assert set(BASE) <= set(DEV)
+
+
+def test_it_load_tests_the_versions_of_the_tests():
+    differ = {
+        name: (str(version), str(LOADTEST[name][0]))
+        for name, (version, _) in DEV.items()
+        if name in LOADTEST and LOADTEST[name][0] != version
+    }
+    assert not differ, f"dev.txt and loadtest.txt pin different versions: {differ}"
+    assert set(DEV) <= set(LOADTEST)
 
 
 def test_it_bounds_the_linter_and_allows_the_current_pypdf():

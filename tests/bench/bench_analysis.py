@@ -25,7 +25,7 @@ from django.urls import reverse
 
 from monitoring.models import Assessment, AssessmentTask, Participant, ResultSet, TaskScore
 from monitoring.summaries import summarize
-from tests.bench.bench_region import REPEATS, _analyze
+from tests.bench.bench_region import REPEATS, analyze
 from tests.bench.bench_vpr_import import WORKS, tasks_of
 from tests.tutoring.factories import MunicipalityFactory, SubjectFactory, user_with_role
 from tutoring.models import Organization, RoleKind
@@ -48,7 +48,7 @@ def _schools(municipality_count: int, school_count: int) -> list[Organization]:
     )
 
 
-def _works(years=YEARS) -> list[Assessment]:
+def vpr_works(years=YEARS) -> list[Assessment]:
     works = []
     for year in years:
         for subject, grade, task_count in WORKS:
@@ -68,7 +68,7 @@ def _works(years=YEARS) -> list[Assessment]:
     return works
 
 
-def _results(works, schools, per_school: int) -> None:
+def vpr_results(works, schools, per_school: int) -> None:
     """Participants of every school in every work, then their task scores (a school's level
     and a bit of chance), primary scores as their sum, marks by share of the maximum and a
     journal mark near the mark."""
@@ -140,9 +140,9 @@ def test_it_reports_the_results_pages_at_region_scale(caplog):
 
     started = time.perf_counter()
     schools = _schools(municipality_count, school_count)
-    works = _works()
-    _results(works, schools, per_school)
-    _analyze()
+    works = vpr_works()
+    vpr_results(works, schools, per_school)
+    analyze()
     generated = time.perf_counter() - started
     school = schools[0]
     municipality = school.municipality

@@ -75,9 +75,9 @@ def test_it_reports_page_timings_at_region_scale(caplog):
     counts = generate_region(**size["region"], stdout=sys.stdout)
     generated = time.perf_counter() - started
     started = time.perf_counter()
-    entries = _audit_log(size["audit_entries"])
+    entries = audit_log(size["audit_entries"])
     logged = time.perf_counter() - started
-    _analyze()
+    analyze()
 
     users = _bench_users()
     print(f"\nРегион ({scale}): {counts}")
@@ -110,7 +110,7 @@ def _measure(client: Client, url: str) -> tuple[int, int, float | None]:
     return response.status_code, queries, statistics.median(timings)
 
 
-def _audit_log(count: int) -> int:
+def audit_log(count: int) -> int:
     rng = random.Random(0)
     municipalities = list(Municipality.objects.filter(region=REGION).values_list("pk", flat=True))
     actors = list(
@@ -136,7 +136,7 @@ def _audit_log(count: int) -> int:
     return len(rows)
 
 
-def _analyze() -> None:
+def analyze() -> None:
     # In production autovacuum keeps the planner's statistics; here every row is a few
     # seconds old and uncommitted, so without ANALYZE the plans would be of empty tables.
     if connection.vendor == "postgresql":

@@ -74,8 +74,8 @@ def three_years(school_count: int, participants: int) -> tuple[int, int]:
     from tests.bench import bench_analysis  # it imports this module's works
 
     schools = bench_analysis._schools(10, school_count)
-    works = bench_analysis._works(PRIOR_YEARS)
-    bench_analysis._results(works, schools, participants // len(WORKS) // school_count)
+    works = bench_analysis.vpr_works(PRIOR_YEARS)
+    bench_analysis.vpr_results(works, schools, participants // len(WORKS) // school_count)
     with connection.cursor() as cursor:
         for name, model in ((RAW["participant"], Participant), (RAW["score"], TaskScore)):
             table = model._meta.db_table
