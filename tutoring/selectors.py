@@ -3,7 +3,17 @@
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import (
+    Count,
+    Exists,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+)
+from django.db.models.functions import Coalesce
 
 from .access import Access
 from .models import (
@@ -240,25 +250,27 @@ def municipalities_visible(access: Access) -> QuerySet[Municipality]:
 
 def region_municipalities(access: Access) -> QuerySet[Municipality]:
     """A region administrator's municipalities, with their issuer and open schools counted."""
+    schools = Organization.objects.filter(
+        municipality=OuterRef("pk"), kind=Organization.Kind.SCHOOL, closed_on__isnull=True
+    )
+    methodists = Role.objects.filter(
+        municipality=OuterRef("pk"), kind=RoleKind.METHODIST, user__is_active=True
+    )
+    # Each count in its own subquery: two counts over one join multiply each other (every
+    # school counted once per role of its municipality), and the join is a municipality's
+    # schools times its roles.
     return (
         Municipality.objects.filter(region__in=access.admin_regions)
         .select_related("issuer")
-        .annotate(
-            open_schools=Count(
-                "organizations",
-                filter=Q(
-                    organizations__kind=Organization.Kind.SCHOOL,
-                    organizations__closed_on__isnull=True,
-                ),
-            ),
-            methodists=Count(
-                "roles",
-                filter=Q(roles__kind=RoleKind.METHODIST, roles__user__is_active=True),
-                distinct=True,
-            ),
-        )
+        .annotate(open_schools=_counted(schools), methodists=_counted(methodists))
         .order_by("region", "name")
     )
+
+
+def _counted(rows: QuerySet) -> Coalesce:
+    """How many of `rows` (of the outer municipality) there are, as a subquery."""
+    counted = rows.order_by().values("municipality").annotate(n=Count("pk")).values("n")
+    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
 
 
 def municipality_staff(municipality: Municipality) -> QuerySet[Role]:

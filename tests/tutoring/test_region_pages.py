@@ -242,3 +242,18 @@ def test_it_takes_the_locality_when_the_municipality_is_created(client, admin):
     form = setup_form(**{"municipality-locality": "г. Лабинск"})
     signed_in(client, admin).post(reverse("municipality_create"), form)
     assert Municipality.objects.get(short_name="Лабинский район").locality == "г. Лабинск"
+
+
+def test_the_list_counts_schools_and_methodists_each_once(client, admin, municipality):
+    for n in range(3):
+        OrganizationFactory(municipality=municipality, short_name=f"СОШ № {n}")
+    OrganizationFactory(municipality=municipality, short_name="СОШ № 9", closed_on="2025-08-31")
+    for _ in range(2):
+        user_with_role(RoleKind.METHODIST, municipality=municipality)
+    user_with_role(RoleKind.DIRECTOR, municipality=municipality)
+    user_with_role(RoleKind.SCHOOL, organization=municipality.organizations.first())
+
+    page = signed_in(client, admin).get(reverse("municipality_list")).context["page"]
+
+    [listed] = page.object_list
+    assert (listed.open_schools, listed.methodists) == (3, 2)
