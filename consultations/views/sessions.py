@@ -33,8 +33,13 @@ def session_list(request):
         queryset=selectors.sessions_for(access).select_related("request__organization"),
         access=access,
     )
-    page = paginate(request, filterset.qs)
-    page.object_list = selectors.with_join_links(access, page.object_list)
+    # The page's ids first, from the sessions alone, then those sessions with what their rows
+    # show: asked for the whole filter at once, the joins made PostgreSQL hash every request
+    # and user of the region for 25 rows (35 ms at a region's size, 1 ms a tenth of it).
+    page = paginate(request, filterset.qs.values_list("pk", flat=True))
+    ids = list(page.object_list)
+    sessions = filterset.qs.in_bulk(ids)
+    page.object_list = selectors.with_join_links(access, [sessions[pk] for pk in ids])
     return render(
         request,
         "consultations/sessions/list.html",

@@ -26,7 +26,7 @@ from tests.monitoring import f1files
 with open(os.environ["LOADTEST_PLAN"], encoding="utf-8") as _plan:
     PLAN = json.load(_plan)
 WARMUP = float(os.environ.get("LOADTEST_WARMUP", "30"))
-PHASE = float(os.environ.get("LOADTEST_SECONDS", "90"))
+PHASE = float(os.environ.get("LOADTEST_SECONDS", "180"))
 UPLOAD_EVERY = 15
 # The check and the load of a 25-pupil file take a second or two; a minute means it is stuck.
 UPLOAD_PATIENCE = 60

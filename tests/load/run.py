@@ -31,7 +31,7 @@ from tests.services import Postgres, Redis
 
 ROOT = Path(__file__).resolve().parents[2]
 SCALE = os.environ.get("LOADTEST_SCALE", "full")
-SECONDS = float(os.environ.get("LOADTEST_SECONDS", "90"))
+SECONDS = float(os.environ.get("LOADTEST_SECONDS", "180"))
 WARMUP = float(os.environ.get("LOADTEST_WARMUP", "30"))
 # docker-compose's default (WEB_CONCURRENCY).
 WORKERS = int(os.environ.get("LOADTEST_WORKERS", "3"))
