@@ -28,6 +28,11 @@ class ResultSetAdmin(admin.ModelAdmin):
     list_select_related = ["assessment__subject", "organization"]
     raw_id_fields = ["batch"]
 
+    def has_delete_permission(self, request, obj=None):
+        # A school's results are replaced by loading its corrected file, which counts the
+        # kept figures again; a deletion here would leave its municipality's sums behind.
+        return False
+
 
 @admin.register(MinimumScore)
 class MinimumScoreAdmin(admin.ModelAdmin):

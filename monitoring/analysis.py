@@ -32,6 +32,8 @@ from .models import (
     AssessmentKind,
     AssessmentTask,
     MinimumScore,
+    MunicipalityFigures,
+    MunicipalityTaskPoints,
     Participant,
     ResultSetFigures,
     ResultSetTaskPoints,
@@ -337,6 +339,34 @@ def _kept(queryset: QuerySet, assessments, schools: Ids, municipalities: Ids, re
     return _scoped(queryset, "", assessments, schools, municipalities, region)
 
 
+def _kept_grouped(
+    per_school: type,
+    per_municipality: type,
+    assessments,
+    level,
+    schools,
+    municipalities,
+    region,
+    *,
+    extra=(),
+    **aggregates,
+) -> list[tuple[Key, dict]]:
+    """The kept figures grouped by `level`: a municipality's or the region's from the
+    municipalities' sums (45 rows a work for the region), a school's or some schools' from
+    each school's own."""
+    if level is Level.SCHOOL or schools is not None:
+        queryset = _kept(per_school.objects.all(), assessments, schools, municipalities, region)
+        return _grouped(queryset, level, extra=extra, **aggregates)
+    queryset = per_municipality.objects.filter(assessment__in=assessments)
+    if region is not None:
+        queryset = queryset.filter(municipality__region=region)
+    if municipalities is not None:
+        queryset = queryset.filter(municipality__in=municipalities)
+    unit = ["municipality"] if level is Level.MUNICIPALITY else []
+    rows = queryset.values("assessment", *unit, *extra).annotate(**aggregates).order_by()
+    return [((row["assessment"], row["municipality"] if unit else None), row) for row in rows]
+
+
 def _participants(
     assessments, schools: Ids, municipalities: Ids, region: str | None = None
 ) -> QuerySet:
@@ -355,9 +385,14 @@ def work_figures(
     """Marks distribution, quality, success, mean primary score and the journal comparison;
     in one query, over the figures each school's results keep since they were loaded
     (`summaries`), not over their participants."""
-    rows = _grouped(
-        _kept(ResultSetFigures.objects.all(), assessments, schools, municipalities, region),
+    rows = _kept_grouped(
+        ResultSetFigures,
+        MunicipalityFigures,
+        assessments,
         level,
+        schools,
+        municipalities,
+        region,
         participants=Sum("participants"),
         primary_sum=Sum("primary_sum"),
         lower=Sum("lower"),
@@ -470,17 +505,27 @@ def task_success(
         tasks[task.assessment_id].append(task)
     counts = {
         key: row["participants"]
-        for key, row in _grouped(
-            _kept(ResultSetFigures.objects.all(), assessments, schools, municipalities, region),
+        for key, row in _kept_grouped(
+            ResultSetFigures,
+            MunicipalityFigures,
+            assessments,
             level,
+            schools,
+            municipalities,
+            region,
             participants=Sum("participants"),
         )
     }
     points = {
         (key, row["task"]): row["points"] or 0
-        for key, row in _grouped(
-            _kept(ResultSetTaskPoints.objects.all(), assessments, schools, municipalities, region),
+        for key, row in _kept_grouped(
+            ResultSetTaskPoints,
+            MunicipalityTaskPoints,
+            assessments,
             level,
+            schools,
+            municipalities,
+            region,
             extra=("task",),
             points=Sum("points"),
         )

@@ -292,14 +292,10 @@ class TaskScore(models.Model):
         return f"{self.participant_id}/{self.task_id}: {self.score}"
 
 
-class ResultSetFigures(models.Model):
-    """What the pages count of one school's results, written when they are loaded
-    (`summaries.summarize`, in the load's transaction): the municipality's and the region's
-    figures add these rows up instead of every participant of the region."""
+class Figures(models.Model):
+    """What the pages count of results: kept per school's results and added up per
+    municipality."""
 
-    result_set = models.OneToOneField(
-        ResultSet, primary_key=True, on_delete=models.CASCADE, related_name="figures"
-    )
     participants = models.PositiveIntegerField("участников")
     m2 = models.PositiveIntegerField("«2»")
     m3 = models.PositiveIntegerField("«3»")
@@ -309,6 +305,19 @@ class ResultSetFigures(models.Model):
     lower = models.PositiveIntegerField("ниже отметки по журналу")
     same = models.PositiveIntegerField("равна отметке по журналу")
     higher = models.PositiveIntegerField("выше отметки по журналу")
+
+    class Meta:
+        abstract = True
+
+
+class ResultSetFigures(Figures):
+    """What the pages count of one school's results, written when they are loaded
+    (`summaries`, in the load's transaction): the municipality's and the region's
+    figures add these rows up instead of every participant of the region."""
+
+    result_set = models.OneToOneField(
+        ResultSet, primary_key=True, on_delete=models.CASCADE, related_name="figures"
+    )
 
     class Meta:
         verbose_name = "показатели результатов школы"
@@ -332,6 +341,41 @@ class ResultSetTaskPoints(models.Model):
 
     def __str__(self):
         return f"{self.result_set_id}/{self.task_id}: {self.points}"
+
+
+class MunicipalityFigures(Figures):
+    """A work's `ResultSetFigures` added up over a municipality's schools, counted again for
+    the municipalities a load touched (`summaries`): a region's figure then adds up 45 rows a
+    work instead of 1,500, and its task success 45 × the tasks instead of 20,000. A school
+    stays in its municipality (no service moves it), so the sums stay exact."""
+
+    pk = models.CompositePrimaryKey("assessment_id", "municipality_id")
+    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="+")
+    municipality = models.ForeignKey(Municipality, on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        verbose_name = "показатели работы по муниципалитету"
+        verbose_name_plural = "показатели работ по муниципалитетам"
+
+    def __str__(self):
+        return f"{self.assessment_id}/{self.municipality_id}: {self.participants}"
+
+
+class MunicipalityTaskPoints(models.Model):
+    """The sum of a municipality's scores on one task of a work."""
+
+    pk = models.CompositePrimaryKey("assessment_id", "municipality_id", "task_id")
+    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="+")
+    municipality = models.ForeignKey(Municipality, on_delete=models.CASCADE, related_name="+")
+    task = models.ForeignKey(AssessmentTask, on_delete=models.CASCADE, related_name="+")
+    points = models.PositiveBigIntegerField("сумма баллов")
+
+    class Meta:
+        verbose_name = "сумма баллов муниципалитета за задание"
+        verbose_name_plural = "суммы баллов муниципалитетов за задания"
+
+    def __str__(self):
+        return f"{self.assessment_id}/{self.municipality_id}/{self.task_id}: {self.points}"
 
 
 class WorkScoreMarks(models.Model):

@@ -1,7 +1,13 @@
-"""Migrations 0006 and 0008 count the kept figures and the marks at each primary score of the
-results loaded before them, as a load would."""
+"""Migrations 0006, 0008 and 0009 count the kept figures, the marks at each primary score and
+the municipalities' sums of the results loaded before them, as a load would."""
 
-from monitoring.models import ResultSetFigures, ResultSetTaskPoints, WorkScoreMarks
+from monitoring.models import (
+    MunicipalityFigures,
+    MunicipalityTaskPoints,
+    ResultSetFigures,
+    ResultSetTaskPoints,
+    WorkScoreMarks,
+)
 from tests.migration_steps import migrate_back, migrate_forward
 
 BEFORE = [("monitoring", "0005_import_checking")]
@@ -43,6 +49,7 @@ def test_the_results_loaded_before_get_their_figures(transactional_db):
             scores.create(participant=participant, task=first, score=one)
             scores.create(participant=participant, task=second, score=two)
         result_set_id, first_id, second_id, work_id = result_set.pk, first.pk, second.pk, work.pk
+        municipality_id = municipality.pk
     finally:
         migrate_forward()
 
@@ -60,3 +67,8 @@ def test_the_results_loaded_before_get_their_figures(transactional_db):
         (1, 3, 1),
         (3, 5, 1),
     ]
+    municipal = MunicipalityFigures.objects.get(assessment=work_id, municipality=municipality_id)
+    assert (municipal.participants, municipal.primary_sum, municipal.m5) == (3, 5, 1)
+    assert dict(
+        MunicipalityTaskPoints.objects.filter(assessment=work_id).values_list("task", "points")
+    ) == {first_id: 2, second_id: 3}

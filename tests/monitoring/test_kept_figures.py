@@ -15,6 +15,8 @@ from monitoring import analysis, bulk, figures_cache, summaries
 from monitoring.analysis import Level
 from monitoring.models import (
     Assessment,
+    MunicipalityFigures,
+    MunicipalityTaskPoints,
     Participant,
     ResultSet,
     ResultSetFigures,
@@ -117,8 +119,11 @@ def test_a_corrected_file_replaces_the_kept_figures_and_raises_the_works_version
 
 
 def figure_queries(captured) -> int:
-    table = ResultSetFigures._meta.db_table
-    return sum(table in query["sql"] for query in captured.captured_queries)
+    """Queries reading kept figures: a school's, or a municipality's sums of them."""
+    tables = (ResultSetFigures._meta.db_table, MunicipalityFigures._meta.db_table)
+    return sum(
+        any(table in query["sql"] for table in tables) for query in captured.captured_queries
+    )
 
 
 def test_a_load_of_one_work_leaves_the_other_works_figures_cached(world, work):
@@ -259,3 +264,31 @@ def test_a_tally_replaces_the_figures_of_a_result_set_left_without_rows(world, w
     assert not ResultSetFigures.objects.filter(result_set=result_set).exists()
     assert not ResultSetTaskPoints.objects.filter(result_set=result_set).exists()
     assert Assessment.objects.get(pk=work.pk).results_version == before + 1
+
+
+def test_each_municipalitys_sums_are_its_schools_kept_figures_after_a_correction(world, work):
+    rows = results_data.rows_of(world)
+    for line in rows:
+        if line.code == "20001":
+            line.scores, line.primary, line.mark = [0, 1, 0], 1, 2
+    results_data.load_rows(rows)
+
+    for municipality in (world.municipality, world.foreign_school.municipality):
+        schools = ResultSetFigures.objects.filter(
+            result_set__assessment=work, result_set__organization__municipality=municipality
+        )
+        added = {name: sum(getattr(f, name) for f in schools) for name in summaries.FIELDS}
+        kept_sums = MunicipalityFigures.objects.get(assessment=work, municipality=municipality)
+        assert {name: getattr(kept_sums, name) for name in summaries.FIELDS} == added
+        points = dict(
+            MunicipalityTaskPoints.objects.filter(
+                assessment=work, municipality=municipality
+            ).values_list("task", "points")
+        )
+        assert points == dict(
+            ResultSetTaskPoints.objects.filter(result_set__in=schools.values("result_set"))
+            .values("task")
+            .annotate(total=Sum("points"))
+            .values_list("task", "total")
+        )
+    assert MunicipalityFigures.objects.get(assessment=work, municipality=world.municipality).m2 == 3

@@ -8,6 +8,7 @@ from django.db import connection
 from monitoring import bulk
 from monitoring.models import (
     AssessmentTask,
+    MunicipalityTaskPoints,
     Participant,
     ResultSet,
     ResultSetTaskPoints,
@@ -71,6 +72,7 @@ def test_deleting_a_task_in_one_statement_deletes_its_scores(work):
     task = AssessmentTask.objects.filter(assessment=work).order_by("position").first()
 
     bulk.delete(ResultSetTaskPoints.objects.filter(task=task))
+    bulk.delete(MunicipalityTaskPoints.objects.filter(task=task))
     bulk.delete(AssessmentTask.objects.filter(pk=task.pk))
 
     assert not TaskScore.objects.filter(task_id=task.pk).exists()
