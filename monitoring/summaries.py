@@ -88,7 +88,7 @@ class Tally:
                 for task, points in zip(*self._sums[pk], strict=True)
             ),
         )
-        _raise_versions(ids)
+        _count_works_again(ids)
 
 
 def _forget(ids: list[int]) -> None:
@@ -96,7 +96,7 @@ def _forget(ids: list[int]) -> None:
     bulk.delete(ResultSetFigures.objects.filter(result_set__in=ids))
 
 
-def _raise_versions(ids: list[int]) -> None:
+def _count_works_again(ids: list[int]) -> None:
     """After the figures of these result sets were written: raise the results version of
     their works, and count again their works' marks at each score and their municipalities'
     sums."""
@@ -215,4 +215,4 @@ def summarize(result_sets: Iterable[int]) -> None:
         ),
         batch_size=10_000,
     )
-    _raise_versions(ids)
+    _count_works_again(ids)

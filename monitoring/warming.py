@@ -1,6 +1,6 @@
 """Figures counted ahead, right after a load, so that no page counts a region's figure.
 
-A load raises the results version of the works it changed (`summaries.summarize`): every
+A load raises the results version of the works it changed (`summaries`): every
 cached figure of those works, in every municipality of the region, is then cold. The load
 task counts them again at once, after its commit and behind the same per-figure locks a page
 takes (`figures_cache`), so the first visitor finds them warm and none is counted twice.
