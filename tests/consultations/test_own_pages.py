@@ -3,6 +3,8 @@
 import datetime
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from consultations.models import LessonObservation, Session
@@ -185,14 +187,8 @@ def test_the_agenda_keeps_its_queries_as_own_sessions_grow(
     assert "запись тьютора" in page and "Записать занятие" in page
 
 
-@pytest.mark.parametrize("role", ["tutor", "teacher", "school"])
-def test_the_agenda_bounds_the_time_and_joins_nothing_in_its_filter(client, place, role):
-    """The agenda filters on `starts_at` between aware bounds, not on its date in a time zone,
-    and reads a school's or a teacher's requests as a subquery, not a join inside the OR:
-    at region scale the one is an index range, the other a scan of every session."""
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
+def agenda_queries(client, place, role: str) -> list[str]:
+    """The SQL of the agenda as `role` opens it, with one own session of the tutor's."""
     municipality, school, tutor, teacher = place
     user = {
         "tutor": tutor,
@@ -206,10 +202,18 @@ def test_the_agenda_bounds_the_time_and_joins_nothing_in_its_filter(client, plac
     with CaptureQueriesContext(connection) as captured:
         page = client.get("/consultations/sessions/").content.decode()
     assert "Приёмы формирующего оценивания" in page
+    return [query["sql"] for query in captured.captured_queries]
+
+
+@pytest.mark.parametrize("role", ["tutor", "teacher", "school"])
+def test_the_agenda_bounds_the_time_and_joins_nothing_in_its_filter(client, place, role):
+    """The agenda filters on `starts_at` between aware bounds, not on its date in a time zone,
+    and reads a school's or a teacher's requests as a subquery, not a join inside the OR:
+    at region scale the one is an index range, the other a scan of every session."""
     agenda = [
-        q["sql"].split(" WHERE ", 1)[1]
-        for q in captured.captured_queries
-        if 'FROM "consultations_session"' in q["sql"] and "starts_at" in q["sql"]
+        sql.split(" WHERE ", 1)[1]
+        for sql in agenda_queries(client, place, role)
+        if 'FROM "consultations_session"' in sql and "starts_at" in sql
     ]
     assert agenda  # the page's count and its rows
     for where in agenda:
@@ -221,26 +225,9 @@ def test_the_agenda_bounds_the_time_and_joins_nothing_in_its_filter(client, plac
 def test_the_agenda_takes_a_pages_ids_from_the_sessions_alone(client, place, role):
     """The page of ids is read without the joins its rows need: over the whole filter they
     made PostgreSQL hash every request and user of the region for 25 rows."""
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
-    municipality, school, tutor, teacher = place
-    user = {
-        "tutor": tutor,
-        "teacher": teacher,
-        "school": user_with_role(RoleKind.SCHOOL, organization=school),
-    }[role]
-    OwnSessionFactory(
-        municipality=municipality, tutor=tutor, organization=school, teachers=[teacher]
-    )
-    client.force_login(user)
-    with CaptureQueriesContext(connection) as captured:
-        page = client.get("/consultations/sessions/").content.decode()
-    assert "Приёмы формирующего оценивания" in page
     [ids] = [
-        q["sql"]
-        for q in captured.captured_queries
-        if q["sql"].startswith('SELECT "consultations_session"."id" AS "pk" FROM')
-        and " LIMIT " in q["sql"]
+        sql
+        for sql in agenda_queries(client, place, role)
+        if sql.startswith('SELECT "consultations_session"."id" AS "pk" FROM') and " LIMIT " in sql
     ]
     assert " JOIN " not in ids.split(" WHERE ", 1)[0]
