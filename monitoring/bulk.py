@@ -94,27 +94,28 @@ class ResultWriter:
         return written
 
     def _copy(self, chunk: list[tuple[int, list]]) -> None:
-        participant_table = Participant._meta.db_table
         with connection.cursor() as cursor:
             # Ids are taken from the table's own sequence up front, so that the task scores
             # can name their participant in the same pass.
             cursor.execute(
                 "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
-                [participant_table, len(chunk)],
+                [Participant._meta.db_table, len(chunk)],
             )
             ids = [row[0] for row in cursor.fetchall()]
-            raw = cursor.cursor
-            columns = ", ".join(PARTICIPANT_COLUMNS)
-            with raw.copy(f"COPY {participant_table} ({columns}) FROM STDIN") as copy:
-                for pk, (result_set, row) in zip(ids, chunk, strict=True):
-                    copy.write_row((pk, result_set, *row[:7]))
-            score_table = TaskScore._meta.db_table
-            with raw.copy(
-                f"COPY {score_table} (participant_id, task_id, score) FROM STDIN"
-            ) as copy:
-                for pk, (_result_set, row) in zip(ids, chunk, strict=True):
-                    for task, score in zip(self.tasks, row[7], strict=True):
-                        copy.write_row((pk, task, score))
+        insert(
+            Participant,
+            PARTICIPANT_COLUMNS,
+            ((pk, result_set, *row[:7]) for pk, (result_set, row) in zip(ids, chunk, strict=True)),
+        )
+        insert(
+            TaskScore,
+            ("participant_id", "task_id", "score"),
+            (
+                (pk, task, score)
+                for pk, (_result_set, row) in zip(ids, chunk, strict=True)
+                for task, score in zip(self.tasks, row[7], strict=True)
+            ),
+        )
 
     def _bulk_create(self, chunk: list[tuple[int, list]]) -> None:
         participants = Participant.objects.bulk_create(
