@@ -237,11 +237,16 @@ class ResultSet(models.Model):
 class Participant(models.Model):
     """A pupil's result, by the code ФИС ОКО gives: no name, no sex."""
 
+    # No foreign key in the database, for the reason TaskScore gives: a year's 300,000
+    # participants were each checked again at COMMIT, for result sets the loader has just
+    # written and holds locked. Deleting a result set deletes its participants there all the
+    # same, and with them their scores (triggers per statement, monitoring/0010 and 0007).
     result_set = models.ForeignKey(
         ResultSet,
         verbose_name="результаты школы",
         on_delete=models.CASCADE,
         related_name="participants_set",
+        db_constraint=False,
         db_index=False,  # (result_set, mark) below leads with it
     )
     code = models.CharField("код участника", max_length=16)
@@ -331,8 +336,20 @@ class ResultSetTaskPoints(models.Model):
     """The sum of one school's scores on one task (a task not attempted adds nothing)."""
 
     pk = models.CompositePrimaryKey("result_set_id", "task_id")
-    result_set = models.ForeignKey(ResultSet, on_delete=models.CASCADE, related_name="task_points")
-    task = models.ForeignKey(AssessmentTask, on_delete=models.CASCADE, related_name="+")
+    # No foreign keys in the database, as TaskScore: the loader writes these rows (20,000 a
+    # region's work) for the result sets it has just written and the tasks it holds locked,
+    # and COMMIT checked both keys of each again. Deleting a result set or a task deletes its
+    # sums there all the same (triggers per statement, monitoring/0010).
+    result_set = models.ForeignKey(
+        ResultSet,
+        on_delete=models.CASCADE,
+        related_name="task_points",
+        db_constraint=False,
+        db_index=False,  # the primary key leads with it
+    )
+    task = models.ForeignKey(
+        AssessmentTask, on_delete=models.CASCADE, related_name="+", db_constraint=False
+    )
     points = models.PositiveBigIntegerField("сумма баллов")
 
     class Meta:

@@ -793,6 +793,7 @@ def _plan(batch: ImportBatch, work: dict) -> _Plan:
     bulk.delete(TaskScore.objects.filter(participant__result_set__in=replaced))
     bulk.delete(Participant.objects.filter(result_set__in=replaced))
     new, replacing = [], []
+    now = timezone.now()
     for school_id, school in changed.items():
         result_set = current.get(school_id)
         if result_set is None:
@@ -803,7 +804,7 @@ def _plan(batch: ImportBatch, work: dict) -> _Plan:
         result_set.batch = batch
         result_set.participants = school["participants"]
         result_set.digest = school["digest"]
-        result_set.loaded_at = timezone.now()
+        result_set.loaded_at = now
     # Two statements for a region's file of 1,500 schools, not 1,500.
     ResultSet.objects.bulk_create(new)
     ResultSet.objects.bulk_update(

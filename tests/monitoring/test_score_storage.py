@@ -1,5 +1,6 @@
-"""How task scores are stored: without foreign keys checked row by row at COMMIT, yet never
-left behind when their participant or task is deleted, however it is deleted."""
+"""How participants, task scores and a school's task sums are stored: without foreign keys
+checked row by row at COMMIT, yet never left behind when their school's results, participant
+or task is deleted, however it is deleted."""
 
 import pytest
 from django.core.cache import cache
@@ -11,6 +12,7 @@ from monitoring.models import (
     MunicipalityTaskPoints,
     Participant,
     ResultSet,
+    ResultSetFigures,
     ResultSetTaskPoints,
     TaskScore,
 )
@@ -40,19 +42,23 @@ def orphans() -> int:
 def test_scores_have_no_foreign_keys_nor_an_index_their_primary_key_makes_needless():
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT count(*) FROM pg_constraint WHERE contype = 'f' "
-            "AND conrelid = 'monitoring_taskscore'::regclass"
+            "SELECT count(*) FROM pg_constraint WHERE contype = 'f' AND conrelid IN "
+            "('monitoring_taskscore'::regclass, 'monitoring_participant'::regclass, "
+            "'monitoring_resultsettaskpoints'::regclass)"
         )
         assert cursor.fetchone()[0] == 0
         cursor.execute(
             "SELECT indexdef FROM pg_indexes WHERE tablename IN "
-            "('monitoring_taskscore', 'monitoring_participant') ORDER BY indexdef"
+            "('monitoring_taskscore', 'monitoring_participant', "
+            "'monitoring_resultsettaskpoints') ORDER BY indexdef"
         )
         definitions = sorted(row[0].split(" USING ")[1] for row in cursor.fetchall())
     assert definitions == [
         "btree (id)",
         "btree (participant_id, task_id)",
         "btree (result_set_id, mark)",
+        "btree (result_set_id, task_id)",
+        "btree (task_id)",
         "btree (task_id)",
     ]
 
@@ -68,14 +74,36 @@ def test_deleting_participants_in_one_statement_deletes_their_scores(work):
     assert orphans() == 0
 
 
-def test_deleting_a_task_in_one_statement_deletes_its_scores(work):
-    task = AssessmentTask.objects.filter(assessment=work).order_by("position").first()
+def test_deleting_result_sets_in_one_statement_deletes_their_participants_and_sums(work):
+    school = ResultSet.objects.filter(assessment=work).order_by("pk").first()
+    others = Participant.objects.exclude(result_set=school).count()
+    assert Participant.objects.filter(result_set=school).exists()
+    assert ResultSetTaskPoints.objects.filter(result_set=school).exists()
 
-    bulk.delete(ResultSetTaskPoints.objects.filter(task=task))
+    bulk.delete(ResultSetFigures.objects.filter(result_set=school))
+    bulk.delete(ResultSet.objects.filter(pk=school.pk))
+    with connection.cursor() as cursor:
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # what COMMIT would check
+
+    assert not Participant.objects.filter(result_set_id=school.pk).exists()
+    assert not ResultSetTaskPoints.objects.filter(result_set_id=school.pk).exists()
+    assert ResultSetTaskPoints.objects.exclude(result_set_id=school.pk).exists()
+    assert Participant.objects.count() == others > 0
+    assert TaskScore.objects.count() == others * 3
+    assert orphans() == 0
+
+
+def test_deleting_a_task_in_one_statement_deletes_its_scores_and_sums(work):
+    task = AssessmentTask.objects.filter(assessment=work).order_by("position").first()
+    assert ResultSetTaskPoints.objects.filter(task=task).exists()
+
     bulk.delete(MunicipalityTaskPoints.objects.filter(task=task))
     bulk.delete(AssessmentTask.objects.filter(pk=task.pk))
+    with connection.cursor() as cursor:
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
 
     assert not TaskScore.objects.filter(task_id=task.pk).exists()
+    assert not ResultSetTaskPoints.objects.filter(task_id=task.pk).exists()
     assert TaskScore.objects.count() == 12 * 2
     assert orphans() == 0
 
