@@ -160,6 +160,28 @@ def test_it_reads_the_people_list_in_a_constant_number_of_queries(
         client.get(url)
 
 
+def test_a_long_list_of_people_is_counted_only_up_to_a_limit(client, world, monkeypatch):
+    client.force_login(world["methodist"])
+    _add_people(world["municipality"], world["school"], 3)  # six people more
+    people = len(client.get("/people/").context["page"].object_list)
+    assert people > 6
+
+    monkeypatch.setattr("tutoring.views.COUNTED_UP_TO", people)
+    page = client.get("/people/").content.decode()
+    assert f"Найдено: {people}." in page
+
+    monkeypatch.setattr("tutoring.views.COUNTED_UP_TO", people - 1)
+    monkeypatch.setattr("tutoring.views.PAGE_SIZE", people - 1)
+    page = client.get("/people/").content.decode()
+    assert f"Найдено: более {people - 1}." in page
+    assert "Страница 1<" in page and "page=2" in page and " из " not in page
+    second = client.get("/people/?page=2")
+    assert len(second.context["page"].object_list) == 1
+    assert "page=1" in second.content.decode()
+    beyond = client.get("/people/?page=5").content.decode()
+    assert "На этой странице никого нет." in beyond and "page=4" in beyond
+
+
 def test_a_school_adds_a_teacher_at_itself_and_they_get_an_invitation(client, world, mailbox):
     client.force_login(world["school_user"])
     form = client.get("/people/new/").context["form"]

@@ -37,6 +37,8 @@ class OpenPage:
     number: int
     object_list: list
     has_next: bool
+    # Set by `paginate_counted`: the list has more rows than this, uncounted.
+    more_than: int | None = None
 
     @property
     def has_previous(self) -> bool:
@@ -57,6 +59,26 @@ def paginate_open(request, queryset, per_page=PAGE_SIZE) -> OpenPage:
     number = int(raw) if raw.isdigit() and 0 < int(raw) < 100_000 else 1
     rows = list(queryset[(number - 1) * per_page : number * per_page + 1])
     return OpenPage(number=number, object_list=rows[:per_page], has_next=len(rows) > per_page)
+
+
+COUNTED_UP_TO = 1_000
+
+
+def paginate_counted(request, queryset, per_page: int | None = None, *, up_to: int | None = None):
+    """`paginate` with the rows counted only up to `up_to`: a list of up to that many shows
+    its number and «из N» pages, a longer one «более N» and an open page («Назад»,
+    «Дальше»). The people of a region are 40,000: counting them all, through their roles,
+    took 49 ms on every view, ten times what a tenth of the region took, for a figure nobody
+    reads at that size; a filtered list, the one whose number matters, stays exact."""
+    up_to, per_page = up_to or COUNTED_UP_TO, per_page or PAGE_SIZE
+    counted = queryset.order_by()[: up_to + 1].count()
+    if counted > up_to:
+        page = paginate_open(request, queryset, per_page)
+        page.more_than = up_to
+        return page
+    paginator = Paginator(queryset, per_page)
+    paginator.count = counted  # a cached_property: the rows are not counted again
+    return paginator.get_page(request.GET.get("page"))
 
 
 @login_required

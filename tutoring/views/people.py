@@ -14,7 +14,7 @@ from ..models import RoleKind, User
 from ..once import once
 from ..refusals import attempt
 from ..services import people
-from . import paginate
+from . import paginate_counted
 
 PEOPLE_ROLES = (*OVERSIGHT_ROLES, RoleKind.SCHOOL, RoleKind.REGION_ADMIN)
 
@@ -27,7 +27,7 @@ def _people_page(request, *, template, pending_only=False):
     filterset = PersonFilter(request.GET, queryset=queryset, access=access)
     if pending_only:
         del filterset.form.fields["pending"]
-    page = paginate(request, filterset.qs)
+    page = paginate_counted(request, filterset.qs)
     for person in page.object_list:
         person.managed = access.manages_person(person, person.all_roles)
     return render(
