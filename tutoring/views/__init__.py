@@ -92,7 +92,7 @@ def home(request):
     )
     regional = []
     if access.everywhere:
-        regional = selectors.municipality_summaries(access.municipalities(), year=year)
+        regional = selectors.region_overview(access, year=year)
     summaries = {s.municipality.pk: s for s in municipal}
     own_statuses = selectors.statuses_by_organization(access.organization_ids, year=year)
     panels = extensions.home_panels(request.user, access)
