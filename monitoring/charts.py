@@ -4,10 +4,10 @@ text, so that it reads without colour and in print. Colours are SVG presentation
 never `style`: the pages run under a CSP that forbids inline styles. Numbers go into the
 markup with a dot, whatever the locale: a decimal comma would break the coordinates."""
 
+import html
 import itertools
 from collections.abc import Sequence
 
-from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from .analysis import MARKS, THRESHOLDS, Histogram, Mastery, TaskSuccess, WorkFigures, rounded
@@ -34,7 +34,16 @@ def number(value: float | None, digits: int = 1) -> str:
 
 
 def _f(value: float) -> str:
+    if type(value) is int:
+        return str(value)
     return f"{value:.1f}".rstrip("0").rstrip(".")
+
+
+def escape(text) -> str:
+    """The standard library's escape, as Django's `escape` writes it (&, <, >, " and '),
+    without its lazy-string wrapper and SafeString: a school's page draws some 1,500 labels,
+    and the wrapper was a tenth of its time; the chart is marked safe once, whole."""
+    return html.escape(str(text))
 
 
 def _text(x, y, content, *, size=11, anchor="middle", fill=INK, weight=None) -> str:

@@ -26,6 +26,8 @@ from django.core.cache import cache
 from django.db import transaction
 from django.db.models import QuerySet
 
+from tutoring.cache import add_many
+
 from .models import Assessment
 
 TIMEOUT = 7 * 24 * 3600
@@ -88,7 +90,8 @@ def _computed_once(function, works: list[int], kwargs: dict, keys: dict[int, str
     request takes it computes in one call; for the others it waits until their values appear,
     and computes itself those whose lock is gone without a value."""
     locks = {work: keys[work] + ":computing" for work in works}
-    mine = [work for work in works if cache.add(locks[work], 1, LOCK_SECONDS)]
+    taken = add_many([locks[work] for work in works], 1, LOCK_SECONDS)
+    mine = [work for work, took in zip(works, taken, strict=True) if took]
     found = {}
     try:
         if mine:

@@ -292,3 +292,17 @@ def test_each_municipalitys_sums_are_its_schools_kept_figures_after_a_correction
             .values_list("task", "total")
         )
     assert MunicipalityFigures.objects.get(assessment=work, municipality=world.municipality).m2 == 3
+
+
+def test_the_locks_of_a_pages_figures_are_taken_in_one_round_trip(db):
+    from tutoring.cache import add_many
+
+    cache.set("lock:b", "held", 30)
+    assert add_many(["lock:a", "lock:b", "lock:c"], 1, 30) == [True, False, True]
+    assert cache.get_many(["lock:a", "lock:b", "lock:c"]) == {
+        "lock:a": 1,
+        "lock:b": "held",
+        "lock:c": 1,
+    }
+    assert 0 < cache._cache.get_client().ttl(cache.make_key("lock:a")) <= 30
+    cache.delete_many(["lock:a", "lock:b", "lock:c"])
