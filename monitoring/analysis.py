@@ -35,6 +35,7 @@ from .models import (
     MunicipalityFigures,
     MunicipalityTaskPoints,
     Participant,
+    ResultSet,
     ResultSetFigures,
     ResultSetTaskPoints,
     WorkScoreMarks,
@@ -543,6 +544,22 @@ def task_success(
         ]
         for key, total in counts.items()
     }
+
+
+@cached
+def tested_units(assessments, *, municipalities) -> dict[tuple[int, int], bool]:
+    """(work, municipality) for each of these works with results of a school of these
+    municipalities. Cached work by work: for a region it reads all its result sets (36,000
+    over three years, 21 ms), which change only with a load, and a load raises the version."""
+    return dict.fromkeys(
+        ResultSet.objects.filter(
+            assessment__in=_ids(assessments), organization__municipality__in=municipalities
+        )
+        .values_list("assessment", "organization__municipality")
+        .distinct()
+        .order_by(),
+        True,
+    )
 
 
 def _score_marks(assessments) -> QuerySet:

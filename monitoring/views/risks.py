@@ -14,7 +14,7 @@ from tutoring.access import access_for, require, role_required
 from tutoring.models import Municipality, Organization, RoleKind, SchoolStatus
 from tutoring.services import school_status_set
 
-from .. import risks
+from .. import analysis, risks
 from ..figures_cache import results_cache
 from ..models import Assessment
 
@@ -82,11 +82,11 @@ def risk_list(request):
     municipalities, school = _scope(access)
     # (year, municipality) of every result: the years to offer, and whether the chosen
     # municipality has any that year, so that "nothing found" never stands for "no data".
-    tested = set(
-        Assessment.objects.filter(results__organization__municipality__in=municipalities)
-        .values_list("year", "results__organization__municipality")
-        .distinct()
-    )
+    works = dict(Assessment.objects.values_list("pk", "year"))
+    tested = {
+        (works[work], unit)
+        for work, unit in analysis.tested_units(list(works), municipalities=municipalities)
+    }
     years = sorted({year for year, _municipality in tested}, reverse=True)
     with_results = {municipality for _year, municipality in tested}
     form = RiskForm(

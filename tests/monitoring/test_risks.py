@@ -1,6 +1,8 @@
 """The risk list against results built by hand: СОШ № 10 (`school`) weak and getting worse,
 СОШ № 20 (`other_school`) calm, in one municipality; ВПР of 2025 and 2026, an ОГЭ of 2026."""
 
+import dataclasses
+
 import pytest
 from django.core.cache import cache
 from django.db import connection
@@ -417,3 +419,27 @@ def test_a_municipality_without_results_is_not_said_to_be_fine(client, risky):
 
     assert "Результатов 2026 года по муниципальному образованию" in text
     assert "тревожных признаков не найдено" not in text
+
+
+def test_a_municipality_loaded_after_the_list_was_read_is_shown_at_once(client, risky):
+    """Which municipality has results of which work is kept in the cache work by work;
+    a load raises its work's version, so the list never says «no results» of loaded ones."""
+    later = MunicipalityFactory(name="Аааевский район")
+    school = OrganizationFactory(municipality=later, fis_oko_login="edu230150")
+    client.force_login(risky.regional)
+    url = reverse("monitoring:risks")
+    empty = "Результатов 2026 года по муниципальному образованию"
+    assert empty in client.get(url, {"municipality": later.pk}).content.decode()
+
+    # The same work as the list read, loaded by the other municipality's methodist.
+    theirs = dataclasses.replace(
+        risky,
+        municipality=later,
+        methodist=user_with_role(RoleKind.METHODIST, municipality=later),
+    )
+    vpr(theirs, 2026, (school.fis_oko_login, school.short_name), twos=15)
+
+    text = client.get(url, {"municipality": later.pk}).content.decode()
+    assert empty not in text
+    # Its one school is the whole municipality: no share of «2» above its own.
+    assert "По результатам 2026 года тревожных признаков не найдено" in text
