@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 HOST ?= 127.0.0.1:8000
 
-.PHONY: run test lint format migrations-check bench loadtest lock clean
+.PHONY: run test lint format migrations-check bench loadtest loadtest-growth lock clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -81,6 +81,9 @@ bench: $(VENV)/.installed-dev
 ## school uploading results (LOADTEST_SCALE=small, LOADTEST_SECONDS=30 for a quick run).
 loadtest: $(VENV)/.installed-loadtest
 	env -u DJANGO_SETTINGS_MODULE $(BIN)/python -m tests.load.run
+
+loadtest-growth: $(VENV)/.installed-loadtest
+	env -u DJANGO_SETTINGS_MODULE $(BIN)/python -m tests.load.growth
 
 clean:
 	rm -rf $(VENV) staticfiles db.sqlite3 .pytest_cache .ruff_cache

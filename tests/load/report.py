@@ -219,6 +219,10 @@ def compare(small: dict, full: dict) -> str:
         f"worst p50 growth: {worst:.2f}× (≤ {SCALE_GROWTH:g}×) — "
         f"{'ok' if worst <= SCALE_GROWTH else 'NOT MET'}"
     )
+    lines.append(
+        "(two runs minutes apart: the machine's own speed drifts between them; "
+        "`make loadtest-growth` asks both scales in turn)"
+    )
     return "\n".join(lines)
 
 

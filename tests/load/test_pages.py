@@ -8,7 +8,7 @@ import pytest
 from django.test import Client
 
 from monitoring.models import Participant
-from tests.load import report
+from tests.load import growth, report
 from tests.load.fill import fill
 from tests.load.pages import ROLE_PAGES, ROLE_USERS, urls_of
 from tutoring.models import RoleKind, User
@@ -94,3 +94,20 @@ def test_the_report_sets_a_tenth_of_the_region_beside_the_whole(tmp_path):
 
     assert "tutor /" in printed and "2.00  > 1.5×" in printed
     assert "worst p50 growth: 2.00× (≤ 1.5×) — NOT MET" in printed
+
+
+def test_the_growth_check_sets_each_page_of_both_scales_side_by_side():
+    rows = [
+        {"role": "tutor", "page": "tutor /", "small": 40.0, "full": 48.0},
+        {"role": "regional", "page": "regional /people/", "small": 20.0, "full": 32.0},
+    ]
+
+    printed = growth.render(rows)
+
+    lines = printed.splitlines()
+    # The worst first, flagged; the verdict names it.
+    assert lines[2].split()[-5:] == ["20.0", "32.0", "1.60", ">", "1.5×"]
+    assert lines[3].split()[-3:] == ["40.0", "48.0", "1.20"]
+    assert "from a tenth to the whole: NOT MET (worst 1.60×, regional regional /people/)" in printed
+    rows[1]["full"] = 29.0
+    assert "whole: met (worst 1.45×, regional regional /people/)" in growth.render(rows)
