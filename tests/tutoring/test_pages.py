@@ -63,6 +63,17 @@ def test_it_keeps_the_regional_home_page_flat_across_municipalities(client, db):
     assert queries(client, "/") == small
 
 
+def test_the_regional_overview_links_each_municipality_to_its_organizations(client, db):
+    municipality = MunicipalityFactory(name="Тестовский район")
+    populate(municipality, 1)
+    client.force_login(user_with_role(RoleKind.REGIONAL))
+
+    page = client.get("/").content.decode()
+
+    link = f'<a href="/organizations/?municipality={municipality.pk}">Тестовский район</a>'
+    assert link in page
+
+
 def test_the_regional_overview_is_counted_again_only_when_something_is_added(client, db):
     from django.core.cache import cache
 
