@@ -18,18 +18,16 @@ do not change it.
 import contextlib
 import json
 import os
-import shutil
 import signal
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
 from tests.load.report import SCALE_GROWTH
-from tests.load.run import RESULTS, ROOT, _signed_in
-from tests.services import Postgres, Redis, postgres_bin
+from tests.load.run import RESULTS, ROOT, servers, signed_in
+from tests.services import postgres_bin
 
 # 15 rounds still let a page read 1.61× in one run and 1.18× at 41 rounds the next.
 ROUNDS = int(os.environ.get("LOADTEST_GROWTH_ROUNDS", "31"))
@@ -46,17 +44,7 @@ def main() -> int:
     RESULTS.mkdir(parents=True, exist_ok=True)
     began = time.monotonic()
     with contextlib.ExitStack() as stack:
-        postgres = Postgres(
-            prefix="tutoring-loadtest-pg-",
-            settings="-c shared_buffers=1GB -c work_mem=32MB -c maintenance_work_mem=256MB",
-        )
-        stack.callback(postgres.stop)
-        postgres.start()
-        redis = Redis()
-        stack.callback(redis.stop)
-        redis.start()
-        files = tempfile.mkdtemp(prefix="tutoring-loadtest-files-")
-        stack.callback(shutil.rmtree, files, ignore_errors=True)
+        postgres, redis, files = servers(stack)
         envs, plans = {}, {}
         for number, scale in enumerate(SCALES):
             database = f"tutoring_{scale}"
@@ -118,7 +106,7 @@ def _measure(urls: dict, plans: dict) -> tuple[list[dict], list[str]]:
     rows, failed = [], []
     for role in ROLE_PAGES:
         sessions = {
-            scale: _signed_in(urls[scale], plans[scale]["users"][role], plans[scale]["password"])
+            scale: signed_in(urls[scale], plans[scale]["users"][role], plans[scale]["password"])
             for scale in SCALES
         }
         pages = {scale: dict(urls_of(role, plans[scale])) for scale in SCALES}

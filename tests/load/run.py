@@ -48,18 +48,7 @@ def main() -> int:
     RESULTS.mkdir(parents=True, exist_ok=True)
     began = time.monotonic()
     with contextlib.ExitStack() as stack:
-        # Region-sized tables: more memory for the planner and the cache than the default.
-        postgres = Postgres(
-            prefix="tutoring-loadtest-pg-",
-            settings="-c shared_buffers=1GB -c work_mem=32MB -c maintenance_work_mem=256MB",
-        )
-        stack.callback(postgres.stop)
-        postgres.start()
-        redis = Redis()
-        stack.callback(redis.stop)
-        redis.start()
-        files = tempfile.mkdtemp(prefix="tutoring-loadtest-files-")
-        stack.callback(shutil.rmtree, files, ignore_errors=True)
+        postgres, redis, files = servers(stack)
         os.environ.update(
             DATABASE_URL=postgres.url,
             REDIS_URL=redis.url,
@@ -83,6 +72,24 @@ def main() -> int:
         _locust(url, plan_path, samples)
     print(f"Everything stopped; {time.monotonic() - began:.0f} s in all.\n", flush=True)
     return _report(samples)
+
+
+def servers(stack: contextlib.ExitStack) -> tuple[Postgres, Redis, str]:
+    """A throwaway PostgreSQL and Redis on free ports and a folder for static and media
+    files, each stopped or removed when `stack` closes."""
+    # Region-sized tables: more memory for the planner and the cache than the default.
+    postgres = Postgres(
+        prefix="tutoring-loadtest-pg-",
+        settings="-c shared_buffers=1GB -c work_mem=32MB -c maintenance_work_mem=256MB",
+    )
+    stack.callback(postgres.stop)
+    postgres.start()
+    redis = Redis()
+    stack.callback(redis.stop)
+    redis.start()
+    files = tempfile.mkdtemp(prefix="tutoring-loadtest-files-")
+    stack.callback(shutil.rmtree, files, ignore_errors=True)
+    return postgres, redis, files
 
 
 def _prepare() -> dict:
@@ -111,7 +118,7 @@ def _check_pages(url: str, plan: dict) -> None:
 
     failed = []
     for role in ROLE_PAGES:
-        session = _signed_in(url, plan["users"][role], plan["password"])
+        session = signed_in(url, plan["users"][role], plan["password"])
         for name, page in urls_of(role, plan):
             started = time.perf_counter()
             response = session.get(url + page, allow_redirects=False)
@@ -119,14 +126,14 @@ def _check_pages(url: str, plan: dict) -> None:
             print(f"  {response.status_code} {spent:7.0f} ms  {name}", flush=True)
             if response.status_code != 200:
                 failed.append(f"{name}: {response.status_code}")
-    uploader = _signed_in(url, plan["uploader"], plan["password"])
+    uploader = signed_in(url, plan["uploader"], plan["password"])
     if uploader.get(url + "/monitoring/imports/new/").status_code != 200:
         failed.append("the uploading school cannot open the upload page")
     if failed:
         raise SystemExit("Pages that do not answer their role:\n  " + "\n  ".join(failed))
 
 
-def _signed_in(url: str, username: str, password: str) -> requests.Session:
+def signed_in(url: str, username: str, password: str) -> requests.Session:
     session = requests.Session()
     session.get(url + "/login/")
     response = session.post(
