@@ -501,14 +501,6 @@ class Session(models.Model):
             models.Index(fields=["municipality", "starts_at"]),
             models.Index(fields=["tutor", "starts_at"]),
             models.Index(fields=["organization", "starts_at"]),
-            # «Занятия прошли, отчёт ещё не составлен» on a tutor's home page and the list's
-            # report filter: planned and over, on any day. Without it PostgreSQL read every
-            # session of the region (43,000) for a tutor's two; planned ones are a few per cent.
-            models.Index(
-                fields=["ends_at"],
-                condition=Q(status="planned"),
-                name="session_planned_ends_at",
-            ),
         ]
         constraints = [
             models.CheckConstraint(

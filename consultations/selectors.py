@@ -63,31 +63,50 @@ def sessions_for(access: Access) -> QuerySet[Session]:
     )
     if access.everywhere:
         return qs
+    # The user's own sessions as one UNION of indexed reads, then the sessions by primary key.
+    # Written as an OR of the same subqueries, no index could serve it: PostgreSQL read every
+    # session of the period across the region and tested each (the teacher's agenda 1.6×
+    # slower for the whole region than for a tenth; a count in the UNION's form stays flat).
+    own = []
     schools = {r.organization_id for r in access.roles if r.kind == RoleKind.SCHOOL}
-    q = Q(municipality__in=_municipalities_where(access, *COORDINATORS))
-    q |= Q(tutor=access.user_id)
     if schools:
         # A school sees the sessions of its requests, those held at it, and those its
         # teachers take part in wherever they are held.
         its_teachers = Role.objects.filter(kind=RoleKind.TEACHER, organization__in=schools)
-        # The requests as a subquery, not a join inside the OR: each branch of the OR then
-        # reads an index of its own instead of every session of the region.
         theirs = ConsultationRequest.objects.filter(organization__in=schools)
-        q |= Q(request__in=theirs.values("pk")) | Q(organization__in=schools)
-        q |= Exists(
-            Session.teachers.through.objects.filter(
-                session=OuterRef("pk"), user__in=its_teachers.values("user")
-            )
-        )
+        own += [
+            Session.objects.filter(request__in=theirs.values("pk")).values("pk"),
+            Session.objects.filter(organization__in=schools).values("pk"),
+            Session.teachers.through.objects.filter(user__in=its_teachers.values("user")).values(
+                "session"
+            ),
+        ]
     if access.has(RoleKind.TEACHER):
         mine = ConsultationRequest.objects.filter(
             Q(requested_by=access.user_id) | Q(teacher=access.user_id)
         )
-        q |= Q(request__in=mine.values("pk"))
-        q |= Exists(
-            Session.teachers.through.objects.filter(session=OuterRef("pk"), user=access.user_id)
-        )
+        own += [
+            Session.objects.filter(request__in=mine.values("pk")).values("pk"),
+            Session.teachers.through.objects.filter(user=access.user_id).values("session"),
+        ]
+    coordinated = _municipalities_where(access, *COORDINATORS)
+    if coordinated:
+        # The municipality's sessions and the tutor's are index ranges that an OR joins; the
+        # UNION beside them is a subplan of that OR, so it holds only what they leave out.
+        q = Q(municipality__in=coordinated) | Q(tutor=access.user_id)
+        if own:
+            q |= Q(pk__in=_union(own))
+    elif own:
+        q = Q(pk__in=_union([*own, Session.objects.filter(tutor=access.user_id).values("pk")]))
+    else:
+        q = Q(tutor=access.user_id)
     return qs.filter(q)
+
+
+def _union(parts: list[QuerySet]) -> QuerySet:
+    # Unordered: Session's default ordering would sort each part of the UNION.
+    parts = [part.order_by() for part in parts]
+    return parts[0].union(*parts[1:]) if len(parts) > 1 else parts[0]
 
 
 def may_join(access: Access, session: Session, *, teaching: bool | None = None) -> bool:
