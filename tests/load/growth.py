@@ -93,8 +93,8 @@ def _fill(env: dict, plan: Path) -> dict:
     """Migrates and fills one scale's database in a process of its own: Django's settings
     are read once a process, and each scale has its own DATABASE_URL."""
     code = (
-        "import json, sys; from tests.load.run import _prepare; "
-        "open(sys.argv[1], 'w').write(json.dumps(_prepare()))"
+        "import json, sys; from tests.load.run import prepare; "
+        "open(sys.argv[1], 'w').write(json.dumps(prepare()))"
     )
     subprocess.run([sys.executable, "-c", code, str(plan)], cwd=ROOT, env=env, check=True)
     return json.loads(plan.read_text())

@@ -56,7 +56,7 @@ def main() -> int:
             MEDIA_ROOT=os.path.join(files, "media"),
             DJANGO_SETTINGS_MODULE="tutoring.settings",
         )
-        plan = _prepare()
+        plan = prepare()
         plan_path = RESULTS / f"{SCALE}-plan.json"
         plan_path.write_text(json.dumps(plan, ensure_ascii=False), encoding="utf-8")
         print(f"Data ready in {time.monotonic() - began:.0f} s", flush=True)
@@ -92,7 +92,7 @@ def servers(stack: contextlib.ExitStack) -> tuple[Postgres, Redis, str]:
     return postgres, redis, files
 
 
-def _prepare() -> dict:
+def prepare() -> dict:
     import django
     from django.core.management import call_command
 

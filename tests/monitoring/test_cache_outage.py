@@ -112,3 +112,21 @@ def test_healthz_answers_503_for_the_broker_while_the_pages_work(
     health = client.get("/healthz")
     assert health.status_code == 503
     assert health.json()["checks"] == {"database": "ok", "broker": "error"}
+
+
+def test_the_risk_list_finds_the_loaded_results_when_the_cache_is_down(
+    client, world, work, cache_server
+):
+    """Which municipalities have results of which work is kept in the cache; without it the
+    list counts them afresh rather than saying there are none."""
+    client.force_login(world.regional)
+    url = reverse("monitoring:risks")
+    assert client.get(url).status_code == 200  # fills the cache
+    cache_server.stop()
+
+    response = client.get(url, {"municipality": world.municipality.pk})
+
+    assert response.status_code == 200
+    text = response.content.decode()
+    assert f'<option value="{work.year}" selected>' in text
+    assert "ещё нет" not in text and "в портале нет" not in text
