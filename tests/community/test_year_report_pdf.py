@@ -3,6 +3,7 @@
 import subprocess
 
 import pytest
+from django.utils import timezone
 
 from community.models import TutorYearReport
 from community.services import year_reports as services
@@ -46,7 +47,9 @@ def test_it_prints_the_plan_beside_what_was_done(cast, accepted):  # noqa: F811
     # The plan's item and what was done stand side by side: the columns' lines interleave.
     assert "1 Посещение уроков" in text and "супервизия: Урок в 7" in text
     assert "План выполнен полностью." in text
-    assert f"Принят: {accepted.accepted_at:%d.%m.%Y}, методист" in text
+    # The date is the municipality's own: past its midnight a UTC date would be a day behind.
+    accepted_on = timezone.localtime(accepted.accepted_at, cast.municipality.tzinfo)
+    assert f"Принят: {accepted_on:%d.%m.%Y}, методист" in text
 
 
 def test_it_renders_a_page_image(cast, accepted, tmp_path):  # noqa: F811
