@@ -304,6 +304,66 @@ class SchoolStatus(models.Model):
         return f"{self.organization} — {self.get_kind_display()} ({self.academic_year})"
 
 
+class RiskDirection(models.Model):
+    """A direction of the «рисковый профиль» of a school with low results (the federal project
+    «500+» of ФИОКО): reference data of a region, which its administrator renames, adds and
+    retires. Each region starts with the eleven directions of «500+» (`RISK_DIRECTIONS`)."""
+
+    class Evidence(models.TextChoices):
+        # What the portal itself knows about the direction and offers as its justification.
+        # It stays with a seeded direction when the region renames it.
+        NONE = "", "нет"
+        LEARNING_FAILURE = "learning_failure", "причины из «Где нужна помощь»"
+        COMPETENCE = "competence", "критерии экспертизы, оценённые не полностью"
+        TRAINING = "training", "доля учителей с маршрутом профессионального развития"
+
+    region = models.CharField("субъект РФ", max_length=200, blank=True)
+    name = models.CharField("название", max_length=300)
+    position = models.PositiveSmallIntegerField("порядок", default=0)
+    evidence = models.CharField(
+        "данные портала", max_length=32, choices=Evidence.choices, blank=True, default=""
+    )
+    # A retired direction stays in the profiles that rated it and is offered to no new one.
+    is_active = models.BooleanField("используется", default=True)
+
+    class Meta:
+        verbose_name = "направление рискового профиля"
+        verbose_name_plural = "направления рискового профиля"
+        ordering = ["region", "position", "pk"]
+        constraints = [
+            models.UniqueConstraint("region", Lower("name"), name="risk_direction_name_unique_ci"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+# The eleven risk directions of the «500+» risk profile (ФИОКО), in its order, with what the
+# portal can offer for each: a region starts with these (`tutoring.services.risk_directions_seed`).
+RISK_DIRECTIONS = (
+    ("Низкий уровень оснащения школы", ""),
+    ("Дефицит педагогических кадров", ""),
+    (
+        "Недостаточная предметная и методическая компетентность педагогических работников",
+        RiskDirection.Evidence.COMPETENCE,
+    ),
+    ("Риски низкой адаптивности учебного процесса", ""),
+    (
+        "Несформированность внутришкольной системы повышения квалификации",
+        RiskDirection.Evidence.TRAINING,
+    ),
+    (
+        "Высокая доля обучающихся с рисками учебной неуспешности",
+        RiskDirection.Evidence.LEARNING_FAILURE,
+    ),
+    ("Низкое качество преодоления языковых и культурных барьеров", ""),
+    ("Пониженный уровень качества школьной образовательной и воспитательной среды", ""),
+    ("Высокая доля обучающихся с ОВЗ", ""),
+    ("Низкий уровень вовлечённости родителей", ""),
+    ("Низкая учебная мотивация обучающихся", ""),
+)
+
+
 class User(AbstractUser):
     middle_name = models.CharField("отчество", max_length=150, blank=True)
     phone = models.CharField("телефон", max_length=40, blank=True)

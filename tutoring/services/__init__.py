@@ -4,11 +4,13 @@ from django.db import IntegrityError, transaction
 
 from .. import extensions
 from ..models import (
+    RISK_DIRECTIONS,
     AcademicYear,
     AuditEntry,
     DomainError,
     Municipality,
     Organization,
+    RiskDirection,
     SchoolStatus,
     Subject,
     User,
@@ -199,3 +201,83 @@ def school_status_remove(
     )
     status.delete()
     return True
+
+
+# Risk directions: reference data of each region (its administrator keeps them). A direction
+# is never deleted: the profiles that rated it point at it.
+
+
+def risk_directions_seed(region: str) -> None:
+    """A region the portal has not met starts with the eleven directions of «500+»; a region
+    that has directions keeps its own. Part of the caller's transaction (a municipality or a
+    region administrator created), whose audit entry records it."""
+    if RiskDirection.objects.filter(region=region).exists():
+        return
+    RiskDirection.objects.bulk_create(
+        RiskDirection(region=region, name=name, position=position, evidence=evidence)
+        for position, (name, evidence) in enumerate(RISK_DIRECTIONS, start=1)
+    )
+
+
+def _direction_name(region: str, name: str, *, direction: RiskDirection | None = None) -> str:
+    name = " ".join(name.split())
+    if not name:
+        raise DomainError("Укажите название направления.")
+    others = RiskDirection.objects.filter(region=region, name__iexact=name)
+    if direction is not None:
+        others = others.exclude(pk=direction.pk)
+    other = others.first()
+    if other is not None:
+        retired = "" if other.is_active else " (выведено из употребления — верните его)"
+        raise DomainError(f"Направление «{other.name}» уже есть в справочнике региона{retired}.")
+    return name
+
+
+@transaction.atomic
+def risk_direction_create(*, actor: User, region: str, name: str) -> RiskDirection:
+    """A direction of the region's own, after those it has."""
+    name = _direction_name(region, name)
+    last = RiskDirection.objects.filter(region=region).order_by("-position").first()
+    try:
+        # Two administrators adding one direction at once both pass the check above; the
+        # case-insensitive unique index refuses the second, who is told so in words.
+        with transaction.atomic():
+            direction = RiskDirection.objects.create(
+                region=region, name=name, position=(last.position + 1) if last else 1
+            )
+    except IntegrityError:
+        raise DomainError(f"Направление «{name}» уже есть в справочнике региона.") from None
+    audit_record(actor=actor, action="risk_direction.create", obj=direction)
+    return direction
+
+
+@transaction.atomic
+def risk_direction_rename(*, actor: User, direction: RiskDirection, name: str) -> RiskDirection:
+    """A new name; the ratings of the profiles stay with the direction, and so does what the
+    portal offers for it."""
+    direction = RiskDirection.objects.select_for_update().get(pk=direction.pk)
+    name = _direction_name(direction.region, name, direction=direction)
+    if name == direction.name:
+        return direction
+    changes = {"name": [direction.name, name]}
+    direction.name = name
+    direction.save(update_fields=["name"])
+    audit_record(actor=actor, action="risk_direction.rename", obj=direction, changes=changes)
+    return direction
+
+
+@transaction.atomic
+def risk_direction_set_active(
+    *, actor: User, direction: RiskDirection, active: bool
+) -> RiskDirection:
+    """Retire a direction (it stays in the profiles that rated it and is offered to no new
+    one) or bring it back."""
+    direction = RiskDirection.objects.select_for_update().get(pk=direction.pk)
+    if direction.is_active == active:
+        state = "используется" if active else "выведено из употребления"
+        raise DomainError(f"Направление «{direction.name}» уже {state}.")
+    direction.is_active = active
+    direction.save(update_fields=["is_active"])
+    action = "risk_direction.restore" if active else "risk_direction.retire"
+    audit_record(actor=actor, action=action, obj=direction)
+    return direction

@@ -15,7 +15,7 @@ from ..access import access_for
 from ..errors import DomainError
 from ..models import Municipality, Organization, OrganizationHead, RoleKind, User
 from ..selectors import identifier_clashes
-from . import audit_record
+from . import audit_record, risk_directions_seed
 from . import people as people_services
 
 ACTION_LABELS = {
@@ -138,6 +138,7 @@ def municipality_create(
         name=name, short_name=short_name, region=region, locality=locality, timezone=timezone
     )
     _save_municipality(municipality)
+    risk_directions_seed(region)
     audit_record(
         actor=actor,
         action="municipality.create",
@@ -205,6 +206,7 @@ def municipality_update(
     if not changes:
         return municipality
     _save_municipality(municipality)
+    risk_directions_seed(municipality.region)
     audit_record(actor=actor, action="municipality.update", obj=municipality, changes=changes)
     return municipality
 

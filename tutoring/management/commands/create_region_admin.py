@@ -7,7 +7,7 @@ from django.db import transaction
 
 from tutoring.errors import DomainError
 from tutoring.models import Role, RoleKind, User
-from tutoring.services import audit_record, people
+from tutoring.services import audit_record, people, risk_directions_seed
 
 
 class Command(BaseCommand):
@@ -45,6 +45,7 @@ class Command(BaseCommand):
                 role, created = Role.objects.get_or_create(
                     user=person, kind=RoleKind.REGION_ADMIN, region=region
                 )
+                risk_directions_seed(region)
                 if created:
                     audit_record(
                         actor=None,
