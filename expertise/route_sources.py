@@ -5,7 +5,7 @@ with the experts' comments (their recommendations). Registered with
 importing this app."""
 
 from .models import Conclusion, Verdict
-from .selectors import case_deficits
+from .selectors import case_deficits, latest_conclusions
 
 # The RouteDifficulty source these suggestions come under.
 SOURCE = "expertise"
@@ -14,7 +14,7 @@ YEARS_BACK = 1
 
 
 def expertise_difficulties(teacher, academic_year) -> list[tuple[str, str]]:
-    conclusions = (
+    latest = latest_conclusions(
         Conclusion.objects.filter(
             case__author=teacher,
             case__academic_year__start_year__range=(
@@ -22,14 +22,9 @@ def expertise_difficulties(teacher, academic_year) -> list[tuple[str, str]]:
                 academic_year.start_year,
             ),
         )
-        .select_related("case")
-        .order_by("case_id", "-round__number")
     )
-    latest = {}
-    for conclusion in conclusions:
-        latest.setdefault(conclusion.case_id, conclusion)
     found = []
-    for conclusion in latest.values():
+    for conclusion in latest:
         title = conclusion.snapshot.get("title", conclusion.case.title)
         for criterion in case_deficits(conclusion):
             comments = "; ".join(

@@ -192,6 +192,15 @@ def deficits(access: Access) -> QuerySet:
     )
 
 
+def latest_conclusions(conclusions) -> list[Conclusion]:
+    """The latest conclusion of each case among `conclusions` (a queryset): a case sent back
+    to its author and examined again is described by its last round."""
+    latest = {}
+    for conclusion in conclusions.select_related("case").order_by("case_id", "-round__number"):
+        latest.setdefault(conclusion.case_id, conclusion)
+    return list(latest.values())
+
+
 def case_deficits(conclusion: Conclusion) -> list[dict]:
     """The criteria of an issued conclusion that an expert did not score in full, from its
     frozen content: what a consultation on the case should address."""

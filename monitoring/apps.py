@@ -13,6 +13,13 @@ ACTION_LABELS = {
     "minimum.update": "минимальный балл ГИА изменён",
     "minimum.delete": "минимальный балл ГИА удалён",
     "report.create": "отчёт составлен",
+    "curatorship.assign": "назначен куратор школы",
+    "curatorship.remove": "куратор снят со школы",
+    "risk_profile.create": "рисковый профиль создан",
+    "risk_profile.update": "оценки рискового профиля изменены",
+    "risk_profile.submit": "рисковый профиль отправлен на согласование",
+    "risk_profile.agree": "рисковый профиль согласован",
+    "risk_profile.return": "рисковый профиль возвращён на доработку",
 }
 
 CHANGE_LABELS = {
@@ -33,6 +40,10 @@ CHANGE_LABELS = {
     "exam": "экзамен",
     "grade": "класс",
     "score": "минимальный балл",
+    "curator": "куратор",
+    "replaced": "вместо",
+    "ratings": "оценки",
+    "comment": "замечания",
 }
 
 
@@ -41,6 +52,13 @@ NOTIFICATION_KINDS = [
     ("monitoring.import.checked", "Файл результатов проверен"),
     ("monitoring.import.loaded", "Файл результатов загружен"),
     ("monitoring.import.failed", "Файл результатов не принят или не загружен"),
+]
+# The school, its curator and the methodist learn how its risk profile moves.
+PROFILE_NOTIFICATION_KINDS = [
+    ("monitoring.curatorship.assigned", "Вас назначили куратором школы"),
+    ("monitoring.risk_profile.submitted", "Рисковый профиль школы ждёт согласования"),
+    ("monitoring.risk_profile.agreed", "Рисковый профиль школы согласован"),
+    ("monitoring.risk_profile.returned", "Рисковый профиль школы возвращён на доработку"),
 ]
 
 
@@ -56,7 +74,14 @@ class MonitoringConfig(AppConfig):
 
         extensions.register_action_labels(ACTION_LABELS)
         extensions.register_change_labels(CHANGE_LABELS)
-        extensions.register_value_labels({"document:kind": {reports.DOCUMENT: "отчёт"}})
+        from .models import RiskProfile
+
+        extensions.register_value_labels(
+            {
+                "document:kind": {reports.DOCUMENT: "отчёт"},
+                "risk_profile:status": RiskProfile.Status,
+            }
+        )
         extensions.register_demo_loader(demo.load)
         extensions.register_home_panel(panels.home_panel)
         # Suggested difficulties of a teacher's development route (community).
@@ -71,6 +96,8 @@ class MonitoringConfig(AppConfig):
         extensions.register_navigation(navigation)
         for key, label in NOTIFICATION_KINDS:
             notifications.register_kind(key, label, group="Результаты ВПР и ГИА")
+        for key, label in PROFILE_NOTIFICATION_KINDS:
+            notifications.register_kind(key, label, group="Школы в программе «500+»")
         outbox.on_give_up("monitoring.tasks.check_batch", tasks.give_up)
         outbox.on_give_up("monitoring.tasks.load_batch", tasks.give_up)
 

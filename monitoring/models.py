@@ -466,3 +466,155 @@ class Report(models.Model):
         from django.urls import reverse
 
         return reverse("monitoring:report_detail", args=[self.pk])
+
+
+# A school's way out of low results (the federal project «500+» of ФИОКО): its curator for the
+# year and its risk profile.
+
+
+class Curatorship(models.Model):
+    """The curator of a school with low results for an academic year: a tutor or a methodist
+    of the municipality who accompanies the school («500+»: a curator for each school). The
+    curator agrees the school's risk profile; their visits are their logged sessions."""
+
+    municipality = models.ForeignKey(
+        Municipality, verbose_name="муниципальное образование", on_delete=models.PROTECT
+    )
+    academic_year = models.ForeignKey(
+        "tutoring.AcademicYear",
+        verbose_name="учебный год",
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    organization = models.ForeignKey(
+        Organization, verbose_name="школа", on_delete=models.PROTECT, related_name="curatorships"
+    )
+    curator = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="куратор",
+        on_delete=models.PROTECT,
+        related_name="curatorships",
+    )
+    assigned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="кто назначил",
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+    )
+    assigned_at = models.DateTimeField("назначен", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "куратор школы"
+        verbose_name_plural = "кураторы школ"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization", "academic_year"], name="curatorship_one_a_year"
+            )
+        ]
+        indexes = [models.Index(fields=["curator", "academic_year"])]
+
+    def __str__(self):
+        return f"Куратор школы {self.organization} на {self.academic_year} учебный год"
+
+
+class RiskLevel(models.TextChoices):
+    HIGH = "high", "высокий"
+    MEDIUM = "medium", "средний"
+    LOW = "low", "низкий"
+    NONE = "none", "не выявлен"
+
+
+class RiskProfile(models.Model):
+    """A school's «рисковый профиль» for an academic year: each direction of the region rated
+    with a justification. The school drafts it; its curator or the municipality's methodist
+    agrees it or returns it with comments."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "черновик"
+        SUBMITTED = "submitted", "на согласовании"
+        RETURNED = "returned", "возвращён на доработку"
+        AGREED = "agreed", "согласован"
+
+    municipality = models.ForeignKey(
+        Municipality, verbose_name="муниципальное образование", on_delete=models.PROTECT
+    )
+    academic_year = models.ForeignKey(
+        "tutoring.AcademicYear",
+        verbose_name="учебный год",
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    organization = models.ForeignKey(
+        Organization, verbose_name="школа", on_delete=models.PROTECT, related_name="risk_profiles"
+    )
+    status = models.CharField(
+        "состояние", max_length=16, choices=Status.choices, default=Status.DRAFT
+    )
+    reviewer_comment = models.TextField("замечания", blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="составил",
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+    )
+    submitted_at = models.DateTimeField("отправлен на согласование", null=True, blank=True)
+    agreed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="кто согласовал",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    agreed_at = models.DateTimeField("согласован", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "рисковый профиль школы"
+        verbose_name_plural = "рисковые профили школ"
+        ordering = ["-academic_year__start_year", "organization__short_name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization", "academic_year"], name="risk_profile_one_a_year"
+            )
+        ]
+
+    def __str__(self):
+        return f"Рисковый профиль {self.organization} на {self.academic_year} учебный год"
+
+    def get_absolute_url(self):
+        from django.urls import reverse
+
+        return reverse("monitoring:profile_detail", args=[self.pk])
+
+
+class RiskRating(models.Model):
+    """One direction of a profile: its level and why. `evidence` keeps what the portal offered
+    for it when the profile was sent for agreement, so that the agreed profile reads as it did."""
+
+    profile = models.ForeignKey(
+        RiskProfile, verbose_name="профиль", on_delete=models.CASCADE, related_name="ratings"
+    )
+    direction = models.ForeignKey(
+        "tutoring.RiskDirection",
+        verbose_name="направление",
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    level = models.CharField("уровень риска", max_length=8, choices=RiskLevel.choices, blank=True)
+    justification = models.TextField("обоснование", blank=True)
+    evidence = models.TextField("данные портала", blank=True)
+
+    class Meta:
+        verbose_name = "оценка направления"
+        verbose_name_plural = "оценки направлений"
+        ordering = ["direction__position", "direction_id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["profile", "direction"], name="risk_rating_one_a_direction"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.direction}: {self.get_level_display() or 'не оценено'}"

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import analysis, community, effect, hub, imports, minimums, reports, risks
+from .views import analysis, community, effect, hub, imports, minimums, profiles, reports, risks
 
 app_name = "monitoring"
 
@@ -29,6 +29,19 @@ urlpatterns = [
     ),
     path("risks/", risks.risk_list, name="risks"),
     path("risks/status/", risks.risk_status, name="risk_status"),
+    path("profiles/", profiles.profile_list, name="profile_list"),
+    path("profiles/new/", profiles.profile_create, name="profile_create"),
+    path("profiles/<int:pk>/", profiles.profile_detail, name="profile_detail"),
+    path("profiles/<int:pk>/edit/", profiles.profile_update, name="profile_update"),
+    path("profiles/<int:pk>/submit/", profiles.profile_submit, name="profile_submit"),
+    path("profiles/<int:pk>/agree/", profiles.profile_agree, name="profile_agree"),
+    path("profiles/<int:pk>/return/", profiles.profile_return, name="profile_return"),
+    path(
+        "profiles/curators/<int:pk>/<int:year>/",
+        profiles.curator_assign,
+        name="curator_assign",
+    ),
+    path("profiles/curators/<int:pk>/remove/", profiles.curator_remove, name="curator_remove"),
     path("effect/", effect.tutoring_effect, name="effect"),
     path("effectiveness/", community.effectiveness_report, name="effectiveness"),
     path("development/", community.development_list, name="development_list"),

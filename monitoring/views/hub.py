@@ -8,6 +8,7 @@ from tutoring.models import RoleKind
 
 from .. import selectors
 from ..models import ImportBatch
+from ..profiles import selectors as profile_selectors
 from .minimums import READERS as MINIMUM_READERS
 
 OVERSIGHT = (RoleKind.METHODIST, RoleKind.DIRECTOR, RoleKind.REGIONAL)
@@ -41,6 +42,17 @@ def sections(access) -> list[Section]:
                 "",
             ),
         ]
+    if profile_selectors.reads_profiles(access):
+        found.append(
+            Section(
+                "Школы в программе: кураторы и рисковые профили",
+                "Школы ШНОР и ШССУ учебного года, их кураторы и рисковые профили по "
+                "направлениям проекта «500+»: оценка школы, согласование куратором или "
+                "методистом.",
+                reverse("monitoring:profile_list"),
+                "",
+            )
+        )
     if access.has(*IMPORT_READERS):
         waiting = ""
         if access.has(RoleKind.METHODIST, RoleKind.SCHOOL):

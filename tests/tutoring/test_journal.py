@@ -83,6 +83,8 @@ BUILT = {
     "point.update": (ConsultationPoint, POINT_FIELDS),
     "room.update": (Room, ROOM_FIELDS),
     "request.update": (ConsultationRequest, REQUEST_FIELDS),
+    # The curator, and whom they replace when the school had one.
+    "curatorship.assign": (None, ("curator", "replaced")),
     "rubric.update": (Rubric, RUBRIC_FIELDS),
     "criterion.update": (Criterion, CRITERION_FIELDS),
     "report.create": (None, ("year", "scope", "subject")),
