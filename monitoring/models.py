@@ -3,6 +3,7 @@ files ФИС ОКО exports. A pupil is a participant code, never a name (DESIGN
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 
 from tutoring.errors import DomainError  # noqa: F401 (one refusal type for every app)
 from tutoring.models import Municipality, Organization, Subject
@@ -618,3 +619,249 @@ class RiskRating(models.Model):
 
     def __str__(self):
         return f"{self.direction}: {self.get_level_display() or 'не оценено'}"
+
+
+class SchoolProgramme(models.Model):
+    """A document of a school in the programme («500+»): its концепция развития, its
+    среднесрочная программа развития, and an антирисковая программа for each direction of its
+    profile rated high or medium. The school drafts it, the methodist agrees it, the school's
+    head approves it; approved, it is printed and frozen. A revision is a new version."""
+
+    class Kind(models.TextChoices):
+        CONCEPT = "concept", "концепция развития"
+        MEDIUM_TERM = "medium_term", "среднесрочная программа развития"
+        ANTIRISK = "antirisk", "антирисковая программа"
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "черновик"
+        SUBMITTED = "submitted", "на согласовании"
+        RETURNED = "returned", "возвращена на доработку"
+        AGREED = "agreed", "согласована"
+        APPROVED = "approved", "утверждена"
+        SUPERSEDED = "superseded", "заменена новой редакцией"
+
+    municipality = models.ForeignKey(
+        Municipality, verbose_name="муниципальное образование", on_delete=models.PROTECT
+    )
+    academic_year = models.ForeignKey(
+        "tutoring.AcademicYear",
+        verbose_name="учебный год",
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    organization = models.ForeignKey(
+        Organization, verbose_name="школа", on_delete=models.PROTECT, related_name="programmes"
+    )
+    kind = models.CharField("вид документа", max_length=16, choices=Kind.choices)
+    direction = models.ForeignKey(
+        "tutoring.RiskDirection",
+        verbose_name="направление риска",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    version = models.PositiveSmallIntegerField("редакция", default=1)
+    previous = models.OneToOneField(
+        "self",
+        verbose_name="прежняя редакция",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="next_version",
+    )
+    goal = models.TextField("цель", blank=True)
+    tasks = models.TextField("задачи", blank=True, help_text="Каждая задача с новой строки.")
+    text = models.TextField(
+        "содержание",
+        blank=True,
+        help_text="Разделы документа: строка, начинающаяся с «#», — заголовок раздела.",
+    )
+    status = models.CharField(
+        "состояние", max_length=16, choices=Status.choices, default=Status.DRAFT
+    )
+    reviewer_comment = models.TextField("замечания методиста", blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="составил",
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+    )
+    submitted_at = models.DateTimeField("отправлена на согласование", null=True, blank=True)
+    agreed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="кто согласовал",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    agreed_at = models.DateTimeField("согласована", null=True, blank=True)
+    approved_at = models.DateTimeField("утверждена", null=True, blank=True)
+    # The head's name and post as the grif prints them, and what the document said, kept at
+    # approval: what the head signed does not change with the school's later edits.
+    approved_by_head = models.CharField("утвердил (руководитель)", max_length=300, blank=True)
+    snapshot = models.JSONField("содержание на момент утверждения", default=dict, blank=True)
+
+    class Meta:
+        verbose_name = "программа школы"
+        verbose_name_plural = "программы школ"
+        ordering = ["-academic_year__start_year", "organization__short_name", "kind", "pk"]
+        constraints = [
+            # One version of each document a year: the concept and the medium-term programme
+            # have no direction, each antirisk programme has its own.
+            models.UniqueConstraint(
+                fields=["organization", "academic_year", "kind", "version"],
+                condition=Q(direction__isnull=True),
+                name="programme_version_unique",
+            ),
+            models.UniqueConstraint(
+                fields=["organization", "academic_year", "direction", "version"],
+                condition=Q(direction__isnull=False),
+                name="antirisk_programme_version_unique",
+            ),
+            models.CheckConstraint(
+                condition=Q(kind="antirisk", direction__isnull=False)
+                | (~Q(kind="antirisk") & Q(direction__isnull=True)),
+                name="programme_direction_only_antirisk",
+            ),
+        ]
+
+    def __str__(self):
+        name = self.get_kind_display()
+        if self.direction_id:
+            name = f"{name} «{self.direction.name}»"
+        version = f", редакция {self.version}" if self.version > 1 else ""
+        return f"{name[:1].upper()}{name[1:]} {self.organization} на {self.academic_year}{version}"
+
+    def get_absolute_url(self):
+        from django.urls import reverse
+
+        return reverse("monitoring:programme_detail", args=[self.pk])
+
+
+class Measure(models.Model):
+    """A measure of a programme: what, when, who is responsible, what is expected, and what in
+    the portal carries it out (a tutor's assignment, a session or a series, an event, a
+    development route, an expertise case), whose state says whether it was done."""
+
+    programme = models.ForeignKey(
+        SchoolProgramme, verbose_name="программа", on_delete=models.CASCADE, related_name="measures"
+    )
+    position = models.PositiveSmallIntegerField("порядок", default=0)
+    title = models.TextField("мероприятие")
+    starts_on = models.DateField("начало")
+    ends_on = models.DateField("срок")
+    responsible = models.CharField("ответственный", max_length=300)
+    expected_result = models.CharField("ожидаемый результат", max_length=500, blank=True)
+    done_on = models.DateField("выполнено", null=True, blank=True)
+    assignment = models.ForeignKey(
+        "community.Assignment",
+        verbose_name="закрепление тьютора",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    series = models.ForeignKey(
+        "consultations.SessionSeries",
+        verbose_name="серия занятий",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    session = models.ForeignKey(
+        "consultations.Session",
+        verbose_name="занятие",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    event = models.ForeignKey(
+        "consultations.Event",
+        verbose_name="мероприятие сообщества",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    route = models.ForeignKey(
+        "community.DevelopmentRoute",
+        verbose_name="маршрут профессионального развития",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    case = models.ForeignKey(
+        "expertise.ExpertiseCase",
+        verbose_name="экспертиза",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = "мероприятие программы"
+        verbose_name_plural = "мероприятия программ"
+        ordering = ["position", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_on__gte=models.F("starts_on")), name="measure_dates_in_order"
+            )
+        ]
+
+    def __str__(self):
+        return self.title[:200]
+
+
+class Indicator(models.Model):
+    """A planned result of a programme: its baseline, its target and where its value comes
+    from — the portal's data (`Source`, computed whenever the page is read, so new results
+    move it at once) or the school, which enters the value with its evidence."""
+
+    class Source(models.TextChoices):
+        VPR_TWOS = "vpr_twos", "доля «2» на ВПР, %"
+        VPR_CONFIRMED = "vpr_confirmed", "доля отметок ВПР не ниже журнальных, %"
+        ROUTE_SHARE = "route_share", "доля учителей с маршрутом профессионального развития, %"
+        SESSIONS_HELD = "sessions_held", "число проведённых в школе занятий тьюторов"
+        MANUAL = "manual", "вводит школа"
+
+    programme = models.ForeignKey(
+        SchoolProgramme,
+        verbose_name="программа",
+        on_delete=models.CASCADE,
+        related_name="indicators",
+    )
+    position = models.PositiveSmallIntegerField("порядок", default=0)
+    title = models.CharField("показатель", max_length=300)
+    source = models.CharField("источник", max_length=16, choices=Source.choices)
+    subject = models.ForeignKey(
+        Subject,
+        verbose_name="предмет",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    grade = models.PositiveSmallIntegerField("класс", null=True, blank=True)
+    baseline = models.DecimalField("базовое значение", max_digits=8, decimal_places=1)
+    baseline_note = models.CharField("когда и откуда базовое значение", max_length=200, blank=True)
+    target = models.DecimalField("целевое значение", max_digits=8, decimal_places=1)
+    # Entered by the school for a `MANUAL` indicator, with what shows it.
+    value = models.DecimalField(
+        "текущее значение", max_digits=8, decimal_places=1, null=True, blank=True
+    )
+    evidence = models.TextField("подтверждение", blank=True)
+
+    class Meta:
+        verbose_name = "показатель программы"
+        verbose_name_plural = "показатели программ"
+        ordering = ["position", "pk"]
+
+    def __str__(self):
+        return self.title
