@@ -43,6 +43,14 @@ REGION_CHANGE_LABELS = {
     "audit_entries": "записей журнала",
     "statuses": "статусов школ",
 }
+# What the region administrator's reference of risk directions records (tutoring.services);
+# a rename records the `name` before and after (a move: «было» → «стало»).
+RISK_DIRECTION_ACTION_LABELS = {
+    "risk_direction.create": "добавлено направление рискового профиля",
+    "risk_direction.rename": "направление рискового профиля переименовано",
+    "risk_direction.retire": "направление рискового профиля выведено из употребления",
+    "risk_direction.restore": "направление рискового профиля возвращено в употребление",
+}
 
 # tutoring's own kinds of notification (tutoring.notifications): key, label, group.
 NOTIFICATION_KINDS = [
@@ -81,8 +89,9 @@ class TutoringConfig(AppConfig):
         extensions.register_action_labels(IMPORT_ACTION_LABELS)
         extensions.register_change_labels(IMPORT_CHANGE_LABELS)
         extensions.register_change_labels(REGION_CHANGE_LABELS)
+        extensions.register_action_labels(RISK_DIRECTION_ACTION_LABELS)
         extensions.register_reference_keys({"object_id"})
-        extensions.register_move_actions({"person.email_change"})
+        extensions.register_move_actions({"person.email_change", "risk_direction.rename"})
         extensions.register_value_labels(value_labels())
         for key, label, group in NOTIFICATION_KINDS:
             notifications.register_kind(

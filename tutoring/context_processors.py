@@ -58,6 +58,9 @@ def navigation(request):
         items.append(NavItem("Загрузка списков", reverse("imports:list"), group=ADMINISTRATION))
     if access.has(*REFERENCE_EDITORS):
         items.append(NavItem("Предметы", reverse("subject_list"), group=ADMINISTRATION))
+    if access.has(RoleKind.REGION_ADMIN):
+        directions = reverse("risk_direction_list")
+        items.append(NavItem("Направления рискового профиля", directions, group=ADMINISTRATION))
     items += extensions.navigation(access)
     if access.has(*OVERSIGHT_ROLES):
         items.append(NavItem("Журнал изменений", reverse("audit_list"), group=ADMINISTRATION))

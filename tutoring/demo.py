@@ -22,6 +22,7 @@ from .models import (
     Municipality,
     Organization,
     OrganizationHead,
+    RiskDirection,
     Role,
     RoleKind,
     SchoolStatus,
@@ -29,7 +30,7 @@ from .models import (
     User,
     current_start_year,
 )
-from .services import audit_record
+from .services import audit_record, risk_directions_seed
 
 DEMO_PASSWORD = "demo"
 
@@ -413,6 +414,11 @@ def _municipalities(result) -> dict[str, Municipality]:
             found[name].save(update_fields=["locality"])
             created = True
         result.count(created)
+    # A region met for the first time starts with the directions of «500+», as one whose
+    # first municipality is set up in the browser does.
+    for region in sorted({municipality.region for municipality in found.values()}):
+        result.count(not RiskDirection.objects.filter(region=region).exists())
+        risk_directions_seed(region)
     return found
 
 

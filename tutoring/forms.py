@@ -36,6 +36,32 @@ class SubjectForm(forms.Form):
     kind = forms.ChoiceField(label="Вид", choices=Subject.Kind.choices)
 
 
+class RiskDirectionForm(forms.Form):
+    """A risk direction's name, and for a new one the region, asked only of an administrator
+    of several regions."""
+
+    # Every refusal of a direction is about its name (taken, empty): it is said next to it.
+    refusal_fields = {None: "name"}
+    name = forms.CharField(
+        label="Название",
+        max_length=300,
+        help_text="Как в рисковом профиле школы, например «Низкая учебная мотивация обучающихся».",
+    )
+    region = forms.ChoiceField(label="Субъект РФ")
+
+    def __init__(self, *args, regions=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.regions = sorted(regions)
+        if len(self.regions) > 1:
+            self.fields["region"].choices = [("", "—"), *((r, r) for r in self.regions)]
+        else:
+            del self.fields["region"]
+
+    def chosen_region(self) -> str:
+        """The region the direction is added to: the one chosen, or the administrator's only."""
+        return self.cleaned_data.get("region") or self.regions[0]
+
+
 class PersonForm(forms.Form):
     """A person's own data: name, address and phone."""
 

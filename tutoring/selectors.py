@@ -24,6 +24,7 @@ from .models import (
     Invitation,
     Municipality,
     Organization,
+    RiskDirection,
     Role,
     RoleKind,
     SchoolStatus,
@@ -245,6 +246,15 @@ def issuer_name(municipality_id: int) -> str:
 def subject_list() -> QuerySet[Subject]:
     """The region's subjects, the ones in use first."""
     return Subject.objects.order_by("-is_active", "name")
+
+
+def risk_directions(access: Access) -> QuerySet[RiskDirection]:
+    """The risk directions of the regions the user administers, region by region in the order
+    of the risk profile; a retired one keeps its place, where the profiles that rated it have
+    it."""
+    return RiskDirection.objects.filter(region__in=access.admin_regions).order_by(
+        "region", "position", "pk"
+    )
 
 
 # Municipalities and organizations set up in the browser.

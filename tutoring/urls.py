@@ -88,6 +88,27 @@ urlpatterns = [
         name="municipality_issuer_create",
     ),
     path("region/<int:pk>/invite/", views_region.municipality_invite, name="municipality_invite"),
+    path("region/risk-directions/", views_region.risk_direction_list, name="risk_direction_list"),
+    path(
+        "region/risk-directions/new/",
+        views_region.risk_direction_create,
+        name="risk_direction_create",
+    ),
+    path(
+        "region/risk-directions/<int:pk>/edit/",
+        views_region.risk_direction_update,
+        name="risk_direction_update",
+    ),
+    path(
+        "region/risk-directions/<int:pk>/retire/",
+        views_region.risk_direction_retire,
+        name="risk_direction_retire",
+    ),
+    path(
+        "region/risk-directions/<int:pk>/restore/",
+        views_region.risk_direction_restore,
+        name="risk_direction_restore",
+    ),
     path("people/", people.people_list, name="people_list"),
     path("people/new/", people.person_create, name="person_create"),
     path("people/invitations/", people.invitation_list, name="invitation_list"),

@@ -113,6 +113,7 @@ def test_it_gives_a_school_its_staff_and_a_region_admin_its_municipalities(clien
         "Люди",
         "Загрузка списков",
         "Предметы",
+        "Направления рискового профиля",
         "Минимальные баллы ГИА",
     ]
 

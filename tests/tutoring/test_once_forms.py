@@ -70,6 +70,7 @@ from tutoring.models import (
     Invitation,
     Municipality,
     Organization,
+    RiskDirection,
     RoleKind,
     Subject,
     User,
@@ -291,6 +292,12 @@ def subject():
     )
 
 
+def risk_direction():
+    admin = user_with_role(RoleKind.REGION_ADMIN, region="Краснодарский край")
+    url = "/region/risk-directions/new/"
+    return Case(admin, url, url, {"name": "Низкая доля выпускников СПО"}, RiskDirection)
+
+
 def municipality():
     admin = user_with_role(RoleKind.REGION_ADMIN, region="Краснодарский край")
     return Case(admin, "/region/new/", "/region/new/", setup_form(), Municipality)
@@ -354,6 +361,7 @@ CASES = [
     rubric_edition,
     criterion,
     subject,
+    risk_direction,
     municipality,
     issuer,
     invitation,

@@ -219,14 +219,20 @@ def risk_directions_seed(region: str) -> None:
     )
 
 
+def _direction_key(name: str) -> str:
+    return " ".join(name.replace("ё", "е").replace("Ё", "Е").split()).casefold()
+
+
 def _direction_name(region: str, name: str, *, direction: RiskDirection | None = None) -> str:
     name = " ".join(name.split())
     if not name:
         raise DomainError("Укажите название направления.")
-    others = RiskDirection.objects.filter(region=region, name__iexact=name)
+    # Compared in Python: SQLite's `iexact` and `lower()` fold only Latin letters, and «ё» is
+    # «е» to whoever types the name. A region has a few dozen directions.
+    others = RiskDirection.objects.filter(region=region)
     if direction is not None:
         others = others.exclude(pk=direction.pk)
-    other = others.first()
+    other = next((o for o in others if _direction_key(o.name) == _direction_key(name)), None)
     if other is not None:
         retired = "" if other.is_active else " (выведено из употребления — верните его)"
         raise DomainError(f"Направление «{other.name}» уже есть в справочнике региона{retired}.")
@@ -259,10 +265,14 @@ def risk_direction_rename(*, actor: User, direction: RiskDirection, name: str) -
     name = _direction_name(direction.region, name, direction=direction)
     if name == direction.name:
         return direction
-    changes = {"name": [direction.name, name]}
-    direction.name = name
+    before, direction.name = direction.name, name
     direction.save(update_fields=["name"])
-    audit_record(actor=actor, action="risk_direction.rename", obj=direction, changes=changes)
+    audit_record(
+        actor=actor,
+        action="risk_direction.rename",
+        obj=direction,
+        changes={"name": [before, name]},
+    )
     return direction
 
 

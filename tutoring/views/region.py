@@ -1,13 +1,15 @@
 """The region administrator's pages: the municipalities of their region, each with its
-issuing organization (ИМЦ or УО) and its methodists and heads, invited by e-mail. A region
-administrator of another region gets 404; everybody else 403."""
+issuing organization (ИМЦ or УО) and its methodists and heads, invited by e-mail; and the
+region's risk directions of the «500+» risk profile. A region administrator of another region
+gets 404; everybody else 403."""
 
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from .. import selectors
+from .. import selectors, services
 from ..access import access_for, role_required
+from ..forms import RiskDirectionForm
 from ..forms_organizations import (
     RUSSIAN_TIMEZONES,
     FirstMethodistForm,
@@ -16,7 +18,7 @@ from ..forms_organizations import (
     MunicipalityUpdateForm,
     StaffInviteForm,
 )
-from ..models import Municipality, RoleKind
+from ..models import Municipality, RiskDirection, RoleKind
 from ..once import once
 from ..refusals import attempt
 from ..services import organizations as organization_services
@@ -193,3 +195,92 @@ def municipality_invite(request, pk):
         detail_context(municipality, form),
         status=400,
     )
+
+
+# Risk directions.
+
+
+def administered_direction(request, pk) -> RiskDirection:
+    return get_object_or_404(selectors.risk_directions(access_for(request.user)), pk=pk)
+
+
+@role_required(RoleKind.REGION_ADMIN)
+def risk_direction_list(request):
+    access = access_for(request.user)
+    return render(
+        request,
+        "tutoring/region/risk_direction_list.html",
+        {
+            "directions": selectors.risk_directions(access),
+            "several_regions": len(access.admin_regions) > 1,
+        },
+    )
+
+
+@role_required(RoleKind.REGION_ADMIN)
+@once("Направление уже добавлено.")
+def risk_direction_create(request):
+    form = RiskDirectionForm(request.POST or None, regions=access_for(request.user).admin_regions)
+    if request.method == "POST" and form.is_valid():
+        done = attempt(
+            request,
+            services.risk_direction_create,
+            form=form,
+            success=lambda direction: f"Направление «{direction.name}» добавлено.",
+            region=form.chosen_region(),
+            name=form.cleaned_data["name"],
+        )
+        if done:
+            return redirect("risk_direction_list")
+    return render(request, "tutoring/region/risk_direction_form.html", {"form": form})
+
+
+@role_required(RoleKind.REGION_ADMIN)
+def risk_direction_update(request, pk):
+    direction = administered_direction(request, pk)
+    form = RiskDirectionForm(request.POST or None, initial={"name": direction.name})
+    if request.method == "POST" and form.is_valid():
+        done = attempt(
+            request,
+            services.risk_direction_rename,
+            form=form,
+            success="Направление сохранено.",
+            direction=direction,
+            name=form.cleaned_data["name"],
+        )
+        if done:
+            return redirect("risk_direction_list")
+    return render(
+        request,
+        "tutoring/region/risk_direction_form.html",
+        {"form": form, "direction": direction, "history": selectors.object_history(direction)},
+    )
+
+
+@require_POST
+@role_required(RoleKind.REGION_ADMIN)
+def risk_direction_retire(request, pk):
+    direction = administered_direction(request, pk)
+    attempt(
+        request,
+        services.risk_direction_set_active,
+        success=f"Направление «{direction.name}» выведено из употребления: оно остаётся в "
+        "профилях, где уже оценено, но новым профилям не предлагается.",
+        direction=direction,
+        active=False,
+    )
+    return redirect("risk_direction_list")
+
+
+@require_POST
+@role_required(RoleKind.REGION_ADMIN)
+def risk_direction_restore(request, pk):
+    direction = administered_direction(request, pk)
+    attempt(
+        request,
+        services.risk_direction_set_active,
+        success=f"Направление «{direction.name}» снова предлагается для рисковых профилей.",
+        direction=direction,
+        active=True,
+    )
+    return redirect("risk_direction_list")
