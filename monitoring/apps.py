@@ -20,6 +20,22 @@ ACTION_LABELS = {
     "risk_profile.submit": "рисковый профиль отправлен на согласование",
     "risk_profile.agree": "рисковый профиль согласован",
     "risk_profile.return": "рисковый профиль возвращён на доработку",
+    "programme.create": "программа создана",
+    "programme.update": "текст программы изменён",
+    "programme.measure_add": "мероприятие добавлено в программу",
+    "programme.measure_update": "мероприятие программы изменено",
+    "programme.measure_remove": "мероприятие удалено из программы",
+    "programme.measure_done": "выполнение мероприятия отмечено",
+    "programme.measure_undone": "отметка о выполнении мероприятия снята",
+    "programme.indicator_add": "показатель добавлен в программу",
+    "programme.indicator_update": "показатель программы изменён",
+    "programme.indicator_remove": "показатель удалён из программы",
+    "programme.indicator_value": "внесено значение показателя",
+    "programme.submit": "программа отправлена на согласование",
+    "programme.agree": "программа согласована методистом",
+    "programme.return": "программа возвращена на доработку",
+    "programme.approve": "программа утверждена руководителем школы",
+    "programme.revise": "составлена новая редакция программы",
 }
 
 CHANGE_LABELS = {
@@ -44,6 +60,13 @@ CHANGE_LABELS = {
     "replaced": "вместо",
     "ratings": "оценки",
     "comment": "замечания",
+    "fields": "изменено",
+    "measure": "мероприятие",
+    "indicator": "показатель",
+    "date": "дата",
+    "head": "утвердил",
+    "version": "редакция",
+    "value": "значение",
 }
 
 
@@ -59,6 +82,9 @@ PROFILE_NOTIFICATION_KINDS = [
     ("monitoring.risk_profile.submitted", "Рисковый профиль школы ждёт согласования"),
     ("monitoring.risk_profile.agreed", "Рисковый профиль школы согласован"),
     ("monitoring.risk_profile.returned", "Рисковый профиль школы возвращён на доработку"),
+    ("monitoring.programme.submitted", "Программа школы ждёт согласования"),
+    ("monitoring.programme.agreed", "Программа школы согласована"),
+    ("monitoring.programme.returned", "Программа школы возвращена на доработку"),
 ]
 
 
@@ -74,18 +100,28 @@ class MonitoringConfig(AppConfig):
 
         extensions.register_action_labels(ACTION_LABELS)
         extensions.register_change_labels(CHANGE_LABELS)
-        from .models import RiskProfile
+        from .models import RiskProfile, SchoolProgramme
+        from .programmes import documents as programme_documents
+        from .programmes.services import DOCUMENT as PROGRAMME_DOCUMENT
 
         extensions.register_value_labels(
             {
-                "document:kind": {reports.DOCUMENT: "отчёт"},
+                "document:kind": {reports.DOCUMENT: "отчёт", PROGRAMME_DOCUMENT: "программа школы"},
                 "risk_profile:status": RiskProfile.Status,
+                "programme:status": SchoolProgramme.Status,
             }
         )
         extensions.register_demo_loader(demo.load)
         extensions.register_home_panel(panels.home_panel)
         # Suggested difficulties of a teacher's development route (community).
         extensions.register_difficulty_source(route_sources.results_difficulties)
+        documents.register(
+            PROGRAMME_DOCUMENT,
+            template=programme_documents.TEMPLATE,
+            build_context=programme_documents.programme_context,
+            title=programme_documents.programme_title,
+            can_view=programme_documents.programme_visible,
+        )
         documents.register(
             reports.DOCUMENT,
             template=reports.TEMPLATE,

@@ -850,6 +850,8 @@ class Indicator(models.Model):
     )
     grade = models.PositiveSmallIntegerField("класс", null=True, blank=True)
     baseline = models.DecimalField("базовое значение", max_digits=8, decimal_places=1)
+    # The year of results (ВПР) or the academic year's start (the rest) the baseline is of.
+    baseline_year = models.PositiveSmallIntegerField("год базового значения", null=True, blank=True)
     baseline_note = models.CharField("когда и откуда базовое значение", max_length=200, blank=True)
     target = models.DecimalField("целевое значение", max_digits=8, decimal_places=1)
     # Entered by the school for a `MANUAL` indicator, with what shows it.

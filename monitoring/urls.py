@@ -1,6 +1,17 @@
 from django.urls import path
 
-from .views import analysis, community, effect, hub, imports, minimums, profiles, reports, risks
+from .views import (
+    analysis,
+    community,
+    effect,
+    hub,
+    imports,
+    minimums,
+    profiles,
+    programmes,
+    reports,
+    risks,
+)
 
 app_name = "monitoring"
 
@@ -42,6 +53,39 @@ urlpatterns = [
         name="curator_assign",
     ),
     path("profiles/curators/<int:pk>/remove/", profiles.curator_remove, name="curator_remove"),
+    path(
+        "programmes/schools/<int:school>/<int:year>/",
+        programmes.programme_list,
+        name="programme_list",
+    ),
+    path("programmes/new/", programmes.programme_create, name="programme_create"),
+    path("programmes/<int:pk>/", programmes.programme_detail, name="programme_detail"),
+    path("programmes/<int:pk>/edit/", programmes.programme_update, name="programme_update"),
+    path("programmes/<int:pk>/submit/", programmes.programme_submit, name="programme_submit"),
+    path("programmes/<int:pk>/agree/", programmes.programme_agree, name="programme_agree"),
+    path("programmes/<int:pk>/return/", programmes.programme_return, name="programme_return"),
+    path("programmes/<int:pk>/approve/", programmes.programme_approve, name="programme_approve"),
+    path("programmes/<int:pk>/revise/", programmes.programme_revise, name="programme_revise"),
+    path("programmes/<int:pk>/measures/new/", programmes.measure_create, name="measure_create"),
+    path("programmes/measures/<int:pk>/", programmes.measure_update, name="measure_update"),
+    path("programmes/measures/<int:pk>/delete/", programmes.measure_delete, name="measure_delete"),
+    path("programmes/measures/<int:pk>/done/", programmes.measure_done, name="measure_done"),
+    path(
+        "programmes/<int:pk>/indicators/new/",
+        programmes.indicator_create,
+        name="indicator_create",
+    ),
+    path("programmes/indicators/<int:pk>/", programmes.indicator_update, name="indicator_update"),
+    path(
+        "programmes/indicators/<int:pk>/delete/",
+        programmes.indicator_delete,
+        name="indicator_delete",
+    ),
+    path(
+        "programmes/indicators/<int:pk>/value/",
+        programmes.indicator_value,
+        name="indicator_value",
+    ),
     path("effect/", effect.tutoring_effect, name="effect"),
     path("effectiveness/", community.effectiveness_report, name="effectiveness"),
     path("development/", community.development_list, name="development_list"),

@@ -9,6 +9,16 @@ class DomainError(Exception):
         super().__init__(message)
         self.message = message
         self.field = field
+        # Every problem of a form at once, by field: what `of_fields` was given.
+        self.problems: dict[str, str] = {}
+
+    @classmethod
+    def of_fields(cls, problems: dict[str, str]) -> "DomainError":
+        """A refusal of several fields at once: each message shows at its field, so that the
+        user corrects everything in one go."""
+        error = cls(" ".join(problems.values()), field=next(iter(problems), None))
+        error.problems = dict(problems)
+        return error
 
     def __str__(self):
         return self.message

@@ -71,8 +71,10 @@ def refuse(request, error: DomainError, *, form=None) -> None:
     in `refusal_fields` ({"roles": "kind"})."""
     setattr(request, REFUSED, True)
     if form is not None:
-        field = getattr(form, "refusal_fields", {}).get(error.field, error.field)
-        form.add_error(field if field in form.fields else None, error.message)
+        names = getattr(form, "refusal_fields", {})
+        for name, message in (error.problems or {error.field: error.message}).items():
+            field = names.get(name, name)
+            form.add_error(field if field in form.fields else None, message)
     else:
         messages.error(request, error.message)
 

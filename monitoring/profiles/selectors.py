@@ -36,10 +36,11 @@ def reads_profiles(access: Access) -> bool:
     return access.has(*OVERSEERS, RoleKind.REGIONAL, RoleKind.SCHOOL) or curates(access)
 
 
-def profiles_for(access: Access) -> QuerySet[RiskProfile]:
-    profiles = RiskProfile.objects.select_related("organization", "municipality", "academic_year")
+def school_year_q(access: Access) -> Q:
+    """Records of a school and an academic year (`organization`, `academic_year`, and
+    `municipality`) that the user sees: profiles and programmes alike."""
     if access.everywhere:
-        return profiles
+        return Q()
     q = NOTHING
     if municipalities := _overseen(access):
         q |= Q(municipality__in=municipalities)
@@ -53,7 +54,13 @@ def profiles_for(access: Access) -> QuerySet[RiskProfile]:
                 academic_year=OuterRef("academic_year"),
             )
         )
-    return profiles.filter(q)
+    return q
+
+
+def profiles_for(access: Access) -> QuerySet[RiskProfile]:
+    return RiskProfile.objects.select_related(
+        "organization", "municipality", "academic_year"
+    ).filter(school_year_q(access))
 
 
 def programme_schools(access: Access, academic_year: AcademicYear) -> QuerySet[Organization]:

@@ -13,9 +13,10 @@ from tutoring.refusals import attempt
 from tutoring.selectors import object_history
 from tutoring.views import paginate
 
-from ..models import Curatorship, RiskLevel, RiskProfile
+from ..models import Curatorship, RiskLevel, RiskProfile, SchoolProgramme
 from ..profiles import evidence, selectors, services
 from ..profiles.forms import CuratorForm, RatingsForm, ReturnForm
+from ..programmes import selectors as programme_selectors
 
 
 def _year(request) -> AcademicYear | None:
@@ -49,6 +50,18 @@ def profile_list(request):
         organization__in=schools, academic_year=year
     ).values_list("organization", "kind"):
         statuses.setdefault(organization, []).append(SchoolStatus.Kind(kind).label)
+    programmes = list(
+        SchoolProgramme.objects.filter(organization__in=schools, academic_year=year).exclude(
+            status=SchoolProgramme.Status.SUPERSEDED
+        )
+    )
+    progress = programme_selectors.progress_for(programmes)
+    by_school = {}
+    for programme in programmes:
+        summary = by_school.setdefault(programme.organization_id, programme_selectors.Progress())
+        summary.count += 1
+        summary.approved += programme.status == SchoolProgramme.Status.APPROVED
+        summary.add(progress[programme.pk])
     rows = []
     for school in page.object_list:
         profile = profiles.get(school.pk)
@@ -62,6 +75,7 @@ def profile_list(request):
                 "high": levels.count(RiskLevel.HIGH),
                 "medium": levels.count(RiskLevel.MEDIUM),
                 "assigns": access.holds(RoleKind.METHODIST, municipality=school.municipality_id),
+                "programmes": by_school.get(school.pk),
                 "drafts": profile is None and access.holds(RoleKind.SCHOOL, organization=school.pk),
             }
         )

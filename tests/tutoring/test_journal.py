@@ -85,6 +85,9 @@ BUILT = {
     "request.update": (ConsultationRequest, REQUEST_FIELDS),
     # The curator, and whom they replace when the school had one.
     "curatorship.assign": (None, ("curator", "replaced")),
+    # A measure noted done records the date; taking the note back, the measure alone.
+    "programme.measure_done": (None, ("measure", "date")),
+    "programme.measure_undone": (None, ("measure",)),
     "rubric.update": (Rubric, RUBRIC_FIELDS),
     "criterion.update": (Criterion, CRITERION_FIELDS),
     "report.create": (None, ("year", "scope", "subject")),
