@@ -149,6 +149,15 @@ def navigation(access):
     items = []
     if access.takes_part:
         items.append(NavItem("Мониторинг", reverse("monitoring:index")))
+    if access.admin_regions:
+        # The region administrator takes no part in the work, but reads the region's report.
+        items.append(
+            NavItem(
+                "Школы в программе «500+»",
+                reverse("monitoring:programme_report"),
+                group=ADMINISTRATION,
+            )
+        )
     if access.has(RoleKind.METHODIST, RoleKind.REGION_ADMIN):
         items.append(
             NavItem(

@@ -144,3 +144,102 @@ def school_xlsx(report: SchoolReport) -> bytes:
             )
             lines["tasks"] += 1
     return book.close()
+
+
+PROGRAMME_SCHOOL_HEADERS = [
+    "Муниципальное образование",
+    "Статус",
+    "Куратор",
+    "Рисковый профиль",
+    "Высокий риск",
+    "Средний риск",
+    "Программ",
+    "Утверждено",
+    "Мероприятий",
+    "Выполнено",
+    "Просрочено",
+    "Показателей",
+    "У цели",
+    "Движение показателей",
+    "Доля «2» на ВПР до, %",
+    "Доля «2» на ВПР после, %",
+    "Занятий тьюторов",
+    "Из них куратора",
+]
+PROGRAMME_TOTAL_HEADERS = [
+    "Школ в программе",
+    "Профилей согласовано",
+    "Программ",
+    "Утверждено",
+    "Мероприятий",
+    "Выполнено",
+    "Просрочено",
+    "Показателей",
+    "У цели",
+    "Занятий тьюторов",
+    "Из них кураторов",
+    "Доля «2» вне программы до, %",
+    "Доля «2» вне программы после, %",
+]
+
+
+def programme_report_xlsx(reports: list[dict], title: str) -> bytes:
+    """The report upward: a sheet of the schools in the programme, a sheet of the
+    municipalities side by side."""
+    book = _Book()
+    sheet = book.sheet("Школы", title, ["Школа", *PROGRAMME_SCHOOL_HEADERS])
+    line = 3
+    for report in reports:
+        for school in report["schools"]:
+            _write(
+                sheet,
+                line,
+                [
+                    school["school"],
+                    report["municipality"],
+                    school["statuses"],
+                    school["curator"],
+                    school["profile"],
+                    "; ".join(school["high"]),
+                    "; ".join(school["medium"]),
+                    school["programmes"],
+                    school["approved"],
+                    school["measures"],
+                    school["done"],
+                    school["late"],
+                    school["indicators"],
+                    school["reached"],
+                    "; ".join(school["moves"]),
+                    school["twos_before"],
+                    school["twos_after"],
+                    school["sessions"],
+                    school["curator_sessions"],
+                ],
+            )
+            line += 1
+    totals = book.sheet(
+        "Муниципалитеты", title, ["Муниципальное образование", *PROGRAMME_TOTAL_HEADERS]
+    )
+    for line, report in enumerate(reports, start=3):
+        t = report["totals"]
+        _write(
+            totals,
+            line,
+            [
+                report["municipality"],
+                t["schools"],
+                t["profiles_agreed"],
+                t["programmes"],
+                t["approved"],
+                t["measures"],
+                t["done"],
+                t["late"],
+                t["indicators"],
+                t["reached"],
+                t["sessions"],
+                t["curator_sessions"],
+                report["outside_before"],
+                report["outside_after"],
+            ],
+        )
+    return book.close()

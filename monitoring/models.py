@@ -424,6 +424,7 @@ class Report(models.Model):
     class Kind(models.TextChoices):
         EFFECTIVENESS = "effectiveness", "анализ эффективности деятельности сообщества"
         ANALYTICAL = "analytical", "аналитическая справка по результатам"
+        PROGRAMME = "programme", "отчёт о школах в программе «500+»"
 
     kind = models.CharField("вид", max_length=32, choices=Kind.choices)
     municipality = models.ForeignKey(

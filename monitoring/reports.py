@@ -18,6 +18,7 @@ from tutoring.signatures import person_signature
 from . import analytical, charts, effectiveness
 from .figures_cache import results_cache
 from .models import Report
+from .programmes.report import programme_report
 
 DOCUMENT = "monitoring.report"
 TEMPLATE = "documents/monitoring/report.html"
@@ -25,6 +26,7 @@ TEMPLATE = "documents/monitoring/report.html"
 BODIES = {
     Report.Kind.EFFECTIVENESS: "documents/monitoring/effectiveness.html",
     Report.Kind.ANALYTICAL: "documents/monitoring/analytical.html",
+    Report.Kind.PROGRAMME: "documents/monitoring/programme_report.html",
 }
 
 
@@ -135,6 +137,24 @@ def report_analytical(*, actor: User, scope: analytical.Scope) -> Report:
         changes=changes,
         kind=Report.Kind.ANALYTICAL,
         title=scope.title,
+    )
+
+
+@transaction.atomic
+def report_programme(
+    *, actor: User, municipality: Municipality, academic_year: AcademicYear
+) -> Report:
+    """The report upward on the municipality's schools in the programme, as they stand now,
+    with its PDF on the way: the figures are kept, the print does not change."""
+    return _make(
+        actor=actor,
+        municipality=municipality,
+        data=programme_report(municipality, academic_year),
+        changes={"year": str(academic_year)},
+        kind=Report.Kind.PROGRAMME,
+        academic_year=academic_year,
+        title=f"О работе со школами с низкими результатами обучения (проект «500+») в "
+        f"{academic_year} учебном году",
     )
 
 

@@ -53,6 +53,17 @@ def sections(access) -> list[Section]:
                 "",
             )
         )
+    if access.has(*OVERSIGHT):
+        found.append(
+            Section(
+                "Отчёт о школах в программе «500+»",
+                "По муниципалитету и учебному году: риски школ, выполнение мероприятий, "
+                "движение показателей рядом со школами вне программы, работа тьюторов и "
+                "кураторов; xlsx и PDF.",
+                reverse("monitoring:programme_report"),
+                "",
+            )
+        )
     if access.has(*IMPORT_READERS):
         waiting = ""
         if access.has(RoleKind.METHODIST, RoleKind.SCHOOL):

@@ -34,11 +34,25 @@ def profile(world):
     return drafted(world)
 
 
-@pytest.fixture
-def agreed(world, profile):
+def agree(world, profile):
     rate_all(world, profile, **{LEARNING: (RiskLevel.HIGH, "Доля «2» выше муниципальной.")})
     profiles.risk_profile_submit(actor=world.school_admin, profile=profile)
     return profiles.risk_profile_agree(actor=world.curator, profile=profile)
+
+
+def antirisk_of(world, direction):
+    return services.programme_create(
+        actor=world.school_admin,
+        organization=world.school,
+        academic_year=world.year,
+        kind=Kind.ANTIRISK,
+        direction=direction,
+    )
+
+
+@pytest.fixture
+def agreed(world, profile):
+    return agree(world, profile)
 
 
 @pytest.fixture
@@ -48,13 +62,7 @@ def direction(agreed):
 
 @pytest.fixture
 def antirisk(world, direction):
-    return services.programme_create(
-        actor=world.school_admin,
-        organization=world.school,
-        academic_year=world.year,
-        kind=Kind.ANTIRISK,
-        direction=direction,
-    )
+    return antirisk_of(world, direction)
 
 
 def in_year(world, month, day):

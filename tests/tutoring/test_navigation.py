@@ -114,6 +114,7 @@ def test_it_gives_a_school_its_staff_and_a_region_admin_its_municipalities(clien
         "Загрузка списков",
         "Предметы",
         "Направления рискового профиля",
+        "Школы в программе «500+»",
         "Минимальные баллы ГИА",
     ]
 
