@@ -36,6 +36,8 @@ ACTION_LABELS = {
     "programme.return": "программа возвращена на доработку",
     "programme.approve": "программа утверждена руководителем школы",
     "programme.revise": "составлена новая редакция программы",
+    "programme.exit": "подтверждён выход школы из списка ШНОР/ШССУ",
+    "exit_rule.update": "правило выхода из списка изменено",
 }
 
 CHANGE_LABELS = {
@@ -67,6 +69,10 @@ CHANGE_LABELS = {
     "head": "утвердил",
     "version": "редакция",
     "value": "значение",
+    "reasons": "на основании",
+    "removed": "снят статус на следующий год",
+    "confirmed_min": "подтверждено отметок не менее, %",
+    "exit_rule.update:years": "лет подряд",
 }
 
 

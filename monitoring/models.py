@@ -868,3 +868,84 @@ class Indicator(models.Model):
 
     def __str__(self):
         return self.title
+
+
+class ExitRule(models.Model):
+    """When a school leaves the list (ШНОР/ШССУ): the municipality's own rule, which the portal
+    checks against the results each year. By default: the share of «2» over the school's ВПР
+    works below the municipality's for two years running, and the work confirming the journal
+    mark (the same or higher) for at least 70 % of the pupils who have both."""
+
+    municipality = models.OneToOneField(
+        Municipality,
+        verbose_name="муниципальное образование",
+        on_delete=models.CASCADE,
+        related_name="exit_rule",
+    )
+    years = models.PositiveSmallIntegerField(
+        "лет подряд",
+        default=2,
+        help_text="Сколько последних лет с результатами ВПР доля «2» школы должна быть ниже "
+        "муниципальной.",
+    )
+    confirmed_min = models.DecimalField(
+        "подтверждено отметок не менее, %",
+        max_digits=4,
+        decimal_places=1,
+        default=70,
+        help_text="Доля участников, у которых отметка ВПР не ниже журнальной, в последнем году.",
+    )
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="кто изменил",
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+    )
+    updated_at = models.DateTimeField("изменено", auto_now=True)
+
+    class Meta:
+        verbose_name = "правило выхода из списка ШНОР/ШССУ"
+        verbose_name_plural = "правила выхода из списка ШНОР/ШССУ"
+
+    def __str__(self):
+        return f"Правило выхода из списка: {self.municipality}"
+
+
+class ProgrammeExit(models.Model):
+    """A school leaves the list after an academic year: the portal proposed it by the rule,
+    the methodist confirmed. The figures it was decided on are kept."""
+
+    municipality = models.ForeignKey(
+        Municipality, verbose_name="муниципальное образование", on_delete=models.PROTECT
+    )
+    organization = models.ForeignKey(
+        Organization, verbose_name="школа", on_delete=models.PROTECT, related_name="+"
+    )
+    academic_year = models.ForeignKey(
+        "tutoring.AcademicYear",
+        verbose_name="последний учебный год в программе",
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    reasons = models.TextField("на основании")
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="подтвердил",
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+    )
+    confirmed_at = models.DateTimeField("подтверждено", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "выход школы из списка ШНОР/ШССУ"
+        verbose_name_plural = "выходы школ из списка ШНОР/ШССУ"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization", "academic_year"], name="programme_exit_once"
+            )
+        ]
+
+    def __str__(self):
+        return f"Выход {self.organization} из списка после {self.academic_year} учебного года"

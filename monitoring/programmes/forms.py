@@ -121,3 +121,21 @@ class IndicatorValueForm(forms.Form):
     evidence = forms.CharField(
         label="Чем подтверждается", widget=forms.Textarea(attrs={"rows": 2}), required=False
     )
+
+
+class ExitRuleForm(forms.Form):
+    years = forms.IntegerField(
+        label="Лет подряд",
+        min_value=1,
+        max_value=5,
+        help_text="Сколько последних лет с результатами ВПР доля «2» школы должна быть ниже "
+        "муниципальной.",
+    )
+    confirmed_min = forms.DecimalField(
+        label="Отметка подтверждена не менее чем у, %",
+        min_value=0,
+        max_value=100,
+        max_digits=4,
+        decimal_places=1,
+        help_text="Доля участников, у которых отметка ВПР не ниже журнальной, в последнем году.",
+    )

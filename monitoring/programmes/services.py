@@ -10,15 +10,24 @@ from django.utils import timezone
 
 from tutoring import documents
 from tutoring.access import Access, access_for
-from tutoring.models import AcademicYear, Organization, RiskDirection, RoleKind, User
+from tutoring.models import (
+    AcademicYear,
+    Organization,
+    RiskDirection,
+    RoleKind,
+    SchoolStatus,
+    User,
+)
 from tutoring.services import audit_record
 from tutoring.signatures import head_signature
 from tutoring.workflow import Move, Notice, Workflow, holders, holds_in_municipality
 
 from ..models import (
     DomainError,
+    ExitRule,
     Indicator,
     Measure,
+    ProgrammeExit,
     RiskLevel,
     RiskProfile,
     SchoolProgramme,
@@ -627,3 +636,82 @@ def programme_revise(*, actor: User | None, programme: SchoolProgramme) -> Schoo
         changes={"version": revision.version},
     )
     return revision
+
+
+# Leaving the list.
+
+
+def _methodist_of(actor: User | None, municipality_id: int, message: str) -> None:
+    if actor is not None and not access_for(actor).holds(
+        RoleKind.METHODIST, municipality=municipality_id
+    ):
+        raise DomainError(message)
+
+
+@transaction.atomic
+def exit_rule_set(
+    *, actor: User | None, municipality, years: int, confirmed_min: Decimal
+) -> ExitRule:
+    """The municipality states when a school leaves the list."""
+    _methodist_of(actor, municipality.pk, "Правило выхода из списка задаёт методист.")
+    problems = {}
+    if not 1 <= years <= 5:
+        problems["years"] = "Укажите от 1 до 5 лет подряд."
+    if not Decimal(0) <= confirmed_min <= Decimal(100):
+        problems["confirmed_min"] = "Доля — от 0 до 100 %."
+    if problems:
+        raise DomainError.of_fields(problems)
+    rule, _created = ExitRule.objects.select_for_update().get_or_create(municipality=municipality)
+    changes = {}
+    if rule.years != years:
+        changes["years"] = [rule.years, years]
+    if rule.confirmed_min != confirmed_min:
+        changes["confirmed_min"] = [str(rule.confirmed_min), str(confirmed_min)]
+    rule.years, rule.confirmed_min, rule.updated_by = years, confirmed_min, actor
+    rule.save()
+    audit_record(actor=actor, action="exit_rule.update", obj=rule, changes=changes)
+    return rule
+
+
+@transaction.atomic
+def programme_exit_confirm(
+    *, actor: User | None, organization: Organization, academic_year: AcademicYear
+) -> ProgrammeExit:
+    """The methodist confirms what the portal proposes: the school leaves the list after the
+    year, and the status it already has for the next year is taken off."""
+    from . import exit as exits
+
+    _methodist_of(
+        actor, organization.municipality_id, "Выход школы из списка подтверждает методист."
+    )
+    if ProgrammeExit.objects.filter(
+        organization=organization, academic_year=academic_year
+    ).exists():
+        raise DomainError("Выход этой школы из списка уже подтверждён.")
+    _years, rows = exits.exit_rows(organization.municipality, academic_year)
+    row = next((row for row in rows if row.school.pk == organization.pk), None)
+    if row is None:
+        raise DomainError(f"Школа не в программе на {academic_year} учебный год.")
+    if not row.meets:
+        raise DomainError("Школа не выполняет правило выхода из списка: " + row.summary + ".")
+    try:
+        with transaction.atomic():
+            done = ProgrammeExit.objects.create(
+                municipality_id=organization.municipality_id,
+                organization=organization,
+                academic_year=academic_year,
+                reasons=row.summary,
+                confirmed_by=actor,
+            )
+    except IntegrityError:
+        raise DomainError("Выход этой школы из списка уже подтверждён.") from None
+    removed = exits.next_statuses([organization.pk], academic_year).get(organization.pk, [])
+    labels = [status.get_kind_display() for status in removed]
+    SchoolStatus.objects.filter(pk__in=[status.pk for status in removed]).delete()
+    audit_record(
+        actor=actor,
+        action="programme.exit",
+        obj=done,
+        changes={"reasons": row.summary, "removed": ", ".join(labels) or "—"},
+    )
+    return done

@@ -88,6 +88,7 @@ def profile_list(request):
             "page": page,
             "rows": rows,
             "several": access.everywhere or len(access.municipalities()[:2]) > 1,
+            "oversees": access.has(RoleKind.METHODIST, RoleKind.DIRECTOR, RoleKind.REGIONAL),
         },
     )
 

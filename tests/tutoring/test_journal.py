@@ -88,6 +88,7 @@ BUILT = {
     # A measure noted done records the date; taking the note back, the measure alone.
     "programme.measure_done": (None, ("measure", "date")),
     "programme.measure_undone": (None, ("measure",)),
+    "exit_rule.update": (None, ("years", "confirmed_min")),
     "rubric.update": (Rubric, RUBRIC_FIELDS),
     "criterion.update": (Criterion, CRITERION_FIELDS),
     "report.create": (None, ("year", "scope", "subject")),
