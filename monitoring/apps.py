@@ -119,6 +119,7 @@ class MonitoringConfig(AppConfig):
         )
         extensions.register_demo_loader(demo.load)
         extensions.register_home_panel(panels.home_panel)
+        extensions.register_home_panel(panels.programme_panel)
         # Suggested difficulties of a teacher's development route (community).
         extensions.register_difficulty_source(route_sources.results_difficulties)
         documents.register(

@@ -32,3 +32,55 @@ def home_panel(user, access):
             label = "Списки школ и сотрудников проверены и ждут подтверждения"
             items.append(Waiting(label, url, count))
     return queue_panel("Загрузки: что ждёт подтверждения", items, slug="uploads")
+
+
+def programme_panel(user, access):
+    """What the programme of the schools with low results asks of the user this year: the
+    profiles and programmes waiting for their agreement; for a school, what came back to it."""
+    from tutoring.models import AcademicYear
+
+    from .models import RiskProfile, SchoolProgramme
+    from .profiles import selectors as profiles
+
+    # Only those who review or draft have anything waiting here: no queries for the others.
+    if not access.has(RoleKind.METHODIST, RoleKind.TUTOR, RoleKind.SCHOOL):
+        return None
+    year = AcademicYear.objects.current()
+    if year is None:
+        return None
+    items = []
+    listing = f"{reverse('monitoring:profile_list')}?year={year.pk}"
+    # A curator is a methodist or a tutor of the municipality.
+    reviews = access.has(RoleKind.METHODIST) or (
+        access.has(RoleKind.TUTOR) and profiles.curates(access)
+    )
+    if reviews:
+        count = profiles.programme_schools(access, year, waiting="profiles").count()
+        if count:
+            label = "Рисковые профили школ ждут согласования"
+            items.append(Waiting(label, f"{listing}&waiting=profiles", count))
+    if access.has(RoleKind.METHODIST):
+        count = profiles.programme_schools(access, year, waiting="programmes").count()
+        if count:
+            label = "Программы школ ждут согласования"
+            items.append(Waiting(label, f"{listing}&waiting=programmes", count))
+    own = [role.organization_id for role in access.roles if role.kind == RoleKind.SCHOOL]
+    if own:
+        for profile in RiskProfile.objects.filter(
+            organization__in=own, academic_year=year, status=RiskProfile.Status.RETURNED
+        ):
+            items.append(
+                Waiting("Рисковый профиль возвращён на доработку", profile.get_absolute_url())
+            )
+        for programme in SchoolProgramme.objects.filter(
+            organization__in=own,
+            academic_year=year,
+            status__in=[SchoolProgramme.Status.RETURNED, SchoolProgramme.Status.AGREED],
+        ).select_related("direction", "organization", "academic_year"):
+            label = (
+                "Программа возвращена на доработку"
+                if programme.status == SchoolProgramme.Status.RETURNED
+                else "Программа согласована и ждёт утверждения руководителем"
+            )
+            items.append(Waiting(label, programme.get_absolute_url(), note=str(programme)))
+    return queue_panel("Школы в программе «500+»", items, slug="programme")

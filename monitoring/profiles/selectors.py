@@ -9,7 +9,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from tutoring.access import Access
 from tutoring.models import AcademicYear, Organization, RiskDirection, RoleKind, User
 
-from ..models import Curatorship, RiskLevel, RiskProfile
+from ..models import Curatorship, RiskLevel, RiskProfile, SchoolProgramme
 
 # Who reads the profiles of a whole municipality.
 OVERSEERS = (RoleKind.METHODIST, RoleKind.DIRECTOR)
@@ -63,9 +63,19 @@ def profiles_for(access: Access) -> QuerySet[RiskProfile]:
     ).filter(school_year_q(access))
 
 
-def programme_schools(access: Access, academic_year: AcademicYear) -> QuerySet[Organization]:
+# What the list can narrow to: the schools where something waits for agreement.
+WAITING = {
+    "profiles": "рисковый профиль ждёт согласования",
+    "programmes": "программа ждёт согласования методистом",
+}
+
+
+def programme_schools(
+    access: Access, academic_year: AcademicYear, *, waiting: str = ""
+) -> QuerySet[Organization]:
     """The schools in the programme (ШНОР/ШССУ) of the year that the user sees: those whose
-    profiles the list shows, with or without one."""
+    profiles the list shows, with or without one; with `waiting`, those where a profile or a
+    programme waits for agreement."""
     schools = Organization.objects.filter(statuses__academic_year=academic_year).select_related(
         "municipality"
     )
@@ -82,6 +92,18 @@ def programme_schools(access: Access, academic_year: AcademicYear) -> QuerySet[O
                 ).values("organization")
             )
         schools = schools.filter(q)
+    if waiting == "profiles":
+        schools = schools.filter(
+            pk__in=RiskProfile.objects.filter(
+                academic_year=academic_year, status=RiskProfile.Status.SUBMITTED
+            ).values("organization")
+        )
+    elif waiting == "programmes":
+        schools = schools.filter(
+            pk__in=SchoolProgramme.objects.filter(
+                academic_year=academic_year, status=SchoolProgramme.Status.SUBMITTED
+            ).values("organization")
+        )
     return schools.distinct().order_by("municipality__name", "short_name", "pk")
 
 

@@ -28,9 +28,13 @@ def profile_list(request):
     access = access_for(request.user)
     require(selectors.reads_profiles(access))
     year = _year(request)
+    waiting = request.GET.get("waiting", "")
+    waiting = waiting if waiting in selectors.WAITING else ""
     page = paginate(
         request,
-        selectors.programme_schools(access, year) if year else Organization.objects.none(),
+        selectors.programme_schools(access, year, waiting=waiting)
+        if year
+        else Organization.objects.none(),
     )
     schools = [school.pk for school in page.object_list]
     profiles = {
@@ -88,6 +92,7 @@ def profile_list(request):
             "page": page,
             "rows": rows,
             "several": access.everywhere or len(access.municipalities()[:2]) > 1,
+            "waiting": selectors.WAITING.get(waiting, ""),
             "oversees": access.has(RoleKind.METHODIST, RoleKind.DIRECTOR, RoleKind.REGIONAL),
         },
     )
