@@ -24,6 +24,7 @@ class ReturnForm(forms.Form):
     comment = forms.CharField(
         label="Что доработать",
         widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
         help_text="Школа увидит этот комментарий вместе с профилем.",
     )
 

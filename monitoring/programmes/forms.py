@@ -15,17 +15,21 @@ def _date(label: str, **kwargs) -> forms.DateField:
 
 
 class ProgrammeTextForm(forms.Form):
-    goal = forms.CharField(label="Цель", widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    goal = forms.CharField(
+        label="Цель", widget=forms.Textarea(attrs={"rows": 2}), required=False, max_length=2000
+    )
     tasks = forms.CharField(
         label="Задачи",
         widget=forms.Textarea(attrs={"rows": 4}),
         required=False,
+        max_length=5000,
         help_text="Каждая задача с новой строки.",
     )
     text = forms.CharField(
         label="Содержание",
         widget=forms.Textarea(attrs={"rows": 12}),
         required=False,
+        max_length=50000,
         help_text="Разделы документа: строка, начинающаяся с «#», — заголовок раздела, "
         "например «# Анализ текущего состояния».",
     )
@@ -35,7 +39,9 @@ class MeasureForm(forms.Form):
     """A measure and what carries it out. The service checks the dates against the
     programme's span and names every problem at its field at once; the form only parses."""
 
-    title = forms.CharField(label="Мероприятие", widget=forms.Textarea(attrs={"rows": 2}))
+    title = forms.CharField(
+        label="Мероприятие", widget=forms.Textarea(attrs={"rows": 2}), max_length=2000
+    )
     starts_on = _date("Начало")
     ends_on = _date("Срок выполнения")
     responsible = forms.CharField(label="Ответственный", max_length=300)
@@ -110,6 +116,7 @@ class IndicatorForm(forms.Form):
         label="Чем подтверждается",
         widget=forms.Textarea(attrs={"rows": 2}),
         required=False,
+        max_length=2000,
         help_text="Для показателя, который вводит школа: протокол, справка, ссылка.",
     )
 
