@@ -1,6 +1,9 @@
 """A school's programmes of a year: the concept, the medium-term programme and the antirisk
 programmes, their measures and indicators, agreement, approval and print."""
 
+from collections.abc import Callable
+from dataclasses import dataclass
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect, render
@@ -191,70 +194,124 @@ def programme_update(request, pk):
     )
 
 
-def _measure(request, pk) -> Measure:
+@dataclass(frozen=True)
+class Part:
+    """A measure or an indicator: the rows a programme is written in, edited the same way."""
+
+    model: type
+    name: str
+    fields: tuple[str, ...]
+    form: Callable
+    add: Callable
+    update: Callable
+    remove: Callable
+    initial: dict
+    added: str
+    saved: str
+    removed: str
+
+
+MEASURES = Part(
+    Measure,
+    "measure",
+    (*services.MEASURE_FIELDS, *services.TIES),
+    lambda data, programme, initial: MeasureForm(data, programme=programme, initial=initial),
+    services.measure_add,
+    services.measure_update,
+    services.measure_remove,
+    {},
+    "Мероприятие добавлено.",
+    "Мероприятие сохранено.",
+    "Мероприятие удалено.",
+)
+INDICATORS = Part(
+    Indicator,
+    "indicator",
+    services.INDICATOR_FIELDS,
+    lambda data, programme, initial: IndicatorForm(data, initial=initial),
+    services.indicator_add,
+    services.indicator_update,
+    services.indicator_remove,
+    {"source": Indicator.Source.VPR_TWOS},
+    "Показатель добавлен.",
+    "Показатель сохранён.",
+    "Показатель удалён.",
+)
+
+
+def _row(request, part: Part, pk):
+    """A measure or an indicator of a programme the user's school drafts."""
     access = access_for(request.user)
-    measures = Measure.objects.filter(programme__in=selectors.programmes_for(access))
-    measure = get_object_or_404(measures.select_related("programme"), pk=pk)
-    require(services.drafts(access, measure.programme))
-    return measure
+    rows = part.model.objects.filter(programme__in=selectors.programmes_for(access))
+    row = get_object_or_404(rows.select_related("programme"), pk=pk)
+    require(services.drafts(access, row.programme))
+    return row
 
 
-def _measure_form(request, programme, measure=None):
-    initial = {}
-    if measure is not None:
-        initial = {
-            name: getattr(measure, name) for name in (*services.MEASURE_FIELDS, *services.TIES)
-        }
-    form = MeasureForm(request.POST or None, programme=programme, initial=initial)
+def _row_form(request, part: Part, programme, row=None):
+    initial = part.initial
+    if row is not None:
+        initial = {name: getattr(row, name) for name in part.fields}
+    form = part.form(request.POST or None, programme, initial)
     if request.method == "POST" and form.is_valid():
-        kwargs = {"measure": measure} if measure else {"programme": programme}
-        service = services.measure_update if measure else services.measure_add
         done = attempt(
             request,
-            service,
+            part.update if row else part.add,
             form=form,
-            success="Мероприятие сохранено." if measure else "Мероприятие добавлено.",
-            **kwargs,
+            success=part.saved if row else part.added,
+            **({part.name: row} if row else {"programme": programme}),
             **form.cleaned_data,
         )
         if done:
             return redirect(programme)
     return render(
         request,
-        "monitoring/programmes/measure_form.html",
-        {"programme": programme, "form": form, "measure": measure},
+        f"monitoring/programmes/{part.name}_form.html",
+        {"programme": programme, "form": form, part.name: row},
     )
+
+
+def _create(request, pk, part: Part):
+    programme = _own(request, pk)
+    if not _editable_or_message(request, programme):
+        return redirect(programme)
+    return _row_form(request, part, programme)
+
+
+def _update(request, pk, part: Part):
+    row = _row(request, part, pk)
+    if not _editable_or_message(request, row.programme):
+        return redirect(row.programme)
+    return _row_form(request, part, row.programme, row)
+
+
+def _delete(request, pk, part: Part):
+    row = _row(request, part, pk)
+    attempt(request, part.remove, success=part.removed, **{part.name: row})
+    return redirect(row.programme)
 
 
 @login_required
 @once("Мероприятие уже добавлено.")
 def measure_create(request, pk):
-    programme = _own(request, pk)
-    if not _editable_or_message(request, programme):
-        return redirect(programme)
-    return _measure_form(request, programme)
+    return _create(request, pk, MEASURES)
 
 
 @login_required
 def measure_update(request, pk):
-    measure = _measure(request, pk)
-    if not _editable_or_message(request, measure.programme):
-        return redirect(measure.programme)
-    return _measure_form(request, measure.programme, measure)
+    return _update(request, pk, MEASURES)
 
 
 @login_required
 @require_POST
 def measure_delete(request, pk):
-    measure = _measure(request, pk)
-    attempt(request, services.measure_remove, success="Мероприятие удалено.", measure=measure)
-    return redirect(measure.programme)
+    return _delete(request, pk, MEASURES)
 
 
 @login_required
 @require_POST
 def measure_done(request, pk):
-    measure = _measure(request, pk)
+    measure = _row(request, MEASURES, pk)
     form = MeasureDoneForm(request.POST)
     if not form.is_valid():
         messages.error(request, "Укажите дату выполнения в виде дд.мм.гггг.")
@@ -270,67 +327,26 @@ def measure_done(request, pk):
     return redirect(measure.programme)
 
 
-def _indicator(request, pk) -> Indicator:
-    access = access_for(request.user)
-    found = Indicator.objects.filter(programme__in=selectors.programmes_for(access))
-    indicator = get_object_or_404(found.select_related("programme"), pk=pk)
-    require(services.drafts(access, indicator.programme))
-    return indicator
-
-
-def _indicator_form(request, programme, indicator=None):
-    initial = {"source": Indicator.Source.VPR_TWOS}
-    if indicator is not None:
-        initial = {name: getattr(indicator, name) for name in services.INDICATOR_FIELDS}
-    form = IndicatorForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        kwargs = {"indicator": indicator} if indicator else {"programme": programme}
-        service = services.indicator_update if indicator else services.indicator_add
-        done = attempt(
-            request,
-            service,
-            form=form,
-            success="Показатель сохранён." if indicator else "Показатель добавлен.",
-            **kwargs,
-            **form.cleaned_data,
-        )
-        if done:
-            return redirect(programme)
-    return render(
-        request,
-        "monitoring/programmes/indicator_form.html",
-        {"programme": programme, "form": form, "indicator": indicator},
-    )
-
-
 @login_required
 @once("Показатель уже добавлен.")
 def indicator_create(request, pk):
-    programme = _own(request, pk)
-    if not _editable_or_message(request, programme):
-        return redirect(programme)
-    return _indicator_form(request, programme)
+    return _create(request, pk, INDICATORS)
 
 
 @login_required
 def indicator_update(request, pk):
-    indicator = _indicator(request, pk)
-    if not _editable_or_message(request, indicator.programme):
-        return redirect(indicator.programme)
-    return _indicator_form(request, indicator.programme, indicator)
+    return _update(request, pk, INDICATORS)
 
 
 @login_required
 @require_POST
 def indicator_delete(request, pk):
-    indicator = _indicator(request, pk)
-    attempt(request, services.indicator_remove, success="Показатель удалён.", indicator=indicator)
-    return redirect(indicator.programme)
+    return _delete(request, pk, INDICATORS)
 
 
 @login_required
 def indicator_value(request, pk):
-    indicator = _indicator(request, pk)
+    indicator = _row(request, INDICATORS, pk)
     form = IndicatorValueForm(
         request.POST or None, initial={"value": indicator.value, "evidence": indicator.evidence}
     )
