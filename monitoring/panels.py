@@ -3,6 +3,7 @@ wait for the uploader's (or the methodist's) confirmation; nothing when none wai
 
 from urllib.parse import urlencode
 
+from django.db.models import Count, Q
 from django.urls import reverse
 
 from tutoring.extensions import Waiting, queue_panel
@@ -55,15 +56,33 @@ def programme_panel(user, access):
         access.has(RoleKind.TUTOR) and profiles.curates(access)
     )
     if reviews:
-        count = profiles.programme_schools(access, year, waiting="profiles").count()
-        if count:
+        # One query for both counts: the schools the user sees whose profile, or programme,
+        # waits for agreement (a programme is the methodist's to agree, a profile also the
+        # curator's).
+        found = profiles.programme_schools(access, year).aggregate(
+            profiles=Count(
+                "pk",
+                distinct=True,
+                filter=Q(
+                    risk_profiles__academic_year=year,
+                    risk_profiles__status=RiskProfile.Status.SUBMITTED,
+                ),
+            ),
+            programmes=Count(
+                "pk",
+                distinct=True,
+                filter=Q(
+                    programmes__academic_year=year,
+                    programmes__status=SchoolProgramme.Status.SUBMITTED,
+                ),
+            ),
+        )
+        if found["profiles"]:
             label = "Рисковые профили школ ждут согласования"
-            items.append(Waiting(label, f"{listing}&waiting=profiles", count))
-    if access.has(RoleKind.METHODIST):
-        count = profiles.programme_schools(access, year, waiting="programmes").count()
-        if count:
+            items.append(Waiting(label, f"{listing}&waiting=profiles", found["profiles"]))
+        if found["programmes"] and access.has(RoleKind.METHODIST):
             label = "Программы школ ждут согласования"
-            items.append(Waiting(label, f"{listing}&waiting=programmes", count))
+            items.append(Waiting(label, f"{listing}&waiting=programmes", found["programmes"]))
     own = [role.organization_id for role in access.roles if role.kind == RoleKind.SCHOOL]
     if own:
         for profile in RiskProfile.objects.filter(

@@ -39,6 +39,8 @@ DECLARED = {
     "consultations.event": {"publish", "cancel"},
     "expertise.case": {"assign", "withdraw", "resubmit", "disagree", "conclude", "revise"},
     "monitoring.import": {"confirm", "cancel"},
+    "monitoring.risk_profile": {"submit", "agree", "return"},
+    "monitoring.programme": {"submit", "agree", "return", "approve"},
     "tutoring.directory_import": {"load", "cancel"},
 }
 
@@ -53,6 +55,8 @@ def test_it_lists_every_workflow_and_its_moves():
     import consultations.services.reports
     import consultations.services.schedules  # noqa: F401
     import expertise.services.cases  # noqa: F401
+    import monitoring.profiles.services
+    import monitoring.programmes.services
     import monitoring.services  # noqa: F401
     import tutoring.imports.services  # noqa: F401
 
