@@ -437,8 +437,29 @@ class TutorPlanItem(models.Model):
         return self.content[:80]
 
 
+class AssignmentQuerySet(models.QuerySet):
+    def tutoring(self):
+        return self.filter(kind=Assignment.Kind.TUTORING)
+
+    def mentoring(self):
+        return self.filter(kind=Assignment.Kind.MENTORING)
+
+
+class TutoringManager(models.Manager.from_queryset(AssignmentQuerySet)):
+    def get_queryset(self):
+        return super().get_queryset().filter(kind=Assignment.Kind.TUTORING)
+
+
 class Assignment(models.Model):
-    """Закрепление: a tutor supports a teacher (тьютор → тьюторант) for an academic year."""
+    """Закрепление for an academic year, of one of two kinds: a tutor supports a teacher
+    (тьютор → тьюторант), or a mentoring pair «учитель — учитель» of the Ministry's target
+    model of mentoring (Р-145), where a mentor (a teacher, not necessarily a tutor) works with
+    a colleague on a programme and the pair ends with its result. The mentor is kept in
+    `tutor` and the mentee in `teacher`: the side that supports, the side supported."""
+
+    class Kind(models.TextChoices):
+        TUTORING = "tutoring", "тьютор — тьюторант"
+        MENTORING = "mentoring", "наставник — наставляемый"
 
     municipality = models.ForeignKey(
         Municipality, verbose_name="муниципальное образование", on_delete=models.PROTECT
@@ -446,18 +467,22 @@ class Assignment(models.Model):
     academic_year = models.ForeignKey(
         AcademicYear, verbose_name="учебный год", on_delete=models.PROTECT, related_name="+"
     )
+    kind = models.CharField("вид", max_length=16, choices=Kind.choices, default=Kind.TUTORING)
     tutor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        verbose_name="тьютор",
+        verbose_name="тьютор или наставник",
         on_delete=models.PROTECT,
         related_name="tutees",
     )
     teacher = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        verbose_name="тьюторант (учитель)",
+        verbose_name="тьюторант или наставляемый (учитель)",
         on_delete=models.PROTECT,
         related_name="assigned_tutors",
     )
+    programme = models.TextField("программа наставничества", blank=True)
+    result = models.TextField("результат наставничества", blank=True)
+    ended_at = models.DateTimeField("пара завершена", null=True, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name="кто закрепил",
@@ -467,21 +492,162 @@ class Assignment(models.Model):
     )
     created_at = models.DateTimeField("закреплён", default=timezone.now)
 
+    # `objects` keeps to tutors' assignments, as it read before pairs existed: whatever counts
+    # or follows the tutors' work (a teacher's tutors in the effectiveness figures, the route
+    # drawn up with the assigned tutor, matching a request to a tutor, the year's carry-over,
+    # a programme measure tied to a tutor's assignment) stays a tutor's, and a mentoring pair
+    # never enters it by accident. Pages that show both kinds read `all_kinds`, which is also
+    # the manager Django itself uses (unique checks, related managers).
+    all_kinds = AssignmentQuerySet.as_manager()
+    objects = TutoringManager()
+
     class Meta:
-        verbose_name = "закрепление тьютора"
-        verbose_name_plural = "закрепления тьюторов"
+        verbose_name = "закрепление тьютора или наставническая пара"
+        verbose_name_plural = "закрепления тьюторов и наставнические пары"
+        default_manager_name = "all_kinds"
         ordering = ["-academic_year__start_year", "tutor__last_name", "teacher__last_name"]
         constraints = [
+            # One link between two people a year, whichever kind: a tutor who also mentors
+            # the same teacher would be counted twice.
             models.UniqueConstraint(
                 fields=["academic_year", "tutor", "teacher"], name="assignment_unique"
             ),
             models.CheckConstraint(
                 condition=~Q(tutor=models.F("teacher")), name="assignment_not_self"
             ),
+            models.CheckConstraint(
+                condition=Q(kind="tutoring", programme="", result="", ended_at__isnull=True)
+                | (Q(kind="mentoring") & ~Q(programme="")),
+                name="assignment_pair_has_programme",
+            ),
+            models.CheckConstraint(
+                condition=Q(ended_at__isnull=True, result="")
+                | (Q(ended_at__isnull=False) & ~Q(result="")),
+                name="assignment_ended_with_result",
+            ),
         ]
 
     def __str__(self):
-        return f"{self.tutor.short_name} → {self.teacher.short_name} ({self.academic_year})"
+        pair = f"{self.tutor.short_name} → {self.teacher.short_name} ({self.academic_year})"
+        return f"Наставническая пара {pair}" if self.is_mentoring else pair
+
+    def get_absolute_url(self):
+        return reverse("community:assignment_detail", args=[self.pk])
+
+    @property
+    def is_mentoring(self) -> bool:
+        return self.kind == self.Kind.MENTORING
+
+    @property
+    def is_ended(self) -> bool:
+        return self.ended_at is not None
+
+    @property
+    def guide_title(self) -> str:
+        """What the supporting side is called: «тьютор» or «наставник»."""
+        return "наставник" if self.is_mentoring else "тьютор"
+
+
+class DeficitKind(models.TextChoices):
+    # Р-201 (27.08.2021): a teacher's individual route rests on a diagnosis of four kinds of
+    # professional deficits.
+    SUBJECT = "subject", "предметные"
+    METHODICAL = "methodical", "методические"
+    PSYCHOLOGICAL = "psychological", "психолого-педагогические"
+    COMMUNICATIVE = "communicative", "коммуникативные"
+
+
+class DeficitDiagnosis(models.Model):
+    """Диагностика профессиональных дефицитов of a teacher on a date (Р-201), recorded by the
+    teacher's tutor, a methodist of the municipality or the teacher's school. A development
+    route of that academic year or the next one offers its high and medium deficits as
+    difficulties.
+
+    Each kind rated is a row of `Deficit` rather than four (level, source, note) triples of
+    columns here: a kind left unrated is no row instead of three empty fields, every kind
+    reads its level from the same column (the route's offer, a count of a municipality's
+    high methodical deficits), and a kind the Ministry adds is a new choice, not three new
+    columns."""
+
+    municipality = models.ForeignKey(
+        Municipality, verbose_name="муниципальное образование", on_delete=models.PROTECT
+    )
+    academic_year = models.ForeignKey(
+        AcademicYear, verbose_name="учебный год", on_delete=models.PROTECT, related_name="+"
+    )
+    teacher = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="учитель",
+        on_delete=models.PROTECT,
+        related_name="deficit_diagnoses",
+    )
+    organization = models.ForeignKey(
+        Organization,
+        verbose_name="школа учителя",
+        on_delete=models.PROTECT,
+        related_name="deficit_diagnoses",
+    )
+    date = models.DateField("дата диагностики")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="кто записал",
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField("записана", default=timezone.now)
+
+    class Meta:
+        verbose_name = "диагностика профессиональных дефицитов"
+        verbose_name_plural = "диагностики профессиональных дефицитов"
+        ordering = ["-date", "-pk"]
+        indexes = [models.Index(fields=["teacher", "academic_year", "date"])]
+
+    def __str__(self):
+        return f"Диагностика дефицитов: {self.teacher.short_name}, {self.date:%d.%m.%Y}"
+
+    def get_absolute_url(self):
+        return reverse("community:diagnosis_detail", args=[self.pk])
+
+    def rated(self) -> list["Deficit"]:
+        """The kinds rated, in the order of Р-201 (from a prefetch when there is one)."""
+        order = DeficitKind.values
+        return sorted(self.deficits.all(), key=lambda deficit: order.index(deficit.kind))
+
+
+class Deficit(models.Model):
+    """One kind of deficits as a diagnosis rated it: the level, how it was found, a note."""
+
+    class Level(models.TextChoices):
+        HIGH = "high", "высокий уровень"
+        MEDIUM = "medium", "средний уровень"
+        LOW = "low", "низкий уровень"
+        NONE = "none", "не выявлены"
+
+    class Source(models.TextChoices):
+        TEST = "test", "тест"
+        EXPERT = "expert", "экспертное заключение"
+        OBSERVATION = "observation", "наблюдение урока"
+        OTHER = "other", "другое"
+
+    diagnosis = models.ForeignKey(
+        DeficitDiagnosis, on_delete=models.CASCADE, related_name="deficits"
+    )
+    kind = models.CharField("вид дефицитов", max_length=16, choices=DeficitKind.choices)
+    level = models.CharField("уровень", max_length=8, choices=Level.choices)
+    source = models.CharField("как выявлены", max_length=16, choices=Source.choices)
+    note = models.TextField("комментарий", blank=True)
+
+    class Meta:
+        verbose_name = "профессиональные дефициты"
+        verbose_name_plural = "профессиональные дефициты"
+        ordering = ["pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["diagnosis", "kind"], name="deficit_unique_kind")
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display().capitalize()} дефициты: {self.get_level_display()}"
 
 
 class Order(models.Model):
@@ -838,12 +1004,23 @@ class RouteDifficulty(models.Model):
         EXPERTISE = "expertise", "по итогам экспертизы"
         RESULTS = "results", "по результатам оценочных процедур"
         TUTOR = "tutor", "выявлена тьютором"
+        DIAGNOSIS = "diagnosis", "по итогам диагностики дефицитов"
 
     route = models.ForeignKey(
         DevelopmentRoute, on_delete=models.CASCADE, related_name="difficulties"
     )
     source = models.CharField("откуда", max_length=16, choices=Source.choices)
     text = models.TextField("затруднение")
+    # The diagnosis whose offered deficit this is: while a route works on it, the diagnosis
+    # is the route's evidence and is neither changed nor deleted.
+    diagnosis = models.ForeignKey(
+        DeficitDiagnosis,
+        verbose_name="по диагностике",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="route_difficulties",
+    )
     position = models.PositiveSmallIntegerField("порядок", default=0)
 
     class Meta:
