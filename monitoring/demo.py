@@ -12,7 +12,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from tutoring.demo import LABINSK, SHNOR_SCHOOL
 from tutoring.models import Municipality, Organization, User
 
-from . import demo_gia, services
+from . import demo_gia, demo_programme, services
 from .models import Assessment, AssessmentKind, ImportBatch
 
 # Subject, grade, the tasks (number, maximum, level) and the lowest primary score of 3, 4, 5.
@@ -73,6 +73,7 @@ def load(result) -> None:
             services.batch_load(batch.pk)
             result.count(True)
     demo_gia.load(result, years())
+    demo_programme.load(result)
 
 
 def _level(school: Organization, year: int, last: int) -> float:
