@@ -47,6 +47,9 @@ ACTION_LABELS = {
     "year_report.return": "отчёт тьютора возвращён на доработку",
     "assignment.create": "тьютор закреплён за учителем",
     "assignment.delete": "закрепление снято",
+    "diagnosis.record": "записана диагностика профессиональных дефицитов",
+    "diagnosis.update": "изменена диагностика профессиональных дефицитов",
+    "diagnosis.delete": "удалена диагностика профессиональных дефицитов",
     "material.create": "материал добавлен в библиотеку (черновик)",
     "material.update": "материал изменён",
     "material.submit": "материал отправлен на модерацию",
@@ -84,6 +87,16 @@ ROUTE_CHANGE_LABELS = {
     "evidence": "подтверждение",
     "done": "выполнено шагов",
     "reflection": "рефлексия",
+}
+
+# Russian names of the keys that the diagnoses' entries record: a kind's rating under its
+# code.
+DIAGNOSIS_CHANGE_LABELS = {
+    "diagnosis:deficits": "дефициты",
+    "diagnosis:subject": "предметные дефициты",
+    "diagnosis:methodical": "методические дефициты",
+    "diagnosis:psychological": "психолого-педагогические дефициты",
+    "diagnosis:communicative": "коммуникативные дефициты",
 }
 
 # Russian names of the keys that the copies into a new academic year record.
@@ -236,7 +249,14 @@ class CommunityConfig(AppConfig):
     def ready(self):
         from tutoring import documents, extensions, notifications
 
-        from . import demo, demo_library, demo_routes, demo_year_report, panels
+        from . import (
+            demo,
+            demo_library,
+            demo_routes,
+            demo_year_report,
+            panels,
+            route_sources,
+        )
         from .documents import (
             order_context,
             order_title,
@@ -298,8 +318,11 @@ class CommunityConfig(AppConfig):
         extensions.register_change_labels(COMMUNITY_CHANGE_LABELS)
         extensions.register_change_labels(ORDER_CHANGE_LABELS)
         extensions.register_change_labels(PLAN_CHANGE_LABELS)
+        extensions.register_change_labels(DIAGNOSIS_CHANGE_LABELS)
         extensions.register_reference_keys(REFERENCE_KEYS)
         extensions.register_value_labels(value_labels())
+        # First of the route's suggestions: Р-201 builds the route on the diagnosis.
+        extensions.register_difficulty_source(route_sources.diagnosis_difficulties)
         extensions.register_navigation(panels.navigation)
         extensions.register_home_panel(panels.home_panel)
         extensions.register_profile_panel(panels.profile_panel)

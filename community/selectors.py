@@ -2,10 +2,21 @@
 
 from dataclasses import dataclass, field
 
-from django.db.models import Case, Count, Exists, F, IntegerField, OuterRef, Q, QuerySet, When
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    When,
+)
 
 from tutoring.access import Access
-from tutoring.models import AcademicYear, Role, RoleKind
+from tutoring.models import AcademicYear, Role, RoleKind, User, current_start_year
 
 from .models import (
     Achievement,
@@ -13,6 +24,7 @@ from .models import (
     Appendix,
     Assignment,
     CommunityPlan,
+    DeficitDiagnosis,
     DevelopmentRoute,
     Nomination,
     Order,
@@ -272,3 +284,81 @@ def achievements_of(tutor, municipality, year: AcademicYear) -> QuerySet[Achieve
     return Achievement.objects.filter(
         tutor=tutor, municipality=municipality, academic_year=year
     ).order_by("date", "pk")
+
+
+# Deficit diagnoses ------------------------------------------------------------------------------
+
+
+def _tutored(access: Access, teacher: str, year: str | None = None) -> Exists:
+    """The user is assigned as a tutor (not a mentor) to the teacher at `teacher`; with
+    `year`, in that academic year or the one after (when its route reads the diagnosis)."""
+    assignments = Assignment.objects.filter(tutor=access.user_id, teacher=OuterRef(teacher))
+    if year is not None:
+        assignments = assignments.filter(
+            academic_year__start_year__gte=OuterRef(year),
+            academic_year__start_year__lte=OuterRef(year) + 1,
+        )
+    return Exists(assignments)
+
+
+def diagnoses_for(access: Access) -> QuerySet[DeficitDiagnosis]:
+    """A teacher's diagnosis of deficits is read by the teacher, their school, the tutor
+    assigned to them in its year or the next, the methodists and directors of its
+    municipality and the region (which only reads). Not by other teachers, schools or
+    tutors, nor by a mentor: it is one person's professional weak points."""
+    qs = DeficitDiagnosis.objects.select_related(
+        "teacher", "organization", "academic_year", "municipality", "created_by"
+    )
+    if access.user_id is None:
+        return qs.none()
+    if access.everywhere:
+        return qs
+    q = Q(teacher=access.user_id)
+    q |= Q(municipality__in=_municipalities_where(access, *DOCUMENT_READERS))
+    schools = {r.organization_id for r in access.roles if r.kind == RoleKind.SCHOOL}
+    if schools:
+        q |= Q(organization__in=schools)
+    if access.has(RoleKind.TUTOR):
+        q |= Q(_tutored(access, "teacher", "academic_year__start_year"))
+    return qs.filter(q)
+
+
+def diagnosis_teachers_for(access: Access) -> QuerySet[User]:
+    """The teachers whose page of diagnoses the user opens: the teachers of the schools the
+    user oversees, their own tutees, themself, and whoever has a diagnosis the user reads."""
+    if access.user_id is None:
+        return User.objects.none()
+    posts = Role.objects.filter(kind=RoleKind.TEACHER, user=OuterRef("pk"))
+    if not access.everywhere:
+        posts = posts.filter(
+            Q(municipality__in=_municipalities_where(access, *DOCUMENT_READERS))
+            | Q(organization__in=[r.organization_id for r in access.roles_of(RoleKind.SCHOOL)])
+        )
+    q = Q(Exists(posts)) | Q(pk__in=diagnoses_for(access).order_by().values("teacher"))
+    if access.has(RoleKind.TEACHER):
+        q |= Q(pk=access.user_id)
+    if access.has(RoleKind.TUTOR):
+        q |= Q(_tutored(access, "pk"))
+    return User.objects.filter(q)
+
+
+def recordable_teachers(access: Access) -> QuerySet[User]:
+    """The active teachers the user may record a diagnosis for, with their workplace: the
+    municipality's for a methodist, the school's own for its administration, a tutor's
+    tutees of this academic year and the last (the service checks the diagnosis' year)."""
+    if access.user_id is None:
+        return User.objects.none()
+    q = Q(municipality__in=_municipalities_where(access, RoleKind.METHODIST))
+    q |= Q(organization__in=[r.organization_id for r in access.roles_of(RoleKind.SCHOOL)])
+    if access.has(RoleKind.TUTOR):
+        start = current_start_year()
+        tutees = Assignment.objects.filter(
+            tutor=access.user_id, academic_year__start_year__in=[start - 1, start]
+        ).values("teacher")
+        q |= Q(user__in=tutees)
+    posts = Role.objects.filter(q, kind=RoleKind.TEACHER, user=OuterRef("pk"))
+    return (
+        User.objects.filter(Exists(posts), is_active=True)
+        .annotate(workplace=Subquery(posts.order_by("pk").values("organization__short_name")[:1]))
+        .order_by("last_name", "first_name", "middle_name", "pk")
+    )

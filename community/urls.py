@@ -3,6 +3,7 @@ from django.urls import path
 from .views import (
     achievements,
     assignments,
+    diagnoses,
     hub,
     library,
     nominations,
@@ -89,6 +90,13 @@ urlpatterns = [
     path("assignments/", assignments.assignment_list, name="assignment_list"),
     path("assignments/new/", assignments.assignment_create, name="assignment_create"),
     path("assignments/<int:pk>/delete/", assignments.assignment_delete, name="assignment_delete"),
+    # Teachers' diagnoses of professional deficits (Р-201).
+    path("diagnoses/", diagnoses.diagnosis_list, name="diagnosis_list"),
+    path("diagnoses/new/", diagnoses.diagnosis_create, name="diagnosis_create"),
+    path("diagnoses/teachers/<int:pk>/", diagnoses.teacher_diagnoses, name="teacher_diagnoses"),
+    path("diagnoses/<int:pk>/", diagnoses.diagnosis_detail, name="diagnosis_detail"),
+    path("diagnoses/<int:pk>/edit/", diagnoses.diagnosis_update, name="diagnosis_update"),
+    path("diagnoses/<int:pk>/delete/", diagnoses.diagnosis_delete, name="diagnosis_delete"),
     # Development routes (ИОМ) of teachers.
     path("routes/", routes.route_list, name="route_list"),
     path("routes/new/", routes.route_create, name="route_create"),

@@ -26,6 +26,7 @@ from ..models import (
     RouteDifficulty,
     RouteStep,
 )
+from ..route_sources import offering_diagnosis
 
 ROUTE_DOCUMENT = "community.route"
 # Evidence of a step is a document (a certificate, a lesson plan) or a photo of one.
@@ -272,9 +273,18 @@ def difficulty_add(
         raise DomainError("Укажите, откуда известно о затруднении.")
     if route.difficulties.filter(text=text).exists():
         raise DomainError("Это затруднение уже есть в маршруте.")
+    diagnosis = None
+    if source == RouteDifficulty.Source.DIAGNOSIS:
+        # A deficit the teacher's diagnosis offered: the diagnosis becomes the route's
+        # evidence and stays as it is while the route works on it.
+        diagnosis = offering_diagnosis(route.teacher, route.academic_year, text)
     last = route.difficulties.aggregate(last=Max("position"))["last"]
     difficulty = RouteDifficulty.objects.create(
-        route=route, source=source, text=text, position=0 if last is None else last + 1
+        route=route,
+        source=source,
+        text=text,
+        diagnosis=diagnosis,
+        position=0 if last is None else last + 1,
     )
     audit_record(
         actor=actor,

@@ -159,6 +159,9 @@ def route_detail(request, pk):
                 }
             ),
             "suggestions": suggestions,
+            "diagnoses_open": selectors.diagnosis_teachers_for(access)
+            .filter(pk=route.teacher_id)
+            .exists(),
             "document": document,
             "history": object_history(route, document),
         },

@@ -1,11 +1,16 @@
 import secrets
+from datetime import timedelta
 
 import factory
+from django.utils import timezone
 
 from community.models import (
     Activity,
     Assignment,
     CommunityPlan,
+    Deficit,
+    DeficitDiagnosis,
+    DeficitKind,
     Education,
     Material,
     Nomination,
@@ -149,6 +154,30 @@ class MaterialFactory(factory.django.DjangoModelFactory):
     def authors(self, create, extracted, **kwargs):
         if create and extracted:
             self.authors.set(extracted)
+
+
+class DeficitDiagnosisFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = DeficitDiagnosis
+
+    organization = factory.SubFactory(OrganizationFactory)
+    municipality = factory.SelfAttribute("organization.municipality")
+    academic_year = factory.SubFactory(AcademicYearFactory)
+    teacher = factory.SubFactory(UserFactory)
+    # Inside its academic year and never ahead of today.
+    date = factory.LazyAttribute(
+        lambda d: min(d.academic_year.starts_on + timedelta(days=40), timezone.localdate())
+    )
+
+
+class DeficitFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Deficit
+
+    diagnosis = factory.SubFactory(DeficitDiagnosisFactory)
+    kind = DeficitKind.METHODICAL
+    level = Deficit.Level.HIGH
+    source = Deficit.Source.OBSERVATION
 
 
 def municipality_cast(municipality=None):

@@ -14,6 +14,8 @@ from django.template.loader import render_to_string
 
 from community.models import (
     Achievement,
+    DeficitDiagnosis,
+    DeficitKind,
     DevelopmentRoute,
     Material,
     Order,
@@ -60,6 +62,8 @@ BUILT = {
     "tutor_plan.item_update": (TutorPlanItem, TUTOR_PLAN_ITEM_FIELDS),
     "roster.entry_update": (RosterEntry, (*ENTRY_FIELDS, "subjects")),
     "route.update": (DevelopmentRoute, ("topic", "goals")),
+    # A diagnosis' date and each kind of deficits whose rating changed.
+    "diagnosis.update": (DeficitDiagnosis, ("date", *DeficitKind.values)),
     "route.step_add": (RouteStep, ("title", "deadline")),
     "route.step_update": (RouteStep, STEP_FIELDS),
     "route.step_remove": (RouteStep, ("title", "deadline")),
