@@ -47,6 +47,9 @@ ACTION_LABELS = {
     "year_report.return": "отчёт тьютора возвращён на доработку",
     "assignment.create": "тьютор закреплён за учителем",
     "assignment.delete": "закрепление снято",
+    "assignment.pair_create": "создана наставническая пара «учитель — учитель»",
+    "assignment.pair_end": "наставническая пара завершена",
+    "assignment.pair_delete": "наставническая пара удалена",
     "diagnosis.record": "записана диагностика профессиональных дефицитов",
     "diagnosis.update": "изменена диагностика профессиональных дефицитов",
     "diagnosis.delete": "удалена диагностика профессиональных дефицитов",
@@ -97,6 +100,14 @@ DIAGNOSIS_CHANGE_LABELS = {
     "diagnosis:methodical": "методические дефициты",
     "diagnosis:psychological": "психолого-педагогические дефициты",
     "diagnosis:communicative": "коммуникативные дефициты",
+}
+
+# Russian names of the keys that the mentoring pairs' entries record.
+PAIR_CHANGE_LABELS = {
+    "assignment:mentor": "наставник",
+    "assignment:mentee": "наставляемый",
+    "assignment:programme": "программа наставничества",
+    "assignment:result": "результат наставничества",
 }
 
 # Russian names of the keys that the copies into a new academic year record.
@@ -319,6 +330,7 @@ class CommunityConfig(AppConfig):
         extensions.register_change_labels(ORDER_CHANGE_LABELS)
         extensions.register_change_labels(PLAN_CHANGE_LABELS)
         extensions.register_change_labels(DIAGNOSIS_CHANGE_LABELS)
+        extensions.register_change_labels(PAIR_CHANGE_LABELS)
         extensions.register_reference_keys(REFERENCE_KEYS)
         extensions.register_value_labels(value_labels())
         # First of the route's suggestions: Р-201 builds the route on the diagnosis.

@@ -155,8 +155,8 @@ def _steps_due(access) -> list[Waiting]:
 
 
 def profile_panel(user, access):
-    """«Мои тьюторанты» and «Мой тьютор» on the profile page: this year's assignments of the
-    user; nothing for someone who has none."""
+    """«Мои тьюторанты», «Мой тьютор» and the mentoring pairs on the profile page: this
+    year's assignments of the user; nothing for someone who has none."""
     year = AcademicYear.objects.current()
     if year is None or not access.has(RoleKind.TUTOR, RoleKind.TEACHER):
         return None
@@ -166,11 +166,15 @@ def profile_panel(user, access):
     rows = list(own.order_by("tutor__last_name", "teacher__last_name", "pk"))
     if not rows:
         return None
+    tutoring = [a for a in rows if not a.is_mentoring]
+    pairs = [a for a in rows if a.is_mentoring]
     return Panel(
         "community/assignments/_profile_panel.html",
         {
-            "as_tutor": [a for a in rows if a.tutor_id == user.pk],
-            "as_teacher": [a for a in rows if a.teacher_id == user.pk],
+            "as_tutor": [a for a in tutoring if a.tutor_id == user.pk],
+            "as_teacher": [a for a in tutoring if a.teacher_id == user.pk],
+            "as_mentor": [a for a in pairs if a.tutor_id == user.pk],
+            "as_mentee": [a for a in pairs if a.teacher_id == user.pk],
             "year": year,
         },
     )

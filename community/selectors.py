@@ -196,9 +196,10 @@ def year_reports_for(access: Access) -> QuerySet[TutorYearReport]:
 
 
 def assignments_for(access: Access) -> QuerySet[Assignment]:
-    """Methodists and directors see their municipality's; a tutor and a teacher their own;
-    a school those of its teachers."""
-    qs = Assignment.objects.select_related("tutor", "teacher", "academic_year", "municipality")
+    """Tutors' assignments and mentoring pairs. Methodists and directors see their
+    municipality's; a tutor, a mentor and a teacher their own; a school those of its
+    teachers."""
+    qs = Assignment.all_kinds.select_related("tutor", "teacher", "academic_year", "municipality")
     if access.everywhere:
         return qs
     q = Q(municipality__in=_municipalities_where(access, *DOCUMENT_READERS))

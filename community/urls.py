@@ -89,7 +89,11 @@ urlpatterns = [
     path("tutor-plans/<int:pk>/return/", plans.tutor_plan_return, name="tutor_plan_return"),
     path("assignments/", assignments.assignment_list, name="assignment_list"),
     path("assignments/new/", assignments.assignment_create, name="assignment_create"),
+    path("assignments/<int:pk>/", assignments.assignment_detail, name="assignment_detail"),
     path("assignments/<int:pk>/delete/", assignments.assignment_delete, name="assignment_delete"),
+    # Mentoring pairs «учитель — учитель» (Р-145): assignments of their own kind.
+    path("assignments/pairs/new/", assignments.pair_create, name="pair_create"),
+    path("assignments/<int:pk>/end/", assignments.pair_end, name="pair_end"),
     # Teachers' diagnoses of professional deficits (Р-201).
     path("diagnoses/", diagnoses.diagnosis_list, name="diagnosis_list"),
     path("diagnoses/new/", diagnoses.diagnosis_create, name="diagnosis_create"),

@@ -188,8 +188,10 @@ def _assignments_from(actor, municipality, year, old_year, tutors: set) -> tuple
             teacher__in=teachers,
         ).values_list("tutor_id", "teacher_id")
     )
+    # Only tutors' assignments are carried over, but a pair of the same two people in the new
+    # year already links them (one link a year, `assignment_unique`).
     have = set(
-        Assignment.objects.filter(academic_year=year, tutor__in=tutors).values_list(
+        Assignment.all_kinds.filter(academic_year=year, tutor__in=tutors).values_list(
             "tutor_id", "teacher_id"
         )
     )

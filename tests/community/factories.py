@@ -118,6 +118,13 @@ class AssignmentFactory(factory.django.DjangoModelFactory):
     teacher = factory.SubFactory(UserFactory)
 
 
+class PairFactory(AssignmentFactory):
+    """A mentoring pair «учитель — учитель»: `tutor` is the mentor, `teacher` the mentee."""
+
+    kind = Assignment.Kind.MENTORING
+    programme = "Взаимопосещение уроков и совместная разработка заданий формата ВПР."
+
+
 class OrderFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Order

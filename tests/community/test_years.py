@@ -25,6 +25,7 @@ from tutoring.models import AcademicYear, AuditEntry, RoleKind, current_start_ye
 from .factories import (
     AssignmentFactory,
     CommunityPlanFactory,
+    PairFactory,
     PlanItemFactory,
     RosterEntryFactory,
     RosterFactory,
@@ -194,6 +195,32 @@ def test_a_second_run_skips_the_tutor_plans_and_assignments_that_exist(cast, old
     assert (done.assignments, done.assignments_skipped) == (0, 1)
     assert TutorPlan.objects.filter(academic_year__start_year=NEW).count() == 1
     assert Assignment.objects.filter(academic_year__start_year=NEW).count() == 1
+
+
+def test_mentoring_pairs_are_not_carried_over(cast, old):
+    mentee = user_with_role(RoleKind.TEACHER, organization=cast.school_org)
+    PairFactory(
+        municipality=cast.municipality,
+        academic_year=old.academic_year,
+        tutor=cast.tutor,
+        teacher=mentee,
+    )
+    done = start(cast, roster=True, assignments=True)
+    assert done.assignments == 1
+    assert not Assignment.all_kinds.filter(academic_year__start_year=NEW, teacher=mentee).exists()
+
+
+def test_a_pair_of_the_same_two_in_the_new_year_is_skipped(cast, old):
+    new_year = AcademicYearFactory(start_year=NEW)
+    PairFactory(
+        municipality=cast.municipality,
+        academic_year=new_year,
+        tutor=cast.tutor,
+        teacher=cast.teacher,
+    )
+    done = start(cast, roster=True, assignments=True)
+    assert (done.assignments, done.assignments_skipped) == (0, 1)
+    assert Assignment.all_kinds.get(academic_year=new_year).is_mentoring
 
 
 def test_a_refusal_leaves_nothing_half_made(cast, old):
