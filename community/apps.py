@@ -262,6 +262,7 @@ class CommunityConfig(AppConfig):
 
         from . import (
             demo,
+            demo_diagnoses,
             demo_library,
             demo_routes,
             demo_year_report,
@@ -319,6 +320,8 @@ class CommunityConfig(AppConfig):
         # Before the routes: a step of a route may name a material of the library.
         extensions.register_demo_loader(demo_library.load)
         extensions.register_demo_loader(demo_routes.load)
+        # After the routes' assignments: the demo tutor diagnoses the teacher assigned to her.
+        extensions.register_demo_loader(demo_diagnoses.load)
         # After every app's records: the tutor's year report sums them up and is frozen.
         extensions.register_demo_loader(demo_year_report.load, last=True)
         extensions.register_action_labels(ACTION_LABELS)

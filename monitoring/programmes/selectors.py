@@ -245,6 +245,13 @@ class IndicatorRow:
     reading: "indicators.Reading"
     progress: int | None
 
+    @property
+    def progress_text(self) -> str:
+        """«50 %», «−13 %» with a minus sign, «—» without a current value."""
+        if self.progress is None:
+            return "—"
+        return f"{self.progress} %".replace("-", "−")
+
 
 def indicator_rows(programme: SchoolProgramme) -> list[IndicatorRow]:
     return indicator_rows_for([programme])[programme.pk]
@@ -294,7 +301,8 @@ def snapshot(programme: SchoolProgramme, *, head: dict, day: datetime.date) -> d
         "measures": [
             {
                 "title": row.measure.title,
-                "dates": f"{row.measure.starts_on:%d.%m.%Y} – {row.measure.ends_on:%d.%m.%Y}",
+                # The dash stays with the first date when the cell wraps.
+                "dates": f"{row.measure.starts_on:%d.%m.%Y}\u00a0– {row.measure.ends_on:%d.%m.%Y}",
                 "responsible": row.measure.responsible,
                 "expected": row.measure.expected_result,
                 "tie": row.tie,

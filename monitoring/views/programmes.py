@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from tutoring.access import access_for, require
@@ -50,7 +51,10 @@ def programme_list(request, school, year):
     profile = RiskProfile.objects.filter(
         organization=organization, academic_year=academic_year
     ).first()
-    drafts = access.holds(RoleKind.SCHOOL, organization=organization.pk)
+    # A year that is over gets no new programmes; its own stay to be read.
+    drafts = access.holds(RoleKind.SCHOOL, organization=organization.pk) and (
+        academic_year.ends_on >= timezone.localdate()
+    )
     return render(
         request,
         "monitoring/programmes/list.html",
@@ -60,6 +64,8 @@ def programme_list(request, school, year):
             "rows": [(programme, progress[programme.pk]) for programme in programmes],
             "profile": profile,
             "startable": _startable(programmes, profile) if drafts else [],
+            "waits_for_profile": drafts
+            and (profile is None or profile.status != RiskProfile.Status.AGREED),
         },
     )
 
