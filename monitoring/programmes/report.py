@@ -133,9 +133,13 @@ def programme_reports(municipalities, academic_year: AcademicYear) -> list[dict]
         .exclude(status=SchoolProgramme.Status.SUPERSEDED)
         .order_by("pk")
     )
+    # What the readings of the indicators ask of each programme, given rather than fetched one
+    # programme at a time.
+    by_school = {school.pk: school for school in schools}
     for programme in programmes:
         programme.municipality = by_pk[programme.municipality_id]
         programme.academic_year = academic_year
+        programme.organization = by_school[programme.organization_id]
     measure_rows = selectors.measure_rows_for(programmes)
     indicator_rows = selectors.indicator_rows_for(programmes)
 

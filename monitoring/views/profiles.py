@@ -55,9 +55,9 @@ def profile_list(request):
     ).values_list("organization", "kind"):
         statuses.setdefault(organization, []).append(SchoolStatus.Kind(kind).label)
     programmes = list(
-        SchoolProgramme.objects.filter(organization__in=schools, academic_year=year).exclude(
-            status=SchoolProgramme.Status.SUPERSEDED
-        )
+        SchoolProgramme.objects.filter(organization__in=schools, academic_year=year)
+        .exclude(status=SchoolProgramme.Status.SUPERSEDED)
+        .select_related("organization__municipality", "municipality", "academic_year")
     )
     progress = programme_selectors.progress_for(programmes)
     by_school = {}

@@ -2,6 +2,7 @@
 
 import datetime
 import io
+from decimal import Decimal
 
 import openpyxl
 import pytest
@@ -10,11 +11,17 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from consultations.models import Session
-from monitoring.models import Report
+from monitoring.models import Indicator, Report, SchoolProgramme
+from monitoring.programmes import services
 from monitoring.programmes.report import programme_report, programme_reports
 from tests.consultations.factories import OwnSessionFactory
 from tests.pdftext import one_line, pages_of
-from tests.tutoring.factories import MunicipalityFactory, SchoolStatusFactory, user_with_role
+from tests.tutoring.factories import (
+    MunicipalityFactory,
+    OrganizationFactory,
+    SchoolStatusFactory,
+    user_with_role,
+)
 from tutoring.models import Document, RoleKind
 from tutoring.tasks import render_document
 
@@ -78,13 +85,32 @@ def test_the_municipalities_stand_side_by_side_in_the_same_queries(filled):
     assert [r["totals"]["schools"] for r in reports] == [1, 0]
 
 
-def test_more_schools_take_no_more_queries(filled):
+def in_programme(world, school, *, indicators=1):
+    """`school` in the programme with a concept whose indicators the portal counts."""
+    SchoolStatusFactory(organization=school, academic_year=world.year)
+    concept = services.programme_create(
+        actor=None, organization=school, academic_year=world.year, kind=SchoolProgramme.Kind.CONCEPT
+    )
+    for n in range(indicators):
+        services.indicator_add(
+            actor=None,
+            programme=concept,
+            title=f"Занятия тьюторов {n}",
+            source=Indicator.Source.SESSIONS_HELD,
+            baseline=Decimal(1),
+            target=Decimal(5),
+        )
+
+
+def test_more_schools_and_programmes_take_no_more_queries(filled):
+    in_programme(filled, filled.other_school)
     with CaptureQueriesContext(connection) as few:
         programme_report(filled.municipality, filled.year)
-    SchoolStatusFactory(organization=filled.other_school, academic_year=filled.year)
+    for _ in range(3):
+        in_programme(filled, OrganizationFactory(municipality=filled.municipality), indicators=3)
     with CaptureQueriesContext(connection) as more:
         report = programme_report(filled.municipality, filled.year)
-    assert len(more) == len(few) and report["totals"]["schools"] == 2
+    assert len(more) == len(few) and report["totals"]["schools"] == 5
 
 
 @pytest.mark.parametrize(

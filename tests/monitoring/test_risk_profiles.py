@@ -1,13 +1,24 @@
 """A school's risk profile: the school drafts it, its curator or the methodist agrees it or
 returns it with comments; who sees and does what."""
 
+from decimal import Decimal
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from monitoring.models import Curatorship, DomainError, RiskLevel, RiskProfile, RiskRating
+from monitoring.models import (
+    Curatorship,
+    DomainError,
+    Indicator,
+    RiskLevel,
+    RiskProfile,
+    RiskRating,
+    SchoolProgramme,
+)
 from monitoring.profiles import services
+from monitoring.programmes import services as programme_services
 from tests.tutoring.factories import (
     AcademicYearFactory,
     OrganizationFactory,
@@ -312,20 +323,38 @@ def queries(client, url) -> int:
     return len(context)
 
 
+def curated_with_a_programme(world):
+    """Another school of the municipality in the programme, curated by the world's curator,
+    with a concept whose indicator the portal counts."""
+    school = OrganizationFactory(municipality=world.municipality)
+    SchoolStatusFactory(organization=school, academic_year=world.year)
+    Curatorship.objects.create(
+        municipality=world.municipality,
+        academic_year=world.year,
+        organization=school,
+        curator=world.curator,
+    )
+    concept = programme_services.programme_create(
+        actor=None, organization=school, academic_year=world.year, kind=SchoolProgramme.Kind.CONCEPT
+    )
+    programme_services.indicator_add(
+        actor=None,
+        programme=concept,
+        title="Занятия тьюторов",
+        source=Indicator.Source.SESSIONS_HELD,
+        baseline=Decimal(1),
+        target=Decimal(5),
+    )
+
+
 def test_the_list_keeps_its_queries_as_schools_grow(client, world, profile):
     client.force_login(world.methodist)
     url = reverse("monitoring:profile_list")
+    curated_with_a_programme(world)
     few = queries(client, url)
     for _ in range(6):
-        school = OrganizationFactory(municipality=world.municipality)
-        SchoolStatusFactory(organization=school, academic_year=world.year)
-        Curatorship.objects.create(
-            municipality=world.municipality,
-            academic_year=world.year,
-            organization=school,
-            curator=world.curator,
-        )
-    assert queries(client, url) == few <= 13
+        curated_with_a_programme(world)
+    assert queries(client, url) == few <= 17
 
 
 def test_the_profile_page_keeps_its_queries(client, world, profile, django_assert_max_num_queries):
