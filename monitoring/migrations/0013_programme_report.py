@@ -4,15 +4,22 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('monitoring', '0012_school_programmes'),
+        ("monitoring", "0012_school_programmes"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='report',
-            name='kind',
-            field=models.CharField(choices=[('effectiveness', 'анализ эффективности деятельности сообщества'), ('analytical', 'аналитическая справка по результатам'), ('programme', 'отчёт о школах в программе «500+»')], max_length=32, verbose_name='вид'),
+            model_name="report",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("effectiveness", "анализ эффективности деятельности сообщества"),
+                    ("analytical", "аналитическая справка по результатам"),
+                    ("programme", "отчёт о школах в программе «500+»"),
+                ],
+                max_length=32,
+                verbose_name="вид",
+            ),
         ),
     ]

@@ -6,44 +6,125 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('monitoring', '0013_programme_report'),
-        ('tutoring', '0013_risk_directions'),
+        ("monitoring", "0013_programme_report"),
+        ("tutoring", "0013_risk_directions"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='ExitRule',
+            name="ExitRule",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('years', models.PositiveSmallIntegerField(default=2, help_text='Сколько последних лет с результатами ВПР доля «2» школы должна быть ниже муниципальной.', verbose_name='лет подряд')),
-                ('confirmed_min', models.DecimalField(decimal_places=1, default=70, help_text='Доля участников, у которых отметка ВПР не ниже журнальной, в последнем году.', max_digits=4, verbose_name='подтверждено отметок не менее, %')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='изменено')),
-                ('municipality', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='exit_rule', to='tutoring.municipality', verbose_name='муниципальное образование')),
-                ('updated_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='кто изменил')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "years",
+                    models.PositiveSmallIntegerField(
+                        default=2,
+                        help_text="Сколько последних лет с результатами ВПР доля «2» школы должна быть ниже муниципальной.",
+                        verbose_name="лет подряд",
+                    ),
+                ),
+                (
+                    "confirmed_min",
+                    models.DecimalField(
+                        decimal_places=1,
+                        default=70,
+                        help_text="Доля участников, у которых отметка ВПР не ниже журнальной, в последнем году.",
+                        max_digits=4,
+                        verbose_name="подтверждено отметок не менее, %",
+                    ),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="изменено")),
+                (
+                    "municipality",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="exit_rule",
+                        to="tutoring.municipality",
+                        verbose_name="муниципальное образование",
+                    ),
+                ),
+                (
+                    "updated_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="кто изменил",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'правило выхода из списка ШНОР/ШССУ',
-                'verbose_name_plural': 'правила выхода из списка ШНОР/ШССУ',
+                "verbose_name": "правило выхода из списка ШНОР/ШССУ",
+                "verbose_name_plural": "правила выхода из списка ШНОР/ШССУ",
             },
         ),
         migrations.CreateModel(
-            name='ProgrammeExit',
+            name="ProgrammeExit",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('reasons', models.TextField(verbose_name='на основании')),
-                ('confirmed_at', models.DateTimeField(auto_now_add=True, verbose_name='подтверждено')),
-                ('academic_year', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='tutoring.academicyear', verbose_name='последний учебный год в программе')),
-                ('confirmed_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='подтвердил')),
-                ('municipality', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, to='tutoring.municipality', verbose_name='муниципальное образование')),
-                ('organization', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='tutoring.organization', verbose_name='школа')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("reasons", models.TextField(verbose_name="на основании")),
+                (
+                    "confirmed_at",
+                    models.DateTimeField(auto_now_add=True, verbose_name="подтверждено"),
+                ),
+                (
+                    "academic_year",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="tutoring.academicyear",
+                        verbose_name="последний учебный год в программе",
+                    ),
+                ),
+                (
+                    "confirmed_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="подтвердил",
+                    ),
+                ),
+                (
+                    "municipality",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        to="tutoring.municipality",
+                        verbose_name="муниципальное образование",
+                    ),
+                ),
+                (
+                    "organization",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="tutoring.organization",
+                        verbose_name="школа",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'выход школы из списка ШНОР/ШССУ',
-                'verbose_name_plural': 'выходы школ из списка ШНОР/ШССУ',
-                'constraints': [models.UniqueConstraint(fields=('organization', 'academic_year'), name='programme_exit_once')],
+                "verbose_name": "выход школы из списка ШНОР/ШССУ",
+                "verbose_name_plural": "выходы школ из списка ШНОР/ШССУ",
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("organization", "academic_year"), name="programme_exit_once"
+                    )
+                ],
             },
         ),
     ]
