@@ -35,8 +35,9 @@ def keep_together(text) -> str:
     if not isinstance(text, str) or not text:
         return text
     if isinstance(text, SafeData):
-        # Markup stays markup: the patterns touch only spaces between words.
-        return mark_safe(keep_together(str(text)))
+        # Markup stays markup: the patterns touch only spaces between words. `str()` of a
+        # SafeString is the SafeString itself, so the plain text is taken by `str.__str__`.
+        return mark_safe(keep_together(str.__str__(text)))
     text = _INITIALS_BEFORE.sub(lambda m: _joined(m) + NBSP, text)
     text = _INITIALS_AFTER.sub(lambda m: NBSP + _joined(m), text)
     return _LEADING_WORDS.sub(lambda m: m.group(1) + NBSP, text)

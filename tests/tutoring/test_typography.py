@@ -17,3 +17,11 @@ def test_it_keeps_a_schools_name_together_as_registered():
 
 def test_it_leaves_ordinary_words_alone():
     assert keep_together("Утвердить состав сообщества.") == "Утвердить состав сообщества."
+
+
+def test_it_keeps_marked_safe_text_safe():
+    from django.utils.safestring import SafeString, mark_safe
+
+    # A template's literal («|default:"—"») comes in marked safe.
+    kept = keep_together(mark_safe("МОБУ СОШ № 20"))
+    assert isinstance(kept, SafeString) and kept == "МОБУ СОШ №\u00a020"
