@@ -5,7 +5,7 @@ her route under way), the school's two diagnoses of a second teacher, a pair «�
 Built through the services, as the tutor, the school and the methodist would; idempotent,
 like the rest of `load_demo`."""
 
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 
 from django.utils import timezone
 
@@ -83,8 +83,18 @@ def load(result) -> None:
                 actor=users["methodist"],
                 pair=pair,
                 result="Составлен банк из 40 заданий с историческими источниками; проведены два "
-                "открытых урока; доля «2» в ВПР по истории в 7 классе снизилась с 24 до 15 %.",
+                "открытых урока; доля «2» в ВПР по истории в 7 классе снизилась с 24\u00a0% "
+                "до 15\u00a0%.",
             )
+            # The demo's dates are those of the story, not of the loading.
+            Assignment.all_kinds.filter(pk=pair.pk).update(
+                created_at=_at(last.starts_on + timedelta(days=20)),
+                ended_at=_at(last.ends_on - timedelta(days=70)),
+            )
+
+
+def _at(day: date) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time(15, 0)))
 
 
 def _within(year: AcademicYear, day: date, today: date) -> date:

@@ -60,10 +60,14 @@ class PairForm(MunicipalityYearForm):
         label="Наставник",
         queryset=User.objects.none(),
         required=False,
+        empty_label="— выберите —",
         help_text="Опытный учитель, который сопровождает коллегу; тьютором быть не обязательно.",
     )
     mentee = PersonChoiceField(
-        label="Наставляемый учитель", queryset=User.objects.none(), required=False
+        label="Наставляемый учитель",
+        queryset=User.objects.none(),
+        required=False,
+        empty_label="— выберите —",
     )
     programme = forms.CharField(
         label="Программа наставничества",

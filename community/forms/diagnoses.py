@@ -12,7 +12,7 @@ from ..services.diagnoses import Rating
 from .assignments import PersonChoiceField
 from .plans import ScopedFilterSet, name_q
 
-LEVELS = [("", "— не оценивались —"), *Deficit.Level.choices]
+LEVELS = [("", "не оценивались"), *Deficit.Level.choices]
 SOURCES = [("", "—"), *Deficit.Source.choices]
 
 
@@ -21,13 +21,14 @@ class DiagnosisForm(forms.Form):
     found and a note. Every field may be left empty here: what is missing or at odds the
     service names, each problem at its field, all at once."""
 
-    teacher = PersonChoiceField(label="Учитель", queryset=User.objects.none(), required=False)
+    teacher = PersonChoiceField(
+        label="Учитель", queryset=User.objects.none(), required=False, empty_label="— выберите —"
+    )
     date = forms.DateField(
         label="Дата диагностики",
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-        help_text="День теста, экспертизы или посещённого урока; учебный год портал определит "
-        "по дате.",
+        help_text="Учебный год портал определит по дате.",
     )
 
     def __init__(self, *args, teachers=None, **kwargs):
@@ -49,7 +50,6 @@ class DiagnosisForm(forms.Form):
                 required=False,
                 max_length=2000,
                 widget=forms.Textarea(attrs={"rows": 2}),
-                help_text="Что именно вызывает затруднения; войдёт в текст затруднения маршрута.",
             )
 
     def kinds(self) -> list[dict]:

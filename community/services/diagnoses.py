@@ -176,7 +176,8 @@ def diagnosis_record(
         changes={
             "teacher": teacher.full_name,
             "date": f"{date:%d.%m.%Y}",
-            "deficits": _summary(ratings),
+            # One line, the kinds apart by «;»: a note has commas of its own.
+            "deficits": "; ".join(_summary(ratings)),
         },
     )
     return diagnosis
