@@ -15,19 +15,15 @@ from ..figures_cache import results_cache
 from ..programmes import exit as exits
 from ..programmes import services
 from ..programmes.forms import ExitRuleForm
+from .programme_report import readable_municipalities
 
 READERS = (RoleKind.METHODIST, RoleKind.DIRECTOR, RoleKind.REGIONAL)
 
 
 def _municipality(request) -> Municipality:
-    access = access_for(request.user)
-    municipalities = (
-        access.municipalities().filter(
-            pk__in=[r.municipality_id for r in access.roles if r.kind in READERS[:2]]
-        )
-        if not access.everywhere
-        else Municipality.objects.all()
-    )
+    # The same municipalities as the report upward: the region for `regional`, the
+    # methodist's and the director's own.
+    municipalities = readable_municipalities(access_for(request.user))
     chosen = request.GET.get("municipality") or request.POST.get("municipality")
     if chosen and str(chosen).isdigit():
         return get_object_or_404(municipalities, pk=chosen)

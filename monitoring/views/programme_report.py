@@ -18,7 +18,7 @@ MAKERS = (RoleKind.METHODIST, RoleKind.DIRECTOR)
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def _municipalities(access: Access):
+def readable_municipalities(access: Access):
     """Whose report the user reads: the region administrator's region, every municipality for
     `regional`, the methodist's and the director's own."""
     if access.everywhere:
@@ -31,7 +31,7 @@ def _municipalities(access: Access):
 
 def _choice(request):
     access = access_for(request.user)
-    municipalities = list(_municipalities(access))
+    municipalities = list(readable_municipalities(access))
     year = AcademicYear.objects.named(request.GET.get("year")) or AcademicYear.objects.current()
     chosen = request.GET.get("municipality", "")
     picked = [m for m in municipalities if str(m.pk) == chosen]
