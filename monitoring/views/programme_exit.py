@@ -21,7 +21,7 @@ READERS = (RoleKind.METHODIST, RoleKind.DIRECTOR, RoleKind.REGIONAL)
 
 
 def _municipality(request) -> Municipality:
-    # The same municipalities as the report upward: the region for `regional`, the
+    # The same municipalities as the report upward: every one for `regional`, the
     # methodist's and the director's own.
     municipalities = readable_municipalities(access_for(request.user))
     chosen = request.GET.get("municipality") or request.POST.get("municipality")
